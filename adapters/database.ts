@@ -1,0 +1,69 @@
+import mongoose, { type Connection } from 'mongoose';
+
+import type { Config } from '../provider/config.ts';
+import type { Logger } from '../provider/observability/logger.ts';
+import { startEmbeddedMongo } from './embedded-mongo.ts';
+
+export interface Database {
+  connection: Connection;
+  /** true when this process started the in-memory development server */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+const DEFAULT_DATABASE = 'meshid';
+
+/** The database named in a mongodb:// URI's path, if any (the driver would fall back to "test"). */
+function databaseInUri(uri: string | undefined): string | undefined {
+  const match = uri && /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(uri);
+  return match ? decodeURIComponent(match[1]!) : undefined;
+}
+
+const EMBEDDED_WARNING = [
+  '',
+  '****************************************************************************',
+  '*  MONGODB_URI is not set: using the EMBEDDED IN-MEMORY development database. *',
+  '*  NOTHING IS KEPT: every account, client, key and session is lost on exit.  *',
+  '*  Set MONGODB_URI to a real MongoDB (6.0+) for anything but a demo.         *',
+  '****************************************************************************',
+  '',
+].join('\n');
+
+/**
+ * Connects to MONGODB_URI, or starts the embedded development server when it is unset
+ * (never in production: config.ts already refuses that, and this checks again).
+ */
+export async function connectDatabase(config: Config, logger: Logger): Promise<Database> {
+  let uri = config.mongodbUri;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+
+  if (uri === undefined) {
+    if (config.nodeEnv === 'production') {
+      throw new Error('MONGODB_URI is required in production: the embedded database keeps nothing');
+    }
+    const embedded = await startEmbeddedMongo();
+    uri = embedded.uri;
+    stopEmbedded = embedded.stop;
+    process.stderr.write(EMBEDDED_WARNING);
+    logger.warn({ embedded: true }, 'embedded in-memory database started: nothing is kept after exit');
+  }
+
+  // autoCreate off: collections appear on first write, and the development server has no
+  // `create` command. Indexes are created explicitly at start-up (ensureIndexes).
+  const connection = mongoose.createConnection(uri, {
+    autoCreate: false,
+    autoIndex: false,
+    dbName: config.mongodbDatabase ?? databaseInUri(config.mongodbUri) ?? DEFAULT_DATABASE,
+    serverSelectionTimeoutMS: 10_000,
+  });
+  await connection.asPromise();
+
+  return {
+    connection,
+    embedded: stopEmbedded !== undefined,
+    async close() {
+      await connection.close();
+      await stopEmbedded?.();
+    },
+  };
+}

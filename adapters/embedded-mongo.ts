@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+
+/**
+ * The in-memory MongoDB-compatible development server shipped as a native binary by
+ * `@jongodb/memory-server-bin-linux-x64-gnu`. It keeps nothing after it exits: development
+ * and tests only (database.ts refuses it in production).
+ */
+export interface EmbeddedMongo {
+  uri: string;
+  stop(): Promise<void>;
+}
+
+const READY = /JONGODB_URI=(\S+)/;
+const START_TIMEOUT_MS = 20_000;
+
+function binaryPath(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = require.resolve('@jongodb/memory-server-bin-linux-x64-gnu/package.json');
+  return join(dirname(pkg), 'bin', 'jongodb');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForReady(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error('embedded database did not start in time')), START_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = READY.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('error', (err) => { clearTimeout(timer); reject(err); });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`embedded database exited with code ${code}`)); });
+  });
+}
+
+export async function startEmbeddedMongo(): Promise<EmbeddedMongo> {
+  const port = await freePort();
+  const child = spawn(binaryPath(), ['--host=127.0.0.1', `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Drain stderr so a chatty binary never blocks on a full pipe.
+  child.stderr?.resume();
+  const uri = await waitForReady(child);
+  child.stdout?.resume();
+  return {
+    uri,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}

@@ -1,0 +1,142 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+
+/**
+ * The oidc-provider Adapter over mongoose: one collection per oidc-provider model name.
+ *
+ * Each method is one database round trip. `expiresAt` carries a TTL index so that a real
+ * MongoDB reaps expired records, and every read checks it as well, because reaping runs late
+ * (about once a minute) and the embedded development server never reaps.
+ */
+
+interface StoredRecord {
+  _id: string;
+  payload: AdapterPayload;
+  expiresAt?: Date;
+  grantId?: string;
+  userCode?: string;
+  uid?: string;
+  consumed?: number;
+}
+
+/** Every model oidc-provider may store; indexes are created for each at start-up. */
+export const OIDC_MODELS = [
+  'Session', 'AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'ClientCredentials',
+  'Client', 'InitialAccessToken', 'RegistrationAccessToken', 'Interaction', 'ReplayDetection',
+  'PushedAuthorizationRequest', 'Grant', 'BackchannelAuthenticationRequest',
+] as const;
+
+const recordSchema = new Schema<StoredRecord>({
+  _id: { type: String, required: true },
+  payload: { type: Schema.Types.Mixed, required: true },
+  expiresAt: { type: Date },
+  grantId: { type: String },
+  userCode: { type: String },
+  uid: { type: String },
+  consumed: { type: Number },
+}, { versionKey: false, minimize: false, strict: true });
+
+recordSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+recordSchema.index({ grantId: 1 }, { sparse: true });
+recordSchema.index({ uid: 1 }, { sparse: true });
+recordSchema.index({ userCode: 1 }, { sparse: true });
+
+/** `oidc_AccessToken`, `oidc_Session`, ...: one collection per model name. */
+export function oidcModel(connection: Connection, name: string): Model<StoredRecord> {
+  const modelName = `oidc_${name}`;
+  return (connection.models[modelName] as Model<StoredRecord> | undefined)
+    ?? connection.model<StoredRecord>(modelName, recordSchema, modelName);
+}
+
+export async function ensureAdapterIndexes(connection: Connection): Promise<void> {
+  await Promise.all(OIDC_MODELS.map((name) => oidcModel(connection, name).createIndexes()));
+}
+
+function isLive(record: StoredRecord | null, now: number): record is StoredRecord {
+  return record !== null && (record.expiresAt === undefined || record.expiresAt === null || record.expiresAt.getTime() > now);
+}
+
+function toPayload(record: StoredRecord | null): AdapterPayload | undefined {
+  if (!isLive(record, Date.now())) return undefined;
+  return record.consumed ? { ...record.payload, consumed: record.consumed } : record.payload;
+}
+
+export interface MongoAdapterOptions {
+  /** seconds a Client's metadata may be served from memory; 0 disables the cache */
+  clientCacheTtl: number;
+}
+
+/** A short in-process cache: clients are read on every token request and rarely change. */
+class ClientCache {
+  readonly #entries = new Map<string, { payload: AdapterPayload | undefined; until: number }>();
+  readonly #ttlMs: number;
+  constructor(ttlSeconds: number) { this.#ttlMs = ttlSeconds * 1000; }
+  get(id: string): { payload: AdapterPayload | undefined } | undefined {
+    const entry = this.#entries.get(id);
+    if (!entry || entry.until <= Date.now()) return undefined;
+    return entry;
+  }
+  set(id: string, payload: AdapterPayload | undefined): void {
+    if (this.#ttlMs > 0) this.#entries.set(id, { payload, until: Date.now() + this.#ttlMs });
+  }
+  delete(id: string): void { this.#entries.delete(id); }
+}
+
+export class MongoAdapter implements Adapter {
+  readonly #model: Model<StoredRecord>;
+  readonly #cache: ClientCache | undefined;
+
+  constructor(connection: Connection, name: string, cache?: ClientCache) {
+    this.#model = oidcModel(connection, name);
+    this.#cache = cache;
+  }
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const record: StoredRecord = { _id: id, payload };
+    if (expiresIn) record.expiresAt = new Date(Date.now() + expiresIn * 1000);
+    if (payload.grantId) record.grantId = payload.grantId;
+    if (payload.userCode) record.userCode = payload.userCode;
+    if (payload.uid) record.uid = payload.uid;
+    // Replace, not merge: an upsert states the whole record, including a cleared `consumed`.
+    await this.#model.replaceOne({ _id: id }, record, { upsert: true });
+    this.#cache?.delete(id);
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const cached = this.#cache?.get(id);
+    if (cached) return cached.payload;
+    const payload = toPayload(await this.#model.findById(id).lean<StoredRecord>());
+    this.#cache?.set(id, payload);
+    return payload;
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    return toPayload(await this.#model.findOne({ uid }).lean<StoredRecord>());
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return toPayload(await this.#model.findOne({ userCode }).lean<StoredRecord>());
+  }
+
+  async consume(id: string): Promise<void> {
+    await this.#model.updateOne({ _id: id }, { $set: { consumed: Math.floor(Date.now() / 1000) } });
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.#model.deleteOne({ _id: id });
+    this.#cache?.delete(id);
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.#model.deleteMany({ grantId });
+  }
+}
+
+/**
+ * The factory oidc-provider's `adapter` option takes: it is called once per model name.
+ * Only the Client model gets the in-memory cache.
+ */
+export function mongoAdapterFactory(connection: Connection, options: MongoAdapterOptions): (name: string) => Adapter {
+  const clientCache = new ClientCache(options.clientCacheTtl);
+  return (name) => new MongoAdapter(connection, name, name === 'Client' ? clientCache : undefined);
+}

@@ -1,0 +1,36 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+export interface AccountRecord {
+  _id: string;
+  /** normalised: trimmed, NFKC, lower case */
+  email: string;
+  emailVerified: boolean;
+  name?: string;
+  givenName?: string;
+  familyName?: string;
+  /** argon2id PHC string */
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const accountSchema = new Schema<AccountRecord>({
+  _id: { type: String, required: true },
+  email: { type: String, required: true },
+  emailVerified: { type: Boolean, default: false },
+  name: { type: String },
+  givenName: { type: String },
+  familyName: { type: String },
+  passwordHash: { type: String, required: true },
+  disabled: { type: Boolean, default: false },
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+}, { versionKey: false, collection: 'accounts' });
+
+accountSchema.index({ email: 1 }, { unique: true });
+
+export function accountModel(connection: Connection): Model<AccountRecord> {
+  return (connection.models.Account as Model<AccountRecord> | undefined)
+    ?? connection.model<AccountRecord>('Account', accountSchema);
+}

@@ -1,0 +1,45 @@
+import Koa from 'koa';
+import mount from 'koa-mount';
+import type { Connection } from 'mongoose';
+import type nunjucks from 'nunjucks';
+import type { Provider } from 'oidc-provider';
+
+import type { Config } from './config.ts';
+import { accessLog } from './http/access-log.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { health } from './http/health.ts';
+import { notFound } from './http/not-found.ts';
+import { requestId } from './http/request-id.ts';
+import { staticAssets } from './http/static-assets.ts';
+import { interactionRoutes } from './interactions/index.ts';
+import type { Logger } from './observability/logger.ts';
+
+export interface AppInput {
+  config: Config;
+  provider: Provider;
+  connection: Connection;
+  views: nunjucks.Environment;
+  logger: Logger;
+  csrfSecret: string;
+}
+
+/** Composes the Koa app: our middleware and screens first, oidc-provider's protocol routes last. */
+export function createApp({ config, provider, connection, views, logger, csrfSecret }: AppInput): Koa {
+  const app = new Koa();
+  // X-Forwarded-* are believed only when the operator says a proxy sets them.
+  app.proxy = config.trustProxy;
+  app.on('error', (err) => logger.error({ err }, 'koa error outside a request handler'));
+
+  const interactions = interactionRoutes({ provider, connection, views, logger, csrfSecret });
+
+  app.use(requestId({ trustIncoming: config.trustProxy }));
+  app.use(accessLog(logger));
+  app.use(errorHandler(views, logger));
+  app.use(notFound);
+  app.use(staticAssets());
+  app.use(health(connection));
+  app.use(interactions.routes());
+  app.use(interactions.allowedMethods());
+  app.use(mount(provider));
+  return app;
+}

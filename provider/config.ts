@@ -1,0 +1,158 @@
+/**
+ * The only reader of `process.env`. Everything else receives a `Config`.
+ *
+ * `loadConfig(env)` is pure: it validates every variable once and either returns the typed
+ * object or throws a `ConfigError` naming the variable, so start-up stops with a clear message.
+ */
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface TokenLifetimes {
+  accessToken: number;
+  clientCredentials: number;
+  idToken: number;
+  refreshToken: number;
+  authorizationCode: number;
+  session: number;
+  interaction: number;
+  grant: number;
+}
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  issuer: string;
+  host: string;
+  port: number;
+  /** undefined: start the embedded in-memory development database */
+  mongodbUri: string | undefined;
+  mongodbDatabase: string | undefined;
+  trustProxy: boolean;
+  logLevel: LogLevel;
+  demoSeed: boolean;
+  /** seconds */
+  ttl: TokenLifetimes;
+  /** how long a client's metadata may be served from this process's memory, seconds */
+  clientCacheTtl: number;
+}
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, problem: string) {
+    super(`configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${value}")`);
+  }
+  return value as T;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new ConfigError(name, `must be a whole number (got "${value}")`);
+  const n = Number(value);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${n})`);
+  return n;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const value = text(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(name, `must be 1/true/yes/on or 0/false/no/off (got "${value}")`);
+}
+
+function issuerUrl(env: Env, nodeEnv: NodeEnv): string {
+  const value = text(env, 'ISSUER') ?? 'http://localhost:3000';
+  const url = URL.parse(value);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError('ISSUER', `must be an http(s) URL (got "${value}")`);
+  }
+  if (url.search || url.hash) throw new ConfigError('ISSUER', 'must not have a query or fragment (OpenID Discovery 3)');
+  // Browsers drop Secure cookies and relying parties refuse plain-http issuers in production.
+  if (nodeEnv === 'production' && url.protocol !== 'https:') {
+    throw new ConfigError('ISSUER', 'must be https when NODE_ENV=production');
+  }
+  // The issuer is compared byte for byte by relying parties: keep it without a trailing slash.
+  return value.replace(/\/+$/, '');
+}
+
+function mongodbUri(env: Env, nodeEnv: NodeEnv): string | undefined {
+  const value = text(env, 'MONGODB_URI');
+  if (value === undefined) {
+    if (nodeEnv === 'production') {
+      throw new ConfigError('MONGODB_URI', 'is required when NODE_ENV=production (the embedded database keeps nothing)');
+    }
+    return undefined;
+  }
+  if (!/^mongodb(\+srv)?:\/\//.test(value)) {
+    throw new ConfigError('MONGODB_URI', 'must start with mongodb:// or mongodb+srv://');
+  }
+  return value;
+}
+
+function databaseName(env: Env): string | undefined {
+  const value = text(env, 'MONGODB_DATABASE');
+  if (value !== undefined && !/^[A-Za-z0-9_-]{1,63}$/.test(value)) {
+    throw new ConfigError('MONGODB_DATABASE', 'may hold only letters, digits, _ and - (at most 63)');
+  }
+  return value;
+}
+
+function lifetimes(env: Env): TokenLifetimes {
+  const ttl: TokenLifetimes = {
+    accessToken: integer(env, 'ACCESS_TOKEN_TTL', 10 * MINUTE, 60, DAY),
+    clientCredentials: integer(env, 'CLIENT_CREDENTIALS_TTL', 10 * MINUTE, 60, DAY),
+    idToken: integer(env, 'ID_TOKEN_TTL', HOUR, 60, DAY),
+    refreshToken: integer(env, 'REFRESH_TOKEN_TTL', 14 * DAY, 5 * MINUTE, 365 * DAY),
+    // RFC 6749 4.1.2 recommends at most 10 minutes; the project promises at most 60 s.
+    authorizationCode: integer(env, 'AUTHORIZATION_CODE_TTL', 60, 10, 60),
+    session: integer(env, 'SESSION_TTL', 14 * DAY, 5 * MINUTE, 365 * DAY),
+    interaction: integer(env, 'INTERACTION_TTL', 15 * MINUTE, MINUTE, DAY),
+    grant: integer(env, 'GRANT_TTL', 30 * DAY, 5 * MINUTE, 365 * DAY),
+  };
+  // A grant that ends before its refresh tokens would silently invalidate them early.
+  if (ttl.grant < ttl.refreshToken) {
+    throw new ConfigError('GRANT_TTL', `must be at least REFRESH_TOKEN_TTL (${ttl.refreshToken})`);
+  }
+  return ttl;
+}
+
+export function loadConfig(env: Env): Config {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const uri = mongodbUri(env, nodeEnv);
+  return {
+    nodeEnv,
+    issuer: issuerUrl(env, nodeEnv),
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    mongodbUri: uri,
+    mongodbDatabase: databaseName(env),
+    trustProxy: flag(env, 'TRUST_PROXY', false),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    // The embedded database is empty on every start, so the demo is seeded by default there only.
+    demoSeed: flag(env, 'DEMO_SEED', uri === undefined),
+    ttl: lifetimes(env),
+    clientCacheTtl: integer(env, 'CLIENT_CACHE_TTL', 30, 0, HOUR),
+  };
+}

@@ -1,0 +1,23 @@
+import type { DemoSeed } from './seed-demo.ts';
+
+const UNKNOWN = '(created earlier; only its hash is stored)';
+
+/** The console banner that tells a new user what they can try. */
+export function formatDemo(issuer: string, seed: DemoSeed): string {
+  const lines = [
+    '',
+    '=== meshid demo =====================================================',
+    `Issuer:        ${issuer}`,
+    `Discovery:     ${issuer}/.well-known/openid-configuration`,
+    `Demo user:     ${seed.user.email}  password: ${seed.user.password ?? UNKNOWN}`,
+    `Demo API:      ${seed.api.indicator}  scopes: ${seed.api.scopes.join(' ')}`,
+    'Clients:',
+    ...seed.clients.map((c) => `  ${c.clientId.padEnd(13)} secret: ${c.clientSecret ?? UNKNOWN}\n                ${c.description}`),
+    '',
+    'Try client credentials:',
+    `  curl -s -u demo-service:<secret> -d grant_type=client_credentials -d scope=orders:read ${issuer}/token`,
+    '======================================================================',
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+
+import type { Connection } from 'mongoose';
+import type { ClientMetadata, Provider } from 'oidc-provider';
+
+import { MongoAdapter } from '../../adapters/mongodb.ts';
+import { accountModel } from '../accounts/account-model.ts';
+import { createAccount } from '../accounts/create-account.ts';
+import { registerClient } from '../clients/register-client.ts';
+import { saveResourceServer } from '../resources/resource-server-directory.ts';
+
+export const DEMO_API = 'https://api.example.test';
+export const DEMO_EMAIL = 'demo@example.test';
+
+export interface DemoClient {
+  clientId: string;
+  /** undefined when the client already existed: only its hash is stored */
+  clientSecret: string | undefined;
+  description: string;
+}
+
+export interface DemoSeed {
+  user: { email: string; password: string | undefined };
+  clients: DemoClient[];
+  api: { indicator: string; scopes: string[] };
+}
+
+function webClient(n: number, port: number): ClientMetadata {
+  return {
+    client_id: `demo-web-${n}`,
+    client_name: `Demo web app ${n}`,
+    redirect_uris: [`http://localhost:${port}/callback`, `http://127.0.0.1:${port}/callback`],
+    post_logout_redirect_uris: [`http://localhost:${port}/`],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    allowed_resources: [DEMO_API],
+  };
+}
+
+const SERVICE_CLIENT: ClientMetadata = {
+  client_id: 'demo-service',
+  client_name: 'Demo service',
+  grant_types: ['client_credentials'],
+  response_types: [],
+  redirect_uris: [],
+  token_endpoint_auth_method: 'client_secret_basic',
+  allowed_resources: [DEMO_API],
+  resource_scopes: { [DEMO_API]: ['orders:read', 'orders:write'] },
+};
+
+async function seedClient(provider: Provider, connection: Connection, metadata: ClientMetadata, description: string): Promise<DemoClient> {
+  // Idempotent: an existing client is left as it is (and its secret cannot be shown again).
+  if (await new MongoAdapter(connection, 'Client').find(metadata.client_id)) {
+    return { clientId: metadata.client_id, clientSecret: undefined, description };
+  }
+  const { clientId, clientSecret } = await registerClient(provider, connection, metadata);
+  return { clientId, clientSecret, description };
+}
+
+/** Creates the demo API, user and clients if they are missing; running it twice creates nothing twice. */
+export async function seedDemo(provider: Provider, connection: Connection): Promise<DemoSeed> {
+  const scopes = ['orders:read', 'orders:write'];
+  await saveResourceServer(connection, { _id: DEMO_API, name: 'Demo orders API', scopes });
+
+  let password: string | undefined;
+  if (!await accountModel(connection).exists({ email: DEMO_EMAIL })) {
+    password = randomBytes(12).toString('base64url');
+    await createAccount(connection, { email: DEMO_EMAIL, password, name: 'Demo User', givenName: 'Demo', familyName: 'User', emailVerified: true });
+  }
+
+  const clients = [
+    await seedClient(provider, connection, webClient(1, 3001), 'web app (code + PKCE), redirect http://localhost:3001/callback'),
+    await seedClient(provider, connection, webClient(2, 3002), 'second web app for SSO, redirect http://localhost:3002/callback'),
+    await seedClient(provider, connection, SERVICE_CLIENT, `service (client_credentials) for ${DEMO_API}`),
+  ];
+  return { user: { email: DEMO_EMAIL, password }, clients, api: { indicator: DEMO_API, scopes } };
+}

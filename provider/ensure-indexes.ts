@@ -1,0 +1,16 @@
+import type { Connection } from 'mongoose';
+
+import { ensureAdapterIndexes } from '../adapters/mongodb.ts';
+import { accountModel } from './accounts/account-model.ts';
+import { keyModel } from './keys/key-model.ts';
+import { resourceServerModel } from './resources/resource-server-model.ts';
+
+/** Creates every index once at start-up (idempotent), since mongoose runs with autoIndex off. */
+export async function ensureIndexes(connection: Connection): Promise<void> {
+  await Promise.all([
+    ensureAdapterIndexes(connection),
+    accountModel(connection).createIndexes(),
+    keyModel(connection).createIndexes(),
+    resourceServerModel(connection).createIndexes(),
+  ]);
+}

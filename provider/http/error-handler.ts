@@ -1,0 +1,49 @@
+import type { Context, Next } from 'koa';
+import type nunjucks from 'nunjucks';
+
+import type { Logger } from '../observability/logger.ts';
+import { renderScreen } from '../views/render-screen.ts';
+
+interface ErrorLike {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  error?: string;
+  error_description?: string;
+  message?: string;
+}
+
+const SESSION_NOT_FOUND = 'Your sign-in has expired or was started in another browser. Go back to the application and sign in again.';
+const SERVER_ERROR = 'Something went wrong on our side. Please try again.';
+
+/** status, RFC-style code and a message that is safe to show for any thrown value. */
+export function describeError(thrown: unknown): { status: number; error: string; message: string } {
+  const err = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as ErrorLike;
+  const status = Number(err.status ?? err.statusCode) || 500;
+  if (status >= 500 || err.expose === false) return { status: status >= 500 ? status : 500, error: 'server_error', message: SERVER_ERROR };
+  if (err.constructor?.name === 'SessionNotFound') return { status, error: 'session_not_found', message: SESSION_NOT_FOUND };
+  const error = err.error ?? (status === 404 ? 'not_found' : 'invalid_request');
+  return { status, error, message: err.error_description ?? err.message ?? 'The request is invalid.' };
+}
+
+/**
+ * Renders every error of our own routes: a page for browsers, `{ error, error_description }`
+ * for everyone else. 5xx are logged with their stack and never shown.
+ */
+export function errorHandler(views: nunjucks.Environment, logger: Logger) {
+  return async function errorHandler(ctx: Context, next: Next) {
+    try {
+      await next();
+    } catch (thrown) {
+      const { status, error, message } = describeError(thrown);
+      if (status >= 500) logger.error({ err: thrown, requestId: ctx.state.requestId }, 'unhandled error');
+      if (ctx.accepts('json', 'html') === 'html') {
+        renderScreen(views, ctx, 'error.njk', { title: 'Something went wrong', message, error }, status);
+      } else {
+        ctx.status = status;
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = { error, error_description: message };
+      }
+    }
+  };
+}

@@ -1,0 +1,62 @@
+import type { Context } from 'koa';
+
+import { InvalidRequest } from '../errors.ts';
+import { renderScreen } from '../views/render-screen.ts';
+import type { Interaction } from '../../types/oidc-interaction.ts';
+import { csrfToken } from './csrf.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import { describeScope } from './scope-descriptions.ts';
+import { seeOther } from './see-other.ts';
+
+interface ConsentDetails {
+  missingOIDCScope?: string[];
+  missingOIDCClaims?: string[];
+  missingResourceScopes?: Record<string, string[]>;
+}
+
+export async function renderConsent(deps: InteractionDeps, ctx: Context): Promise<void> {
+  const interaction = ctx.state.interaction!;
+  const client = await deps.provider.Client.find(String(interaction.params.client_id));
+  const details = interaction.prompt.details as ConsentDetails;
+  renderScreen(deps.views, ctx, 'consent.njk', {
+    title: 'Allow access',
+    uid: interaction.uid,
+    csrf: csrfToken(deps.csrfSecret, interaction.uid),
+    clientName: client?.clientName ?? client?.clientId,
+    scopes: (details.missingOIDCScope ?? []).filter((s) => s !== 'openid').map(describeScope),
+    resources: Object.entries(details.missingResourceScopes ?? {}).map(([indicator, scopes]) => ({ indicator, scopes })),
+  });
+}
+
+/**
+ * Records in the Grant everything the consent prompt asked for and returns where to go next.
+ * An existing grant (from earlier consent) is extended rather than replaced.
+ */
+export async function grantConsent(deps: InteractionDeps, ctx: Context, interaction: Interaction): Promise<string> {
+  const { provider } = deps;
+  const accountId = interaction.session?.accountId;
+  if (!accountId) throw new InvalidRequest('Sign in first.');
+
+  const grant = (interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined)
+    ?? new provider.Grant({ accountId, clientId: String(interaction.params.client_id) });
+
+  const details = interaction.prompt.details as ConsentDetails;
+  if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
+  if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(details.missingResourceScopes ?? {})) {
+    grant.addResourceScope(indicator, scopes.join(' '));
+  }
+  const grantId = await grant.save();
+
+  deps.logger.info({ requestId: ctx.state.requestId, event: 'consent.granted', account: accountId, client: interaction.params.client_id }, 'consent granted');
+  return provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+}
+
+/** POST /interaction/:uid/confirm — the user allowed access. */
+export function confirmConsent(deps: InteractionDeps) {
+  return async function confirmConsent(ctx: Context): Promise<void> {
+    const interaction = ctx.state.interaction!;
+    if (interaction.prompt.name !== 'consent') throw new InvalidRequest('This step is already done.');
+    seeOther(ctx, await grantConsent(deps, ctx, interaction));
+  };
+}

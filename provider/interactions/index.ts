@@ -1,0 +1,24 @@
+import Router from '@koa/router';
+
+import { abort } from './abort.ts';
+import { confirmConsent } from './consent.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import { loadInteraction } from './load-interaction.ts';
+import { login } from './login.ts';
+import { noStore } from './no-store.ts';
+import { parseForm } from './parse-form.ts';
+import { showInteraction } from './show.ts';
+import { verifyCsrf } from './verify-csrf.ts';
+
+/** The route table of the sign-in screens: the only place that says which steps run in what order. */
+export function interactionRoutes(deps: InteractionDeps): Router {
+  const router = new Router({ prefix: '/interaction' });
+  const load = loadInteraction(deps.provider);
+  const csrf = verifyCsrf(deps.csrfSecret);
+
+  router.get('/:uid', noStore, load, showInteraction(deps));
+  router.post('/:uid/login', noStore, parseForm, csrf, load, login(deps));
+  router.post('/:uid/confirm', noStore, parseForm, csrf, load, confirmConsent(deps));
+  router.post('/:uid/abort', noStore, parseForm, csrf, load, abort(deps));
+  return router;
+}

@@ -1,0 +1,15 @@
+import type { Connection } from 'mongoose';
+import type nunjucks from 'nunjucks';
+import type { Provider } from 'oidc-provider';
+
+import type { Logger } from '../observability/logger.ts';
+
+/** What the interaction routes need from the rest of the provider. */
+export interface InteractionDeps {
+  provider: Provider;
+  connection: Connection;
+  views: nunjucks.Environment;
+  logger: Logger;
+  /** the current cookie key: CSRF tokens are keyed with it */
+  csrfSecret: string;
+}

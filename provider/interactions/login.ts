@@ -1,0 +1,62 @@
+import type { Context } from 'koa';
+
+import { authenticate } from '../accounts/authenticate.ts';
+import { InvalidRequest } from '../errors.ts';
+import { renderScreen } from '../views/render-screen.ts';
+import { csrfToken } from './csrf.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import { seeOther } from './see-other.ts';
+
+/** One message for unknown email, wrong password and disabled account: no account enumeration. */
+export const WRONG_CREDENTIALS = 'Wrong email or password.';
+
+interface LoginView {
+  email?: string;
+  error?: string;
+}
+
+export async function renderLogin(deps: InteractionDeps, ctx: Context, view: LoginView, status = 200): Promise<void> {
+  const interaction = ctx.state.interaction!;
+  const client = await deps.provider.Client.find(String(interaction.params.client_id));
+  const hint = typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined;
+  renderScreen(deps.views, ctx, 'login.njk', {
+    title: 'Sign in',
+    uid: interaction.uid,
+    csrf: csrfToken(deps.csrfSecret, interaction.uid),
+    clientName: client?.clientName ?? client?.clientId,
+    email: view.email ?? hint ?? '',
+    error: view.error,
+  }, status);
+}
+
+function field(body: Record<string, unknown> | undefined, name: string): string {
+  const value = body?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** POST /interaction/:uid/login — checks the password and finishes the login prompt. */
+export function login(deps: InteractionDeps) {
+  return async function login(ctx: Context): Promise<void> {
+    const interaction = ctx.state.interaction!;
+    if (interaction.prompt.name !== 'login') throw new InvalidRequest('This sign-in step is already done.');
+
+    const body = ctx.request.body as Record<string, unknown> | undefined;
+    const email = field(body, 'email');
+    const password = field(body, 'password');
+    if (!email || !password) {
+      return renderLogin(deps, ctx, { email, error: 'Enter your email and password.' }, 400);
+    }
+
+    const accountId = await authenticate(deps.connection, email, password);
+    if (!accountId) {
+      deps.logger.info({ requestId: ctx.state.requestId, event: 'login.failure', client: interaction.params.client_id }, 'sign-in failed');
+      return renderLogin(deps, ctx, { email, error: WRONG_CREDENTIALS }, 401);
+    }
+
+    deps.logger.info({ requestId: ctx.state.requestId, event: 'login.success', account: accountId, client: interaction.params.client_id }, 'signed in');
+    const url = await deps.provider.interactionResult(ctx.req, ctx.res, {
+      login: { accountId, amr: ['pwd'] },
+    }, { mergeWithLastSubmission: false });
+    seeOther(ctx, url);
+  };
+}

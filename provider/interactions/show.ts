@@ -1,0 +1,29 @@
+import type { Context } from 'koa';
+
+import { InvalidRequest } from '../errors.ts';
+import { isFirstParty } from '../oidc/client-metadata.ts';
+import { grantConsent, renderConsent } from './consent.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import { renderLogin } from './login.ts';
+
+/** GET /interaction/:uid — shows the screen for the step oidc-provider is waiting on. */
+export function showInteraction(deps: InteractionDeps) {
+  return async function showInteraction(ctx: Context): Promise<void> {
+    const interaction = ctx.state.interaction!;
+    switch (interaction.prompt.name) {
+      case 'login':
+        return renderLogin(deps, ctx, {});
+      case 'consent': {
+        const client = await deps.provider.Client.find(String(interaction.params.client_id));
+        // The operator's own apps do not ask their users for consent.
+        if (client && isFirstParty(client.metadata())) {
+          ctx.status = 303;
+          return ctx.redirect(await grantConsent(deps, ctx, interaction));
+        }
+        return renderConsent(deps, ctx);
+      }
+      default:
+        throw new InvalidRequest('This sign-in step is not supported.');
+    }
+  };
+}

@@ -1,0 +1,54 @@
+import type { ClientMetadata } from 'oidc-provider';
+
+import { errors } from 'oidc-provider';
+
+/**
+ * Our own client metadata, stored with the client:
+ * - `first_party`: the operator's own app; its users are not asked for consent.
+ * - `allowed_resources`: the resource indicators (RFC 8707) it may get tokens for. Empty means
+ *   none: a client gets no API audience until an operator grants one (secure by default).
+ * - `resource_scopes`: optionally, per indicator, the scopes it may hold there (least privilege
+ *   for services); an indicator not listed allows every scope of that resource server.
+ *   (The standard `scope` metadata cannot hold them: it only admits the provider's own scopes.)
+ */
+export const EXTRA_CLIENT_METADATA = ['first_party', 'allowed_resources', 'resource_scopes'];
+
+function isScopeMap(value: unknown): value is Record<string, string[]> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    && Object.values(value).every((scopes) => Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'));
+}
+
+export function validateExtraClientMetadata(_ctx: unknown, key: string, value: unknown, metadata: ClientMetadata): void {
+  switch (key) {
+    case 'first_party':
+      if (value === undefined) metadata.first_party = false;
+      else if (typeof value !== 'boolean') throw new errors.InvalidClientMetadata('first_party must be a boolean');
+      break;
+    case 'allowed_resources':
+      if (value === undefined) metadata.allowed_resources = [];
+      else if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && URL.canParse(v))) {
+        throw new errors.InvalidClientMetadata('allowed_resources must be an array of absolute URIs');
+      }
+      break;
+    case 'resource_scopes':
+      if (value !== undefined && !isScopeMap(value)) {
+        throw new errors.InvalidClientMetadata('resource_scopes must map resource indicators to arrays of scopes');
+      }
+      break;
+    default:
+  }
+}
+
+export function allowedResources(metadata: ClientMetadata): string[] {
+  return Array.isArray(metadata.allowed_resources) ? metadata.allowed_resources as string[] : [];
+}
+
+export function isFirstParty(metadata: ClientMetadata): boolean {
+  return metadata.first_party === true;
+}
+
+/** The scopes this client may hold at one resource server, or undefined for all of them. */
+export function allowedScopesAt(metadata: ClientMetadata, indicator: string): string[] | undefined {
+  const map = metadata.resource_scopes;
+  return isScopeMap(map) ? map[indicator] : undefined;
+}

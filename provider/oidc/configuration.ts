@@ -1,0 +1,132 @@
+import type { Connection } from 'mongoose';
+import type nunjucks from 'nunjucks';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+
+import { mongoAdapterFactory } from '../../adapters/mongodb.ts';
+import { makeFindAccount } from '../accounts/find-account.ts';
+import type { Config } from '../config.ts';
+import type { ProviderKeys } from '../keys/key-store.ts';
+import { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
+import { CLAIMS, SCOPES } from './claims.ts';
+import { EXTRA_CLIENT_METADATA, validateExtraClientMetadata } from './client-metadata.ts';
+import { GRANT_CLAIM } from './jwt-introspection.ts';
+import { resourceIndicators } from './resource-indicators.ts';
+import { screens } from './screens.ts';
+
+export interface ConfigurationInput {
+  config: Config;
+  connection: Connection;
+  keys: ProviderKeys;
+  views: nunjucks.Environment;
+}
+
+/** Asymmetric only: client secrets are stored hashed, so they cannot key an HMAC. */
+const ASYMMETRIC_JWS = ['ES256', 'RS256', 'PS256', 'EdDSA', 'Ed25519'] as const;
+
+/**
+ * The whole oidc-provider configuration. Each key says what it controls and, where we depart
+ * from the library default, why.
+ */
+export function buildConfiguration({ config, connection, keys, views }: ConfigurationInput): Configuration {
+  const { ttl } = config;
+  const pages = screens(views);
+
+  return {
+    adapter: mongoAdapterFactory(connection, { clientCacheTtl: config.clientCacheTtl }),
+    findAccount: makeFindAccount(connection),
+
+    jwks: { keys: keys.signing as never },
+    cookies: {
+      keys: keys.cookie,
+      // oidc-provider adds `Secure` itself whenever the request is https (directly or via a trusted proxy).
+      long: { httpOnly: true, sameSite: 'lax' },
+      short: { httpOnly: true, sameSite: 'lax' },
+    },
+
+    claims: CLAIMS,
+    scopes: SCOPES,
+
+    // Only the authorization code flow: implicit and hybrid leak tokens through the browser (RFC 9700 2.1.2).
+    responseTypes: ['code'],
+    // PKCE for every client, not only public ones (RFC 9700 2.1.1); oidc-provider 9 accepts S256 only.
+    pkce: { required: () => true },
+    // OpenID Connect requires redirect_uri on every authorization request; no silent defaulting.
+    allowOmittingSingleRegisteredRedirectUri: false,
+
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      // ES256 signatures are small and cheap; RS256 stays available per client.
+      id_token_signed_response_alg: 'ES256',
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    extraClientMetadata: { properties: EXTRA_CLIENT_METADATA, validator: validateExtraClientMetadata as never },
+    enabledJWA: {
+      clientAuthSigningAlgValues: ASYMMETRIC_JWS,
+      requestObjectSigningAlgValues: ASYMMETRIC_JWS,
+      idTokenSigningAlgValues: ASYMMETRIC_JWS,
+      userinfoSigningAlgValues: ASYMMETRIC_JWS,
+      introspectionSigningAlgValues: ASYMMETRIC_JWS,
+      authorizationSigningAlgValues: ASYMMETRIC_JWS,
+    },
+
+    features: {
+      // Our own screens in provider/interactions/ replace the library's development ones.
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: {
+        enabled: true,
+        // The library default, stated: a public client may only introspect its own tokens.
+        async allowedPolicy(ctx: KoaContextWithOIDC, client, token) {
+          return client.clientAuthMethod !== 'none' || token.clientId === ctx.oidc.client?.clientId;
+        },
+      },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: pages.logoutSource,
+        postLogoutSuccessSource: pages.postLogoutSuccessSource,
+      },
+      resourceIndicators: resourceIndicators({
+        directory: new ResourceServerDirectory(connection, config.clientCacheTtl),
+        accessTokenTtl: ttl.accessToken,
+        clientCredentialsTtl: ttl.clientCredentials,
+      }) as never,
+    },
+
+    formats: {
+      customizers: {
+        // Ties a user's JWT access token to its grant so introspection can tell when the
+        // grant was revoked (see jwt-introspection.ts). Client credentials have no grant.
+        async jwt(_ctx, token, jwt) {
+          if ('grantId' in token && token.grantId) jwt.payload[GRANT_CLAIM] = token.grantId;
+        },
+      },
+    },
+
+    // Like Keycloak: a client allowed the refresh_token grant gets one, without offline_access.
+    async issueRefreshToken(_ctx, client) {
+      return client.grantTypeAllowed('refresh_token');
+    },
+    // Rotate on every use; oidc-provider revokes the whole grant when a rotated token is replayed.
+    rotateRefreshToken: true,
+
+    ttl: {
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.accessToken,
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.clientCredentials,
+      AuthorizationCode: ttl.authorizationCode,
+      IdToken: ttl.idToken,
+      RefreshToken: ttl.refreshToken,
+      Session: ttl.session,
+      Interaction: ttl.interaction,
+      Grant: ttl.grant,
+    },
+
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    renderError: pages.renderError as never,
+  };
+}

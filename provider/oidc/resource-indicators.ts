@@ -1,0 +1,60 @@
+import type { KoaContextWithOIDC, ResourceServer } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+
+import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
+import { allowedResources, allowedScopesAt } from './client-metadata.ts';
+
+type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
+
+export interface ResourceIndicatorOptions {
+  directory: ResourceServerDirectory;
+  accessTokenTtl: number;
+  clientCredentialsTtl: number;
+}
+
+/** The scopes a client may hold at a resource server: the server's, narrowed by the client's own list. */
+export function clientScopesAt(serverScopes: string[], clientAllowed: string[] | undefined): string[] {
+  if (!clientAllowed) return serverScopes;
+  const allowed = new Set(clientAllowed);
+  return serverScopes.filter((scope) => allowed.has(scope));
+}
+
+/**
+ * RFC 8707 resource indicators: every resource server issues JWT access tokens (RFC 9068)
+ * with its indicator as `aud`, signed ES256. Unknown or not-allowed resources are `invalid_target`.
+ */
+export function resourceIndicators({ directory, accessTokenTtl, clientCredentialsTtl }: ResourceIndicatorOptions) {
+  return {
+    enabled: true,
+
+    // A service with exactly one allowed API need not name it on every client_credentials call.
+    async defaultResource(ctx: KoaContextWithOIDC, client: Client, oneOf?: string | string[]) {
+      if (oneOf) return oneOf;
+      const resources = allowedResources(client.metadata());
+      if (ctx.oidc.params?.grant_type === 'client_credentials' && resources.length === 1) return resources[0];
+      return undefined;
+    },
+
+    async getResourceServerInfo(ctx: KoaContextWithOIDC, indicator: string, client: Client): Promise<ResourceServer> {
+      const metadata = client.metadata();
+      const server = await directory.find(indicator);
+      if (!server) throw new errors.InvalidTarget('unknown resource');
+      if (!allowedResources(metadata).includes(indicator)) {
+        throw new errors.InvalidTarget('this client may not request this resource');
+      }
+      const fallbackTtl = ctx.oidc.params?.grant_type === 'client_credentials' ? clientCredentialsTtl : accessTokenTtl;
+      return {
+        scope: clientScopesAt(server.scopes, allowedScopesAt(metadata, indicator)).join(' '),
+        audience: indicator,
+        accessTokenTTL: server.accessTokenTtl ?? fallbackTtl,
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: 'ES256' } },
+      };
+    },
+
+    // A token request without `resource` gets the resource the user consented to.
+    async useGrantedResource() {
+      return true;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/** An API that accepts our access tokens, named by its resource indicator (RFC 8707). */
+export interface ResourceServerRecord {
+  /** the resource indicator: an absolute URI, also the `aud` of its tokens */
+  _id: string;
+  name: string;
+  /** every scope this API understands */
+  scopes: string[];
+  /** seconds; falls back to ACCESS_TOKEN_TTL / CLIENT_CREDENTIALS_TTL */
+  accessTokenTtl?: number;
+  createdAt: Date;
+}
+
+const resourceServerSchema = new Schema<ResourceServerRecord>({
+  _id: { type: String, required: true },
+  name: { type: String, required: true },
+  scopes: { type: [String], default: [] },
+  accessTokenTtl: { type: Number },
+  createdAt: { type: Date, required: true },
+}, { versionKey: false, collection: 'resource_servers' });
+
+export function resourceServerModel(connection: Connection): Model<ResourceServerRecord> {
+  return (connection.models.ResourceServer as Model<ResourceServerRecord> | undefined)
+    ?? connection.model<ResourceServerRecord>('ResourceServer', resourceServerSchema);
+}
