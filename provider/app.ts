@@ -20,17 +20,21 @@ export interface AppInput {
   connection: Connection;
   views: nunjucks.Environment;
   logger: Logger;
-  csrfSecret: string;
+  /** cookie signing keys, newest first */
+  cookieKeys: string[];
 }
 
 /** Composes the Koa app: our middleware and screens first, oidc-provider's protocol routes last. */
-export function createApp({ config, provider, connection, views, logger, csrfSecret }: AppInput): Koa {
+export function createApp({ config, provider, connection, views, logger, cookieKeys }: AppInput): Koa {
   const app = new Koa();
+  // oidc-provider, mounted, sets its cookies through this app's context: sign them with the
+  // same keys it verifies them with.
+  app.keys = cookieKeys;
   // X-Forwarded-* are believed only when the operator says a proxy sets them.
   app.proxy = config.trustProxy;
   app.on('error', (err) => logger.error({ err }, 'koa error outside a request handler'));
 
-  const interactions = interactionRoutes({ provider, connection, views, logger, csrfSecret });
+  const interactions = interactionRoutes({ provider, connection, views, logger, csrfSecret: cookieKeys[0]! });
 
   app.use(requestId({ trustIncoming: config.trustProxy }));
   app.use(accessLog(logger));

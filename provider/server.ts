@@ -40,7 +40,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const views = createViews();
     const provider = createProvider({ config, connection: database.connection, keys, views, logger });
     const demo = config.demoSeed ? await seedDemo(provider, database.connection) : undefined;
-    const app = createApp({ config, provider, connection: database.connection, views, logger, csrfSecret: keys.cookie[0]! });
+    const app = createApp({ config, provider, connection: database.connection, views, logger, cookieKeys: keys.cookie });
 
     const server: Server = app.listen(config.port, config.host);
     await once(server, 'listening');

@@ -4,10 +4,12 @@
  */
 export const CLAIMS = {
   acr: null,
+  amr: null,
   auth_time: null,
   iss: null,
   sid: null,
-  openid: ['sub'],
+  // amr/acr ride with openid so every ID token says how the user signed in (RFC 8176).
+  openid: ['sub', 'amr', 'acr'],
   profile: ['name', 'given_name', 'family_name', 'updated_at'],
   email: ['email', 'email_verified'],
 };

@@ -60,6 +60,8 @@ export function buildConfiguration({ config, connection, keys, views }: Configur
       // ES256 signatures are small and cheap; RS256 stays available per client.
       id_token_signed_response_alg: 'ES256',
       token_endpoint_auth_method: 'client_secret_basic',
+      // auth_time in every ID token (as Keycloak does), not only when max_age was sent.
+      require_auth_time: true,
     },
     extraClientMetadata: { properties: EXTRA_CLIENT_METADATA, validator: validateExtraClientMetadata as never },
     enabledJWA: {

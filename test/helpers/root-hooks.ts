@@ -1,0 +1,24 @@
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../adapters/embedded-mongo.ts';
+import { setTestDatabaseUri } from './database.ts';
+
+/**
+ * One database server for the whole run: MONGODB_URI when given (a real MongoDB), else one
+ * embedded development server. Each test file still gets its own database name.
+ */
+let embedded: EmbeddedMongo | undefined;
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(30_000);
+    const uri = process.env.MONGODB_URI;
+    if (uri) {
+      setTestDatabaseUri(uri);
+    } else {
+      embedded = await startEmbeddedMongo();
+      setTestDatabaseUri(embedded.uri);
+    }
+  },
+  async afterAll() {
+    await embedded?.stop();
+  },
+};
