@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
-import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 import { mongoAdapterFactory } from '../../adapters/mongodb.ts';
 import { makeFindAccount } from '../accounts/find-account.ts';
@@ -84,7 +84,15 @@ export function buildConfiguration({ config, connection, keys, views }: Configur
           return client.clientAuthMethod !== 'none' || token.clientId === ctx.oidc.client?.clientId;
         },
       },
-      revocation: { enabled: true },
+      revocation: {
+        enabled: true,
+        // A client may revoke only its own tokens (RFC 7009 2.1).
+        async allowedPolicy(_ctx: KoaContextWithOIDC, client, token) {
+          if (token.clientId === client.clientId) return true;
+          if (client.clientAuthMethod === 'none') return false;
+          throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+        },
+      },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
