@@ -5,6 +5,7 @@ import { publicJwks } from '../keys/public-jwks.ts';
 import type { Logger } from '../observability/logger.ts';
 import { buildConfiguration, type ConfigurationInput } from './configuration.ts';
 import { jwtIntrospection } from './jwt-introspection.ts';
+import { unauthorizedClient } from './unauthorized-client.ts';
 
 /** The oidc-provider instance with our configuration, secret hashing and JWT introspection. */
 export function createProvider(input: ConfigurationInput & { logger: Logger }): Provider {
@@ -17,6 +18,7 @@ export function createProvider(input: ConfigurationInput & { logger: Logger }): 
   };
 
   provider.use(jwtIntrospection(provider, publicJwks(input.keys.signing)) as never);
+  provider.use(unauthorizedClient as never);
 
   // oidc-provider reports 5xx it caught here; the client sees only `server_error`.
   provider.on('server_error', (ctx, err) => {
