@@ -27,8 +27,10 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
     const browser = new Browser(server.issuer);
     const request = await authorizationRequest(config, params);
     const tokens = await redeem(config, request, await signIn(browser, request, user));
+    issued.push(tokens.access_token, tokens.refresh_token!, tokens.id_token!);
     return { config, browser, tokens };
   }
+  const issued: string[] = [];
 
   it('rotates the refresh token on every use, and a replayed one revokes the whole grant', async () => {
     const { config, tokens } = await signedIn();
@@ -168,5 +170,13 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
     const request = await authorizationRequest(config, { prompt: 'none' });
     const page = await browser.open(request.url);
     expect(page.leftTo!.searchParams.get('error')).to.equal('login_required');
+  });
+
+  it('wrote no password, client secret or token to its logs while doing all of the above', () => {
+    expect(server.logs.length).to.be.greaterThan(20);
+    const output = server.logs.join('\n');
+    for (const secret of [user.password, web.clientSecret, service.clientSecret, ...issued]) {
+      expect(output.includes(secret), 'a secret appeared in the logs').to.equal(false);
+    }
   });
 });
