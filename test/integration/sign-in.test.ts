@@ -82,6 +82,28 @@ describe('sign-in with openid-client as the relying party', () => {
     expect(tokens.claims()!.sub).to.equal(user.id);
   });
 
+  it('does not ask for consent on behalf of a first-party client', async () => {
+    const firstParty = await addWebClient(server, { first_party: true });
+    const config = await relyingParty(server.issuer, firstParty);
+    const browser = new Browser(server.issuer);
+    const request = await authorizationRequest(config);
+    const page = await browser.open(request.url);
+    const done = await browser.submit(page, '/login', { email: user.email, password: user.password });
+    expect(done.leftTo, 'went straight back to the client').to.not.equal(undefined);
+    const tokens = await redeem(config, request, done.leftTo!);
+    expect(tokens.claims()!.sub).to.equal(user.id);
+  });
+
+  it('remembers consent in the grant: the same client is not asked twice', async () => {
+    const config = await relyingParty(server.issuer, clientA);
+    const browser = new Browser(server.issuer);
+    const first = await authorizationRequest(config);
+    await redeem(config, first, await signIn(browser, first, user));
+    const second = await authorizationRequest(config);
+    const page = await browser.open(second.url);
+    expect(page.leftTo!.searchParams.get('code')).to.be.a('string');
+  });
+
   it('answers prompt=none with login_required without a session, and with a code when signed in', async () => {
     const config = await relyingParty(server.issuer, clientA);
     const anonymous = new Browser(server.issuer);

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 
+import { registerClient } from '../../provider/clients/register-client.ts';
 import { Browser } from '../helpers/browser.ts';
 import { API, addApi, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
@@ -83,6 +84,32 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
     const config = await relyingParty(server.issuer, service);
     const response = await oidc.clientCredentialsGrant(config, { scope: 'orders:read orders:write', resource: API });
     expect(response.scope).to.equal('orders:read');
+  });
+
+  it('authenticates a service with private_key_jwt (no shared secret)', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const { clientId } = await registerClient(server.provider, server.connection, {
+      client_id: 'svc-private-key-jwt',
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'ES256',
+      jwks: { keys: [{ ...await exportJWK(publicKey), alg: 'ES256', use: 'sig' }] },
+      allowed_resources: [API],
+    });
+    const config = await oidc.discovery(new URL(server.issuer), clientId, undefined, oidc.PrivateKeyJwt(privateKey), {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const response = await oidc.clientCredentialsGrant(config, { scope: 'orders:write', resource: API });
+    expect(response.scope).to.equal('orders:write');
+
+    const { privateKey: otherKey } = await generateKeyPair('ES256');
+    const impostor = await oidc.discovery(new URL(server.issuer), clientId, undefined, oidc.PrivateKeyJwt(otherKey), {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const refused = await oidc.clientCredentialsGrant(impostor, { resource: API }).then(() => undefined, (err: oidc.ResponseBodyError) => err);
+    expect(refused?.error).to.equal('invalid_client');
   });
 
   it('uses the only allowed API when client credentials name no resource', async () => {

@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+
+import { oidcModel } from '../../adapters/mongodb.ts';
+import { accountModel } from '../../provider/accounts/account-model.ts';
+import { DEMO_API, DEMO_EMAIL, seedDemo } from '../../provider/demo/seed-demo.ts';
+import { resourceServerModel } from '../../provider/resources/resource-server-model.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+describe('demo seed', () => {
+  let server: TestServer;
+
+  before(async () => { server = await startTestServer('demo-seed', { DEMO_SEED: '1' }); });
+  after(() => server.stop());
+
+  it('creates the demo user, two web clients and a service client, with secrets shown once', () => {
+    const demo = server.demo!;
+    expect(demo.user.email).to.equal(DEMO_EMAIL);
+    expect(demo.user.password).to.be.a('string').with.length.greaterThan(11);
+    expect(demo.clients.map((c) => c.clientId)).to.deep.equal(['demo-web-1', 'demo-web-2', 'demo-service']);
+    for (const client of demo.clients) expect(client.clientSecret).to.be.a('string');
+  });
+
+  it('stores only a hash of each client secret', async () => {
+    const stored = await oidcModel(server.connection, 'Client').findById('demo-service').lean();
+    const secret = server.demo!.clients.find((c) => c.clientId === 'demo-service')!.clientSecret!;
+    expect(JSON.stringify(stored)).not.to.include(secret);
+    expect((stored!.payload as { client_secret: string }).client_secret).to.match(/^sha256\$/);
+  });
+
+  it('creates nothing twice when run again, and cannot show old secrets again', async () => {
+    const again = await seedDemo(server.provider, server.connection);
+    expect(again.user.password).to.equal(undefined);
+    for (const client of again.clients) expect(client.clientSecret).to.equal(undefined);
+    expect(await accountModel(server.connection).countDocuments({ email: DEMO_EMAIL })).to.equal(1);
+    expect(await oidcModel(server.connection, 'Client').countDocuments({})).to.equal(3);
+    expect(await resourceServerModel(server.connection).countDocuments({ _id: DEMO_API })).to.equal(1);
+  });
+
+  it('lets the demo service get a token for the demo API with the printed secret', async () => {
+    const secret = server.demo!.clients.find((c) => c.clientId === 'demo-service')!.clientSecret!;
+    const response = await fetch(`${server.issuer}/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`demo-service:${secret}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials&scope=orders:read%20orders:write',
+    });
+    const body = await response.json();
+    expect(response.status).to.equal(200);
+    expect(body.scope).to.equal('orders:read orders:write');
+  });
+});

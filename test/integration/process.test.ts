@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+import { expect } from 'chai';
+
+import { testDatabaseUri, uniqueDatabaseName } from '../helpers/database.ts';
+
+const ENTRY = new URL('../../provider/main.ts', import.meta.url).pathname;
+
+function run(env: Record<string, string>) {
+  // Only what the test names: the provider must not depend on anything else in the environment.
+  const child = spawn(process.execPath, [ENTRY], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  return { child, output: () => ({ stdout, stderr }) };
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 300; i += 1) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('the provider process (npm start)', () => {
+  it('starts with no configuration, prints the demo, serves, and exits 0 on SIGTERM', async () => {
+    const { child, output } = run({ PORT: '0' });
+    await until(() => output().stdout.includes('"msg":"listening"'), 'listening');
+    const { stdout, stderr } = output();
+    expect(stderr).to.include('NOTHING IS KEPT');
+    expect(stdout).to.include('Demo user:     demo@example.test  password: ');
+    expect(stdout).to.include('demo-service  secret: ');
+
+    const url = JSON.parse(stdout.split('\n').find((line) => line.includes('"msg":"listening"'))!).url as string;
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).to.equal(200);
+    expect(await health.json()).to.deep.equal({ status: 'ok' });
+
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).to.equal(0);
+  });
+
+  it('uses MONGODB_URI when given, and then seeds nothing unless asked', async () => {
+    const { child, output } = run({ PORT: '0', MONGODB_URI: testDatabaseUri(), MONGODB_DATABASE: uniqueDatabaseName('process') });
+    await until(() => output().stdout.includes('"msg":"listening"'), 'listening');
+    expect(output().stderr).not.to.include('NOTHING IS KEPT');
+    expect(output().stdout).not.to.include('Demo user');
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  });
+
+  for (const [label, env, variable] of [
+    ['refuses the embedded database in production', { NODE_ENV: 'production', ISSUER: 'https://id.example.com' }, 'MONGODB_URI'],
+    ['stops on a bad variable, naming it', { PORT: 'abc' }, 'PORT'],
+  ] as [string, Record<string, string>, string][]) {
+    it(label, async () => {
+      const { child, output } = run(env);
+      const [code] = await once(child, 'exit');
+      expect(code).to.equal(1);
+      expect(output().stderr).to.include(variable);
+      expect(output().stderr).not.to.include('    at ');
+    });
+  }
+});
