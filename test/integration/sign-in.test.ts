@@ -139,6 +139,23 @@ describe('sign-in with openid-client as the relying party', () => {
     }
   });
 
+  it('honours id_token_hint: a code for the same user, login_required for another', async () => {
+    const config = await relyingParty(server.issuer, clientA);
+    const browser = new Browser(server.issuer);
+    const first = await authorizationRequest(config);
+    const mine = await redeem(config, first, await signIn(browser, first, user));
+
+    const same = await authorizationRequest(config, { prompt: 'none', id_token_hint: mine.id_token! });
+    expect((await browser.open(same.url)).leftTo!.searchParams.get('code')).to.be.a('string');
+
+    const other = await addUser(server);
+    const otherBrowser = new Browser(server.issuer);
+    const otherFirst = await authorizationRequest(config);
+    const theirs = await redeem(config, otherFirst, await signIn(otherBrowser, otherFirst, other));
+    const mismatch = await authorizationRequest(config, { prompt: 'none', id_token_hint: theirs.id_token! });
+    expect((await browser.open(mismatch.url)).leftTo!.searchParams.get('error')).to.equal('login_required');
+  });
+
   it('pre-fills the email from login_hint and ignores unknown parameters', async () => {
     const config = await relyingParty(server.issuer, clientA);
     const request = await authorizationRequest(config, { login_hint: 'hint@example.test', unknown_param: 'x' });
