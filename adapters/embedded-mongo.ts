@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { freePort } from './free-port.ts';
 
 /**
  * The in-memory MongoDB-compatible development server shipped as a native binary by
@@ -20,18 +20,6 @@ function binaryPath(): string {
   const require = createRequire(import.meta.url);
   const pkg = require.resolve('@jongodb/memory-server-bin-linux-x64-gnu/package.json');
   return join(dirname(pkg), 'bin', 'jongodb');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function waitForReady(child: ChildProcess): Promise<string> {

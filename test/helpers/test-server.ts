@@ -1,27 +1,16 @@
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 
 import { loadConfig } from '../../provider/config.ts';
 import { startServer, type RunningServer } from '../../provider/server.ts';
 import { dropTestDatabase } from './drop-database.ts';
 import { testDatabaseUri, uniqueDatabaseName } from './database.ts';
+import { freePort } from '../../adapters/free-port.ts';
 
 export interface TestServer extends RunningServer {
   issuer: string;
   /** every JSON log line the server wrote */
   logs: string[];
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
