@@ -12,6 +12,7 @@ import { notFound } from './http/not-found.ts';
 import { requestId } from './http/request-id.ts';
 import { staticAssets } from './http/static-assets.ts';
 import { interactionRoutes } from './interactions/index.ts';
+import type { MfaDeps } from './mfa/mfa-deps.ts';
 import type { Logger } from './observability/logger.ts';
 
 export interface AppInput {
@@ -22,10 +23,11 @@ export interface AppInput {
   logger: Logger;
   /** cookie signing keys, newest first */
   cookieKeys: string[];
+  mfa: MfaDeps;
 }
 
 /** Composes the Koa app: our middleware and screens first, oidc-provider's protocol routes last. */
-export function createApp({ config, provider, connection, views, logger, cookieKeys }: AppInput): Koa {
+export function createApp({ config, provider, connection, views, logger, cookieKeys, mfa }: AppInput): Koa {
   const app = new Koa();
   // oidc-provider, mounted, sets its cookies through this app's context: sign them with the
   // same keys it verifies them with.
@@ -34,7 +36,7 @@ export function createApp({ config, provider, connection, views, logger, cookieK
   app.proxy = config.trustProxy;
   app.on('error', (err) => logger.error({ err }, 'koa error outside a request handler'));
 
-  const interactions = interactionRoutes({ provider, connection, views, logger, csrfSecret: cookieKeys[0]! });
+  const interactions = interactionRoutes({ provider, connection, views, logger, csrfSecret: cookieKeys[0]!, mfa });
 
   app.use(requestId({ trustIncoming: config.trustProxy }));
   app.use(accessLog(logger));

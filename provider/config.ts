@@ -1,9 +1,10 @@
 /**
  * The only reader of `process.env`. Everything else receives a `Config`.
  *
- * `loadConfig(env)` is pure: it validates every variable once and either returns the typed
+ * `loadConfig(env)` validates every variable once (reading nothing but `env`) and returns the typed
  * object or throws a `ConfigError` naming the variable, so start-up stops with a clear message.
  */
+import { randomBytes } from 'node:crypto';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -17,6 +18,19 @@ export interface TokenLifetimes {
   session: number;
   interaction: number;
   grant: number;
+}
+
+export type MfaPolicy = 'optional' | 'required';
+
+export interface MfaConfig {
+  /** optional: users may enroll; required: everyone must have a second factor to finish signing in */
+  policy: MfaPolicy;
+  /** 32-byte AES-256-GCM key that encrypts TOTP secrets at rest */
+  encryptionKey: Buffer;
+  /** true when no MFA_ENCRYPTION_KEY was given and a throwaway key was made for this process */
+  ephemeralKey: boolean;
+  /** the name authenticator apps show next to the account */
+  issuerName: string;
 }
 
 export interface Config {
@@ -34,6 +48,7 @@ export interface Config {
   ttl: TokenLifetimes;
   /** how long a client's metadata may be served from this process's memory, seconds */
   clientCacheTtl: number;
+  mfa: MfaConfig;
 }
 
 export class ConfigError extends Error {
@@ -138,6 +153,22 @@ function lifetimes(env: Env): TokenLifetimes {
   return ttl;
 }
 
+function mfaConfig(env: Env, nodeEnv: NodeEnv): MfaConfig {
+  const policy = oneOf(env, 'MFA_POLICY', ['optional', 'required'] as const, 'optional');
+  const issuerName = text(env, 'MFA_ISSUER_NAME') ?? 'meshid';
+  const raw = text(env, 'MFA_ENCRYPTION_KEY');
+  if (raw === undefined) {
+    // Without a stable key, TOTP secrets stored by one process cannot be read by the next.
+    if (nodeEnv === 'production') throw new ConfigError('MFA_ENCRYPTION_KEY', 'is required when NODE_ENV=production (32 random bytes, base64)');
+    return { policy, issuerName, encryptionKey: randomBytes(32), ephemeralKey: true };
+  }
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/_-]+=*$/.test(raw)) {
+    throw new ConfigError('MFA_ENCRYPTION_KEY', 'must be 32 bytes in base64 (for example: openssl rand -base64 32)');
+  }
+  return { policy, issuerName, encryptionKey: key, ephemeralKey: false };
+}
+
 export function loadConfig(env: Env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const uri = mongodbUri(env, nodeEnv);
@@ -154,5 +185,6 @@ export function loadConfig(env: Env): Config {
     demoSeed: flag(env, 'DEMO_SEED', uri === undefined),
     ttl: lifetimes(env),
     clientCacheTtl: integer(env, 'CLIENT_CACHE_TTL', 30, 0, HOUR),
+    mfa: mfaConfig(env, nodeEnv),
   };
 }

@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import { ensureAdapterIndexes } from '../adapters/mongodb.ts';
 import { accountModel } from './accounts/account-model.ts';
 import { keyModel } from './keys/key-model.ts';
+import { mfaModel } from './mfa/mfa-model.ts';
 import { resourceServerModel } from './resources/resource-server-model.ts';
 
 /** Creates every index once at start-up (idempotent), since mongoose runs with autoIndex off. */
@@ -12,5 +13,6 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     accountModel(connection).createIndexes(),
     keyModel(connection).createIndexes(),
     resourceServerModel(connection).createIndexes(),
+    mfaModel(connection).createIndexes(),
   ]);
 }

@@ -35,12 +35,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const logger = createLogger(config.logLevel, options.logDestination);
   const database = await connectDatabase(config, logger);
   try {
+    if (config.mfa.ephemeralKey && config.mongodbUri !== undefined) {
+      logger.warn('MFA_ENCRYPTION_KEY is not set: TOTP secrets enrolled now cannot be read after a restart or by another instance');
+    }
     await ensureIndexes(database.connection);
     const keys = await loadOrCreateKeys(database.connection);
     const views = createViews();
     const provider = createProvider({ config, connection: database.connection, keys, views, logger });
     const demo = config.demoSeed ? await seedDemo(provider, database.connection) : undefined;
-    const app = createApp({ config, provider, connection: database.connection, views, logger, cookieKeys: keys.cookie });
+    const app = createApp({ config, provider, connection: database.connection, views, logger, cookieKeys: keys.cookie,
+      mfa: { connection: database.connection, encryptionKey: config.mfa.encryptionKey, issuerName: config.mfa.issuerName } });
 
     const server: Server = app.listen(config.port, config.host);
     await once(server, 'listening');

@@ -5,6 +5,8 @@ import { confirmConsent } from './consent.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction } from './load-interaction.ts';
 import { login } from './login.ts';
+import { verifyMfa } from './mfa.ts';
+import { enrollMfa } from './mfa-enroll.ts';
 import { noStore } from './no-store.ts';
 import { parseForm } from './parse-form.ts';
 import { showInteraction } from './show.ts';
@@ -18,6 +20,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
 
   router.get('/:uid', noStore, load, showInteraction(deps));
   router.post('/:uid/login', noStore, parseForm, csrf, load, login(deps));
+  router.post('/:uid/mfa', noStore, parseForm, csrf, load, verifyMfa(deps));
+  router.post('/:uid/mfa/enroll', noStore, parseForm, csrf, load, enrollMfa(deps));
   router.post('/:uid/confirm', noStore, parseForm, csrf, load, confirmConsent(deps));
   router.post('/:uid/abort', noStore, parseForm, csrf, load, abort(deps));
   return router;

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
 import type { Provider } from 'oidc-provider';
 
+import type { MfaDeps } from '../mfa/mfa-deps.ts';
 import type { Logger } from '../observability/logger.ts';
 
 /** What the interaction routes need from the rest of the provider. */
@@ -12,4 +13,5 @@ export interface InteractionDeps {
   logger: Logger;
   /** the current cookie key: CSRF tokens are keyed with it */
   csrfSecret: string;
+  mfa: MfaDeps;
 }

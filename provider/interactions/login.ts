@@ -2,8 +2,10 @@ import type { Context } from 'koa';
 
 import { authenticate } from '../accounts/authenticate.ts';
 import { InvalidRequest } from '../errors.ts';
+import { ACR_PASSWORD, AMR_PASSWORD } from '../mfa/acr.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import { csrfToken } from './csrf.ts';
+import { formField } from './form-field.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { seeOther } from './see-other.ts';
 
@@ -29,20 +31,14 @@ export async function renderLogin(deps: InteractionDeps, ctx: Context, view: Log
   }, status);
 }
 
-function field(body: Record<string, unknown> | undefined, name: string): string {
-  const value = body?.[name];
-  return typeof value === 'string' ? value : '';
-}
-
 /** POST /interaction/:uid/login — checks the password and finishes the login prompt. */
 export function login(deps: InteractionDeps) {
   return async function login(ctx: Context): Promise<void> {
     const interaction = ctx.state.interaction!;
     if (interaction.prompt.name !== 'login') throw new InvalidRequest('This sign-in step is already done.');
 
-    const body = ctx.request.body as Record<string, unknown> | undefined;
-    const email = field(body, 'email');
-    const password = field(body, 'password');
+    const email = formField(ctx, 'email');
+    const password = formField(ctx, 'password');
     if (!email || !password) {
       return renderLogin(deps, ctx, { email, error: 'Enter your email and password.' }, 400);
     }
@@ -55,7 +51,8 @@ export function login(deps: InteractionDeps) {
 
     deps.logger.info({ requestId: ctx.state.requestId, event: 'login.success', account: accountId, client: interaction.params.client_id }, 'signed in');
     const url = await deps.provider.interactionResult(ctx.req, ctx.res, {
-      login: { accountId, amr: ['pwd'] },
+      // The mfa prompt that may follow replaces these with ACR_MFA / AMR_MFA.
+      login: { accountId, amr: AMR_PASSWORD, acr: ACR_PASSWORD },
     }, { mergeWithLastSubmission: false });
     seeOther(ctx, url);
   };

@@ -5,6 +5,9 @@ import { isFirstParty } from '../oidc/client-metadata.ts';
 import { grantConsent, renderConsent } from './consent.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { renderLogin } from './login.ts';
+import { renderMfa } from './mfa.ts';
+import { renderEnroll } from './mfa-enroll.ts';
+import { MFA_ENROLL_REASON, MFA_PROMPT } from '../oidc/interaction-policy.ts';
 
 /** GET /interaction/:uid — shows the screen for the step oidc-provider is waiting on. */
 export function showInteraction(deps: InteractionDeps) {
@@ -22,6 +25,9 @@ export function showInteraction(deps: InteractionDeps) {
         }
         return renderConsent(deps, ctx);
       }
+      case MFA_PROMPT:
+        if (interaction.prompt.reasons.includes(MFA_ENROLL_REASON)) return renderEnroll(deps, ctx);
+        return renderMfa(deps, ctx);
       default:
         throw new InvalidRequest('This sign-in step is not supported.');
     }

@@ -7,11 +7,12 @@ import { errors } from 'oidc-provider';
  * - `first_party`: the operator's own app; its users are not asked for consent.
  * - `allowed_resources`: the resource indicators (RFC 8707) it may get tokens for. Empty means
  *   none: a client gets no API audience until an operator grants one (secure by default).
+ * - `require_mfa`: its users must complete a second factor (enrolling one if they have none).
  * - `resource_scopes`: optionally, per indicator, the scopes it may hold there (least privilege
  *   for services); an indicator not listed allows every scope of that resource server.
  *   (The standard `scope` metadata cannot hold them: it only admits the provider's own scopes.)
  */
-export const EXTRA_CLIENT_METADATA = ['first_party', 'allowed_resources', 'resource_scopes'];
+export const EXTRA_CLIENT_METADATA = ['first_party', 'allowed_resources', 'resource_scopes', 'require_mfa'];
 
 function isScopeMap(value: unknown): value is Record<string, string[]> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -21,8 +22,9 @@ function isScopeMap(value: unknown): value is Record<string, string[]> {
 export function validateExtraClientMetadata(_ctx: unknown, key: string, value: unknown, metadata: ClientMetadata): void {
   switch (key) {
     case 'first_party':
-      if (value === undefined) metadata.first_party = false;
-      else if (typeof value !== 'boolean') throw new errors.InvalidClientMetadata('first_party must be a boolean');
+    case 'require_mfa':
+      if (value === undefined) metadata[key] = false;
+      else if (typeof value !== 'boolean') throw new errors.InvalidClientMetadata(`${key} must be a boolean`);
       break;
     case 'allowed_resources':
       if (value === undefined) metadata.allowed_resources = [];
@@ -51,4 +53,8 @@ export function isFirstParty(metadata: ClientMetadata): boolean {
 export function allowedScopesAt(metadata: ClientMetadata, indicator: string): string[] | undefined {
   const map = metadata.resource_scopes;
   return isScopeMap(map) ? map[indicator] : undefined;
+}
+
+export function requiresMfa(metadata: ClientMetadata): boolean {
+  return metadata.require_mfa === true;
 }

@@ -9,6 +9,8 @@ import type { ProviderKeys } from '../keys/key-store.ts';
 import { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
 import { CLAIMS, SCOPES } from './claims.ts';
 import { EXTRA_CLIENT_METADATA, validateExtraClientMetadata } from './client-metadata.ts';
+import { ACR_VALUES } from '../mfa/acr.ts';
+import { buildInteractionPolicy } from './interaction-policy.ts';
 import { GRANT_CLAIM } from './jwt-introspection.ts';
 import { resourceIndicators } from './resource-indicators.ts';
 import { screens } from './screens.ts';
@@ -135,8 +137,11 @@ export function buildConfiguration({ config, connection, keys, views }: Configur
     },
 
     interactions: {
+      policy: buildInteractionPolicy(connection, config.mfa.policy),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
+    // Published as acr_values_supported; sessions carry one of them (see mfa/acr.ts).
+    acrValues: ACR_VALUES,
     renderError: pages.renderError as never,
   };
 }

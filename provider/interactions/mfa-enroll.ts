@@ -1,0 +1,50 @@
+import type { Context } from 'koa';
+
+import { accountLabel } from '../accounts/account-label.ts';
+import { ACR_MFA, AMR_MFA } from '../mfa/acr.ts';
+import { activateEnrollment, pendingEnrollment, startEnrollment } from '../mfa/enrollment.ts';
+import { qrCodeDataUri } from '../mfa/qr-code.ts';
+import { renderScreen } from '../views/render-screen.ts';
+import { csrfToken } from './csrf.ts';
+import { formField } from './form-field.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import { mfaAccount } from './mfa.ts';
+
+/** Shows the pending secret (made on first view) as a QR code and as text. */
+export async function renderEnroll(deps: InteractionDeps, ctx: Context, error?: string, status = 200): Promise<void> {
+  const accountId = mfaAccount(ctx);
+  const interaction = ctx.state.interaction!;
+  const label = await accountLabel(deps.connection, accountId);
+  const pending = await pendingEnrollment(deps.mfa, accountId, label) ?? await startEnrollment(deps.mfa, accountId, label);
+  renderScreen(deps.views, ctx, 'mfa-enroll.njk', {
+    title: 'Set up two-step verification',
+    action: `/interaction/${interaction.uid}/mfa/enroll`,
+    csrf: csrfToken(deps.csrfSecret, interaction.uid),
+    qrCode: await qrCodeDataUri(pending.uri),
+    secret: pending.secret.replace(/(.{4})/g, '$1 ').trim(),
+    error,
+  }, status);
+}
+
+/**
+ * POST /interaction/:uid/mfa/enroll — a valid code activates the factor; the recovery codes are
+ * shown once, with a link that resumes the sign-in (its result is already stored).
+ */
+export function enrollMfa(deps: InteractionDeps) {
+  return async function enrollMfa(ctx: Context): Promise<void> {
+    const accountId = mfaAccount(ctx);
+    const activation = await activateEnrollment(deps.mfa, accountId, formField(ctx, 'code'));
+    if (!activation.activated) {
+      return renderEnroll(deps, ctx, 'That code is not right. Check the time on your phone and enter the current code.', 401);
+    }
+    deps.logger.info({ requestId: ctx.state.requestId, event: 'mfa.enrolled', account: accountId }, 'second factor enrolled');
+    const resume = await deps.provider.interactionResult(ctx.req, ctx.res, {
+      login: { accountId, amr: AMR_MFA, acr: ACR_MFA },
+    }, { mergeWithLastSubmission: true });
+    renderScreen(deps.views, ctx, 'recovery-codes.njk', {
+      title: 'Save your recovery codes',
+      codes: activation.recoveryCodes,
+      continueUrl: resume,
+    });
+  };
+}

@@ -1,0 +1,53 @@
+import type { Context } from 'koa';
+
+import { InvalidRequest } from '../errors.ts';
+import { ACR_MFA, AMR_MFA } from '../mfa/acr.ts';
+import { verifySecondFactor, type SecondFactorResult } from '../mfa/verify-second-factor.ts';
+import { MFA_PROMPT } from '../oidc/interaction-policy.ts';
+import { renderScreen } from '../views/render-screen.ts';
+import { csrfToken } from './csrf.ts';
+import { formField } from './form-field.ts';
+import type { InteractionDeps } from './interaction-deps.ts';
+import { seeOther } from './see-other.ts';
+
+function failureMessage(result: Exclude<SecondFactorResult, { ok: true }>): string {
+  if (result.reason === 'locked') return `Too many wrong codes. Try again in ${result.retryAfter} seconds.`;
+  return 'That code is not right. Enter the current code from your app, or a recovery code.';
+}
+
+export function renderMfa(deps: InteractionDeps, ctx: Context, error?: string, status = 200): void {
+  const interaction = ctx.state.interaction!;
+  renderScreen(deps.views, ctx, 'mfa.njk', {
+    title: 'Two-step verification',
+    uid: interaction.uid,
+    csrf: csrfToken(deps.csrfSecret, interaction.uid),
+    error,
+  }, status);
+}
+
+/** The signed-in account of an interaction at the mfa prompt. */
+export function mfaAccount(ctx: Context): string {
+  const interaction = ctx.state.interaction!;
+  const accountId = interaction.session?.accountId;
+  if (interaction.prompt.name !== MFA_PROMPT || !accountId) throw new InvalidRequest('This sign-in step is already done.');
+  return accountId;
+}
+
+/** POST /interaction/:uid/mfa — a TOTP code or a recovery code completes the second factor. */
+export function verifyMfa(deps: InteractionDeps) {
+  return async function verifyMfa(ctx: Context): Promise<void> {
+    const accountId = mfaAccount(ctx);
+    const result = await verifySecondFactor(deps.mfa, accountId, formField(ctx, 'code'));
+    const log = { requestId: ctx.state.requestId, account: accountId, client: ctx.state.interaction!.params.client_id };
+    if (!result.ok) {
+      deps.logger.info({ ...log, event: result.reason === 'locked' ? 'mfa.locked' : 'mfa.failure' }, 'second factor refused');
+      return renderMfa(deps, ctx, failureMessage(result), result.reason === 'locked' ? 429 : 401);
+    }
+    deps.logger.info({ ...log, event: 'mfa.success', method: result.method }, 'second factor accepted');
+    // A login result again: the session's amr/acr become MFA and auth_time moves to now.
+    const url = await deps.provider.interactionResult(ctx.req, ctx.res, {
+      login: { accountId, amr: AMR_MFA, acr: ACR_MFA },
+    }, { mergeWithLastSubmission: true });
+    seeOther(ctx, url);
+  };
+}
