@@ -11,6 +11,7 @@ import { health } from './http/health.ts';
 import { notFound } from './http/not-found.ts';
 import { requestId } from './http/request-id.ts';
 import { staticAssets } from './http/static-assets.ts';
+import { accountRoutes } from './account/index.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import type { MfaDeps } from './mfa/mfa-deps.ts';
 import type { Logger } from './observability/logger.ts';
@@ -36,7 +37,9 @@ export function createApp({ config, provider, connection, views, logger, cookieK
   app.proxy = config.trustProxy;
   app.on('error', (err) => logger.error({ err }, 'koa error outside a request handler'));
 
-  const interactions = interactionRoutes({ provider, connection, views, logger, csrfSecret: cookieKeys[0]!, mfa });
+  const screenDeps = { provider, connection, views, logger, csrfSecret: cookieKeys[0]!, mfa };
+  const interactions = interactionRoutes(screenDeps);
+  const account = accountRoutes({ ...screenDeps, issuer: config.issuer });
 
   app.use(requestId({ trustIncoming: config.trustProxy }));
   app.use(accessLog(logger));
@@ -46,6 +49,8 @@ export function createApp({ config, provider, connection, views, logger, cookieK
   app.use(health(connection));
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
+  app.use(account.routes());
+  app.use(account.allowedMethods());
   app.use(mount(provider));
   return app;
 }

@@ -6,6 +6,7 @@ import type { Connection } from 'mongoose';
 import type { Provider } from 'oidc-provider';
 
 import { connectDatabase } from '../adapters/database.ts';
+import { ensureAccountClient } from './account/account-client.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { seedDemo, type DemoSeed } from './demo/seed-demo.ts';
@@ -42,6 +43,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const keys = await loadOrCreateKeys(database.connection);
     const views = createViews();
     const provider = createProvider({ config, connection: database.connection, keys, views, logger });
+    await ensureAccountClient(provider, database.connection, config.issuer);
     const demo = config.demoSeed ? await seedDemo(provider, database.connection) : undefined;
     const app = createApp({ config, provider, connection: database.connection, views, logger, cookieKeys: keys.cookie,
       mfa: { connection: database.connection, encryptionKey: config.mfa.encryptionKey, issuerName: config.mfa.issuerName } });

@@ -1,3 +1,4 @@
+import type { AccountSession } from '../provider/account/current-session.ts';
 import type { Interaction } from './oidc-interaction.ts';
 
 declare module 'koa' {
@@ -6,5 +7,7 @@ declare module 'koa' {
     requestId: string;
     /** set by interactions/load-interaction.ts on interaction routes */
     interaction?: Interaction;
+    /** set by account/require-session.ts on the account pages */
+    accountSession?: AccountSession;
   }
 }

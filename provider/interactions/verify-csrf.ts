@@ -3,10 +3,16 @@ import type { Context, Next } from 'koa';
 import { InvalidCsrfToken } from '../errors.ts';
 import { csrfMatches } from './csrf.ts';
 
-export function verifyCsrf(secret: string) {
-  return async function verifyCsrf(ctx: Context & { params: { uid?: string } }, next: Next) {
+/** What a form's CSRF token is bound to: the interaction uid, or the account session. */
+export type CsrfSubject = (ctx: Context) => string | undefined;
+
+export const interactionUid: CsrfSubject = (ctx) => (ctx as Context & { params: { uid?: string } }).params.uid;
+
+export function verifyCsrf(secret: string, subject: CsrfSubject = interactionUid) {
+  return async function verifyCsrf(ctx: Context, next: Next) {
     const body = ctx.request.body as Record<string, unknown> | undefined;
-    if (!csrfMatches(secret, ctx.params.uid ?? '', body?.csrf)) throw new InvalidCsrfToken();
+    const bound = subject(ctx);
+    if (!bound || !csrfMatches(secret, bound, body?.csrf)) throw new InvalidCsrfToken();
     return next();
   };
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
+import { ACCOUNT_CLIENT_ID } from '../../provider/account/account-client.ts';
 import { accountModel } from '../../provider/accounts/account-model.ts';
 import { DEMO_API, DEMO_EMAIL, seedDemo } from '../../provider/demo/seed-demo.ts';
 import { resourceServerModel } from '../../provider/resources/resource-server-model.ts';
@@ -32,7 +33,7 @@ describe('demo seed', () => {
     expect(again.user.password).to.equal(undefined);
     for (const client of again.clients) expect(client.clientSecret).to.equal(undefined);
     expect(await accountModel(server.connection).countDocuments({ email: DEMO_EMAIL })).to.equal(1);
-    expect(await oidcModel(server.connection, 'Client').countDocuments({})).to.equal(3);
+    expect(await oidcModel(server.connection, 'Client').countDocuments({ _id: { $ne: ACCOUNT_CLIENT_ID } })).to.equal(3);
     expect(await resourceServerModel(server.connection).countDocuments({ _id: DEMO_API })).to.equal(1);
   });
 

@@ -1,0 +1,76 @@
+import type { Context } from 'koa';
+
+import { accountLabel } from '../accounts/account-label.ts';
+import { verifyAccountPassword } from '../accounts/verify-account-password.ts';
+import { csrfToken } from '../interactions/csrf.ts';
+import { formField } from '../interactions/form-field.ts';
+import { activateEnrollment, pendingEnrollment, startEnrollment } from '../mfa/enrollment.ts';
+import { regenerateRecoveryCodes, removeFactor } from '../mfa/manage-factor.ts';
+import { qrCodeDataUri } from '../mfa/qr-code.ts';
+import { verifySecondFactor } from '../mfa/verify-second-factor.ts';
+import { renderScreen } from '../views/render-screen.ts';
+import type { AccountDeps } from './account-deps.ts';
+import { accountCsrfSubject } from './require-session.ts';
+import { renderAccount } from './show-account.ts';
+
+async function renderEnrollment(deps: AccountDeps, ctx: Context, restart: boolean, error?: string): Promise<void> {
+  const { accountId } = ctx.state.accountSession!;
+  const label = await accountLabel(deps.connection, accountId);
+  const pending = (!restart && await pendingEnrollment(deps.mfa, accountId, label)) || await startEnrollment(deps.mfa, accountId, label);
+  renderScreen(deps.views, ctx, 'mfa-enroll.njk', {
+    title: 'Set up two-step verification',
+    action: '/account/mfa/activate',
+    csrf: csrfToken(deps.csrfSecret, accountCsrfSubject(ctx)!),
+    qrCode: await qrCodeDataUri(pending.uri),
+    secret: pending.secret.replace(/(.{4})/g, '$1 ').trim(),
+    error,
+  }, error ? 401 : 200);
+}
+
+function renderCodes(deps: AccountDeps, ctx: Context, codes: string[]): void {
+  renderScreen(deps.views, ctx, 'recovery-codes.njk', { title: 'Save your recovery codes', codes, continueUrl: '/account' });
+}
+
+/** POST /account/mfa/start — a new secret to scan. */
+export function startMfaEnrollment(deps: AccountDeps) {
+  return (ctx: Context) => renderEnrollment(deps, ctx, true);
+}
+
+/** POST /account/mfa/activate — the first valid code turns the factor on; recovery codes shown once. */
+export function activateMfa(deps: AccountDeps) {
+  return async function activateMfa(ctx: Context): Promise<void> {
+    const { accountId } = ctx.state.accountSession!;
+    const activation = await activateEnrollment(deps.mfa, accountId, formField(ctx, 'code'));
+    if (!activation.activated) return renderEnrollment(deps, ctx, false, 'That code is not right. Check the time on your phone and enter the current code.');
+    deps.logger.info({ requestId: ctx.state.requestId, event: 'mfa.enrolled', account: accountId }, 'second factor enrolled');
+    renderCodes(deps, ctx, activation.recoveryCodes);
+  };
+}
+
+/** POST /account/mfa/remove — only after a current code or the password. */
+export function removeMfa(deps: AccountDeps) {
+  return async function removeMfa(ctx: Context): Promise<void> {
+    const { accountId } = ctx.state.accountSession!;
+    const proof = formField(ctx, 'proof');
+    const proven = /^\d{6}$/.test(proof.trim())
+      ? (await verifySecondFactor(deps.mfa, accountId, proof)).ok
+      : await verifyAccountPassword(deps.connection, accountId, proof);
+    if (!proven) return renderAccount(deps, ctx, { error: 'That code or password is not right; two-step verification is still on.' }, 401);
+    await removeFactor(deps.mfa, accountId);
+    deps.logger.info({ requestId: ctx.state.requestId, event: 'mfa.removed', account: accountId }, 'second factor removed');
+    return renderAccount(deps, ctx, { message: 'Two-step verification is off.' });
+  };
+}
+
+/** POST /account/mfa/recovery-codes — ten new codes after a current code; the old ones stop working. */
+export function newRecoveryCodes(deps: AccountDeps) {
+  return async function newRecoveryCodes(ctx: Context): Promise<void> {
+    const { accountId } = ctx.state.accountSession!;
+    const check = await verifySecondFactor(deps.mfa, accountId, formField(ctx, 'code'));
+    if (!check.ok || check.method !== 'totp') return renderAccount(deps, ctx, { error: 'Enter a current code from your app to make new recovery codes.' }, 401);
+    const codes = await regenerateRecoveryCodes(deps.mfa, accountId);
+    if (!codes) return renderAccount(deps, ctx, { error: 'Two-step verification is not on.' }, 400);
+    deps.logger.info({ requestId: ctx.state.requestId, event: 'mfa.recovery_codes_regenerated', account: accountId }, 'recovery codes replaced');
+    renderCodes(deps, ctx, codes);
+  };
+}

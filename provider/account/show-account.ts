@@ -1,0 +1,28 @@
+import type { Context } from 'koa';
+
+import { accountLabel } from '../accounts/account-label.ts';
+import { csrfToken } from '../interactions/csrf.ts';
+import { mfaStatus } from '../mfa/mfa-status.ts';
+import { renderScreen } from '../views/render-screen.ts';
+import type { AccountDeps } from './account-deps.ts';
+import { accountCsrfSubject } from './require-session.ts';
+
+/** GET /account — who is signed in and their second-factor settings. */
+export async function renderAccount(deps: AccountDeps, ctx: Context, notice?: { message?: string; error?: string }, status = 200): Promise<void> {
+  const { accountId } = ctx.state.accountSession!;
+  const [email, mfa] = await Promise.all([accountLabel(deps.connection, accountId), mfaStatus(deps.connection, accountId)]);
+  renderScreen(deps.views, ctx, 'account.njk', {
+    title: 'Your account',
+    email,
+    mfa,
+    csrf: csrfToken(deps.csrfSecret, accountCsrfSubject(ctx)!),
+    message: notice?.message,
+    error: notice?.error,
+  }, status);
+}
+
+export function showAccount(deps: AccountDeps) {
+  return function showAccount(ctx: Context): Promise<void> {
+    return renderAccount(deps, ctx);
+  };
+}

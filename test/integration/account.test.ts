@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+
+import { mfaModel } from '../../provider/mfa/mfa-model.ts';
+import { Browser, type Page } from '../helpers/browser.ts';
+import { addUser, addWebClient, type TestUser } from '../helpers/fixtures.ts';
+import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { recoveryCodesOnPage, secretOnPage, totpCode } from '../helpers/totp.ts';
+
+describe('account page: second-factor self-service', () => {
+  let server: TestServer;
+
+  before(async () => { server = await startTestServer('account', { MFA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64') }); });
+  after(() => server.stop());
+
+  /** Opens /account, signing in through the real screens on the way. */
+  async function openAccount(browser: Browser, user: TestUser): Promise<Page> {
+    const login = await browser.open('/account');
+    expect(login.url.pathname).to.match(/^\/interaction\//);
+    const after = await browser.submit(login, '/login', { email: user.email, password: user.password });
+    expect(after.url.pathname).to.equal('/account');
+    return after;
+  }
+
+  it('sends a visitor without a session to sign in, then shows who is signed in', async () => {
+    const user = await addUser(server);
+    const page = await openAccount(new Browser(server.issuer), user);
+    expect(page.status).to.equal(200);
+    expect(page.html).to.include(user.email).and.include('Set up two-step verification');
+    expect(page.headers.get('content-security-policy')).to.include("default-src 'none'");
+  });
+
+  it('enrolls, regenerates recovery codes and removes the factor, each behind a re-check', async () => {
+    const user = await addUser(server);
+    const browser = new Browser(server.issuer);
+    const account = await openAccount(browser, user);
+
+    const enroll = await browser.submit(account, '/mfa/start');
+    const secret = secretOnPage(enroll);
+    const codesPage = await browser.submit(enroll, '/mfa/activate', { code: await totpCode(secret, -1) });
+    const firstCodes = recoveryCodesOnPage(codesPage);
+    expect(firstCodes).to.have.length(10);
+    const on = await browser.open('/account');
+    expect(on.html).to.include('Recovery codes left: 10');
+
+    // Any application now asks this account for a code.
+    const client = await addWebClient(server);
+    const config = await relyingParty(server.issuer, client);
+    const prompt = await browser.open((await authorizationRequest(config)).url);
+    expect(prompt.html).to.include('Two-step verification');
+
+    const refused = await browser.submit(on, '/mfa/recovery-codes', { code: '000000' });
+    expect(refused.status).to.equal(401);
+    const renewed = await browser.submit(on, '/mfa/recovery-codes', { code: await totpCode(secret) });
+    const newCodes = recoveryCodesOnPage(renewed);
+    expect(newCodes).to.have.length(10);
+    expect(newCodes).not.to.include(firstCodes[0]);
+    const stored = await mfaModel(server.connection).findById(user.id).lean();
+    expect(stored!.recoveryCodes).to.have.length(10);
+
+    const wrongPassword = await browser.submit(on, '/mfa/remove', { proof: 'not my password' });
+    expect(wrongPassword.status).to.equal(401);
+    expect(await mfaModel(server.connection).countDocuments({ _id: user.id })).to.equal(1);
+    const removed = await browser.submit(on, '/mfa/remove', { proof: user.password });
+    expect(removed.html).to.include('Two-step verification is off.');
+    expect(await mfaModel(server.connection).countDocuments({ _id: user.id })).to.equal(0);
+  });
+
+  it('refuses account forms without the session-bound CSRF token', async () => {
+    const user = await addUser(server);
+    const browser = new Browser(server.issuer);
+    const account = await openAccount(browser, user);
+    const forged = await browser.submit(account, '/mfa/start', { csrf: 'x' });
+    expect(forged.status).to.equal(403);
+
+    // A token from another browser's session does not work here either.
+    const other = await openAccount(new Browser(server.issuer), await addUser(server));
+    const theirToken = /name="csrf" value="([^"]+)"/.exec(other.html)![1]!;
+    const crossed = await browser.submit(account, '/mfa/start', { csrf: theirToken });
+    expect(crossed.status).to.equal(403);
+  });
+
+  it('sends a form post without a session back to /account', async () => {
+    const response = await fetch(`${server.issuer}/account/mfa/start`, { method: 'POST', redirect: 'manual' });
+    expect(response.status).to.equal(303);
+    expect(response.headers.get('location')).to.equal('/account');
+  });
+});
