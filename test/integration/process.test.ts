@@ -28,7 +28,8 @@ async function until(check: () => boolean, what: string): Promise<void> {
 describe('the provider process (npm start)', () => {
   it('starts with no configuration, prints the demo, serves, and exits 0 on SIGTERM', async () => {
     const { child, output } = run({ PORT: '0' });
-    await until(() => output().stdout.includes('"msg":"listening"'), 'listening');
+    // The banner is printed once start-up is complete, after the "listening" log line.
+    await until(() => output().stdout.includes('Try client credentials:'), 'the demo banner');
     const { stdout, stderr } = output();
     expect(stderr).to.include('NOTHING IS KEPT');
     expect(stdout).to.include('Demo user:     demo@example.test  password: ');
