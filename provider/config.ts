@@ -49,6 +49,8 @@ export interface Config {
   /** how long a client's metadata may be served from this process's memory, seconds */
   clientCacheTtl: number;
   mfa: MfaConfig;
+  /** the longest an exchanged token (RFC 8693) may live, seconds; never beyond its subject token */
+  tokenExchangeMaxTtl: number;
 }
 
 export class ConfigError extends Error {
@@ -186,5 +188,6 @@ export function loadConfig(env: Env): Config {
     ttl: lifetimes(env),
     clientCacheTtl: integer(env, 'CLIENT_CACHE_TTL', 30, 0, HOUR),
     mfa: mfaConfig(env, nodeEnv),
+    tokenExchangeMaxTtl: integer(env, 'TOKEN_EXCHANGE_MAX_TTL', 5 * MINUTE, 10, DAY),
   };
 }

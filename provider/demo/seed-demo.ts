@@ -8,9 +8,12 @@ import { accountModel } from '../accounts/account-model.ts';
 import { createAccount } from '../accounts/create-account.ts';
 import { registerClient } from '../clients/register-client.ts';
 import { saveResourceServer } from '../resources/resource-server-directory.ts';
+import { TOKEN_EXCHANGE_GRANT } from '../token-exchange/token-types.ts';
 
 export const DEMO_API = 'https://api.example.test';
 export const DEMO_EMAIL = 'demo@example.test';
+/** A downstream API reached only with exchanged (narrowed) tokens. */
+export const DEMO_INTERNAL_API = 'https://orders-db.example.test';
 
 export interface DemoClient {
   clientId: string;
@@ -23,6 +26,7 @@ export interface DemoSeed {
   user: { email: string; password: string | undefined };
   clients: DemoClient[];
   api: { indicator: string; scopes: string[] };
+  internalApi: { indicator: string; scopes: string[] };
 }
 
 function webClient(n: number, port: number): ClientMetadata {
@@ -49,6 +53,17 @@ const SERVICE_CLIENT: ClientMetadata = {
   resource_scopes: { [DEMO_API]: ['orders:read', 'orders:write'] },
 };
 
+const EXCHANGER_CLIENT: ClientMetadata = {
+  client_id: 'demo-exchanger',
+  client_name: 'Demo orders service (token exchange)',
+  grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT],
+  response_types: [],
+  redirect_uris: [],
+  token_endpoint_auth_method: 'client_secret_basic',
+  allowed_resources: [DEMO_API],
+  token_exchange: { resources: [DEMO_INTERNAL_API], scopes: ['orders:read'], actor: true },
+};
+
 async function seedClient(provider: Provider, connection: Connection, metadata: ClientMetadata, description: string): Promise<DemoClient> {
   // Idempotent: an existing client is left as it is (and its secret cannot be shown again).
   if (await new MongoAdapter(connection, 'Client').find(metadata.client_id)) {
@@ -62,6 +77,7 @@ async function seedClient(provider: Provider, connection: Connection, metadata: 
 export async function seedDemo(provider: Provider, connection: Connection): Promise<DemoSeed> {
   const scopes = ['orders:read', 'orders:write'];
   await saveResourceServer(connection, { _id: DEMO_API, name: 'Demo orders API', scopes });
+  await saveResourceServer(connection, { _id: DEMO_INTERNAL_API, name: 'Demo orders database API', scopes: ['orders:read'] });
 
   let password: string | undefined;
   if (!await accountModel(connection).exists({ email: DEMO_EMAIL })) {
@@ -73,6 +89,12 @@ export async function seedDemo(provider: Provider, connection: Connection): Prom
     await seedClient(provider, connection, webClient(1, 3001), 'web app (code + PKCE), redirect http://localhost:3001/callback'),
     await seedClient(provider, connection, webClient(2, 3002), 'second web app for SSO, redirect http://localhost:3002/callback'),
     await seedClient(provider, connection, SERVICE_CLIENT, `service (client_credentials) for ${DEMO_API}`),
+    await seedClient(provider, connection, EXCHANGER_CLIENT, `token exchange to ${DEMO_INTERNAL_API} (orders:read)`),
   ];
-  return { user: { email: DEMO_EMAIL, password }, clients, api: { indicator: DEMO_API, scopes } };
+  return {
+    user: { email: DEMO_EMAIL, password },
+    clients,
+    api: { indicator: DEMO_API, scopes },
+    internalApi: { indicator: DEMO_INTERNAL_API, scopes: ['orders:read'] },
+  };
 }

@@ -2,17 +2,21 @@ import type { ClientMetadata } from 'oidc-provider';
 
 import { errors } from 'oidc-provider';
 
+import { validateExchangePolicy } from '../token-exchange/exchange-policy.ts';
+import { validateMayAct } from '../token-exchange/may-act.ts';
+
 /**
  * Our own client metadata, stored with the client:
  * - `first_party`: the operator's own app; its users are not asked for consent.
  * - `allowed_resources`: the resource indicators (RFC 8707) it may get tokens for. Empty means
  *   none: a client gets no API audience until an operator grants one (secure by default).
  * - `require_mfa`: its users must complete a second factor (enrolling one if they have none).
+ * - `token_exchange`, `may_act`: token exchange permissions (see token-exchange/exchange-policy.ts, may-act.ts).
  * - `resource_scopes`: optionally, per indicator, the scopes it may hold there (least privilege
  *   for services); an indicator not listed allows every scope of that resource server.
  *   (The standard `scope` metadata cannot hold them: it only admits the provider's own scopes.)
  */
-export const EXTRA_CLIENT_METADATA = ['first_party', 'allowed_resources', 'resource_scopes', 'require_mfa'];
+export const EXTRA_CLIENT_METADATA = ['first_party', 'allowed_resources', 'resource_scopes', 'require_mfa', 'token_exchange', 'may_act'];
 
 function isScopeMap(value: unknown): value is Record<string, string[]> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -36,6 +40,12 @@ export function validateExtraClientMetadata(_ctx: unknown, key: string, value: u
       if (value !== undefined && !isScopeMap(value)) {
         throw new errors.InvalidClientMetadata('resource_scopes must map resource indicators to arrays of scopes');
       }
+      break;
+    case 'token_exchange':
+      validateExchangePolicy(value);
+      break;
+    case 'may_act':
+      validateMayAct(value);
       break;
     default:
   }

@@ -6,12 +6,13 @@ import { mongoAdapterFactory } from '../../adapters/mongodb.ts';
 import { makeFindAccount } from '../accounts/find-account.ts';
 import type { Config } from '../config.ts';
 import type { ProviderKeys } from '../keys/key-store.ts';
-import { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
+import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
+import { extraTokenClaims } from '../token-exchange/exchange-claims.ts';
 import { CLAIMS, SCOPES } from './claims.ts';
 import { EXTRA_CLIENT_METADATA, validateExtraClientMetadata } from './client-metadata.ts';
 import { ACR_VALUES } from '../mfa/acr.ts';
 import { buildInteractionPolicy } from './interaction-policy.ts';
-import { GRANT_CLAIM } from './jwt-introspection.ts';
+import { GRANT_CLAIM } from './own-jwt-access-token.ts';
 import { resourceIndicators } from './resource-indicators.ts';
 import { screens } from './screens.ts';
 
@@ -20,6 +21,7 @@ export interface ConfigurationInput {
   connection: Connection;
   keys: ProviderKeys;
   views: nunjucks.Environment;
+  directory: ResourceServerDirectory;
 }
 
 /** Asymmetric only: client secrets are stored hashed, so they cannot key an HMAC. */
@@ -29,7 +31,7 @@ const ASYMMETRIC_JWS = ['ES256', 'RS256', 'PS256', 'EdDSA', 'Ed25519'] as const;
  * The whole oidc-provider configuration. Each key says what it controls and, where we depart
  * from the library default, why.
  */
-export function buildConfiguration({ config, connection, keys, views }: ConfigurationInput): Configuration {
+export function buildConfiguration({ config, connection, keys, views, directory }: ConfigurationInput): Configuration {
   const { ttl } = config;
   const pages = screens(views);
 
@@ -102,11 +104,14 @@ export function buildConfiguration({ config, connection, keys, views }: Configur
         postLogoutSuccessSource: pages.postLogoutSuccessSource,
       },
       resourceIndicators: resourceIndicators({
-        directory: new ResourceServerDirectory(connection, config.clientCacheTtl),
+        directory,
         accessTokenTtl: ttl.accessToken,
         clientCredentialsTtl: ttl.clientCredentials,
       }) as never,
     },
+
+    // `act` of exchanged tokens and `may_act` of clients that set one (RFC 8693 4.1, 4.4).
+    extraTokenClaims: extraTokenClaims as never,
 
     formats: {
       customizers: {

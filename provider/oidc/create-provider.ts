@@ -5,11 +5,15 @@ import { publicJwks } from '../keys/public-jwks.ts';
 import type { Logger } from '../observability/logger.ts';
 import { buildConfiguration, type ConfigurationInput } from './configuration.ts';
 import { jwtIntrospection } from './jwt-introspection.ts';
+import { ownJwtVerifier } from './own-jwt-access-token.ts';
 import { unauthorizedClient } from './unauthorized-client.ts';
+import { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
+import { registerTokenExchange } from '../token-exchange/token-exchange-grant.ts';
 
 /** The oidc-provider instance with our configuration, secret hashing and JWT introspection. */
-export function createProvider(input: ConfigurationInput & { logger: Logger }): Provider {
-  const provider = new Provider(input.config.issuer, buildConfiguration(input));
+export function createProvider(input: Omit<ConfigurationInput, 'directory'> & { logger: Logger }): Provider {
+  const directory = new ResourceServerDirectory(input.connection, input.config.clientCacheTtl);
+  const provider = new Provider(input.config.issuer, buildConfiguration({ ...input, directory }));
   provider.proxy = input.config.trustProxy;
 
   // Stored secrets are hashes (clients/client-secret.ts): compare the hash of what was presented.
@@ -17,7 +21,12 @@ export function createProvider(input: ConfigurationInput & { logger: Logger }): 
     return clientSecretMatches(this.clientSecret, actual);
   };
 
-  provider.use(jwtIntrospection(provider, publicJwks(input.keys.signing)) as never);
+  const verifyOwnJwt = ownJwtVerifier(provider, publicJwks(input.keys.signing));
+  provider.use(jwtIntrospection(verifyOwnJwt) as never);
+  registerTokenExchange({
+    provider, verifyOwnJwt, directory, logger: input.logger,
+    maxTtl: input.config.tokenExchangeMaxTtl, accessTokenTtl: input.config.ttl.accessToken,
+  });
   provider.use(unauthorizedClient as never);
 
   // oidc-provider reports 5xx it caught here; the client sees only `server_error`.

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { oidcModel } from '../../adapters/mongodb.ts';
 import { ACCOUNT_CLIENT_ID } from '../../provider/account/account-client.ts';
 import { accountModel } from '../../provider/accounts/account-model.ts';
-import { DEMO_API, DEMO_EMAIL, seedDemo } from '../../provider/demo/seed-demo.ts';
+import { DEMO_API, DEMO_EMAIL, DEMO_INTERNAL_API, seedDemo } from '../../provider/demo/seed-demo.ts';
 import { resourceServerModel } from '../../provider/resources/resource-server-model.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -17,7 +17,7 @@ describe('demo seed', () => {
     const demo = server.demo!;
     expect(demo.user.email).to.equal(DEMO_EMAIL);
     expect(demo.user.password).to.be.a('string').with.length.greaterThan(11);
-    expect(demo.clients.map((c) => c.clientId)).to.deep.equal(['demo-web-1', 'demo-web-2', 'demo-service']);
+    expect(demo.clients.map((c) => c.clientId)).to.deep.equal(['demo-web-1', 'demo-web-2', 'demo-service', 'demo-exchanger']);
     for (const client of demo.clients) expect(client.clientSecret).to.be.a('string');
   });
 
@@ -33,8 +33,28 @@ describe('demo seed', () => {
     expect(again.user.password).to.equal(undefined);
     for (const client of again.clients) expect(client.clientSecret).to.equal(undefined);
     expect(await accountModel(server.connection).countDocuments({ email: DEMO_EMAIL })).to.equal(1);
-    expect(await oidcModel(server.connection, 'Client').countDocuments({ _id: { $ne: ACCOUNT_CLIENT_ID } })).to.equal(3);
+    expect(await oidcModel(server.connection, 'Client').countDocuments({ _id: { $ne: ACCOUNT_CLIENT_ID } })).to.equal(4);
     expect(await resourceServerModel(server.connection).countDocuments({ _id: DEMO_API })).to.equal(1);
+  });
+
+  it('lets the demo exchanger narrow the demo service token for the internal API', async () => {
+    const secret = (id: string) => server.demo!.clients.find((c) => c.clientId === id)!.clientSecret!;
+    const post = async (client: string, body: Record<string, string>) => (await fetch(`${server.issuer}/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${client}:${secret(client)}`).toString('base64')}`,
+      },
+      body: new URLSearchParams(body).toString(),
+    })).json();
+    const subject = await post('demo-service', { grant_type: 'client_credentials', scope: 'orders:read orders:write' });
+    const exchanged = await post('demo-exchanger', {
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: subject.access_token,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      resource: DEMO_INTERNAL_API,
+    });
+    expect(exchanged).to.include({ scope: 'orders:read', token_type: 'Bearer', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' });
   });
 
   it('lets the demo service get a token for the demo API with the printed secret', async () => {

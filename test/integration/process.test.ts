@@ -33,7 +33,8 @@ describe('the provider process (npm start)', () => {
     const { stdout, stderr } = output();
     expect(stderr).to.include('NOTHING IS KEPT');
     expect(stdout).to.include('Demo user:     demo@example.test  password: ');
-    expect(stdout).to.include('demo-service  secret: ');
+    expect(stdout).to.include('demo-service   secret: ');
+    expect(stdout).to.include('demo-exchanger secret: ');
 
     const url = JSON.parse(stdout.split('\n').find((line) => line.includes('"msg":"listening"'))!).url as string;
     const health = await fetch(`${url}/healthz`);

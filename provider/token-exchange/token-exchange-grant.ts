@@ -1,0 +1,124 @@
+import type { Provider, TokenEndpointGrantContext } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+
+import type { Logger } from '../observability/logger.ts';
+import type { OwnJwtVerifier } from '../oidc/own-jwt-access-token.ts';
+import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
+import { chooseScopes } from './choose-scopes.ts';
+import { chooseTarget } from './choose-target.ts';
+import { setExchangeClaims } from './exchange-claims.ts';
+import { exchangePolicy } from './exchange-policy.ts';
+import { mayActAllows } from './may-act.ts';
+import { resolveToken, type TokenFacts } from './resolve-token.ts';
+import { ACCESS_TOKEN_TYPE, SUPPORTED_TOKEN_TYPES, TOKEN_EXCHANGE_GRANT } from './token-types.ts';
+
+export interface TokenExchangeDeps {
+  provider: Provider;
+  verifyOwnJwt: OwnJwtVerifier;
+  directory: ResourceServerDirectory;
+  logger: Logger;
+  /** TOKEN_EXCHANGE_MAX_TTL */
+  maxTtl: number;
+  /** ACCESS_TOKEN_TTL, when the target sets no lifetime of its own */
+  accessTokenTtl: number;
+}
+
+interface ExchangeParams {
+  subject_token?: string;
+  subject_token_type?: string;
+  actor_token?: string;
+  actor_token_type?: string;
+  requested_token_type?: string;
+  scope?: string;
+  resource?: string | string[];
+  audience?: string | string[];
+}
+
+const PARAMETERS = ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'scope', 'resource', 'audience'];
+const REPEATABLE = ['resource', 'audience'];
+
+/** RFC 8693 2.1: the request's shape, before any token is looked at. */
+function checkRequest(params: ExchangeParams): void {
+  if (!params.subject_token) throw new errors.InvalidRequest('missing required parameter subject_token');
+  if (!params.subject_token_type) throw new errors.InvalidRequest('missing required parameter subject_token_type');
+  if (!SUPPORTED_TOKEN_TYPES.has(params.subject_token_type)) throw new errors.InvalidRequest('unsupported subject_token_type');
+  if (params.requested_token_type !== undefined && !SUPPORTED_TOKEN_TYPES.has(params.requested_token_type)) {
+    throw new errors.InvalidRequest('unsupported requested_token_type: only access tokens are issued');
+  }
+  if (params.actor_token !== undefined && !params.actor_token_type) throw new errors.InvalidRequest('missing required parameter actor_token_type');
+  if (params.actor_token === undefined && params.actor_token_type !== undefined) throw new errors.InvalidRequest('actor_token_type given without actor_token');
+  if (params.actor_token_type !== undefined && !SUPPORTED_TOKEN_TYPES.has(params.actor_token_type)) throw new errors.InvalidRequest('unsupported actor_token_type');
+}
+
+/** RFC 8693 4.1: the new actor outermost, every earlier actor nested inside. */
+function delegationChain(subject: TokenFacts, actor: TokenFacts | undefined): Record<string, unknown> | undefined {
+  if (!actor) return subject.act;
+  return { sub: actor.sub, client_id: actor.clientId, ...(subject.act ? { act: subject.act } : undefined) };
+}
+
+/**
+ * The token-exchange grant: a narrower access token (subset of scopes, one target) for the
+ * subject of a token we issued, optionally recording who acts for it. Refusals follow RFC 8693
+ * 2.2.2: bad subject/actor tokens are invalid_request, targets invalid_target, scopes invalid_scope.
+ */
+export function tokenExchangeGrant(deps: TokenExchangeDeps) {
+  const { provider, verifyOwnJwt, directory, logger } = deps;
+
+  return async function tokenExchange(ctx: TokenEndpointGrantContext): Promise<void> {
+    const client = ctx.oidc.client!;
+    const params = ctx.oidc.params as ExchangeParams;
+    const policy = exchangePolicy(client.metadata());
+    if (!policy) throw new errors.UnauthorizedClient('this client is not allowed to exchange tokens');
+    checkRequest(params);
+    if (params.actor_token !== undefined && !policy.actor) throw new errors.UnauthorizedClient('this client is not allowed to request delegation');
+
+    const subject = await resolveToken(provider, verifyOwnJwt, params.subject_token, params.subject_token_type!);
+    if (!subject) throw new errors.InvalidRequest('subject_token is invalid, expired or revoked');
+    const actor = params.actor_token === undefined
+      ? undefined
+      : await resolveToken(provider, verifyOwnJwt, params.actor_token, params.actor_token_type!);
+    if (params.actor_token !== undefined && !actor) throw new errors.InvalidRequest('actor_token is invalid, expired or revoked');
+    const acting = actor ? { sub: actor.sub, client_id: actor.clientId } : { sub: client.clientId, client_id: client.clientId };
+    if (!mayActAllows(subject.mayAct, acting)) throw new errors.InvalidRequest('the acting party may not act for this subject (may_act)');
+
+    const target = chooseTarget(params.resource, params.audience, policy);
+    const server = await directory.find(target);
+    if (!server) throw new errors.InvalidTarget('unknown resource');
+    const scopes = chooseScopes(params.scope, { subject: subject.scopes, target: server.scopes, policy: policy.scopes });
+
+    // Never outlive the subject token; never beyond the configured cap or the target's lifetime.
+    const remaining = subject.exp - Math.floor(Date.now() / 1000);
+    if (remaining <= 0) throw new errors.InvalidRequest('subject_token is invalid, expired or revoked');
+    const expiresIn = Math.min(remaining, deps.maxTtl, server.accessTokenTtl ?? deps.accessTokenTtl);
+
+    const token = new provider.AccessToken({
+      // The subject stays the subject: a user's account, or the service the subject token was issued to.
+      accountId: subject.sub,
+      client,
+      // Sharing the subject's grant: revoking it makes every token exchanged from it inactive.
+      grantId: subject.grantId,
+      scope: scopes.join(' '),
+      gty: 'token_exchange',
+      expiresIn,
+      resourceServer: new provider.ResourceServer(target, {
+        audience: target, scope: server.scopes.join(' '), accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } },
+      }),
+    } as never);
+    const act = delegationChain(subject, actor);
+    if (act) setExchangeClaims(token, { act });
+    ctx.oidc.entity('AccessToken', token);
+    const value = await token.save();
+
+    logger.info({
+      event: 'token_exchange', requestId: ctx.state.requestId, client: client.clientId, subject: subject.sub,
+      subjectClient: subject.clientId, actor: actor ? { sub: actor.sub, client_id: actor.clientId } : undefined,
+      fromScopes: subject.scopes.join(' '), toScopes: scopes.join(' '), audience: target, expiresIn,
+    }, 'token exchanged');
+
+    ctx.body = { access_token: value, issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };
+  };
+}
+
+export function registerTokenExchange(deps: TokenExchangeDeps): void {
+  deps.provider.registerGrantType(TOKEN_EXCHANGE_GRANT, tokenExchangeGrant(deps), PARAMETERS, REPEATABLE);
+}
