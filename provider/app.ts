@@ -15,6 +15,8 @@ import { accountRoutes } from './account/index.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import type { MfaDeps } from './mfa/mfa-deps.ts';
 import type { Logger } from './observability/logger.ts';
+import type { AuditLog } from './security/audit-log.ts';
+import type { LoginThrottle } from './security/login-throttle.ts';
 
 export interface AppInput {
   config: Config;
@@ -25,10 +27,12 @@ export interface AppInput {
   /** cookie signing keys, newest first */
   cookieKeys: string[];
   mfa: MfaDeps;
+  audit: AuditLog;
+  throttle: LoginThrottle;
 }
 
 /** Composes the Koa app: our middleware and screens first, oidc-provider's protocol routes last. */
-export function createApp({ config, provider, connection, views, logger, cookieKeys, mfa }: AppInput): Koa {
+export function createApp({ config, provider, connection, views, logger, cookieKeys, mfa, audit, throttle }: AppInput): Koa {
   const app = new Koa();
   // oidc-provider, mounted, sets its cookies through this app's context: sign them with the
   // same keys it verifies them with.
@@ -37,7 +41,7 @@ export function createApp({ config, provider, connection, views, logger, cookieK
   app.proxy = config.trustProxy;
   app.on('error', (err) => logger.error({ err }, 'koa error outside a request handler'));
 
-  const screenDeps = { provider, connection, views, logger, csrfSecret: cookieKeys[0]!, mfa };
+  const screenDeps = { provider, connection, views, logger, csrfSecret: cookieKeys[0]!, mfa, audit, throttle };
   const interactions = interactionRoutes(screenDeps);
   const account = accountRoutes({ ...screenDeps, issuer: config.issuer });
 

@@ -33,6 +33,16 @@ export interface MfaConfig {
   issuerName: string;
 }
 
+export interface LoginThrottleConfig {
+  /** failures in a row after which each further failure delays the next attempt (doubling) */
+  delayAfter: number;
+  /** failures in a row after which the account is locked for lockSeconds (NIST: at most 100) */
+  lockAfter: number;
+  lockSeconds: number;
+  /** failures from one IP address (any accounts) within an hour before that address is locked */
+  ipLockAfter: number;
+}
+
 export interface Config {
   nodeEnv: NodeEnv;
   issuer: string;
@@ -49,6 +59,11 @@ export interface Config {
   /** how long a client's metadata may be served from this process's memory, seconds */
   clientCacheTtl: number;
   mfa: MfaConfig;
+  /** NIST SP 800-63B: at least 8; 15 recommended */
+  passwordMinLength: number;
+  loginThrottle: LoginThrottleConfig;
+  /** how long a database operation waits for a reachable server before the request fails with 503 */
+  databaseTimeoutMs: number;
   /** the longest an exchanged token (RFC 8693) may live, seconds; never beyond its subject token */
   tokenExchangeMaxTtl: number;
 }
@@ -171,6 +186,19 @@ function mfaConfig(env: Env, nodeEnv: NodeEnv): MfaConfig {
   return { policy, issuerName, encryptionKey: key, ephemeralKey: false };
 }
 
+function loginThrottle(env: Env): LoginThrottleConfig {
+  const delayAfter = integer(env, 'LOGIN_DELAY_AFTER_FAILURES', 5, 1, 100);
+  // NIST SP 800-63B 5.2.2: no more than 100 consecutive failed attempts on one account.
+  const lockAfter = integer(env, 'LOGIN_LOCK_AFTER_FAILURES', 20, 1, 100);
+  if (lockAfter < delayAfter) throw new ConfigError('LOGIN_LOCK_AFTER_FAILURES', `must be at least LOGIN_DELAY_AFTER_FAILURES (${delayAfter})`);
+  return {
+    delayAfter,
+    lockAfter,
+    lockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 15 * MINUTE, 1, DAY),
+    ipLockAfter: integer(env, 'LOGIN_IP_LOCK_AFTER_FAILURES', 100, 1, 100_000),
+  };
+}
+
 export function loadConfig(env: Env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const uri = mongodbUri(env, nodeEnv);
@@ -189,5 +217,8 @@ export function loadConfig(env: Env): Config {
     clientCacheTtl: integer(env, 'CLIENT_CACHE_TTL', 30, 0, HOUR),
     mfa: mfaConfig(env, nodeEnv),
     tokenExchangeMaxTtl: integer(env, 'TOKEN_EXCHANGE_MAX_TTL', 5 * MINUTE, 10, DAY),
+    passwordMinLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 8, 64),
+    loginThrottle: loginThrottle(env),
+    databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 60_000),
   };
 }

@@ -4,6 +4,8 @@ import { ensureAdapterIndexes } from '../adapters/mongodb.ts';
 import { accountModel } from './accounts/account-model.ts';
 import { keyModel } from './keys/key-model.ts';
 import { mfaModel } from './mfa/mfa-model.ts';
+import { auditModel } from './security/audit-model.ts';
+import { loginThrottleModel } from './security/login-throttle-model.ts';
 import { resourceServerModel } from './resources/resource-server-model.ts';
 
 /** Creates every index once at start-up (idempotent), since mongoose runs with autoIndex off. */
@@ -14,5 +16,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     keyModel(connection).createIndexes(),
     resourceServerModel(connection).createIndexes(),
     mfaModel(connection).createIndexes(),
+    auditModel(connection).createIndexes(),
+    loginThrottleModel(connection).createIndexes(),
   ]);
 }

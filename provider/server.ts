@@ -14,6 +14,8 @@ import { ensureIndexes } from './ensure-indexes.ts';
 import { loadOrCreateKeys } from './keys/key-store.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createProvider } from './oidc/create-provider.ts';
+import { AuditLog } from './security/audit-log.ts';
+import { LoginThrottle } from './security/login-throttle.ts';
 import { createViews } from './views/environment.ts';
 
 export interface RunningServer {
@@ -42,11 +44,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await ensureIndexes(database.connection);
     const keys = await loadOrCreateKeys(database.connection);
     const views = createViews();
-    const provider = createProvider({ config, connection: database.connection, keys, views, logger });
+    const audit = new AuditLog(database.connection, logger);
+    const provider = createProvider({ config, connection: database.connection, keys, views, logger, audit });
     await ensureAccountClient(provider, database.connection, config.issuer);
     const demo = config.demoSeed ? await seedDemo(provider, database.connection) : undefined;
     const app = createApp({ config, provider, connection: database.connection, views, logger, cookieKeys: keys.cookie,
-      mfa: { connection: database.connection, encryptionKey: config.mfa.encryptionKey, issuerName: config.mfa.issuerName } });
+      mfa: { connection: database.connection, encryptionKey: config.mfa.encryptionKey, issuerName: config.mfa.issuerName },
+      audit, throttle: new LoginThrottle(database.connection, config.loginThrottle) });
 
     const server: Server = app.listen(config.port, config.host);
     await once(server, 'listening');

@@ -42,7 +42,7 @@ export function activateMfa(deps: AccountDeps) {
     const { accountId } = ctx.state.accountSession!;
     const activation = await activateEnrollment(deps.mfa, accountId, formField(ctx, 'code'));
     if (!activation.activated) return renderEnrollment(deps, ctx, false, 'That code is not right. Check the time on your phone and enter the current code.');
-    deps.logger.info({ requestId: ctx.state.requestId, event: 'mfa.enrolled', account: accountId }, 'second factor enrolled');
+    await deps.audit.record({ event: 'mfa.enrolled', outcome: 'success', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId });
     renderCodes(deps, ctx, activation.recoveryCodes);
   };
 }
@@ -55,9 +55,12 @@ export function removeMfa(deps: AccountDeps) {
     const proven = /^\d{6}$/.test(proof.trim())
       ? (await verifySecondFactor(deps.mfa, accountId, proof)).ok
       : await verifyAccountPassword(deps.connection, accountId, proof);
-    if (!proven) return renderAccount(deps, ctx, { error: 'That code or password is not right; two-step verification is still on.' }, 401);
+    if (!proven) {
+      await deps.audit.record({ event: 'mfa.remove_refused', outcome: 'failure', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId });
+      return renderAccount(deps, ctx, { error: 'That code or password is not right; two-step verification is still on.' }, 401);
+    }
     await removeFactor(deps.mfa, accountId);
-    deps.logger.info({ requestId: ctx.state.requestId, event: 'mfa.removed', account: accountId }, 'second factor removed');
+    await deps.audit.record({ event: 'mfa.removed', outcome: 'success', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId });
     return renderAccount(deps, ctx, { message: 'Two-step verification is off.' });
   };
 }
@@ -70,7 +73,7 @@ export function newRecoveryCodes(deps: AccountDeps) {
     if (!check.ok || check.method !== 'totp') return renderAccount(deps, ctx, { error: 'Enter a current code from your app to make new recovery codes.' }, 401);
     const codes = await regenerateRecoveryCodes(deps.mfa, accountId);
     if (!codes) return renderAccount(deps, ctx, { error: 'Two-step verification is not on.' }, 400);
-    deps.logger.info({ requestId: ctx.state.requestId, event: 'mfa.recovery_codes_regenerated', account: accountId }, 'recovery codes replaced');
+    await deps.audit.record({ event: 'mfa.recovery_codes_regenerated', outcome: 'success', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId });
     renderCodes(deps, ctx, codes);
   };
 }

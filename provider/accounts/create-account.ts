@@ -4,7 +4,8 @@ import type { Connection } from 'mongoose';
 
 import { accountModel } from './account-model.ts';
 import { looksLikeEmail, normalizeEmail } from './normalize-email.ts';
-import { hashPassword, MAX_PASSWORD_LENGTH } from './password.ts';
+import { hashPassword } from './password.ts';
+import { passwordProblem } from './password-policy.ts';
 
 export interface NewAccount {
   email: string;
@@ -15,13 +16,16 @@ export interface NewAccount {
   emailVerified?: boolean;
 }
 
-/** Creates an account and returns its id (the stable `sub`). Throws if the email is taken. */
-export async function createAccount(connection: Connection, input: NewAccount): Promise<string> {
+/**
+ * Creates an account and returns its id (the stable `sub`). Throws a TypeError saying what is
+ * wrong with the email or password (password policy: password-policy.ts), or a duplicate-key
+ * error if the email is taken.
+ */
+export async function createAccount(connection: Connection, input: NewAccount, { minPasswordLength = 8 } = {}): Promise<string> {
   const email = normalizeEmail(input.email);
   if (!looksLikeEmail(email)) throw new TypeError('not an email address');
-  if (input.password.length < 8 || input.password.length > MAX_PASSWORD_LENGTH) {
-    throw new TypeError(`password must be 8 to ${MAX_PASSWORD_LENGTH} characters`);
-  }
+  const problem = passwordProblem(input.password, minPasswordLength, email);
+  if (problem) throw new TypeError(problem);
   const now = new Date();
   const id = randomUUID();
   await accountModel(connection).create({

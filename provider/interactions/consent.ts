@@ -48,7 +48,10 @@ export async function grantConsent(deps: InteractionDeps, ctx: Context, interact
   }
   const grantId = await grant.save();
 
-  deps.logger.info({ requestId: ctx.state.requestId, event: 'consent.granted', account: accountId, client: interaction.params.client_id }, 'consent granted');
+  await deps.audit.record({
+    event: 'consent.granted', outcome: 'success', account: accountId, client: String(interaction.params.client_id), ip: ctx.ip, requestId: ctx.state.requestId,
+    details: { scopes: details.missingOIDCScope ?? [], resources: Object.keys(details.missingResourceScopes ?? {}) },
+  });
   return provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
 }
 

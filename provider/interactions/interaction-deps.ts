@@ -4,6 +4,8 @@ import type { Provider } from 'oidc-provider';
 
 import type { MfaDeps } from '../mfa/mfa-deps.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { AuditLog } from '../security/audit-log.ts';
+import type { LoginThrottle } from '../security/login-throttle.ts';
 
 /** What the interaction routes need from the rest of the provider. */
 export interface InteractionDeps {
@@ -14,4 +16,6 @@ export interface InteractionDeps {
   /** the current cookie key: CSRF tokens are keyed with it */
   csrfSecret: string;
   mfa: MfaDeps;
+  audit: AuditLog;
+  throttle: LoginThrottle;
 }

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { authenticate } from '../accounts/authenticate.ts';
 import { InvalidRequest } from '../errors.ts';
 import { ACR_PASSWORD, AMR_PASSWORD } from '../mfa/acr.ts';
+import { throttleKeys } from '../security/login-throttle.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import { csrfToken } from './csrf.ts';
 import { formField } from './form-field.ts';
@@ -11,6 +12,10 @@ import { seeOther } from './see-other.ts';
 
 /** One message for unknown email, wrong password and disabled account: no account enumeration. */
 export const WRONG_CREDENTIALS = 'Wrong email or password.';
+
+function tooManyAttempts(seconds: number): string {
+  return `Too many failed sign-in attempts. Try again in ${seconds} seconds.`;
+}
 
 interface LoginView {
   email?: string;
@@ -43,13 +48,23 @@ export function login(deps: InteractionDeps) {
       return renderLogin(deps, ctx, { email, error: 'Enter your email and password.' }, 400);
     }
 
-    const accountId = await authenticate(deps.connection, email, password);
-    if (!accountId) {
-      deps.logger.info({ requestId: ctx.state.requestId, event: 'login.failure', client: interaction.params.client_id }, 'sign-in failed');
-      return renderLogin(deps, ctx, { email, error: WRONG_CREDENTIALS }, 401);
+    const keys = throttleKeys(email, ctx.ip);
+    const who = { client: String(interaction.params.client_id), ip: ctx.ip, requestId: ctx.state.requestId };
+    const wait = await deps.throttle.retryAfter(keys);
+    if (wait > 0) {
+      await deps.audit.record({ event: 'login.throttled', outcome: 'failure', ...who, details: { retryAfter: wait } });
+      return renderLogin(deps, ctx, { email, error: tooManyAttempts(wait) }, 429);
     }
 
-    deps.logger.info({ requestId: ctx.state.requestId, event: 'login.success', account: accountId, client: interaction.params.client_id }, 'signed in');
+    const accountId = await authenticate(deps.connection, email, password);
+    if (!accountId) {
+      const next = await deps.throttle.fail(keys);
+      await deps.audit.record({ event: next > 0 ? 'login.locked' : 'login.failure', outcome: 'failure', ...who, details: { retryAfter: next } });
+      return renderLogin(deps, ctx, { email, error: next > 0 ? tooManyAttempts(next) : WRONG_CREDENTIALS }, next > 0 ? 429 : 401);
+    }
+
+    await deps.throttle.succeed(keys);
+    await deps.audit.record({ event: 'login.success', outcome: 'success', account: accountId, ...who });
     const url = await deps.provider.interactionResult(ctx.req, ctx.res, {
       // The mfa prompt that may follow replaces these with ACR_MFA / AMR_MFA.
       login: { accountId, amr: AMR_PASSWORD, acr: ACR_PASSWORD },

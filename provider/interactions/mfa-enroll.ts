@@ -37,7 +37,7 @@ export function enrollMfa(deps: InteractionDeps) {
     if (!activation.activated) {
       return renderEnroll(deps, ctx, 'That code is not right. Check the time on your phone and enter the current code.', 401);
     }
-    deps.logger.info({ requestId: ctx.state.requestId, event: 'mfa.enrolled', account: accountId }, 'second factor enrolled');
+    await deps.audit.record({ event: 'mfa.enrolled', outcome: 'success', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId });
     const resume = await deps.provider.interactionResult(ctx.req, ctx.res, {
       login: { accountId, amr: AMR_MFA, acr: ACR_MFA },
     }, { mergeWithLastSubmission: true });

@@ -38,12 +38,12 @@ export function verifyMfa(deps: InteractionDeps) {
   return async function verifyMfa(ctx: Context): Promise<void> {
     const accountId = mfaAccount(ctx);
     const result = await verifySecondFactor(deps.mfa, accountId, formField(ctx, 'code'));
-    const log = { requestId: ctx.state.requestId, account: accountId, client: ctx.state.interaction!.params.client_id };
+    const who = { requestId: ctx.state.requestId, account: accountId, client: String(ctx.state.interaction!.params.client_id), ip: ctx.ip };
     if (!result.ok) {
-      deps.logger.info({ ...log, event: result.reason === 'locked' ? 'mfa.locked' : 'mfa.failure' }, 'second factor refused');
+      await deps.audit.record({ ...who, event: result.reason === 'locked' ? 'mfa.locked' : 'mfa.failure', outcome: 'failure' });
       return renderMfa(deps, ctx, failureMessage(result), result.reason === 'locked' ? 429 : 401);
     }
-    deps.logger.info({ ...log, event: 'mfa.success', method: result.method }, 'second factor accepted');
+    await deps.audit.record({ ...who, event: 'mfa.success', outcome: 'success', details: { method: result.method } });
     // A login result again: the session's amr/acr become MFA and auth_time moves to now.
     const url = await deps.provider.interactionResult(ctx.req, ctx.res, {
       login: { accountId, amr: AMR_MFA, acr: ACR_MFA },

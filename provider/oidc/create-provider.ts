@@ -3,6 +3,7 @@ import { Provider } from 'oidc-provider';
 import { clientSecretMatches } from '../clients/client-secret.ts';
 import { publicJwks } from '../keys/public-jwks.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { AuditLog } from '../security/audit-log.ts';
 import { buildConfiguration, type ConfigurationInput } from './configuration.ts';
 import { jwtIntrospection } from './jwt-introspection.ts';
 import { ownJwtVerifier } from './own-jwt-access-token.ts';
@@ -11,7 +12,7 @@ import { ResourceServerDirectory } from '../resources/resource-server-directory.
 import { registerTokenExchange } from '../token-exchange/token-exchange-grant.ts';
 
 /** The oidc-provider instance with our configuration, secret hashing and JWT introspection. */
-export function createProvider(input: Omit<ConfigurationInput, 'directory'> & { logger: Logger }): Provider {
+export function createProvider(input: Omit<ConfigurationInput, 'directory'> & { logger: Logger; audit: AuditLog }): Provider {
   const directory = new ResourceServerDirectory(input.connection, input.config.clientCacheTtl);
   const provider = new Provider(input.config.issuer, buildConfiguration({ ...input, directory }));
   provider.proxy = input.config.trustProxy;
@@ -24,7 +25,7 @@ export function createProvider(input: Omit<ConfigurationInput, 'directory'> & { 
   const verifyOwnJwt = ownJwtVerifier(provider, publicJwks(input.keys.signing));
   provider.use(jwtIntrospection(verifyOwnJwt) as never);
   registerTokenExchange({
-    provider, verifyOwnJwt, directory, logger: input.logger,
+    provider, verifyOwnJwt, directory, audit: input.audit,
     maxTtl: input.config.tokenExchangeMaxTtl, accessTokenTtl: input.config.ttl.accessToken,
   });
   provider.use(unauthorizedClient as never);

@@ -1,7 +1,7 @@
 import type { Provider, TokenEndpointGrantContext } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 
-import type { Logger } from '../observability/logger.ts';
+import type { AuditLog } from '../security/audit-log.ts';
 import type { OwnJwtVerifier } from '../oidc/own-jwt-access-token.ts';
 import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
 import { chooseScopes } from './choose-scopes.ts';
@@ -16,7 +16,7 @@ export interface TokenExchangeDeps {
   provider: Provider;
   verifyOwnJwt: OwnJwtVerifier;
   directory: ResourceServerDirectory;
-  logger: Logger;
+  audit: AuditLog;
   /** TOKEN_EXCHANGE_MAX_TTL */
   maxTtl: number;
   /** ACCESS_TOKEN_TTL, when the target sets no lifetime of its own */
@@ -62,7 +62,7 @@ function delegationChain(subject: TokenFacts, actor: TokenFacts | undefined): Re
  * 2.2.2: bad subject/actor tokens are invalid_request, targets invalid_target, scopes invalid_scope.
  */
 export function tokenExchangeGrant(deps: TokenExchangeDeps) {
-  const { provider, verifyOwnJwt, directory, logger } = deps;
+  const { provider, verifyOwnJwt, directory, audit } = deps;
 
   return async function tokenExchange(ctx: TokenEndpointGrantContext): Promise<void> {
     const client = ctx.oidc.client!;
@@ -109,11 +109,14 @@ export function tokenExchangeGrant(deps: TokenExchangeDeps) {
     ctx.oidc.entity('AccessToken', token);
     const value = await token.save();
 
-    logger.info({
-      event: 'token_exchange', requestId: ctx.state.requestId, client: client.clientId, subject: subject.sub,
-      subjectClient: subject.clientId, actor: actor ? { sub: actor.sub, client_id: actor.clientId } : undefined,
-      fromScopes: subject.scopes.join(' '), toScopes: scopes.join(' '), audience: target, expiresIn,
-    }, 'token exchanged');
+    await audit.record({
+      event: 'token_exchange', outcome: 'success', requestId: ctx.state.requestId, client: client.clientId, ip: ctx.ip,
+      account: subject.accountId,
+      details: {
+        subject: subject.sub, subjectClient: subject.clientId, actor: actor ? { sub: actor.sub, client_id: actor.clientId } : undefined,
+        fromScopes: subject.scopes.join(' '), toScopes: scopes.join(' '), audience: target, expiresIn,
+      },
+    });
 
     ctx.body = { access_token: value, issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };
   };

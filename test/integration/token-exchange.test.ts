@@ -3,6 +3,7 @@ import { createRemoteJWKSet, decodeJwt, generateKeyPair, jwtVerify, SignJWT } fr
 import * as oidc from 'openid-client';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
+import { auditModel } from '../../provider/security/audit-model.ts';
 import { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../provider/token-exchange/token-types.ts';
 import { Browser } from '../helpers/browser.ts';
 import { API, addApi, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
@@ -269,9 +270,9 @@ describe('token exchange (RFC 8693)', () => {
   it('writes an audit event for every exchange: who, for whom, from which scopes to which', async () => {
     const { access_token: subject } = await userTokens();
     await exchange(exchanger, { ...subjectParams(subject), resource: ORDERS, scope: 'orders:read' });
-    const events = server.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.event === 'token_exchange');
-    expect(events.length).to.be.greaterThan(0);
-    expect(events.at(-1)).to.deep.include({ client: exchanger.clientId, subject: user.id, fromScopes: 'orders:read orders:write', toScopes: 'orders:read', audience: ORDERS });
+    const [event] = await auditModel(server.connection).find({ event: 'token_exchange' }).sort({ _id: -1 }).limit(1).lean();
+    expect(event).to.deep.include({ client: exchanger.clientId, account: user.id, outcome: 'success' });
+    expect(event!.details).to.deep.include({ subject: user.id, fromScopes: 'orders:read orders:write', toScopes: 'orders:read', audience: ORDERS });
     expect(server.logs.join('\n')).not.to.include(subject);
   });
 });

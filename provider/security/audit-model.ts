@@ -1,0 +1,39 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/** One security event. `_id` is its position in the chain (1, 2, 3...). */
+export interface AuditRecord {
+  _id: number;
+  at: Date;
+  event: string;
+  outcome: 'success' | 'failure';
+  account?: string;
+  client?: string;
+  ip?: string;
+  requestId?: string;
+  details?: Record<string, unknown>;
+  /** hash of the record before this one ('' for the first) */
+  prevHash: string;
+  /** SHA-256 over prevHash and this record's content */
+  hash: string;
+}
+
+const auditSchema = new Schema<AuditRecord>({
+  _id: { type: Number, required: true },
+  at: { type: Date, required: true },
+  event: { type: String, required: true },
+  outcome: { type: String, required: true, enum: ['success', 'failure'] },
+  account: { type: String },
+  client: { type: String },
+  ip: { type: String },
+  requestId: { type: String },
+  details: { type: Schema.Types.Mixed },
+  prevHash: { type: String, default: '' },
+  hash: { type: String, required: true },
+}, { versionKey: false, collection: 'audit', minimize: false });
+
+auditSchema.index({ event: 1, at: -1 });
+auditSchema.index({ account: 1, at: -1 }, { sparse: true });
+
+export function auditModel(connection: Connection): Model<AuditRecord> {
+  return (connection.models.Audit as Model<AuditRecord> | undefined) ?? connection.model<AuditRecord>('Audit', auditSchema);
+}
