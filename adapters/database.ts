@@ -50,12 +50,19 @@ export async function connectDatabase(config: Config, logger: Logger): Promise<D
 
   // autoCreate off: collections appear on first write, and the development server has no
   // `create` command. Indexes are created explicitly at start-up (ensureIndexes).
+  // bufferCommands off: while the database is unreachable an operation fails (after the driver's
+  // server selection timeout) and the request gets a 503, instead of queueing without bound.
   const connection = mongoose.createConnection(uri, {
     autoCreate: false,
     autoIndex: false,
+    bufferCommands: false,
     dbName: config.mongodbDatabase ?? databaseInUri(config.mongodbUri) ?? DEFAULT_DATABASE,
-    serverSelectionTimeoutMS: 10_000,
+    serverSelectionTimeoutMS: config.databaseTimeoutMs,
   });
+  // An 'error' event without a listener would end the process; a lost database is survivable.
+  connection.on('error', (err: Error) => logger.error({ err: { name: err.name, message: err.message } }, 'database error'));
+  connection.on('disconnected', () => logger.warn('database disconnected'));
+  connection.on('reconnected', () => logger.info('database reconnected'));
   await connection.asPromise();
 
   return {

@@ -41,8 +41,9 @@ function waitForReady(child: ChildProcess): Promise<string> {
   });
 }
 
-export async function startEmbeddedMongo(): Promise<EmbeddedMongo> {
-  const port = await freePort();
+/** `port` lets a test restart the server where clients expect it; a free port otherwise. */
+export async function startEmbeddedMongo({ port }: { port?: number } = {}): Promise<EmbeddedMongo> {
+  port ??= await freePort();
   const child = spawn(binaryPath(), ['--host=127.0.0.1', `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   // Drain stderr so a chatty binary never blocks on a full pipe.
   child.stderr?.resume();

@@ -50,7 +50,7 @@ export function createApp({ config, provider, connection, views, logger, cookieK
   app.use(errorHandler(views, logger));
   app.use(notFound);
   app.use(staticAssets());
-  app.use(health(connection));
+  app.use(health(connection, config.databaseTimeoutMs));
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
   app.use(account.routes());

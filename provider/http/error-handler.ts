@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type nunjucks from 'nunjucks';
 
+import { isDatabaseUnavailable } from '../../adapters/database-errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { renderScreen } from '../views/render-screen.ts';
 
@@ -15,9 +16,11 @@ interface ErrorLike {
 
 const SESSION_NOT_FOUND = 'Your sign-in has expired or was started in another browser. Go back to the application and sign in again.';
 const SERVER_ERROR = 'Something went wrong on our side. Please try again.';
+const UNAVAILABLE = 'The service cannot reach its database right now. Please try again in a moment.';
 
 /** status, RFC-style code and a message that is safe to show for any thrown value. */
 export function describeError(thrown: unknown): { status: number; error: string; message: string } {
+  if (isDatabaseUnavailable(thrown)) return { status: 503, error: 'temporarily_unavailable', message: UNAVAILABLE };
   const err = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as ErrorLike;
   const status = Number(err.status ?? err.statusCode) || 500;
   if (status >= 500 || err.expose === false) return { status: status >= 500 ? status : 500, error: 'server_error', message: SERVER_ERROR };
@@ -36,7 +39,8 @@ export function errorHandler(views: nunjucks.Environment, logger: Logger) {
       await next();
     } catch (thrown) {
       const { status, error, message } = describeError(thrown);
-      if (status >= 500) logger.error({ err: thrown, requestId: ctx.state.requestId }, 'unhandled error');
+      if (status === 503) logger.warn({ requestId: ctx.state.requestId }, 'database unavailable');
+      else if (status >= 500) logger.error({ err: thrown, requestId: ctx.state.requestId }, 'unhandled error');
       if (ctx.accepts('json', 'html') === 'html') {
         renderScreen(views, ctx, 'error.njk', { title: 'Something went wrong', message, error }, status);
       } else {

@@ -1,13 +1,33 @@
 import type { Context, Next } from 'koa';
 import type { Connection } from 'mongoose';
 
-/** GET /healthz: 200 while the database connection is up, 503 otherwise (for load balancers). */
-export function health(connection: Connection) {
+/**
+ * GET /healthz: the process is alive (for restarts). GET /readyz: the database answers a ping
+ * (for load balancers: 503 takes the instance out of rotation until it recovers).
+ */
+export function health(connection: Connection, timeoutMs: number) {
+  async function databaseAnswers(): Promise<boolean> {
+    if (connection.readyState !== 1 || !connection.db) return false;
+    try {
+      await Promise.race([
+        connection.db.command({ ping: 1 }),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), timeoutMs).unref()),
+      ]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   return async function health(ctx: Context, next: Next) {
-    if (ctx.path !== '/healthz' || ctx.method !== 'GET') return next();
-    const up = connection.readyState === 1;
-    ctx.status = up ? 200 : 503;
+    if (ctx.method !== 'GET' || (ctx.path !== '/healthz' && ctx.path !== '/readyz')) return next();
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { status: up ? 'ok' : 'database unavailable' };
+    if (ctx.path === '/healthz') {
+      ctx.body = { status: 'ok' };
+      return;
+    }
+    const ready = await databaseAnswers();
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'database unavailable' };
   };
 }

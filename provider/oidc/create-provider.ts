@@ -8,6 +8,7 @@ import { buildConfiguration, type ConfigurationInput } from './configuration.ts'
 import { jwtIntrospection } from './jwt-introspection.ts';
 import { ownJwtVerifier } from './own-jwt-access-token.ts';
 import { unauthorizedClient } from './unauthorized-client.ts';
+import { databaseUnavailable } from './database-unavailable.ts';
 import { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
 import { registerTokenExchange } from '../token-exchange/token-exchange-grant.ts';
 
@@ -29,6 +30,7 @@ export function createProvider(input: Omit<ConfigurationInput, 'directory'> & { 
     maxTtl: input.config.tokenExchangeMaxTtl, accessTokenTtl: input.config.ttl.accessToken,
   });
   provider.use(unauthorizedClient as never);
+  provider.use(databaseUnavailable(provider, input.views) as never);
 
   // oidc-provider reports 5xx it caught here; the client sees only `server_error`.
   provider.on('server_error', (ctx, err) => {
