@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { accessLog } from './http/access-log.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { health } from './http/health.ts';
+import { secureCookies } from './http/secure-cookies.ts';
 import { notFound } from './http/not-found.ts';
 import { requestId } from './http/request-id.ts';
 import { staticAssets } from './http/static-assets.ts';
@@ -46,6 +47,7 @@ export function createApp({ config, provider, connection, views, logger, cookieK
   const account = accountRoutes({ ...screenDeps, issuer: config.issuer });
 
   app.use(requestId({ trustIncoming: config.trustProxy }));
+  if (config.issuer.startsWith('https:')) app.use(secureCookies);
   app.use(accessLog(logger));
   app.use(errorHandler(views, logger));
   app.use(notFound);

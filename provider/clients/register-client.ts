@@ -3,6 +3,7 @@ import type { ClientMetadata, Provider } from 'oidc-provider';
 
 import { MongoAdapter } from '../../adapters/mongodb.ts';
 import { generateClientSecret, hashClientSecret } from './client-secret.ts';
+import { assertRedirectUris } from './redirect-uri-policy.ts';
 
 export interface RegisteredClient {
   clientId: string;
@@ -39,7 +40,8 @@ export async function registerClient(
     }
   }
 
-  // Throws InvalidClientMetadata with a clear description on anything oidc-provider refuses.
+  // Throws InvalidClientMetadata with a clear description on anything refused.
+  assertRedirectUris(stored);
   await provider.Client.validate(stored);
   await adapter.upsert(stored.client_id, stored as never);
   return { clientId: stored.client_id, clientSecret };

@@ -33,6 +33,7 @@ const ASYMMETRIC_JWS = ['ES256', 'RS256', 'PS256', 'EdDSA', 'Ed25519'] as const;
  */
 export function buildConfiguration({ config, connection, keys, views, directory }: ConfigurationInput): Configuration {
   const { ttl } = config;
+  const issuerIsHttps = config.issuer.startsWith('https:');
   const pages = screens(views);
 
   return {
@@ -42,9 +43,11 @@ export function buildConfiguration({ config, connection, keys, views, directory 
     jwks: { keys: keys.signing as never },
     cookies: {
       keys: keys.cookie,
-      // oidc-provider adds `Secure` itself whenever the request is https (directly or via a trusted proxy).
-      long: { httpOnly: true, sameSite: 'lax' },
-      short: { httpOnly: true, sameSite: 'lax' },
+      // Secure whenever the public URL is https, even when TLS ends at a proxy we were not told
+      // to trust (http/secure-cookies.ts lets Koa set them); lax so the redirect back from a
+      // relying party still carries the session.
+      long: { httpOnly: true, sameSite: 'lax', secure: issuerIsHttps },
+      short: { httpOnly: true, sameSite: 'lax', secure: issuerIsHttps },
     },
 
     claims: CLAIMS,

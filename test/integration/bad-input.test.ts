@@ -71,6 +71,9 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
       ['an altered path', `${CALLBACK}/x`],
       ['an added query', `${CALLBACK}?next=evil`],
       ['another port', 'http://127.0.0.1:9998/callback'],
+      ['a trailing slash', `${CALLBACK}/`],
+      ['another case', 'http://127.0.0.1:9999/Callback'],
+      ['localhost instead of 127.0.0.1', 'http://localhost:9999/callback'],
     ]) {
       it(`never redirects to ${label}`, async () => {
         const response = await authorize({ ...validAuth(), redirect_uri: uri! });
@@ -117,6 +120,25 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
         expect(answer.get('iss')).to.equal(server.issuer);
       });
     }
+
+    it('refuses to register http redirect URIs except on loopback, and fragments', async () => {
+      for (const uri of ['http://app.example.com/callback', 'https://app.example.com/cb#frag', 'javascript:alert(1)']) {
+        const refused = await addWebClient(server, { redirect_uris: [uri] }).then(() => undefined, (err: { error?: string }) => err);
+        expect(refused?.error, uri).to.equal('invalid_client_metadata');
+      }
+      const refusedLogout = await addWebClient(server, { post_logout_redirect_uris: ['http://app.example.com/'] })
+        .then(() => undefined, (err: { error?: string }) => err);
+      expect(refusedLogout?.error).to.equal('invalid_client_metadata');
+      expect((await addWebClient(server, { redirect_uris: ['https://app.example.com/callback', 'http://localhost:8080/cb'] })).clientId).to.be.a('string');
+    });
+
+    it('never redirects to an unregistered post_logout_redirect_uri', async () => {
+      const response = await fetch(`${server.issuer}/session/end?${new URLSearchParams({ client_id: web.clientId, post_logout_redirect_uri: 'https://evil.example/' })}`, {
+        redirect: 'manual', headers: { accept: 'text/html' },
+      });
+      expect(response.status).to.equal(400);
+      expect(response.headers.get('location')).to.equal(null);
+    });
 
     it('sends no CORS headers, even to a cross-origin caller', async () => {
       const response = await fetch(new URL(`/auth?${new URLSearchParams(validAuth())}`, server.issuer), {

@@ -1,0 +1,219 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+import { expect } from 'chai';
+
+import { AuditLog } from '../../provider/security/audit-log.ts';
+import { auditModel } from '../../provider/security/audit-model.ts';
+import { loginThrottleModel } from '../../provider/security/login-throttle-model.ts';
+import { verifyAuditChain } from '../../provider/security/verify-audit-chain.ts';
+import { Browser, type Page } from '../helpers/browser.ts';
+import { testDatabaseUri } from '../helpers/database.ts';
+import { CALLBACK, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+async function loginAttempt(server: TestServer, client: TestClient, email: string, password: string, headers: Record<string, string> = {}): Promise<Page> {
+  const browser = new Browser(server.issuer);
+  const page = await browser.open((await authorizationRequest(await relyingParty(server.issuer, client))).url);
+  const form = /name="csrf" value="([^"]+)"/.exec(page.html)![1]!;
+  const response = await browser.fetch(new URL(`${page.url.pathname}/login`, server.issuer), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ csrf: form, email, password }).toString(),
+  });
+  return { url: page.url, status: response.status, html: await response.text(), headers: response.headers };
+}
+
+const errorText = (page: Page) => /<p class="error"[^>]*>([^<]*)</.exec(page.html)?.[1];
+
+describe('security: brute force, audit chain, headers, cookies, proxies', () => {
+  let server: TestServer;
+  let client: TestClient;
+
+  before(async () => {
+    server = await startTestServer('security', { LOGIN_DELAY_AFTER_FAILURES: '2', LOGIN_LOCK_AFTER_FAILURES: '3', LOGIN_LOCK_SECONDS: '600' });
+    client = await addWebClient(server);
+  });
+  after(() => server.stop());
+
+  describe('brute force', () => {
+    it('delays after repeated failures, then locks the account even for the right password', async () => {
+      const user = await addUser(server);
+      expect((await loginAttempt(server, client, user.email, 'wrong-1')).status).to.equal(401);
+      const delayed = await loginAttempt(server, client, user.email, 'wrong-2');
+      expect(delayed.status).to.equal(429);
+      expect(errorText(delayed)).to.equal('Too many failed sign-in attempts. Try again in 1 seconds.');
+      expect((await loginAttempt(server, client, user.email, user.password)).status, 'during the delay').to.equal(429);
+
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const locked = await loginAttempt(server, client, user.email, 'wrong-3');
+      expect(errorText(locked)).to.equal('Too many failed sign-in attempts. Try again in 600 seconds.');
+      expect((await loginAttempt(server, client, user.email, user.password)).status, 'while locked').to.equal(429);
+      const stored = await loginThrottleModel(server.connection).findById(`acct:${user.email}`).lean();
+      expect(stored!.failures).to.equal(3);
+      expect(stored!.lockedUntil!.getTime()).to.be.greaterThan(Date.now() + 500_000);
+    });
+
+    it('throttles an unknown email exactly like a real one (no enumeration through the lock)', async () => {
+      const email = 'nobody-at-all@example.test';
+      expect(errorText(await loginAttempt(server, client, email, 'x1'))).to.equal('Wrong email or password.');
+      expect(errorText(await loginAttempt(server, client, email, 'x2'))).to.equal('Too many failed sign-in attempts. Try again in 1 seconds.');
+    });
+
+    it('clears the account counter on a successful sign-in', async () => {
+      const user = await addUser(server);
+      expect((await loginAttempt(server, client, user.email, 'wrong')).status).to.equal(401);
+      expect(await loginThrottleModel(server.connection).countDocuments({ _id: `acct:${user.email}` })).to.equal(1);
+      const config = await relyingParty(server.issuer, client);
+      const request = await authorizationRequest(config);
+      await redeem(config, request, await signIn(new Browser(server.issuer), request, user));
+      expect(await loginThrottleModel(server.connection).countDocuments({ _id: `acct:${user.email}` })).to.equal(0);
+    });
+  });
+
+  describe('audit log', () => {
+    it('records sign-in events with account, client, IP and request id', async () => {
+      const user = await addUser(server);
+      const config = await relyingParty(server.issuer, client);
+      const request = await authorizationRequest(config);
+      await redeem(config, request, await signIn(new Browser(server.issuer), request, user));
+      const events = await auditModel(server.connection).find({ account: user.id }).sort({ _id: 1 }).lean();
+      expect(events.map((e) => e.event)).to.include.members(['login.success', 'consent.granted']);
+      const login = events.find((e) => e.event === 'login.success')!;
+      expect(login).to.include({ client: client.clientId, outcome: 'success' });
+      expect(login.ip).to.match(/127\.0\.0\.1$/);
+      expect(login.requestId).to.be.a('string');
+      const failures = await auditModel(server.connection).countDocuments({ event: { $in: ['login.failure', 'login.locked', 'login.throttled'] } });
+      expect(failures).to.be.greaterThan(0);
+    });
+
+    it('keeps one unforked chain under concurrent writers on two instances', async () => {
+      const a = new AuditLog(server.connection, server.logger);
+      const b = new AuditLog(server.connection, server.logger);
+      const before = await auditModel(server.connection).countDocuments({});
+      await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).append({ event: 'test.concurrent', outcome: 'success', details: { i } })));
+      expect(await auditModel(server.connection).countDocuments({})).to.equal(before + 20);
+      const verdict = await verifyAuditChain(server.connection);
+      expect(verdict).to.deep.equal({ ok: true, records: before + 20 });
+    });
+
+    it('detects an edited record, a deleted record and an inserted record, naming the first broken one', async () => {
+      const Audit = auditModel(server.connection);
+      expect((await verifyAuditChain(server.connection)).ok).to.equal(true);
+      const victim = (await Audit.findOne({ event: 'login.success' }).lean())!;
+
+      await Audit.collection.updateOne({ _id: victim._id } as never, { $set: { outcome: 'failure' } });
+      const edited = await verifyAuditChain(server.connection);
+      expect(edited).to.deep.include({ ok: false, brokenAt: victim._id });
+      expect((edited as { reason: string }).reason).to.include('altered');
+      await runVerifier(1, `BROKEN at record ${victim._id}`);
+      await Audit.collection.updateOne({ _id: victim._id } as never, { $set: { outcome: victim.outcome } });
+      expect((await verifyAuditChain(server.connection)).ok).to.equal(true);
+      await runVerifier(0, 'audit chain intact');
+
+      const middle = (await Audit.findOne({ _id: victim._id + 1 }).lean())!;
+      await Audit.collection.deleteOne({ _id: middle._id } as never);
+      const deleted = await verifyAuditChain(server.connection);
+      expect(deleted).to.deep.include({ ok: false, brokenAt: middle._id });
+      expect((deleted as { reason: string }).reason).to.include('missing');
+
+      // Re-inserting a forged record in the gap does not mend it: its hash chain is wrong.
+      await Audit.collection.insertOne({ ...middle, event: 'forged', hash: middle.hash } as never);
+      const forged = await verifyAuditChain(server.connection);
+      expect(forged).to.deep.include({ ok: false, brokenAt: middle._id });
+      await Audit.collection.deleteOne({ _id: middle._id } as never);
+      await Audit.collection.insertOne(middle as never);
+      expect((await verifyAuditChain(server.connection)).ok).to.equal(true);
+    });
+
+    async function runVerifier(expectedCode: number, expectedText: string): Promise<void> {
+      const script = new URL('../../scripts/audit-verify.ts', import.meta.url).pathname;
+      const child = spawn(process.execPath, [script], {
+        env: { PATH: process.env.PATH ?? '', MONGODB_URI: testDatabaseUri(), MONGODB_DATABASE: server.connection.name },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (chunk) => { out += chunk; });
+      child.stderr.on('data', (chunk) => { out += chunk; });
+      const [code] = await once(child, 'exit');
+      expect(out).to.include(expectedText);
+      expect(code).to.equal(expectedCode);
+    }
+  });
+
+  describe('headers and cookies', () => {
+    it('sends the screen headers on sign-in pages and no-store on token responses', async () => {
+      const page = await new Browser(server.issuer).open((await authorizationRequest(await relyingParty(server.issuer, client))).url);
+      expect(page.headers.get('content-security-policy')).to.equal("default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'");
+      expect(page.headers.get('x-frame-options')).to.equal('DENY');
+      expect(page.headers.get('referrer-policy')).to.equal('no-referrer');
+      expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
+      expect(page.headers.get('cache-control')).to.equal('no-store');
+      expect(page.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
+      expect(page.html).not.to.match(/<script|https?:\/\/(?!127\.0\.0\.1)[a-z]/i);
+
+      const token = await fetch(`${server.issuer}/token`, { method: 'POST', body: 'grant_type=client_credentials', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(token.headers.get('cache-control')).to.equal('no-store');
+    });
+
+    it('sets HttpOnly, SameSite=Lax cookies, not Secure on a plain-http issuer', async () => {
+      const response = await fetch((await authorizationRequest(await relyingParty(server.issuer, client))).url, { redirect: 'manual' });
+      const cookies = response.headers.getSetCookie();
+      expect(cookies.length).to.be.greaterThan(0);
+      for (const cookie of cookies) {
+        expect(cookie).to.match(/; httponly/i);
+        expect(cookie).to.match(/; samesite=lax/i);
+        expect(cookie).not.to.match(/; secure/i);
+      }
+    });
+
+    it('ignores X-Forwarded-* from an untrusted caller', async () => {
+      const user = await addUser(server);
+      await loginAttempt(server, client, user.email, 'wrong', { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' });
+      const [record] = await auditModel(server.connection).find({ event: 'login.failure' }).sort({ _id: -1 }).limit(1).lean();
+      expect(record!.ip).to.match(/127\.0\.0\.1$/);
+      const response = await fetch((await authorizationRequest(await relyingParty(server.issuer, client))).url, {
+        redirect: 'manual', headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' },
+      });
+      expect(response.headers.get('location')).not.to.include('evil.example');
+      for (const cookie of response.headers.getSetCookie()) expect(cookie).not.to.match(/; secure/i);
+    });
+  });
+});
+
+describe('security behind a trusted proxy with an https issuer', () => {
+  let server: TestServer;
+  let client: TestClient;
+  let user: TestUser;
+  before(async () => {
+    server = await startTestServer('security-proxy', { ISSUER: 'https://id.test.example', TRUST_PROXY: '1' });
+    client = await addWebClient(server);
+    user = await addUser(server);
+  });
+  after(() => server.stop());
+
+  it('marks every cookie Secure and believes X-Forwarded-For from the proxy', async () => {
+    const url = new URL('/auth', server.url);
+    url.search = new URLSearchParams({
+      client_id: client.clientId, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+    }).toString();
+    const response = await fetch(url, { redirect: 'manual', headers: { 'x-forwarded-proto': 'https' } });
+    const cookies = response.headers.getSetCookie();
+    expect(cookies.length).to.be.greaterThan(0);
+    for (const cookie of cookies) expect(cookie).to.match(/; secure/i);
+
+    const interaction = new URL(response.headers.get('location')!, server.url);
+    const cookieHeader = cookies.map((c) => c.split(';')[0]).join('; ');
+    const page = await fetch(new URL(interaction.pathname, server.url), { headers: { cookie: cookieHeader, 'x-forwarded-proto': 'https' } });
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+    await fetch(new URL(`${interaction.pathname}/login`, server.url), {
+      method: 'POST',
+      headers: { cookie: cookieHeader, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' },
+      body: new URLSearchParams({ csrf, email: user.email, password: 'wrong' }).toString(),
+    });
+    const [record] = await auditModel(server.connection).find({ event: 'login.failure' }).sort({ _id: -1 }).limit(1).lean();
+    expect(record!.ip).to.equal('203.0.113.9');
+  });
+});
