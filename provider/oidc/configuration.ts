@@ -50,6 +50,16 @@ export function buildConfiguration({ config, connection, keys, views, directory 
       short: { httpOnly: true, sameSite: 'lax', secure: issuerIsHttps },
     },
 
+    // CORS for browser-based clients: userinfo, and public clients' token calls, from the origins of
+    // their own redirect URIs (the library default, stated). The authorization endpoint never sends CORS.
+    clientBasedCORS(ctx, origin, client) {
+      if (origin === 'null') return false;
+      if (ctx.oidc.route === 'userinfo' || client.clientAuthMethod === 'none') {
+        return client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false;
+      }
+      return false;
+    },
+
     claims: CLAIMS,
     scopes: SCOPES,
 
