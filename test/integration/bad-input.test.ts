@@ -186,7 +186,7 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
     });
 
     it('refuses client credentials for an unknown or not-allowed resource (invalid_target)', async () => {
-      for (const resource of ['https://unknown.example', 'https://other-api.test.example', 'not a uri']) {
+      for (const resource of ['https://unknown.example', 'https://other-api.test.example', 'not a uri', '/relative', `${API}#fragment`]) {
         const response = await token({ grant_type: 'client_credentials', resource }, basic(service));
         expect(response.status, resource).to.equal(400);
         expect((await response.json()).error, resource).to.equal('invalid_target');
