@@ -1,50 +1,56 @@
 import Koa from 'koa';
-import mount from 'koa-mount';
 import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
-import type { Provider } from 'oidc-provider';
 
+import type { AccountDeps } from './account/account-deps.ts';
+import { accountRoutes } from './account/index.ts';
 import type { Config } from './config.ts';
 import { accessLog } from './http/access-log.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { health } from './http/health.ts';
-import { secureCookies } from './http/secure-cookies.ts';
 import { notFound } from './http/not-found.ts';
 import { requestId } from './http/request-id.ts';
+import { secureCookies } from './http/secure-cookies.ts';
 import { staticAssets } from './http/static-assets.ts';
-import { accountRoutes } from './account/index.ts';
+import type { InteractionDeps } from './interactions/interaction-deps.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import type { MfaDeps } from './mfa/mfa-deps.ts';
 import type { Logger } from './observability/logger.ts';
+import type { ProviderHolder } from './oidc/provider-holder.ts';
 import type { AuditLog } from './security/audit-log.ts';
 import type { LoginThrottle } from './security/login-throttle.ts';
 
 export interface AppInput {
   config: Config;
-  provider: Provider;
+  holder: ProviderHolder;
   connection: Connection;
   views: nunjucks.Environment;
   logger: Logger;
-  /** cookie signing keys, newest first */
-  cookieKeys: string[];
   mfa: MfaDeps;
   audit: AuditLog;
   throttle: LoginThrottle;
 }
 
 /** Composes the Koa app: our middleware and screens first, oidc-provider's protocol routes last. */
-export function createApp({ config, provider, connection, views, logger, cookieKeys, mfa, audit, throttle }: AppInput): Koa {
+export function createApp({ config, holder, connection, views, logger, mfa, audit, throttle }: AppInput): Koa {
   const app = new Koa();
   // oidc-provider, mounted, sets its cookies through this app's context: sign them with the
-  // same keys it verifies them with.
-  app.keys = cookieKeys;
+  // same keys it verifies them with, which change when keys rotate.
+  Object.defineProperty(app, 'keys', { get: () => holder.keys.cookie, set: () => undefined });
   // X-Forwarded-* are believed only when the operator says a proxy sets them.
   app.proxy = config.trustProxy;
   app.on('error', (err) => logger.error({ err }, 'koa error outside a request handler'));
 
-  const screenDeps = { provider, connection, views, logger, csrfSecret: cookieKeys[0]!, mfa, audit, throttle };
+  // Getters: after a key rotation the routes see the rebuilt provider and the new cookie keys.
+  const screenDeps: InteractionDeps = {
+    get provider() { return holder.provider; },
+    get csrfSecret() { return holder.keys.cookie[0]!; },
+    csrfSecrets: () => holder.keys.cookie,
+    connection, views, logger, mfa, audit, throttle,
+  };
+  const accountDeps = Object.create(screenDeps, { issuer: { value: config.issuer } }) as AccountDeps;
   const interactions = interactionRoutes(screenDeps);
-  const account = accountRoutes({ ...screenDeps, issuer: config.issuer });
+  const account = accountRoutes(accountDeps);
 
   app.use(requestId({ trustIncoming: config.trustProxy }));
   if (config.issuer.startsWith('https:')) app.use(secureCookies);
@@ -57,6 +63,6 @@ export function createApp({ config, provider, connection, views, logger, cookieK
   app.use(interactions.allowedMethods());
   app.use(account.routes());
   app.use(account.allowedMethods());
-  app.use(mount(provider));
+  app.use(holder.middleware());
   return app;
 }

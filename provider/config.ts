@@ -43,6 +43,18 @@ export interface LoginThrottleConfig {
   ipLockAfter: number;
 }
 
+export interface KeysConfig {
+  /** 32-byte AES-256-GCM key that seals signing and cookie keys at rest */
+  encryptionKey: Buffer;
+  ephemeralKey: boolean;
+  /** how often each instance checks for rotated keys, seconds: the bound on picking up a rotation */
+  reloadSeconds: number;
+  /** rotate automatically when the current key is this old, days; 0 = only by the admin command */
+  rotationDays: number;
+  /** how long a retired key stays published, seconds: at least the longest token lifetime */
+  retiredRetentionSeconds: number;
+}
+
 export interface Config {
   nodeEnv: NodeEnv;
   issuer: string;
@@ -59,6 +71,7 @@ export interface Config {
   /** how long a client's metadata may be served from this process's memory, seconds */
   clientCacheTtl: number;
   mfa: MfaConfig;
+  keys: KeysConfig;
   /** NIST SP 800-63B: at least 8; 15 recommended */
   passwordMinLength: number;
   loginThrottle: LoginThrottleConfig;
@@ -170,20 +183,44 @@ function lifetimes(env: Env): TokenLifetimes {
   return ttl;
 }
 
-function mfaConfig(env: Env, nodeEnv: NodeEnv): MfaConfig {
-  const policy = oneOf(env, 'MFA_POLICY', ['optional', 'required'] as const, 'optional');
-  const issuerName = text(env, 'MFA_ISSUER_NAME') ?? 'meshid';
-  const raw = text(env, 'MFA_ENCRYPTION_KEY');
+/**
+ * A 32-byte key in base64. Without one, development gets a throwaway key for this process (what
+ * it seals cannot be opened after a restart); production refuses to start.
+ */
+function encryptionKey(env: Env, name: string, nodeEnv: NodeEnv): { key: Buffer; ephemeral: boolean } {
+  const raw = text(env, name);
   if (raw === undefined) {
-    // Without a stable key, TOTP secrets stored by one process cannot be read by the next.
-    if (nodeEnv === 'production') throw new ConfigError('MFA_ENCRYPTION_KEY', 'is required when NODE_ENV=production (32 random bytes, base64)');
-    return { policy, issuerName, encryptionKey: randomBytes(32), ephemeralKey: true };
+    if (nodeEnv === 'production') throw new ConfigError(name, 'is required when NODE_ENV=production (32 random bytes, base64)');
+    return { key: randomBytes(32), ephemeral: true };
   }
   const key = Buffer.from(raw, 'base64');
   if (key.length !== 32 || !/^[A-Za-z0-9+/_-]+=*$/.test(raw)) {
-    throw new ConfigError('MFA_ENCRYPTION_KEY', 'must be 32 bytes in base64 (for example: openssl rand -base64 32)');
+    throw new ConfigError(name, 'must be 32 bytes in base64 (for example: openssl rand -base64 32)');
   }
-  return { policy, issuerName, encryptionKey: key, ephemeralKey: false };
+  return { key, ephemeral: false };
+}
+
+function mfaConfig(env: Env, nodeEnv: NodeEnv): MfaConfig {
+  const policy = oneOf(env, 'MFA_POLICY', ['optional', 'required'] as const, 'optional');
+  const issuerName = text(env, 'MFA_ISSUER_NAME') ?? 'meshid';
+  const { key, ephemeral } = encryptionKey(env, 'MFA_ENCRYPTION_KEY', nodeEnv);
+  return { policy, issuerName, encryptionKey: key, ephemeralKey: ephemeral };
+}
+
+function keysConfig(env: Env, nodeEnv: NodeEnv, longestToken: number): KeysConfig {
+  const { key, ephemeral } = encryptionKey(env, 'KEY_ENCRYPTION_KEY', nodeEnv);
+  const retiredRetentionSeconds = integer(env, 'KEY_RETIRED_RETENTION_SECONDS', DAY, 60, 365 * DAY);
+  // A key removed from JWKS while tokens it signed are alive would break those tokens.
+  if (retiredRetentionSeconds < longestToken) {
+    throw new ConfigError('KEY_RETIRED_RETENTION_SECONDS', `must be at least the longest token lifetime (${longestToken})`);
+  }
+  return {
+    encryptionKey: key,
+    ephemeralKey: ephemeral,
+    reloadSeconds: integer(env, 'KEY_RELOAD_SECONDS', 30, 1, HOUR),
+    rotationDays: integer(env, 'KEY_ROTATION_DAYS', 0, 0, 3650),
+    retiredRetentionSeconds,
+  };
 }
 
 function loginThrottle(env: Env): LoginThrottleConfig {
@@ -202,6 +239,9 @@ function loginThrottle(env: Env): LoginThrottleConfig {
 export function loadConfig(env: Env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const uri = mongodbUri(env, nodeEnv);
+  const ttl = lifetimes(env);
+  const tokenExchangeMaxTtl = integer(env, 'TOKEN_EXCHANGE_MAX_TTL', 5 * MINUTE, 10, DAY);
+  const longestToken = Math.max(ttl.accessToken, ttl.clientCredentials, ttl.idToken, tokenExchangeMaxTtl);
   return {
     nodeEnv,
     issuer: issuerUrl(env, nodeEnv),
@@ -213,10 +253,11 @@ export function loadConfig(env: Env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     // The embedded database is empty on every start, so the demo is seeded by default there only.
     demoSeed: flag(env, 'DEMO_SEED', uri === undefined),
-    ttl: lifetimes(env),
+    ttl,
     clientCacheTtl: integer(env, 'CLIENT_CACHE_TTL', 30, 0, HOUR),
     mfa: mfaConfig(env, nodeEnv),
-    tokenExchangeMaxTtl: integer(env, 'TOKEN_EXCHANGE_MAX_TTL', 5 * MINUTE, 10, DAY),
+    tokenExchangeMaxTtl,
+    keys: keysConfig(env, nodeEnv, longestToken),
     passwordMinLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 8, 64),
     loginThrottle: loginThrottle(env),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 60_000),

@@ -12,8 +12,8 @@ import { finishAccountSignIn, startAccountSignIn } from './sign-in-redirect.ts';
 /** The route table of the account pages (/account): the signed-in user's own settings. */
 export function accountRoutes(deps: AccountDeps): Router {
   const router = new Router({ prefix: '/account' });
-  const session = requireSession(deps.provider);
-  const csrf = verifyCsrf(deps.csrfSecret, accountCsrfSubject);
+  const session = requireSession(() => deps.provider);
+  const csrf = verifyCsrf(deps.csrfSecrets, accountCsrfSubject);
 
   router.get('/', noStore, session, showAccount(deps));
   router.get('/login', noStore, startAccountSignIn(deps.issuer));

@@ -4,9 +4,9 @@ import type { Provider } from 'oidc-provider';
 import { currentSession } from './current-session.ts';
 
 /** Account pages need a signed-in browser; anyone else is sent to sign in first. */
-export function requireSession(provider: Provider) {
+export function requireSession(provider: () => Provider) {
   return async function requireSession(ctx: Context, next: Next) {
-    const session = await currentSession(provider, ctx);
+    const session = await currentSession(provider(), ctx);
     if (!session) {
       if (ctx.method !== 'GET') {
         ctx.status = 303;

@@ -15,8 +15,8 @@ import { verifyCsrf } from './verify-csrf.ts';
 /** The route table of the sign-in screens: the only place that says which steps run in what order. */
 export function interactionRoutes(deps: InteractionDeps): Router {
   const router = new Router({ prefix: '/interaction' });
-  const load = loadInteraction(deps.provider);
-  const csrf = verifyCsrf(deps.csrfSecret);
+  const load = loadInteraction(() => deps.provider);
+  const csrf = verifyCsrf(deps.csrfSecrets);
 
   router.get('/:uid', noStore, load, showInteraction(deps));
   router.post('/:uid/login', noStore, parseForm, csrf, load, login(deps));

@@ -9,12 +9,14 @@ import type { LoginThrottle } from '../security/login-throttle.ts';
 
 /** What the interaction routes need from the rest of the provider. */
 export interface InteractionDeps {
-  provider: Provider;
+  readonly provider: Provider;
   connection: Connection;
   views: nunjucks.Environment;
   logger: Logger;
-  /** the current cookie key: CSRF tokens are keyed with it */
-  csrfSecret: string;
+  /** the current cookie key: new CSRF tokens are keyed with it */
+  readonly csrfSecret: string;
+  /** every cookie key still valid: a token keyed with any of them is accepted (key rotation) */
+  csrfSecrets: () => string[];
   mfa: MfaDeps;
   audit: AuditLog;
   throttle: LoginThrottle;

@@ -8,11 +8,11 @@ export type CsrfSubject = (ctx: Context) => string | undefined;
 
 export const interactionUid: CsrfSubject = (ctx) => (ctx as Context & { params: { uid?: string } }).params.uid;
 
-export function verifyCsrf(secret: string, subject: CsrfSubject = interactionUid) {
+export function verifyCsrf(secrets: () => string[], subject: CsrfSubject = interactionUid) {
   return async function verifyCsrf(ctx: Context, next: Next) {
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const bound = subject(ctx);
-    if (!bound || !csrfMatches(secret, bound, body?.csrf)) throw new InvalidCsrfToken();
+    if (!bound || !secrets().some((secret) => csrfMatches(secret, bound, body?.csrf))) throw new InvalidCsrfToken();
     return next();
   };
 }

@@ -1,29 +1,62 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
+export type KeyState = 'next' | 'current' | 'retired';
+
 /**
- * A stored key. Signing keys hold a private JWK; cookie keys hold a random secret.
- * (Encryption at rest and the next/current/retired states arrive with key rotation.)
+ * A stored key. The private part (a private JWK, or a cookie secret) is sealed under
+ * KEY_ENCRYPTION_KEY (security/secret-box.ts, bound to the key's _id); only the public JWK of a
+ * signing key is kept in clear.
+ *
+ * States: `next` is published in JWKS but does not sign yet; `current` signs; `retired` is still
+ * published (and, for cookies, still verifies) until `retiredAt` + the retention, then deleted.
  */
 export interface StoredKey {
   _id: string;
   kind: 'signing' | 'cookie';
   alg?: string;
-  jwk?: Record<string, unknown>;
-  secret?: string;
+  state: KeyState;
+  publicJwk?: Record<string, unknown>;
+  sealed: string;
   createdAt: Date;
+  activatedAt?: Date | null;
+  retiredAt?: Date | null;
 }
 
 const keySchema = new Schema<StoredKey>({
   _id: { type: String, required: true },
   kind: { type: String, required: true, enum: ['signing', 'cookie'] },
   alg: { type: String },
-  jwk: { type: Schema.Types.Mixed },
-  secret: { type: String },
+  state: { type: String, required: true, enum: ['next', 'current', 'retired'] },
+  publicJwk: { type: Schema.Types.Mixed },
+  sealed: { type: String, required: true },
   createdAt: { type: Date, required: true },
+  activatedAt: { type: Date },
+  retiredAt: { type: Date },
 }, { versionKey: false, collection: 'keys' });
 
-keySchema.index({ kind: 1, createdAt: -1 });
+keySchema.index({ kind: 1, state: 1 });
+
+/** One document, `_id: 'keyset'`: its `version` moves on every change, and instances poll it. */
+export interface KeysetVersion {
+  _id: string;
+  version: number;
+  changedAt: Date;
+  /** set while a rotation runs (one at a time); expires if its instance dies */
+  leaseUntil?: Date | null;
+}
+
+const versionSchema = new Schema<KeysetVersion>({
+  _id: { type: String, required: true },
+  version: { type: Number, required: true },
+  changedAt: { type: Date, required: true },
+  leaseUntil: { type: Date },
+}, { versionKey: false, collection: 'key_versions' });
 
 export function keyModel(connection: Connection): Model<StoredKey> {
   return (connection.models.Key as Model<StoredKey> | undefined) ?? connection.model<StoredKey>('Key', keySchema);
+}
+
+export function keysetVersionModel(connection: Connection): Model<KeysetVersion> {
+  return (connection.models.KeysetVersion as Model<KeysetVersion> | undefined)
+    ?? connection.model<KeysetVersion>('KeysetVersion', versionSchema);
 }

@@ -1,7 +1,6 @@
 import { Provider } from 'oidc-provider';
 
 import { clientSecretMatches } from '../clients/client-secret.ts';
-import { publicJwks } from '../keys/public-jwks.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { AuditLog } from '../security/audit-log.ts';
 import { buildConfiguration, type ConfigurationInput } from './configuration.ts';
@@ -23,7 +22,7 @@ export function createProvider(input: Omit<ConfigurationInput, 'directory'> & { 
     return clientSecretMatches(this.clientSecret, actual);
   };
 
-  const verifyOwnJwt = ownJwtVerifier(provider, publicJwks(input.keys.signing));
+  const verifyOwnJwt = ownJwtVerifier(provider, { keys: input.keys.published });
   provider.use(jwtIntrospection(verifyOwnJwt) as never);
   registerTokenExchange({
     provider, verifyOwnJwt, directory, audit: input.audit,

@@ -36,13 +36,13 @@ export async function startTestServer(label: string, env: Record<string, string>
     ...env,
   });
   const running = await startServer(config, { logDestination });
-  return {
-    ...running,
+  // Not a spread: `provider` and `keys` are live getters (keys rotate).
+  return Object.assign(Object.create(running) as RunningServer, {
     issuer,
     logs,
     async stop() {
       await dropTestDatabase(running.connection);
       await running.close();
     },
-  };
+  });
 }
