@@ -56,6 +56,8 @@ export async function connectDatabase(config: Config, logger: Logger): Promise<D
     autoCreate: false,
     autoIndex: false,
     bufferCommands: false,
+    // Command monitoring feeds the database latency metric.
+    monitorCommands: true,
     dbName: config.mongodbDatabase ?? databaseInUri(config.mongodbUri) ?? DEFAULT_DATABASE,
     serverSelectionTimeoutMS: config.databaseTimeoutMs,
   });

@@ -10,12 +10,14 @@ import { errorHandler } from './http/error-handler.ts';
 import { health } from './http/health.ts';
 import { notFound } from './http/not-found.ts';
 import { requestId } from './http/request-id.ts';
+import { metricsEndpoint, requestMetrics } from './http/request-metrics.ts';
 import { secureCookies } from './http/secure-cookies.ts';
 import { staticAssets } from './http/static-assets.ts';
 import type { InteractionDeps } from './interactions/interaction-deps.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import type { MfaDeps } from './mfa/mfa-deps.ts';
 import type { Logger } from './observability/logger.ts';
+import type { Metrics } from './observability/metrics.ts';
 import type { ProviderHolder } from './oidc/provider-holder.ts';
 import type { AuditLog } from './security/audit-log.ts';
 import type { LoginThrottle } from './security/login-throttle.ts';
@@ -29,10 +31,11 @@ export interface AppInput {
   mfa: MfaDeps;
   audit: AuditLog;
   throttle: LoginThrottle;
+  metrics: Metrics;
 }
 
 /** Composes the Koa app: our middleware and screens first, oidc-provider's protocol routes last. */
-export function createApp({ config, holder, connection, views, logger, mfa, audit, throttle }: AppInput): Koa {
+export function createApp({ config, holder, connection, views, logger, mfa, audit, throttle, metrics }: AppInput): Koa {
   const app = new Koa();
   // oidc-provider, mounted, sets its cookies through this app's context: sign them with the
   // same keys it verifies them with, which change when keys rotate.
@@ -53,12 +56,14 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
   const account = accountRoutes(accountDeps);
 
   app.use(requestId({ trustIncoming: config.trustProxy }));
+  app.use(requestMetrics(metrics));
   if (config.issuer.startsWith('https:')) app.use(secureCookies);
   app.use(accessLog(logger));
   app.use(errorHandler(views, logger));
   app.use(notFound);
   app.use(staticAssets());
   app.use(health(connection, config.databaseTimeoutMs));
+  if (config.metricsPort === undefined) app.use(metricsEndpoint(metrics));
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
   app.use(account.routes());

@@ -75,6 +75,8 @@ export interface Config {
   /** NIST SP 800-63B: at least 8; 15 recommended */
   passwordMinLength: number;
   loginThrottle: LoginThrottleConfig;
+  /** serve /metrics on this port instead of the public one (undefined: on the public port) */
+  metricsPort: number | undefined;
   /** how long a database operation waits for a reachable server before the request fails with 503 */
   databaseTimeoutMs: number;
   /** the longest an exchanged token (RFC 8693) may live, seconds; never beyond its subject token */
@@ -261,5 +263,6 @@ export function loadConfig(env: Env): Config {
     passwordMinLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 8, 64),
     loginThrottle: loginThrottle(env),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 60_000),
+    metricsPort: text(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
   };
 }

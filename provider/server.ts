@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import Koa from 'koa';
 import type { Connection } from 'mongoose';
 import type { Provider } from 'oidc-provider';
 
@@ -13,7 +14,9 @@ import { seedDemo, type DemoSeed } from './demo/seed-demo.ts';
 import { ensureIndexes } from './ensure-indexes.ts';
 import { startKeyReloader } from './keys/key-reloader.ts';
 import { ensureKeys, loadKeys, type ProviderKeys } from './keys/key-store.ts';
+import { metricsEndpoint } from './http/request-metrics.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
+import { createMetrics, observeDatabase, type Metrics } from './observability/metrics.ts';
 import { createProvider } from './oidc/create-provider.ts';
 import { ProviderHolder } from './oidc/provider-holder.ts';
 import { AuditLog } from './security/audit-log.ts';
@@ -30,6 +33,8 @@ export interface RunningServer {
   logger: Logger;
   audit: AuditLog;
   demo: DemoSeed | undefined;
+  /** where Prometheus scrapes */
+  metricsUrl: string;
   /** checks for rotated keys now instead of at the next tick (tests, admin tools) */
   reloadKeys(): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +51,23 @@ function warnAboutThrowawayKeys(config: Config, logger: Logger): void {
   if (config.keys.ephemeralKey) logger.warn('KEY_ENCRYPTION_KEY is not set: the keys created now cannot be opened after a restart or by another instance');
 }
 
+function keyAges(keys: ProviderKeys): Record<string, number> {
+  return Object.fromEntries(Object.entries(keys.currentSince).map(([alg, since]) => [alg, (Date.now() - since.getTime()) / 1000]));
+}
+
+/** /metrics on a port of its own (METRICS_PORT), away from the public listener. */
+async function listenForMetrics(metrics: Metrics, host: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
+  const app = new Koa();
+  app.use(metricsEndpoint(metrics));
+  const server = app.listen(port, host);
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${address.port}/metrics`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 /** config → database → keys → provider → app → listen. main.ts and the tests both start here. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination);
@@ -57,16 +79,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await ensureKeys(connection, config.keys.encryptionKey);
     const keys = await loadKeys(connection, config.keys.encryptionKey, config.keys.retiredRetentionSeconds);
     const views = createViews();
-    const audit = new AuditLog(connection, logger);
-    const holder = new ProviderHolder((current) => createProvider({ config, connection, keys: current, views, logger, audit }), keys);
+    let holder: ProviderHolder | undefined;
+    const metrics = createMetrics(() => keyAges(holder?.keys ?? keys));
+    observeDatabase(connection, metrics);
+    const audit = new AuditLog(connection, logger, (event) => metrics.securityEvents.inc({ event: event.event, outcome: event.outcome }));
+    holder = new ProviderHolder((current) => createProvider({ config, connection, keys: current, views, logger, audit, metrics }), keys);
     await ensureAccountClient(holder.provider, connection, config.issuer);
     const demo = config.demoSeed ? await seedDemo(holder.provider, connection) : undefined;
     const app = createApp({
-      config, holder, connection, views, logger, audit,
+      config, holder, connection, views, logger, audit, metrics,
       mfa: { connection, encryptionKey: config.mfa.encryptionKey, issuerName: config.mfa.issuerName },
       throttle: new LoginThrottle(connection, config.loginThrottle),
     });
-    const reloader = startKeyReloader({ connection, config: config.keys, logger, current: () => holder.keys, onChange: (fresh) => holder.replace(fresh) });
+    const live = holder;
+    const reloader = startKeyReloader({ connection, config: config.keys, logger, current: () => live.keys, onChange: (fresh) => live.replace(fresh) });
+    const metricsServer = config.metricsPort === undefined ? undefined : await listenForMetrics(metrics, config.host, config.metricsPort);
 
     const server: Server = app.listen(config.port, config.host);
     await once(server, 'listening');
@@ -76,12 +103,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
     return {
       url, connection, logger, audit, demo,
-      get provider() { return holder.provider; },
-      get keys() { return holder.keys; },
+      metricsUrl: metricsServer?.url ?? `${url}/metrics`,
+      get provider() { return live.provider; },
+      get keys() { return live.keys; },
       reloadKeys: reloader.check,
       async close() {
         // Stop accepting, let in-flight requests finish, then close the database.
         reloader.stop();
+        await metricsServer?.close();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await database.close();

@@ -2,6 +2,7 @@ import { Provider } from 'oidc-provider';
 
 import { clientSecretMatches } from '../clients/client-secret.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { AuditLog } from '../security/audit-log.ts';
 import { buildConfiguration, type ConfigurationInput } from './configuration.ts';
 import { jwtIntrospection } from './jwt-introspection.ts';
@@ -12,7 +13,7 @@ import { ResourceServerDirectory } from '../resources/resource-server-directory.
 import { registerTokenExchange } from '../token-exchange/token-exchange-grant.ts';
 
 /** The oidc-provider instance with our configuration, secret hashing and JWT introspection. */
-export function createProvider(input: Omit<ConfigurationInput, 'directory'> & { logger: Logger; audit: AuditLog }): Provider {
+export function createProvider(input: Omit<ConfigurationInput, 'directory'> & { logger: Logger; audit: AuditLog; metrics: Metrics }): Provider {
   const directory = new ResourceServerDirectory(input.connection, input.config.clientCacheTtl);
   const provider = new Provider(input.config.issuer, buildConfiguration({ ...input, directory }));
   provider.proxy = input.config.trustProxy;
@@ -30,6 +31,11 @@ export function createProvider(input: Omit<ConfigurationInput, 'directory'> & { 
   });
   provider.use(unauthorizedClient as never);
   provider.use(databaseUnavailable(provider, input.views) as never);
+
+  provider.on('grant.success', (ctx) => {
+    const grantType = ctx.oidc.params?.grant_type;
+    input.metrics.tokensIssued.inc({ grant_type: typeof grantType === 'string' ? grantType : 'unknown' });
+  });
 
   // oidc-provider reports 5xx it caught here; the client sees only `server_error`.
   provider.on('server_error', (ctx, err) => {

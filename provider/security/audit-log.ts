@@ -29,14 +29,18 @@ function isDuplicateKey(err: unknown): boolean {
 export class AuditLog {
   readonly #connection: Connection;
   readonly #logger: Logger;
+  readonly #onEvent: ((event: AuditEvent) => void) | undefined;
 
-  constructor(connection: Connection, logger: Logger) {
+  /** `onEvent` sees every event as it is appended (metrics count them). */
+  constructor(connection: Connection, logger: Logger, onEvent?: (event: AuditEvent) => void) {
     this.#connection = connection;
     this.#logger = logger;
+    this.#onEvent = onEvent;
   }
 
   async append(event: AuditEvent): Promise<void> {
     this.#logger.info({ audit: true, ...event }, `audit ${event.event}`);
+    this.#onEvent?.(event);
     const Audit = auditModel(this.#connection);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const last = await Audit.findOne({}, { _id: 1, hash: 1 }).sort({ _id: -1 }).lean<Pick<AuditRecord, '_id' | 'hash'>>();

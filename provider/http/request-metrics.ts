@@ -1,0 +1,35 @@
+import type { Context, Next } from 'koa';
+
+import type { Metrics } from '../observability/metrics.ts';
+
+/** The route a request matched: oidc-provider's route name, our router's pattern, or "other". */
+function routeOf(ctx: Context): string {
+  const oidcRoute = (ctx as Context & { oidc?: { route?: string } }).oidc?.route;
+  if (oidcRoute) return oidcRoute;
+  const matched = (ctx as Context & { _matchedRoute?: string | RegExp })._matchedRoute;
+  if (typeof matched === 'string') return matched;
+  return ['/healthz', '/readyz', '/metrics', '/assets/style.css'].includes(ctx.path) ? ctx.path : 'other';
+}
+
+export function requestMetrics(metrics: Metrics) {
+  return async function requestMetrics(ctx: Context, next: Next) {
+    const stop = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const route = routeOf(ctx);
+      metrics.httpRequests.inc({ route, method: ctx.method, status: String(ctx.status) });
+      metrics.httpDuration.observe({ route, method: ctx.method }, Number(process.hrtime.bigint() - stop) / 1e9);
+    }
+  };
+}
+
+/** GET /metrics in the Prometheus text format. */
+export function metricsEndpoint(metrics: Metrics) {
+  return async function metricsEndpoint(ctx: Context, next: Next) {
+    if (ctx.path !== '/metrics' || ctx.method !== 'GET') return next();
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  };
+}
