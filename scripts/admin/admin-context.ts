@@ -1,0 +1,59 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import mongoose, { type Connection } from 'mongoose';
+import type { Provider } from 'oidc-provider';
+
+import { loadConfig, type Config } from '../../provider/config.ts';
+import { ensureIndexes } from '../../provider/ensure-indexes.ts';
+import type { ProviderKeys } from '../../provider/keys/key-store.ts';
+import { createLogger } from '../../provider/observability/logger.ts';
+import { createMetrics } from '../../provider/observability/metrics.ts';
+import { createProvider } from '../../provider/oidc/create-provider.ts';
+import { AuditLog } from '../../provider/security/audit-log.ts';
+import { createViews } from '../../provider/views/environment.ts';
+
+/** What every admin command works with: the configuration, the database, and an audit log. */
+export interface AdminContext {
+  config: Config;
+  connection: Connection;
+  audit: AuditLog;
+  /** an oidc-provider built with the real configuration, only to validate client metadata */
+  validator(): Promise<Provider>;
+  close(): Promise<void>;
+}
+
+export class AdminError extends Error {}
+
+async function throwawayKeys(): Promise<ProviderKeys> {
+  const signing: JWK[] = [];
+  for (const alg of ['ES256', 'RS256']) {
+    const { privateKey } = await generateKeyPair(alg, { extractable: true });
+    const jwk = await exportJWK(privateKey);
+    signing.push({ ...jwk, alg, use: 'sig', kid: await calculateJwkThumbprint(jwk) });
+  }
+  return { signing, published: [], cookie: ['unused'], version: 0, currentSince: {} };
+}
+
+export async function openAdminContext(): Promise<AdminContext> {
+  const config = loadConfig(process.env);
+  if (!config.mongodbUri) throw new AdminError('MONGODB_URI is not set: the admin CLI works on a real database (the embedded one lives only inside `npm start`)');
+  const connection = mongoose.createConnection(config.mongodbUri, {
+    dbName: config.mongodbDatabase, autoCreate: false, autoIndex: false, serverSelectionTimeoutMS: config.databaseTimeoutMs,
+  });
+  await connection.asPromise();
+  await ensureIndexes(connection);
+  const logger = createLogger('silent');
+  let provider: Provider | undefined;
+  return {
+    config,
+    connection,
+    audit: new AuditLog(connection, logger),
+    async validator() {
+      provider ??= createProvider({
+        config, connection, keys: await throwawayKeys(), views: createViews(), logger,
+        audit: new AuditLog(connection, logger), metrics: createMetrics(() => ({})),
+      });
+      return provider;
+    },
+    close: () => connection.close(),
+  };
+}
