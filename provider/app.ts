@@ -14,6 +14,8 @@ import { metricsEndpoint, requestMetrics } from './http/request-metrics.ts';
 import { secureCookies } from './http/secure-cookies.ts';
 import { staticAssets } from './http/static-assets.ts';
 import type { InteractionDeps } from './interactions/interaction-deps.ts';
+import { tokenValidator } from './validate/token-validator.ts';
+import { validateRoute } from './validate/validate-route.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import type { MfaDeps } from './mfa/mfa-deps.ts';
 import type { Logger } from './observability/logger.ts';
@@ -64,6 +66,11 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
   app.use(staticAssets());
   app.use(health(connection, config.databaseTimeoutMs));
   if (config.metricsPort === undefined) app.use(metricsEndpoint(metrics));
+  app.use(validateRoute(config.issuer, tokenValidator({
+    provider: () => holder.provider,
+    publishedKeys: () => holder.keys.published,
+    cacheSeconds: config.validateCacheSeconds,
+  })));
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
   app.use(account.routes());

@@ -75,6 +75,8 @@ export interface Config {
   /** NIST SP 800-63B: at least 8; 15 recommended */
   passwordMinLength: number;
   loginThrottle: LoginThrottleConfig;
+  /** how long /validate may trust a cached answer about a grant or an opaque token, seconds */
+  validateCacheSeconds: number;
   /** serve /metrics on this port instead of the public one (undefined: on the public port) */
   metricsPort: number | undefined;
   /** how long a database operation waits for a reachable server before the request fails with 503 */
@@ -263,6 +265,7 @@ export function loadConfig(env: Env): Config {
     passwordMinLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 8, 64),
     loginThrottle: loginThrottle(env),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 60_000),
+    validateCacheSeconds: integer(env, 'VALIDATE_CACHE_SECONDS', 10, 0, 300),
     metricsPort: text(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
   };
 }

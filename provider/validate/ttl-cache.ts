@@ -1,0 +1,26 @@
+/**
+ * A small time-bounded cache with a size cap (oldest entries go first), for answers that may be
+ * a few seconds stale by design.
+ */
+export class TtlCache<V> {
+  readonly #entries = new Map<string, { value: V; until: number }>();
+  readonly #max: number;
+
+  constructor(max = 10_000) { this.#max = max; }
+
+  get(key: string): V | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    if (entry.until <= Date.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  set(key: string, value: V, ttlMs: number): void {
+    if (ttlMs <= 0) return;
+    if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(key, { value, until: Date.now() + ttlMs });
+  }
+}

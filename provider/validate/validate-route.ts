@@ -1,0 +1,73 @@
+import type { Context, Next } from 'koa';
+
+import type { TokenInfo } from './token-validator.ts';
+
+const HEADER_SAFE = /^[\x20-\x7e]*$/;
+
+function challenge(realm: string, error?: string, description?: string, scope?: string): string {
+  const parts = [`realm="${realm}"`];
+  if (error) parts.push(`error="${error}"`);
+  if (description) parts.push(`error_description="${description}"`);
+  if (scope) parts.push(`scope="${scope}"`);
+  return `Bearer ${parts.join(', ')}`;
+}
+
+function bearer(ctx: Context): string | undefined {
+  const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(ctx.get('authorization'));
+  return match?.[1];
+}
+
+function wanted(value: unknown): string[] {
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values.flatMap((v) => String(v).split(' ')).filter(Boolean);
+}
+
+/**
+ * GET /validate — for gateways (nginx auth_request, Traefik ForwardAuth): 200 with the token's
+ * facts in X-Auth-* headers, 401 with an RFC 6750 challenge for a missing or bad token, 403
+ * insufficient_scope when `scope` (all of them) or `audience` (any of them) query values are not
+ * met.
+ */
+export function validateRoute(realm: string, validate: (token: string) => Promise<TokenInfo | undefined>) {
+  return async function validateRoute(ctx: Context, next: Next): Promise<void> {
+    if (ctx.path !== '/validate') return next();
+    ctx.set('Cache-Control', 'no-store');
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      ctx.status = 405;
+      ctx.set('Allow', 'GET, HEAD');
+      ctx.body = { error: 'invalid_request', error_description: 'use GET' };
+      return;
+    }
+    const header = ctx.get('authorization');
+    const token = bearer(ctx);
+    if (!token) {
+      ctx.status = 401;
+      // RFC 6750 3.1: a request with no credentials at all gets a challenge without an error code.
+      ctx.set('WWW-Authenticate', header ? challenge(realm, 'invalid_token', 'malformed Authorization header') : challenge(realm));
+      ctx.body = { active: false, error: header ? 'invalid_token' : 'missing_token' };
+      return;
+    }
+    const info = await validate(token);
+    if (!info) {
+      ctx.status = 401;
+      ctx.set('WWW-Authenticate', challenge(realm, 'invalid_token', 'the access token is invalid, expired or revoked'));
+      ctx.body = { active: false, error: 'invalid_token' };
+      return;
+    }
+    const scopes = wanted(ctx.query.scope);
+    const audiences = wanted(ctx.query.audience);
+    const missing = scopes.filter((s) => !info.scopes.includes(s));
+    const audienceOk = audiences.length === 0 || audiences.some((a) => info.audience.includes(a));
+    if (missing.length > 0 || !audienceOk) {
+      ctx.status = 403;
+      const required = scopes.join(' ');
+      ctx.set('WWW-Authenticate', challenge(realm, 'insufficient_scope', audienceOk ? 'a required scope is missing' : 'the token is for another audience', HEADER_SAFE.test(required) ? required : undefined));
+      ctx.body = { active: true, error: 'insufficient_scope', missing_scopes: missing, audience_ok: audienceOk };
+      return;
+    }
+    for (const [name, value] of [['X-Auth-Subject', info.sub], ['X-Auth-Scope', info.scopes.join(' ')], ['X-Auth-Client', info.clientId], ['X-Auth-Audience', info.audience.join(' ')]] as const) {
+      if (HEADER_SAFE.test(value)) ctx.set(name, value);
+    }
+    ctx.body = { active: true, sub: info.sub, client_id: info.clientId, scope: info.scopes.join(' '), aud: info.audience, exp: info.exp };
+  };
+}

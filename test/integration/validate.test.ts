@@ -1,0 +1,104 @@
+import { expect } from 'chai';
+import * as oidc from 'openid-client';
+
+import { oidcModel } from '../../adapters/mongodb.ts';
+import { Browser } from '../helpers/browser.ts';
+import { API, addApi, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+describe('gateway validation: GET /validate', () => {
+  let server: TestServer;
+  let service: TestClient;
+  let web: TestClient;
+  let user: TestUser;
+
+  before(async () => {
+    server = await startTestServer('validate', { VALIDATE_CACHE_SECONDS: '1' });
+    await addApi(server);
+    service = await addServiceClient(server, { resource_scopes: { [API]: ['orders:read'] } });
+    web = await addWebClient(server);
+    user = await addUser(server);
+  });
+  after(() => server.stop());
+
+  const validate = (token: string | undefined, query = '', method = 'GET') => fetch(`${server.issuer}/validate${query}`, {
+    method, headers: token === undefined ? {} : { authorization: token.startsWith('Bearer') || token.startsWith('Basic') ? token : `Bearer ${token}` },
+  });
+  const serviceToken = async () => (await oidc.clientCredentialsGrant(await relyingParty(server.issuer, service), { resource: API, scope: 'orders:read' })).access_token;
+  async function userTokens(params: Record<string, string> = {}) {
+    const config = await relyingParty(server.issuer, web);
+    const request = await authorizationRequest(config, params);
+    return { config, tokens: await redeem(config, request, await signIn(new Browser(server.issuer), request, user)) };
+  }
+
+  it('passes a service JWT with headers a gateway can forward, without touching the database', async () => {
+    const token = await serviceToken();
+    let commands = 0;
+    const count = () => { commands += 1; };
+    server.connection.getClient().on('commandStarted', count);
+    const response = await validate(token);
+    server.connection.getClient().off('commandStarted', count);
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('x-auth-subject')).to.equal(service.clientId);
+    expect(response.headers.get('x-auth-client')).to.equal(service.clientId);
+    expect(response.headers.get('x-auth-scope')).to.equal('orders:read');
+    expect(response.headers.get('x-auth-audience')).to.equal(API);
+    expect(await response.json()).to.include({ active: true, sub: service.clientId, scope: 'orders:read' });
+    expect(commands).to.equal(0);
+  });
+
+  it('passes an opaque user token', async () => {
+    const { tokens } = await userTokens();
+    const response = await validate(tokens.access_token);
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('x-auth-subject')).to.equal(user.id);
+    expect(response.headers.get('x-auth-scope')).to.equal('openid profile email');
+  });
+
+  it('answers 401 with an RFC 6750 challenge for missing, malformed, garbage, forged and expired tokens', async () => {
+    const missing = await validate(undefined);
+    expect(missing.status).to.equal(401);
+    expect(missing.headers.get('www-authenticate')).to.equal(`Bearer realm="${server.issuer}"`);
+
+    const { tokens } = await userTokens();
+    await oidcModel(server.connection, 'AccessToken').updateOne({ _id: tokens.access_token }, { $set: { 'payload.exp': Math.floor(Date.now() / 1000) - 60 } });
+    const [h, p] = (await serviceToken()).split('.');
+    for (const [label, header] of [
+      ['malformed', 'Bearer a b'], ['basic', 'Basic Zm9vOmJhcg=='], ['garbage', 'Bearer garbage'],
+      ['forged', `Bearer ${h}.${p}.${'A'.repeat(86)}`], ['expired', `Bearer ${tokens.access_token}`],
+    ]) {
+      const response = await validate(header);
+      expect(response.status, label).to.equal(401);
+      expect(response.headers.get('www-authenticate'), label).to.match(/^Bearer realm="[^"]+", error="invalid_token"/);
+    }
+  });
+
+  it('answers 403 insufficient_scope when a required scope or audience is missing', async () => {
+    const token = await serviceToken();
+    expect((await validate(token, '?scope=orders:read&audience=' + encodeURIComponent(API))).status).to.equal(200);
+    const scope = await validate(token, '?scope=orders:write');
+    expect(scope.status).to.equal(403);
+    expect(scope.headers.get('www-authenticate')).to.include('error="insufficient_scope"').and.include('scope="orders:write"');
+    const audience = await validate(token, '?audience=https://other.example');
+    expect(audience.status).to.equal(403);
+  });
+
+  it('stops passing a revoked token within the stated bound (VALIDATE_CACHE_SECONDS)', async () => {
+    const { config, tokens } = await userTokens({ scope: 'openid orders:read', resource: API });
+    expect((await validate(tokens.access_token)).status).to.equal(200);
+    await oidc.tokenRevocation(config, tokens.refresh_token!);
+    const revokedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - revokedAt < 5000) {
+      status = (await validate(tokens.access_token)).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).to.equal(401);
+    expect(Date.now() - revokedAt).to.be.below(5000);
+  });
+
+  it('refuses other methods', async () => {
+    expect((await validate(await serviceToken(), '', 'POST')).status).to.equal(405);
+  });
+});
