@@ -53,7 +53,10 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
     csrfSecrets: () => holder.keys.cookie,
     connection, views, logger, mfa, audit, throttle,
   };
-  const accountDeps = Object.create(screenDeps, { issuer: { value: config.issuer } }) as AccountDeps;
+  const accountDeps = Object.create(screenDeps, {
+    issuer: { value: config.issuer },
+    passwordMinLength: { value: config.passwordMinLength },
+  }) as AccountDeps;
   const interactions = interactionRoutes(screenDeps);
   const account = accountRoutes(accountDeps);
 

@@ -4,6 +4,8 @@ import { noStore } from '../interactions/no-store.ts';
 import { parseForm } from '../interactions/parse-form.ts';
 import { verifyCsrf } from '../interactions/verify-csrf.ts';
 import type { AccountDeps } from './account-deps.ts';
+import { revokeApplication, signOutEverywhere } from './applications.ts';
+import { changePassword } from './change-password.ts';
 import { activateMfa, newRecoveryCodes, removeMfa, startMfaEnrollment } from './mfa-settings.ts';
 import { accountCsrfSubject, requireSession } from './require-session.ts';
 import { showAccount } from './show-account.ts';
@@ -22,5 +24,8 @@ export function accountRoutes(deps: AccountDeps): Router {
   router.post('/mfa/activate', noStore, session, parseForm, csrf, activateMfa(deps));
   router.post('/mfa/remove', noStore, session, parseForm, csrf, removeMfa(deps));
   router.post('/mfa/recovery-codes', noStore, session, parseForm, csrf, newRecoveryCodes(deps));
+  router.post('/password', noStore, session, parseForm, csrf, changePassword(deps));
+  router.post('/applications/revoke', noStore, session, parseForm, csrf, revokeApplication(deps));
+  router.post('/sign-out-everywhere', noStore, session, parseForm, csrf, signOutEverywhere(deps));
   return router;
 }

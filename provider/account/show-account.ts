@@ -5,16 +5,20 @@ import { csrfToken } from '../interactions/csrf.ts';
 import { mfaStatus } from '../mfa/mfa-status.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { AccountDeps } from './account-deps.ts';
+import { grantedApplications } from './applications.ts';
 import { accountCsrfSubject } from './require-session.ts';
 
 /** GET /account — who is signed in and their second-factor settings. */
 export async function renderAccount(deps: AccountDeps, ctx: Context, notice?: { message?: string; error?: string }, status = 200): Promise<void> {
   const { accountId } = ctx.state.accountSession!;
-  const [email, mfa] = await Promise.all([accountLabel(deps.connection, accountId), mfaStatus(deps.connection, accountId)]);
+  const [email, mfa, applications] = await Promise.all([
+    accountLabel(deps.connection, accountId), mfaStatus(deps.connection, accountId), grantedApplications(deps, accountId),
+  ]);
   renderScreen(deps.views, ctx, 'account.njk', {
     title: 'Your account',
     email,
     mfa,
+    applications: applications.filter((app) => app.name !== 'Your account'),
     csrf: csrfToken(deps.csrfSecret, accountCsrfSubject(ctx)!),
     message: notice?.message,
     error: notice?.error,

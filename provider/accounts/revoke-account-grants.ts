@@ -4,18 +4,29 @@ import { MongoAdapter, oidcModel } from '../../adapters/mongodb.ts';
 
 const GRANT_BOUND_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest'];
 
+/** Revokes one grant: every token issued from it (JWTs introspect inactive once it is gone) and the grant. */
+export async function revokeGrant(connection: Connection, grantId: string): Promise<void> {
+  await Promise.all(GRANT_BOUND_MODELS.map((model) => new MongoAdapter(connection, model).revokeByGrantId(grantId)));
+  await oidcModel(connection, 'Grant').deleteOne({ _id: grantId });
+}
+
+/** The ids of the grants (consents) an account has given, with the client each is for. */
+export async function accountGrants(connection: Connection, accountId: string): Promise<{ grantId: string; clientId: string }[]> {
+  const grants = await oidcModel(connection, 'Grant').find({ 'payload.accountId': accountId }).lean();
+  const now = Date.now();
+  return grants
+    .filter((grant) => !grant.expiresAt || grant.expiresAt.getTime() > now)
+    .map((grant) => ({ grantId: grant._id, clientId: String((grant.payload as { clientId?: string }).clientId) }));
+}
+
 /**
- * Signs an account out everywhere: every grant it gave (and so every token issued from them,
- * JWT access tokens included, which introspect as inactive once their grant is gone) and every
- * SSO session. Used after a password change or reset (RFC 9700 4.14.2) and by "sign out
- * everywhere". Returns how many grants were revoked.
+ * Signs an account out everywhere: every grant it gave (and so every token issued from them) and
+ * every SSO session, except `keepSession` if given. Used after a password change or reset
+ * (RFC 9700 4.14.2) and by "sign out everywhere". Returns how many grants were revoked.
  */
-export async function revokeAccountGrants(connection: Connection, accountId: string): Promise<number> {
-  const grants = await oidcModel(connection, 'Grant').find({ 'payload.accountId': accountId }, { _id: 1 }).lean<{ _id: string }[]>();
-  for (const { _id: grantId } of grants) {
-    await Promise.all(GRANT_BOUND_MODELS.map((model) => new MongoAdapter(connection, model).revokeByGrantId(grantId)));
-  }
-  await oidcModel(connection, 'Grant').deleteMany({ _id: { $in: grants.map((g) => g._id) } });
-  await oidcModel(connection, 'Session').deleteMany({ 'payload.accountId': accountId });
+export async function revokeAccountGrants(connection: Connection, accountId: string, { keepSession }: { keepSession?: string } = {}): Promise<number> {
+  const grants = await accountGrants(connection, accountId);
+  for (const { grantId } of grants) await revokeGrant(connection, grantId);
+  await oidcModel(connection, 'Session').deleteMany({ 'payload.accountId': accountId, ...(keepSession ? { _id: { $ne: keepSession } } : {}) });
   return grants.length;
 }

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
+import * as oidc from 'openid-client';
 
 import { mfaModel } from '../../provider/mfa/mfa-model.ts';
+import { auditModel } from '../../provider/security/audit-model.ts';
 import { Browser, type Page } from '../helpers/browser.ts';
 import { addUser, addWebClient, type TestUser } from '../helpers/fixtures.ts';
-import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
+import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { recoveryCodesOnPage, secretOnPage, totpCode } from '../helpers/totp.ts';
 
@@ -84,5 +86,62 @@ describe('account page: second-factor self-service', () => {
     const response = await fetch(`${server.issuer}/account/mfa/start`, { method: 'POST', redirect: 'manual' });
     expect(response.status).to.equal(303);
     expect(response.headers.get('location')).to.equal('/account');
+  });
+
+  describe('password, applications and sessions', () => {
+    async function appTokens(user: TestUser, browser = new Browser(server.issuer)) {
+      const client = await addWebClient(server, { client_name: 'Orders App' });
+      const config = await relyingParty(server.issuer, client);
+      const request = await authorizationRequest(config);
+      const tokens = await redeem(config, request, await signIn(browser, request, user));
+      return { client, config, tokens };
+    }
+    const refreshFails = async (config: Awaited<ReturnType<typeof relyingParty>>, refreshToken: string) =>
+      oidc.refreshTokenGrant(config, refreshToken).then(() => false, (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
+
+    it('changes the password only with the current one and a policy-compliant new one, and signs other devices out', async () => {
+      const user = await addUser(server);
+      const elsewhere = await appTokens(user);
+      const browser = new Browser(server.issuer);
+      const account = await openAccount(browser, user);
+
+      const wrong = await browser.submit(account, '/password', { current_password: 'nope', new_password: 'a brand new passphrase' });
+      expect(wrong.status).to.equal(401);
+      const common = await browser.submit(account, '/password', { current_password: user.password, new_password: 'password123' });
+      expect(common.status).to.equal(400);
+      expect(common.html).to.include('too common');
+
+      const changed = await browser.submit(account, '/password', { current_password: user.password, new_password: 'a brand new passphrase' });
+      expect(changed.html).to.include('Password changed.');
+      expect(await refreshFails(elsewhere.config, elsewhere.tokens.refresh_token!), 'other device signed out').to.equal(true);
+      expect((await browser.open('/account')).html, 'this browser stays signed in').to.include(user.email);
+      const audit = await auditModel(server.connection).findOne({ event: 'account.password_change', account: user.id, outcome: 'success' }).lean();
+      expect(audit).to.not.equal(null);
+    });
+
+    it('lists the applications with access and revokes one: its tokens stop working', async () => {
+      const user = await addUser(server);
+      const browser = new Browser(server.issuer);
+      const { config, tokens } = await appTokens(user, browser);
+      const account = await browser.open('/account');
+      expect(account.html).to.include('Orders App').and.include('Revoke access of Orders App');
+      const revoked = await browser.submit(account, '/applications/revoke');
+      expect(revoked.html).to.include('Access revoked.').and.not.include('Revoke access of Orders App');
+      expect(await refreshFails(config, tokens.refresh_token!)).to.equal(true);
+      const forged = await browser.submit(account, '/applications/revoke', { grant: 'someone-elses-grant' });
+      expect(forged.status).to.equal(400);
+    });
+
+    it('signs out everywhere: every session and application', async () => {
+      const user = await addUser(server);
+      const browser = new Browser(server.issuer);
+      const { config, tokens } = await appTokens(user, browser);
+      const account = await browser.open('/account');
+      const done = await browser.submit(account, '/sign-out-everywhere');
+      expect(done.html).to.include('Signed out');
+      expect(await refreshFails(config, tokens.refresh_token!)).to.equal(true);
+      const again = await browser.open('/account');
+      expect(again.url.pathname).to.match(/^\/interaction\//);
+    });
   });
 });

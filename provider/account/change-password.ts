@@ -1,0 +1,33 @@
+import type { Context } from 'koa';
+
+import { accountModel } from '../accounts/account-model.ts';
+import { accountLabel } from '../accounts/account-label.ts';
+import { hashPassword } from '../accounts/password.ts';
+import { passwordProblem } from '../accounts/password-policy.ts';
+import { revokeAccountGrants } from '../accounts/revoke-account-grants.ts';
+import { verifyAccountPassword } from '../accounts/verify-account-password.ts';
+import { formField } from '../interactions/form-field.ts';
+import type { AccountDeps } from './account-deps.ts';
+import { renderAccount } from './show-account.ts';
+
+/**
+ * POST /account/password — the current password, then a new one that meets the policy. Every
+ * grant is revoked and every other session ended (RFC 9700 4.14.2); this browser stays signed in.
+ */
+export function changePassword(deps: AccountDeps) {
+  return async function changePassword(ctx: Context): Promise<void> {
+    const { accountId, id: sessionId } = ctx.state.accountSession!;
+    const who = { account: accountId, ip: ctx.ip, requestId: ctx.state.requestId };
+    if (!await verifyAccountPassword(deps.connection, accountId, formField(ctx, 'current_password'))) {
+      await deps.audit.record({ ...who, event: 'account.password_change', outcome: 'failure', details: { reason: 'wrong current password' } });
+      return renderAccount(deps, ctx, { error: 'Your current password is not right.' }, 401);
+    }
+    const password = formField(ctx, 'new_password');
+    const problem = passwordProblem(password, deps.passwordMinLength, await accountLabel(deps.connection, accountId));
+    if (problem) return renderAccount(deps, ctx, { error: `New password refused: ${problem}` }, 400);
+    await accountModel(deps.connection).updateOne({ _id: accountId }, { $set: { passwordHash: await hashPassword(password), updatedAt: new Date() } });
+    const revoked = await revokeAccountGrants(deps.connection, accountId, { keepSession: sessionId });
+    await deps.audit.record({ ...who, event: 'account.password_change', outcome: 'success', details: { grantsRevoked: revoked } });
+    return renderAccount(deps, ctx, { message: 'Password changed. Other devices and applications have been signed out.' });
+  };
+}
