@@ -7,12 +7,15 @@ import { renderScreen } from '../views/render-screen.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { renderAccount } from './show-account.ts';
 
-/** The applications this account has granted access to, with their names. */
-export async function grantedApplications(deps: AccountDeps, accountId: string): Promise<{ grantId: string; name: string }[]> {
-  const grants = await accountGrants(deps.connection, accountId);
-  return Promise.all(grants.map(async ({ grantId, clientId }) => {
+/**
+ * The applications this account has granted access to, one entry per application (a user who
+ * signed in to it from several browsers has several grants for it).
+ */
+export async function grantedApplications(deps: AccountDeps, accountId: string): Promise<{ clientId: string; name: string }[]> {
+  const clientIds = [...new Set((await accountGrants(deps.connection, accountId)).map((grant) => grant.clientId))];
+  return Promise.all(clientIds.map(async (clientId) => {
     const client = await deps.provider.Client.find(clientId);
-    return { grantId, name: client?.clientName ?? clientId };
+    return { clientId, name: client?.clientName ?? clientId };
   }));
 }
 
@@ -20,12 +23,11 @@ export async function grantedApplications(deps: AccountDeps, accountId: string):
 export function revokeApplication(deps: AccountDeps) {
   return async function revokeApplication(ctx: Context): Promise<void> {
     const { accountId } = ctx.state.accountSession!;
-    const grantId = formField(ctx, 'grant');
-    const grants = await accountGrants(deps.connection, accountId);
-    const grant = grants.find((g) => g.grantId === grantId);
-    if (!grant) throw new InvalidRequest('That application has no access to revoke.');
-    await revokeGrant(deps.connection, grant.grantId);
-    await deps.audit.record({ event: 'account.grant_revoked', outcome: 'success', account: accountId, client: grant.clientId, ip: ctx.ip, requestId: ctx.state.requestId });
+    const clientId = formField(ctx, 'client');
+    const grants = (await accountGrants(deps.connection, accountId)).filter((grant) => grant.clientId === clientId);
+    if (grants.length === 0) throw new InvalidRequest('That application has no access to revoke.');
+    for (const grant of grants) await revokeGrant(deps.connection, grant.grantId);
+    await deps.audit.record({ event: 'account.grant_revoked', outcome: 'success', account: accountId, client: clientId, ip: ctx.ip, requestId: ctx.state.requestId });
     return renderAccount(deps, ctx, { message: 'Access revoked.' });
   };
 }

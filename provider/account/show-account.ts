@@ -5,6 +5,7 @@ import { csrfToken } from '../interactions/csrf.ts';
 import { mfaStatus } from '../mfa/mfa-status.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { AccountDeps } from './account-deps.ts';
+import { ACCOUNT_CLIENT_ID } from './account-client.ts';
 import { grantedApplications } from './applications.ts';
 import { accountCsrfSubject } from './require-session.ts';
 
@@ -18,7 +19,7 @@ export async function renderAccount(deps: AccountDeps, ctx: Context, notice?: { 
     title: 'Your account',
     email,
     mfa,
-    applications: applications.filter((app) => app.name !== 'Your account'),
+    applications: applications.filter((app) => app.clientId !== ACCOUNT_CLIENT_ID),
     csrf: csrfToken(deps.csrfSecret, accountCsrfSubject(ctx)!),
     message: notice?.message,
     error: notice?.error,

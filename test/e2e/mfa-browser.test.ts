@@ -1,16 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
-
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 import { addUser, type TestUser } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { totpCode } from '../helpers/totp.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
-// Flags for a closed network: without the background ones Chromium keeps dialling out.
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { launchChromium, screenshot } from './chromium.ts';
 
 describe('two-step verification in a real browser (Chromium)', function () {
   this.timeout(60_000);
@@ -19,24 +13,16 @@ describe('two-step verification in a real browser (Chromium)', function () {
   let user: TestUser;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      // CI installs Debian's chromium (.ci/run); there a missing browser is a failure, not a skip.
-      if (process.env.CI) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-      this.skip();
-    }
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium(this);
     server = await startTestServer('e2e-mfa', { MFA_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') });
     user = await addUser(server);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   });
   after(async () => {
     await browser?.close();
     await server?.stop();
   });
 
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-  }
+  const shot = (page: Page, name: string) => screenshot(page, `mfa-${name}`);
 
   async function signIn(page: Page): Promise<void> {
     await page.goto(`${server.issuer}/account`);

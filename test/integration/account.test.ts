@@ -128,7 +128,7 @@ describe('account page: second-factor self-service', () => {
       const revoked = await browser.submit(account, '/applications/revoke');
       expect(revoked.html).to.include('Access revoked.').and.not.include('Revoke access of Orders App');
       expect(await refreshFails(config, tokens.refresh_token!)).to.equal(true);
-      const forged = await browser.submit(account, '/applications/revoke', { grant: 'someone-elses-grant' });
+      const forged = await browser.submit(account, '/applications/revoke', { client: 'an-app-without-access' });
       expect(forged.status).to.equal(400);
     });
 
