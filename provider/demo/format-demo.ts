@@ -13,7 +13,7 @@ export function formatDemo(issuer: string, seed: DemoSeed): string {
     `Demo API:      ${seed.api.indicator}  scopes: ${seed.api.scopes.join(' ')}`,
     `Internal API:  ${seed.internalApi.indicator}  scopes: ${seed.internalApi.scopes.join(' ')} (token exchange only)`,
     'Clients:',
-    ...seed.clients.map((c) => `  ${c.clientId.padEnd(14)} secret: ${c.clientSecret ?? UNKNOWN}\n                 ${c.description}`),
+    ...seed.clients.map((c) => `  ${c.clientId.padEnd(14)} secret: ${c.clientSecret ?? (c.public ? '(public client: none)' : UNKNOWN)}\n                 ${c.description}`),
     '',
     'Try client credentials:',
     `  curl -s -u demo-service:<secret> -d grant_type=client_credentials -d scope=orders:read ${issuer}/token`,

@@ -19,6 +19,8 @@ export interface DemoClient {
   clientId: string;
   /** undefined when the client already existed: only its hash is stored */
   clientSecret: string | undefined;
+  /** a public client has no secret at all */
+  public: boolean;
   description: string;
 }
 
@@ -41,6 +43,18 @@ function webClient(n: number, port: number): ClientMetadata {
     allowed_resources: [DEMO_API],
   };
 }
+
+/** A single-page app: public (no secret), PKCE, its token calls allowed by CORS from its own origin. */
+const SPA_CLIENT: ClientMetadata = {
+  client_id: 'demo-spa',
+  client_name: 'Demo single-page app',
+  redirect_uris: ['http://localhost:3003/callback'],
+  post_logout_redirect_uris: ['http://localhost:3003/'],
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'none',
+  allowed_resources: [DEMO_API],
+};
 
 const SERVICE_CLIENT: ClientMetadata = {
   client_id: 'demo-service',
@@ -67,10 +81,10 @@ const EXCHANGER_CLIENT: ClientMetadata = {
 async function seedClient(provider: Provider, connection: Connection, metadata: ClientMetadata, description: string): Promise<DemoClient> {
   // Idempotent: an existing client is left as it is (and its secret cannot be shown again).
   if (await new MongoAdapter(connection, 'Client').find(metadata.client_id)) {
-    return { clientId: metadata.client_id, clientSecret: undefined, description };
+    return { clientId: metadata.client_id, clientSecret: undefined, public: metadata.token_endpoint_auth_method === 'none', description };
   }
   const { clientId, clientSecret } = await registerClient(provider, connection, metadata);
-  return { clientId, clientSecret, description };
+  return { clientId, clientSecret, public: metadata.token_endpoint_auth_method === 'none', description };
 }
 
 /** Creates the demo API, user and clients if they are missing; running it twice creates nothing twice. */
@@ -88,6 +102,7 @@ export async function seedDemo(provider: Provider, connection: Connection): Prom
   const clients = [
     await seedClient(provider, connection, webClient(1, 3001), 'web app (code + PKCE), redirect http://localhost:3001/callback'),
     await seedClient(provider, connection, webClient(2, 3002), 'second web app for SSO, redirect http://localhost:3002/callback'),
+    await seedClient(provider, connection, SPA_CLIENT, 'single-page app (public, PKCE, no secret), redirect http://localhost:3003/callback'),
     await seedClient(provider, connection, SERVICE_CLIENT, `service (client_credentials) for ${DEMO_API}`),
     await seedClient(provider, connection, EXCHANGER_CLIENT, `token exchange to ${DEMO_INTERNAL_API} (orders:read)`),
   ];

@@ -17,8 +17,8 @@ describe('demo seed', () => {
     const demo = server.demo!;
     expect(demo.user.email).to.equal(DEMO_EMAIL);
     expect(demo.user.password).to.be.a('string').with.length.greaterThan(11);
-    expect(demo.clients.map((c) => c.clientId)).to.deep.equal(['demo-web-1', 'demo-web-2', 'demo-service', 'demo-exchanger']);
-    for (const client of demo.clients) expect(client.clientSecret).to.be.a('string');
+    expect(demo.clients.map((c) => c.clientId)).to.deep.equal(['demo-web-1', 'demo-web-2', 'demo-spa', 'demo-service', 'demo-exchanger']);
+    for (const client of demo.clients) expect(client.clientSecret, client.clientId).to.be.a(client.public ? 'undefined' : 'string');
   });
 
   it('stores only a hash of each client secret', async () => {
@@ -33,7 +33,7 @@ describe('demo seed', () => {
     expect(again.user.password).to.equal(undefined);
     for (const client of again.clients) expect(client.clientSecret).to.equal(undefined);
     expect(await accountModel(server.connection).countDocuments({ email: DEMO_EMAIL })).to.equal(1);
-    expect(await oidcModel(server.connection, 'Client').countDocuments({ _id: { $ne: ACCOUNT_CLIENT_ID } })).to.equal(4);
+    expect(await oidcModel(server.connection, 'Client').countDocuments({ _id: { $ne: ACCOUNT_CLIENT_ID } })).to.equal(5);
     expect(await resourceServerModel(server.connection).countDocuments({ _id: DEMO_API })).to.equal(1);
   });
 
