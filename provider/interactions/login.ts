@@ -50,7 +50,7 @@ export function login(deps: InteractionDeps) {
 
     const keys = throttleKeys(email, ctx.ip);
     const who = { client: String(interaction.params.client_id), ip: ctx.ip, requestId: ctx.state.requestId };
-    const wait = await deps.throttle.retryAfter(keys);
+    const { retryAfter: wait, accountCounted } = await deps.throttle.check(keys);
     if (wait > 0) {
       await deps.audit.record({ event: 'login.throttled', outcome: 'failure', ...who, details: { retryAfter: wait } });
       return renderLogin(deps, ctx, { email, error: tooManyAttempts(wait) }, 429);
@@ -63,7 +63,8 @@ export function login(deps: InteractionDeps) {
       return renderLogin(deps, ctx, { email, error: next > 0 ? tooManyAttempts(next) : WRONG_CREDENTIALS }, next > 0 ? 429 : 401);
     }
 
-    await deps.throttle.succeed(keys);
+    // Only a counted account has anything to clear: no write on the common path.
+    if (accountCounted) await deps.throttle.succeed(keys);
     await deps.audit.record({ event: 'login.success', outcome: 'success', account: accountId, ...who });
     const url = await deps.provider.interactionResult(ctx.req, ctx.res, {
       // The mfa prompt that may follow replaces these with ACR_MFA / AMR_MFA.

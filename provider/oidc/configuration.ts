@@ -12,6 +12,7 @@ import { CLAIMS, SCOPES } from './claims.ts';
 import { EXTRA_CLIENT_METADATA, validateExtraClientMetadata } from './client-metadata.ts';
 import { ACR_VALUES } from '../mfa/acr.ts';
 import { buildInteractionPolicy } from './interaction-policy.ts';
+import { loadExistingGrant } from './load-existing-grant.ts';
 import { GRANT_CLAIM } from './own-jwt-access-token.ts';
 import { resourceIndicators } from './resource-indicators.ts';
 import { screens } from './screens.ts';
@@ -135,6 +136,9 @@ export function buildConfiguration({ config, connection, keys, views, directory 
         },
       },
     },
+
+    // First-party clients get their grant filled in, so they never see the consent screen.
+    loadExistingGrant: loadExistingGrant as never,
 
     // Like Keycloak: a client allowed the refresh_token grant gets one, without offline_access.
     async issueRefreshToken(_ctx, client) {

@@ -44,14 +44,17 @@ export class LoginThrottle {
     this.#config = config;
   }
 
-  /** Seconds the caller must wait before trying (0: go ahead). One read. */
-  async retryAfter(keys: ThrottleKeys): Promise<number> {
+  /**
+   * Seconds the caller must wait before trying (0: go ahead), and whether the account has a
+   * failure count that a success must clear. One read.
+   */
+  async check(keys: ThrottleKeys): Promise<{ retryAfter: number; accountCounted: boolean }> {
     const now = Date.now();
     const records = await loginThrottleModel(this.#connection).find({ _id: { $in: [keys.account, keys.ip] } }).lean<LoginThrottleRecord[]>();
     const waits = records
       .map((record) => live(record, now)?.lockedUntil?.getTime() ?? 0)
       .map((until) => Math.max(0, Math.ceil((until - now) / 1000)));
-    return Math.max(0, ...waits);
+    return { retryAfter: Math.max(0, ...waits), accountCounted: records.some((record) => record._id === keys.account) };
   }
 
   /** Counts one failure against the account and the IP; returns the resulting wait in seconds. */

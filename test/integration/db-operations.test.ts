@@ -1,0 +1,106 @@
+import { expect } from 'chai';
+
+import { Browser } from '../helpers/browser.ts';
+import { countCommands } from '../helpers/count-commands.ts';
+import { API, CALLBACK, addApi, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+/**
+ * Database round trips per request, pinned. The embedded development database is no place to
+ * time anything, so cost is counted instead: a change that adds a round trip fails here and has
+ * to update the number on purpose (and docs/BENCHMARKS.md with it).
+ */
+describe('database operations per request (pinned)', () => {
+  let server: TestServer;
+  let service: TestClient;
+  let web: TestClient;
+  let firstParty: TestClient;
+  let user: TestUser;
+
+  before(async () => {
+    server = await startTestServer('db-ops');
+    await addApi(server);
+    service = await addServiceClient(server);
+    web = await addWebClient(server, { first_party: false });
+    firstParty = await addWebClient(server, { first_party: true });
+    user = await addUser(server);
+  });
+  after(() => server.stop());
+
+  const basic = (client: TestClient) => `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
+  const post = (path: string, client: TestClient, body: Record<string, string>) => fetch(`${server.issuer}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client) }, body: new URLSearchParams(body).toString(),
+  }).then((r) => r.json() as Promise<Record<string, string>>);
+  const serviceToken = () => post('/token', service, { grant_type: 'client_credentials', resource: API });
+  const count = (work: () => Promise<unknown>) => countCommands(server.connection, work);
+
+  /** One full browser sign-in: authorize → login (argon2) → consent (unless first-party) → code → token. */
+  async function signInFlow(client = web, params: Record<string, string> = {}): Promise<Record<string, string>> {
+    const browser = new Browser(server.issuer);
+    const config = await relyingParty(server.issuer, client);
+    const request = await authorizationRequest(config, { code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', ...params });
+    let page = await browser.open(request.url);
+    page = await browser.submit(page, '/login', { email: user.email, password: user.password });
+    if (page.html.includes('/confirm"')) page = await browser.submit(page, '/confirm');
+    const code = page.leftTo!.searchParams.get('code')!;
+    return post('/token', client, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk' });
+  }
+
+  it('serves discovery and JWKS from memory: 0 operations', async () => {
+    expect(await count(() => fetch(`${server.issuer}/.well-known/openid-configuration`).then((r) => r.text()))).to.include({ reads: 0, writes: 0 });
+    expect(await count(() => fetch(`${server.issuer}/jwks`).then((r) => r.text()))).to.include({ reads: 0, writes: 0 });
+  });
+
+  it('issues client-credentials JWTs with 0 operations once the client and API are cached (2 reads when not)', async () => {
+    const cold = await count(serviceToken);
+    expect(cold, cold.log.join(', ')).to.include({ reads: 2, writes: 0 });
+    const warm = await count(serviceToken);
+    expect(warm, warm.log.join(', ')).to.include({ reads: 0, writes: 0 });
+  });
+
+  it('validates a service JWT with 0 operations', async () => {
+    const { access_token: token } = await serviceToken();
+    expect(await count(() => fetch(`${server.issuer}/validate`, { headers: { authorization: `Bearer ${token}` } }))).to.include({ reads: 0, writes: 0 });
+  });
+
+  it('introspects a JWT with 0 operations and an opaque token with 5 reads', async () => {
+    await post('/token/introspection', web, { token: 'warm-the-client-cache' });
+    const { access_token: jwt } = await serviceToken();
+    const jwtCount = await count(() => post('/token/introspection', web, { token: jwt }));
+    expect(jwtCount, jwtCount.log.join(', ')).to.include({ reads: 0, writes: 0 });
+
+    const tokens = await signInFlow();
+    const opaque = await count(() => post('/token/introspection', web, { token: tokens.access_token! }));
+    // Without a hint oidc-provider looks in AccessToken, ClientCredentials and RefreshToken (in
+    // parallel), then checks the session the token is bound to and its grant.
+    expect(opaque, opaque.log.join(', ')).to.include({ reads: 5, writes: 0 });
+  });
+
+  it('rotates a refresh token with 4 reads and 3 writes', async () => {
+    const tokens = await signInFlow();
+    const refresh = await count(() => post('/token', web, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! }));
+    // reads: the token, its session, its grant, the account; writes: consume, new refresh token, access token
+    expect(refresh, refresh.log.join(', ')).to.include({ reads: 4, writes: 3 });
+  });
+
+  async function freshSignIn(client: TestClient, params: Record<string, string> = {}) {
+    user = await addUser(server);
+    return count(() => signInFlow(client, params));
+  }
+
+  it('signs a user in to a first-party app with 9 writes (Keycloak budgets 14), audit records included', async () => {
+    await freshSignIn(firstParty); // warms the client and resource caches
+    const flow = await freshSignIn(firstParty, { scope: 'openid orders:read', resource: API });
+    // writes: interaction, login result, interaction done, grant, code, session, code consumed,
+    // refresh token, audit (the access token is a JWT: not stored)
+    expect(flow.writes, flow.log.join('\n')).to.equal(9);
+    expect(flow.reads, flow.log.join('\n')).to.equal(13);
+  });
+
+  it('signs a user in with a consent screen with 15 writes', async () => {
+    const flow = await freshSignIn(web, { scope: 'openid orders:read', resource: API });
+    expect(flow.writes, flow.log.join('\n')).to.equal(15);
+    expect(flow.reads, flow.log.join('\n')).to.equal(25);
+  });
+});
