@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 
 import { InvalidRequest } from '../errors.ts';
-import { isFirstParty } from '../oidc/client-metadata.ts';
+import { isFirstParty, metadataOf } from '../oidc/client-metadata.ts';
 import { grantConsent, renderConsent } from './consent.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { renderLogin } from './login.ts';
@@ -19,7 +19,7 @@ export function showInteraction(deps: InteractionDeps) {
       case 'consent': {
         const client = await deps.provider.Client.find(String(interaction.params.client_id));
         // The operator's own apps do not ask their users for consent.
-        if (client && isFirstParty(client.metadata())) {
+        if (client && isFirstParty(metadataOf(client))) {
           ctx.status = 303;
           return ctx.redirect(await grantConsent(deps, ctx, interaction));
         }

@@ -68,3 +68,19 @@ export function allowedScopesAt(metadata: ClientMetadata, indicator: string): st
 export function requiresMfa(metadata: ClientMetadata): boolean {
   return metadata.require_mfa === true;
 }
+
+const metadataCache = new WeakMap<object, ClientMetadata>();
+
+/**
+ * A client's metadata in its registered (snake_case) form. oidc-provider rebuilds that object
+ * on every `metadata()` call, which is measurable on the token endpoint's hot path; a Client
+ * instance is immutable (a change makes a new instance), so the answer is kept per instance.
+ */
+export function metadataOf(client: { metadata(): ClientMetadata }): ClientMetadata {
+  let metadata = metadataCache.get(client);
+  if (!metadata) {
+    metadata = client.metadata();
+    metadataCache.set(client, metadata);
+  }
+  return metadata;
+}

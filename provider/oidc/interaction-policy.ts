@@ -4,7 +4,7 @@ import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { MfaPolicy } from '../config.ts';
 import { asksForMfa } from '../mfa/acr.ts';
 import { mfaStatus } from '../mfa/mfa-status.ts';
-import { requiresMfa } from './client-metadata.ts';
+import { metadataOf, requiresMfa } from './client-metadata.ts';
 
 const { Check, Prompt, base } = interactionPolicy;
 
@@ -28,7 +28,7 @@ async function mfaRequirement(connection: Connection, policy: MfaPolicy, ctx: Ko
   const status = await mfaStatus(connection, accountId);
   const demanded = status.enrolled
     || policy === 'required'
-    || (client !== undefined && requiresMfa(client.metadata()))
+    || (client !== undefined && requiresMfa(metadataOf(client)))
     || asksForMfa(params?.acr_values);
   if (!demanded) return 'none';
   return status.enrolled ? 'verify' : 'enroll';

@@ -1,6 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
-import { isFirstParty } from './client-metadata.ts';
+import { isFirstParty, metadataOf } from './client-metadata.ts';
 
 type Grant = InstanceType<KoaContextWithOIDC['oidc']['provider']['Grant']>;
 
@@ -18,7 +18,7 @@ export async function loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant 
   const { provider, client, session } = ctx.oidc;
   const grantId = ctx.oidc.result?.consent?.grantId ?? (client ? session?.grantIdFor(client.clientId) : undefined);
   const existing = grantId ? await provider.Grant.find(grantId) : undefined;
-  if (!client || !session?.accountId || !isFirstParty(client.metadata())) return existing;
+  if (!client || !session?.accountId || !isFirstParty(metadataOf(client))) return existing;
 
   const grant = existing ?? new provider.Grant({ accountId: session.accountId, clientId: client.clientId });
   const before = existing ? scopeSignature(grant) : undefined;

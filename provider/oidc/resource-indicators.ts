@@ -2,7 +2,7 @@ import type { KoaContextWithOIDC, ResourceServer } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 
 import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
-import { allowedResources, allowedScopesAt } from './client-metadata.ts';
+import { allowedResources, allowedScopesAt, metadataOf } from './client-metadata.ts';
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
 
@@ -30,13 +30,13 @@ export function resourceIndicators({ directory, accessTokenTtl, clientCredential
     // A service with exactly one allowed API need not name it on every client_credentials call.
     async defaultResource(ctx: KoaContextWithOIDC, client: Client, oneOf?: string | string[]) {
       if (oneOf) return oneOf;
-      const resources = allowedResources(client.metadata());
+      const resources = allowedResources(metadataOf(client));
       if (ctx.oidc.params?.grant_type === 'client_credentials' && resources.length === 1) return resources[0];
       return undefined;
     },
 
     async getResourceServerInfo(ctx: KoaContextWithOIDC, indicator: string, client: Client): Promise<ResourceServer> {
-      const metadata = client.metadata();
+      const metadata = metadataOf(client);
       const server = await directory.find(indicator);
       if (!server) throw new errors.InvalidTarget('unknown resource');
       if (!allowedResources(metadata).includes(indicator)) {

@@ -1,5 +1,6 @@
 import type { ClientMetadata, KoaContextWithOIDC } from 'oidc-provider';
 
+import { metadataOf } from '../oidc/client-metadata.ts';
 import { mayActOf } from './may-act.ts';
 
 type IssuedToken = { client?: { metadata(): ClientMetadata } };
@@ -18,7 +19,7 @@ export function setExchangeClaims(token: object, claims: Record<string, unknown>
 /** The `extraTokenClaims` hook: `act` of exchanged tokens, `may_act` of clients that set one. */
 export async function extraTokenClaims(_ctx: KoaContextWithOIDC, token: IssuedToken): Promise<Record<string, unknown> | undefined> {
   const exchanged = pending.get(token);
-  const mayAct = token.client ? mayActOf(token.client.metadata()) : undefined;
+  const mayAct = token.client ? mayActOf(metadataOf(token.client)) : undefined;
   if (!exchanged && !mayAct) return undefined;
   return { ...(mayAct ? { may_act: mayAct } : undefined), ...exchanged };
 }

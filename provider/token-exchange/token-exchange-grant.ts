@@ -4,6 +4,7 @@ import { errors } from 'oidc-provider';
 import type { AuditLog } from '../security/audit-log.ts';
 import type { OwnJwtVerifier } from '../oidc/own-jwt-access-token.ts';
 import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
+import { metadataOf } from '../oidc/client-metadata.ts';
 import { chooseScopes } from './choose-scopes.ts';
 import { chooseTarget } from './choose-target.ts';
 import { setExchangeClaims } from './exchange-claims.ts';
@@ -67,7 +68,7 @@ export function tokenExchangeGrant(deps: TokenExchangeDeps) {
   return async function tokenExchange(ctx: TokenEndpointGrantContext): Promise<void> {
     const client = ctx.oidc.client!;
     const params = ctx.oidc.params as ExchangeParams;
-    const policy = exchangePolicy(client.metadata());
+    const policy = exchangePolicy(metadataOf(client));
     if (!policy) throw new errors.UnauthorizedClient('this client is not allowed to exchange tokens');
     checkRequest(params);
     if (params.actor_token !== undefined && !policy.actor) throw new errors.UnauthorizedClient('this client is not allowed to request delegation');

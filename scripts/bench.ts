@@ -1,0 +1,207 @@
+/**
+ * npm run bench [-- --quick]
+ *
+ * Starts the provider (its own process, embedded database unless MONGODB_URI is set, demo seed)
+ * and, as the ceiling, a bare oidc-provider of the same version; drives both from this process
+ * with autocannon on 127.0.0.1; prints the results and writes docs/BENCHMARKS.md. Every run is
+ * bounded in time and request count. --quick shortens the runs (not for publishing).
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+
+import { SignJWT, generateKeyPair } from 'jose';
+import * as oidc from 'openid-client';
+
+import { freePort } from '../adapters/free-port.ts';
+import { hashPassword, verifyPassword } from '../provider/accounts/password.ts';
+import { startChild, type Child } from './bench/child.ts';
+import { load, type LoadOptions, type LoadResult } from './bench/load.ts';
+import { refreshLoad } from './bench/refresh-chains.ts';
+import { signInLoad, signInOnce, type FlowTarget } from './bench/sign-in-flow.ts';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const SECONDS = values.quick ? 2 : 5;
+const WARMUP = values.quick ? 1 : 2;
+const SOAK = values.quick ? 10_000 : 100_000;
+const API = 'https://api.example.test';
+
+interface Row { scenario: string; connections: number | string; result: LoadResult | { rps: number; p50: number | string; p99: number | string; errors: number } }
+const rows: Row[] = [];
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function basic(id: string, secret: string): string {
+  return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+}
+
+function secretOf(output: string, clientId: string): string {
+  const match = new RegExp(`^\\s+${clientId}\\s+secret: (\\S+)`, 'm').exec(output);
+  if (!match) throw new Error(`no secret for ${clientId} in the demo banner`);
+  return match[1]!;
+}
+
+/** Warm-up (discarded), then a measured run at 10 and at 50 connections. */
+async function scenario(name: string, options: Omit<LoadOptions, 'connections'>): Promise<Record<number, LoadResult>> {
+  await load({ ...options, connections: 10, seconds: WARMUP });
+  const results: Record<number, LoadResult> = {};
+  for (const connections of [10, 50]) {
+    results[connections] = await load({ ...options, connections, seconds: SECONDS });
+    rows.push({ scenario: name, connections, result: results[connections]! });
+    log(`${name.padEnd(34)} c=${String(connections).padEnd(3)} ${String(results[connections]!.rps).padStart(6)} req/s  p50 ${results[connections]!.p50} ms  p99 ${results[connections]!.p99} ms  errors ${results[connections]!.errors}`);
+  }
+  return results;
+}
+
+async function es256SigningRate(): Promise<number> {
+  const { privateKey } = await generateKeyPair('ES256');
+  const until = Date.now() + 2000;
+  let n = 0;
+  while (Date.now() < until) {
+    await new SignJWT({ scope: 'orders:read', client_id: 'x' }).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
+      .setIssuer('https://id.example').setAudience(API).setIssuedAt().setExpirationTime('10m').sign(privateKey);
+    n += 1;
+  }
+  return Math.round(n / 2);
+}
+
+/** The floor cost of a sign-in: argon2id verifications per second with every core busy. */
+async function argon2Rate(): Promise<number> {
+  const hash = await hashPassword('a benchmark password');
+  const until = Date.now() + 3000;
+  let n = 0;
+  await Promise.all(Array.from({ length: os.cpus().length * 2 }, async () => {
+    while (Date.now() < until) {
+      await verifyPassword(hash, 'a benchmark password');
+      n += 1;
+    }
+  }));
+  return Math.round(n / 3);
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown';
+  return `${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+}
+
+function table(): string {
+  const lines = ['| scenario | connections | req/s | p50 ms | p99 ms | errors |', '|---|---|---|---|---|---|'];
+  for (const row of rows) lines.push(`| ${row.scenario} | ${row.connections} | ${row.result.rps} | ${row.result.p50} | ${row.result.p99} | ${row.result.errors} |`);
+  return lines.join('\n');
+}
+
+let ours: Child | undefined;
+let bare: Child | undefined;
+try {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  ours = await startChild(new URL('../provider/main.ts', import.meta.url).pathname, {
+    PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, DEMO_SEED: '1', LOG_LEVEL: 'warn', NODE_ENV: 'development',
+    ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI, MONGODB_DATABASE: `bench_${Date.now()}` } : {}),
+  }, /Try client credentials/);
+  const barePort = await freePort();
+  bare = await startChild(new URL('./bench/bare-provider.ts', import.meta.url).pathname, { PORT: String(barePort) }, /BARE_READY/);
+  const output = ours.output();
+  const password = /Demo user:\s+\S+\s+password: (\S+)/.exec(output)![1]!;
+  const web: FlowTarget = {
+    issuer, clientId: 'demo-web-1', clientSecret: secretOf(output, 'demo-web-1'), redirectUri: 'http://localhost:3001/callback',
+    email: 'demo@example.test', password,
+  };
+  const service = basic('demo-service', secretOf(output, 'demo-service'));
+  const webAuth = basic(web.clientId, web.clientSecret);
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const config = await oidc.discovery(new URL(issuer), web.clientId, web.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+  log(`machine: ${machine()}`);
+  const rssStart = ours.rssMb();
+
+  const cc = await scenario('client credentials (JWT), meshid', { url: `${issuer}/token`, method: 'POST', headers: { ...form, authorization: service }, body: 'grant_type=client_credentials&scope=orders:read' });
+  const ceiling = await scenario('client credentials (JWT), bare oidc-provider', { url: `http://127.0.0.1:${barePort}/token`, method: 'POST', headers: { ...form, authorization: basic('bench', 'bench-secret') }, body: 'grant_type=client_credentials&scope=orders:read' });
+
+  const rssBeforeSoak = ours.rssMb();
+  const soak = await load({ url: `${issuer}/token`, method: 'POST', headers: { ...form, authorization: service }, body: 'grant_type=client_credentials&scope=orders:read', connections: 50, amount: SOAK });
+  const rssAfterSoak = ours.rssMb();
+  log(`soak: ${soak.requests} client-credentials requests, ${soak.rps} req/s, errors ${soak.errors}; RSS ${rssBeforeSoak} MB → ${rssAfterSoak} MB`);
+  const jwt = (await (await fetch(`${issuer}/token`, { method: 'POST', headers: { ...form, authorization: service }, body: 'grant_type=client_credentials&scope=orders:read' })).json()).access_token as string;
+  const opaque = (await signInOnce(web, config)).access_token!;
+  await scenario('introspection, JWT', { url: `${issuer}/token/introspection`, method: 'POST', headers: { ...form, authorization: webAuth }, body: `token=${jwt}` });
+  await scenario('introspection, opaque', { url: `${issuer}/token/introspection`, method: 'POST', headers: { ...form, authorization: webAuth }, body: `token=${opaque}&token_type_hint=access_token` });
+  await scenario('JWKS', { url: `${issuer}/jwks` });
+  await scenario('discovery', { url: `${issuer}/.well-known/openid-configuration` });
+  await scenario('validate (JWT)', { url: `${issuer}/validate`, headers: { authorization: `Bearer ${jwt}` } });
+
+  // Refresh rotation: every connection follows its own chain of refresh tokens.
+  for (const connections of [10, 50]) {
+    const starts: string[] = [];
+    for (let i = 0; i < connections; i += 1) starts.push((await signInOnce(web, config)).refresh_token!);
+    const result = await refreshLoad({ issuer, authorization: webAuth, refreshTokens: starts, seconds: SECONDS });
+    rows.push({ scenario: 'refresh with rotation', connections, result });
+    log(`refresh with rotation              c=${String(connections).padEnd(3)} ${String(result.rps).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}`);
+  }
+
+  const flowWorkers = [4, 8];
+  for (const workers of flowWorkers) {
+    const flow = await signInLoad(web, config, workers, values.quick ? 3 : 8);
+    rows.push({ scenario: 'browser sign-in (authorize → login/argon2 → consent → code → token)', connections: `${workers} browsers`, result: { rps: flow.perSecond, p50: '–', p99: '–', errors: flow.errors } });
+    log(`sign-in flow, ${workers} browsers: ${flow.perSecond} sign-ins/s (${flow.flows} flows, ${flow.errors} errors)`);
+  }
+
+  const rssEnd = ours.rssMb();
+  log(`RSS at the end (after sign-ins: argon2 buffers are retained by the allocator): ${rssEnd} MB`);
+  const signing = await es256SigningRate();
+  log(`raw ES256 signing (jose, one thread): ${signing} signatures/s`);
+  const hashing = await argon2Rate();
+  log(`raw argon2id verification (OWASP parameters, ${os.cpus().length} cores busy): ${hashing} verifications/s`);
+
+  const ratio10 = Math.round((cc[10]!.rps / ceiling[10]!.rps) * 100);
+  const ratio50 = Math.round((cc[50]!.rps / ceiling[50]!.rps) * 100);
+  log(`client credentials vs bare oidc-provider: ${ratio10}% at 10 connections, ${ratio50}% at 50`);
+
+  const report = `# Benchmarks
+
+Written by \`npm run bench${values.quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)}. Re-run it whenever a change touches a hot path.
+
+- Machine: ${machine()}. The load generator (autocannon) runs on the same box, in another process.
+- Database: ${process.env.MONGODB_URI ? 'MongoDB at MONGODB_URI' : 'the embedded in-memory development server (a test double: paths that hit the database are slower than on real MongoDB, and database cost is pinned by counting operations instead, below)'}.
+- Each scenario: ${WARMUP} s warm-up (discarded), then ${SECONDS} s at 10 and at 50 connections.
+
+## Results
+
+${table()}
+
+- **Client credentials vs the bare library ceiling** (same oidc-provider version, in-memory adapter, ES256, one resource server): **${ratio10}%** at 10 connections, **${ratio50}%** at 50 (target ≥ 80%).
+- **Raw ES256 signing rate** (jose, one thread, the floor cost of one JWT): ${signing} signatures/s.
+- **Raw argon2id verification rate** (19 MiB, t=2, p=1; every core busy; the floor cost of one sign-in): ${hashing} verifications/s.
+- **Memory** (resident, provider process): ${rssStart} MB after start-up, ${rssBeforeSoak} MB before the soak, **${rssAfterSoak} MB after ${soak.requests.toLocaleString('en')} client-credentials requests** (soak at ${soak.rps} req/s, ${soak.errors} errors; target < 200 MB); ${rssEnd} MB at the end, after the sign-in runs.
+
+## Database operations per request (pinned by \`test/integration/db-operations.test.ts\`)
+
+| request | reads | writes |
+|---|---|---|
+| discovery, JWKS | 0 | 0 |
+| client credentials (JWT), client and API cached | 0 | 0 |
+| client credentials, cold caches | 2 | 0 |
+| \`/validate\` of a service JWT | 0 | 0 |
+| introspection of a JWT | 0 | 0 |
+| introspection of an opaque token (no hint) | 5 | 0 |
+| refresh with rotation | 4 | 3 |
+| **browser sign-in, first-party app** (authorize → login → code → token, audit included) | 13 | **9** |
+| browser sign-in with a consent screen | 25 | 15 |
+
+Keycloak's sizing guide budgets 14 database writes per sign-in; a first-party sign-in here takes
+9: interaction created, login result, interaction finished, grant, code, session, code consumed,
+refresh token, audit record (the access token is a JWT and is not stored). With a consent screen
+oidc-provider runs a second interaction (created, result, finished), saves the session again and
+re-keys it, and the consent is audited: 15. JWKS and discovery are served from memory; keys are
+reloaded by polling one version document every \`KEY_RELOAD_SECONDS\`.
+
+## Command
+
+\`\`\`sh
+npm run bench${values.quick ? ' -- --quick' : ''}
+\`\`\`
+`;
+  if (!values.quick) writeFileSync(new URL('../docs/BENCHMARKS.md', import.meta.url), report);
+  log(values.quick ? '(quick run: docs/BENCHMARKS.md not written)' : 'wrote docs/BENCHMARKS.md');
+} finally {
+  await ours?.stop();
+  await bare?.stop();
+}

@@ -1,0 +1,28 @@
+/**
+ * The ceiling: a bare oidc-provider (same version, in-memory adapter, one ES256 key) issuing
+ * client-credentials JWTs for one resource server, and nothing else. Started by scripts/bench.ts.
+ */
+import { exportJWK, generateKeyPair } from 'jose';
+import { Provider } from 'oidc-provider';
+
+const port = Number(process.env.PORT);
+const issuer = `http://127.0.0.1:${port}`;
+const audience = 'https://api.example.test';
+const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+
+const provider = new Provider(issuer, {
+  clients: [{ client_id: 'bench', client_secret: 'bench-secret', grant_types: ['client_credentials'], redirect_uris: [], response_types: [] }],
+  jwks: { keys: [{ ...await exportJWK(privateKey), alg: 'ES256', use: 'sig', kid: 'bench' }] as never },
+  clientDefaults: { id_token_signed_response_alg: 'ES256' },
+  features: {
+    devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: async () => audience,
+      useGrantedResource: async () => true,
+      getResourceServerInfo: async () => ({ scope: 'orders:read orders:write', audience, accessTokenFormat: 'jwt', accessTokenTTL: 600, jwt: { sign: { alg: 'ES256' } } }),
+    },
+  },
+});
+provider.listen(port, '127.0.0.1', () => process.stdout.write('BARE_READY\n'));
