@@ -4,15 +4,8 @@ import type { Logger } from '../observability/logger.ts';
 import { auditHash } from './audit-hash.ts';
 import { auditModel, type AuditRecord } from './audit-model.ts';
 
-export interface AuditEvent {
-  event: string;
-  outcome: 'success' | 'failure';
-  account?: string;
-  client?: string;
-  ip?: string;
-  requestId?: string;
-  details?: Record<string, unknown>;
-}
+/** What a caller records; the position, time and hashes are the log's to add. */
+export type AuditEvent = Omit<AuditRecord, '_id' | 'at' | 'prevHash' | 'hash'>;
 
 const MAX_ATTEMPTS = 20;
 
