@@ -3,16 +3,20 @@ import { Provider } from 'oidc-provider';
 import { clientSecretMatches } from '../clients/client-secret.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
 import type { AuditLog } from '../security/audit-log.ts';
+import { registerTokenExchange } from '../token-exchange/token-exchange-grant.ts';
 import { buildConfiguration, type ConfigurationInput } from './configuration.ts';
+import { databaseUnavailable } from './database-unavailable.ts';
 import { jwtIntrospection } from './jwt-introspection.ts';
 import { ownJwtVerifier } from './own-jwt-access-token.ts';
 import { unauthorizedClient } from './unauthorized-client.ts';
-import { databaseUnavailable } from './database-unavailable.ts';
-import { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
-import { registerTokenExchange } from '../token-exchange/token-exchange-grant.ts';
 
-/** The oidc-provider instance with our configuration, secret hashing and JWT introspection. */
+/**
+ * The oidc-provider instance with our configuration: hashed client secrets, JWT introspection,
+ * token exchange, RFC error codes, 503 during database outages, metrics. Built again with new
+ * keys on rotation (provider-holder.ts).
+ */
 export function createProvider(input: Omit<ConfigurationInput, 'directory'> & { logger: Logger; audit: AuditLog; metrics: Metrics }): Provider {
   const directory = new ResourceServerDirectory(input.connection, input.config.clientCacheTtl);
   const provider = new Provider(input.config.issuer, buildConfiguration({ ...input, directory }));

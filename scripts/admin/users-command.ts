@@ -7,6 +7,7 @@ import { hashPassword } from '../../provider/accounts/password.ts';
 import { passwordProblem } from '../../provider/accounts/password-policy.ts';
 import { revokeAccountGrants } from '../../provider/accounts/revoke-account-grants.ts';
 import { removeFactor } from '../../provider/mfa/manage-factor.ts';
+import { mfaModel } from '../../provider/mfa/mfa-model.ts';
 import { mfaStatus } from '../../provider/mfa/mfa-status.ts';
 import { loginThrottleModel } from '../../provider/security/login-throttle-model.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
@@ -86,7 +87,6 @@ export function usersCommand(program: Command, run: Run): void {
     .action((email: string) => run(async (ctx) => {
       const found = await account(ctx, email);
       await loginThrottleModel(ctx.connection).deleteOne({ _id: `acct:${found.email}` });
-      const { mfaModel } = await import('../../provider/mfa/mfa-model.ts');
       await mfaModel(ctx.connection).updateOne({ _id: found._id }, { $set: { failures: 0, lockedUntil: null } });
       await ctx.audit.append({ event: 'admin.user.unlocked', outcome: 'success', account: found._id });
       print(`${found.email} unlocked`, false);
