@@ -23,3 +23,12 @@ export function continueLink(page: Page): string {
   if (!match) throw new Error('no continue link');
   return match[1]!.replace(/&amp;/g, '&');
 }
+
+/**
+ * Waits, if needed, until at least `margin` seconds remain in the current 30-second step, so a
+ * test that sends codes of precise steps (drift, replay) cannot straddle a step boundary.
+ */
+export async function awayFromStepBoundary(margin = 6): Promise<void> {
+  const intoStep = (Date.now() / 1000) % 30;
+  if (30 - intoStep < margin) await new Promise((resolve) => setTimeout(resolve, (30 - intoStep + 0.2) * 1000));
+}
