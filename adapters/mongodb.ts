@@ -1,6 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 
+import { TtlCache } from '../provider/cache/ttl-cache.ts';
+
 /**
  * The oidc-provider Adapter over mongoose: one collection per oidc-provider model name.
  *
@@ -68,17 +70,14 @@ export interface MongoAdapterOptions {
 
 /** A short in-process cache: clients are read on every token request and rarely change. */
 class ClientCache {
-  readonly #entries = new Map<string, { payload: AdapterPayload | undefined; until: number }>();
+  readonly #entries = new TtlCache<AdapterPayload | undefined>();
   readonly #ttlMs: number;
   constructor(ttlSeconds: number) { this.#ttlMs = ttlSeconds * 1000; }
   get(id: string): { payload: AdapterPayload | undefined } | undefined {
-    const entry = this.#entries.get(id);
-    if (!entry || entry.until <= Date.now()) return undefined;
-    return entry;
+    const entry = this.#entries.entry(id);
+    return entry && { payload: entry.value };
   }
-  set(id: string, payload: AdapterPayload | undefined): void {
-    if (this.#ttlMs > 0) this.#entries.set(id, { payload, until: Date.now() + this.#ttlMs });
-  }
+  set(id: string, payload: AdapterPayload | undefined): void { this.#entries.set(id, payload, this.#ttlMs); }
   delete(id: string): void { this.#entries.delete(id); }
 }
 

@@ -1,15 +1,16 @@
 import type { Connection } from 'mongoose';
 
+import { TtlCache } from '../cache/ttl-cache.ts';
 import { resourceServerModel, type ResourceServerRecord } from './resource-server-model.ts';
 
 /**
  * Looks resource servers up by indicator, keeping each answer (found or not) in memory for
- * `cacheTtl` seconds: they are read on every token request and change rarely.
+ * `cacheTtl` seconds (at most 10,000 of them): they are read on every token request and change rarely.
  */
 export class ResourceServerDirectory {
   readonly #connection: Connection;
   readonly #ttlMs: number;
-  readonly #cache = new Map<string, { record: ResourceServerRecord | undefined; until: number }>();
+  readonly #cache = new TtlCache<ResourceServerRecord | undefined>();
 
   constructor(connection: Connection, cacheTtl: number) {
     this.#connection = connection;
@@ -17,10 +18,10 @@ export class ResourceServerDirectory {
   }
 
   async find(indicator: string): Promise<ResourceServerRecord | undefined> {
-    const cached = this.#cache.get(indicator);
-    if (cached && cached.until > Date.now()) return cached.record;
+    const cached = this.#cache.entry(indicator);
+    if (cached) return cached.value;
     const record = await resourceServerModel(this.#connection).findById(indicator).lean<ResourceServerRecord>() ?? undefined;
-    if (this.#ttlMs > 0) this.#cache.set(indicator, { record, until: Date.now() + this.#ttlMs });
+    this.#cache.set(indicator, record, this.#ttlMs);
     return record;
   }
 }

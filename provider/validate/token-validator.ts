@@ -5,7 +5,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { Provider } from 'oidc-provider';
 
 import { GRANT_CLAIM, looksLikeJwt } from '../oidc/own-jwt-access-token.ts';
-import { TtlCache } from './ttl-cache.ts';
+import { TtlCache } from '../cache/ttl-cache.ts';
 
 /** What a gateway learns about a valid access token. */
 export interface TokenInfo {

@@ -1,6 +1,7 @@
 /**
  * A small time-bounded cache with a size cap (oldest entries go first), for answers that may be
- * a few seconds stale by design.
+ * a few seconds stale by design. The cap matters: keys often come from requests (client ids,
+ * resource indicators), and an unbounded cache of misses would be a memory sink for anyone.
  */
 export class TtlCache<V> {
   readonly #entries = new Map<string, { value: V; until: number }>();
@@ -8,14 +9,23 @@ export class TtlCache<V> {
 
   constructor(max = 10_000) { this.#max = max; }
 
-  get(key: string): V | undefined {
+  /** The cached entry (its value may itself be undefined: a cached miss), or undefined. */
+  entry(key: string): { value: V } | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     if (entry.until <= Date.now()) {
       this.#entries.delete(key);
       return undefined;
     }
-    return entry.value;
+    return entry;
+  }
+
+  get(key: string): V | undefined {
+    return this.entry(key)?.value;
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
   }
 
   set(key: string, value: V, ttlMs: number): void {
