@@ -25,6 +25,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/idp', DEMO_SEED: '1' }).demoSeed).to.equal(true);
   });
 
+  it('accepts a complete production configuration', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const config = loadConfig({
+      NODE_ENV: 'production', ISSUER: 'https://id.example.com', MONGODB_URI: 'mongodb://db1,db2/idp?replicaSet=rs0',
+      MFA_ENCRYPTION_KEY: key, KEY_ENCRYPTION_KEY: key, TRUST_PROXY: '1', MFA_POLICY: 'required',
+    });
+    expect(config).to.include({ nodeEnv: 'production', trustProxy: true, demoSeed: false, mongodbDatabase: undefined });
+    expect(config.mfa).to.include({ policy: 'required', ephemeralKey: false });
+    expect(config.keys.ephemeralKey).to.equal(false);
+  });
+
   it('drops a trailing slash from the issuer', () => {
     expect(loadConfig({ ISSUER: 'https://id.example.com/' }).issuer).to.equal('https://id.example.com');
   });
@@ -44,6 +55,19 @@ describe('loadConfig', () => {
     [{ REFRESH_TOKEN_TTL: '9999999', GRANT_TTL: '86400' }, 'GRANT_TTL'],
     [{ NODE_ENV: 'production', ISSUER: 'https://id.example.com' }, 'MONGODB_URI'],
     [{ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/idp' }, 'ISSUER'],
+    [{ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/idp', ISSUER: 'https://id.example.com' }, 'MFA_ENCRYPTION_KEY'],
+    [{ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/idp', ISSUER: 'https://id.example.com', MFA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') }, 'KEY_ENCRYPTION_KEY'],
+    [{ MFA_ENCRYPTION_KEY: 'too-short' }, 'MFA_ENCRYPTION_KEY'],
+    [{ KEY_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') }, 'KEY_ENCRYPTION_KEY'],
+    [{ MFA_POLICY: 'sometimes' }, 'MFA_POLICY'],
+    [{ PASSWORD_MIN_LENGTH: '6' }, 'PASSWORD_MIN_LENGTH'],
+    [{ LOGIN_LOCK_AFTER_FAILURES: '101' }, 'LOGIN_LOCK_AFTER_FAILURES'],
+    [{ LOGIN_DELAY_AFTER_FAILURES: '10', LOGIN_LOCK_AFTER_FAILURES: '5' }, 'LOGIN_LOCK_AFTER_FAILURES'],
+    [{ KEY_RETIRED_RETENTION_SECONDS: '120' }, 'KEY_RETIRED_RETENTION_SECONDS'],
+    [{ KEY_RELOAD_SECONDS: '0' }, 'KEY_RELOAD_SECONDS'],
+    [{ METRICS_PORT: 'x' }, 'METRICS_PORT'],
+    [{ VALIDATE_CACHE_SECONDS: '3600' }, 'VALIDATE_CACHE_SECONDS'],
+    [{ TOKEN_EXCHANGE_MAX_TTL: '5' }, 'TOKEN_EXCHANGE_MAX_TTL'],
   ] as [Record<string, string>, string][]) {
     it(`stops with a message naming ${variable} for ${JSON.stringify(env)}`, () => {
       const err = failure(env);
