@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 
-import { accountGrants, revokeAccountGrants, revokeGrant } from '../accounts/revoke-account-grants.ts';
+import { accountGrants, revokeAccountGrants, revokeGrants } from '../accounts/revoke-account-grants.ts';
 import { InvalidRequest } from '../errors.ts';
 import { formField } from '../interactions/form-field.ts';
 import { renderScreen } from '../views/render-screen.ts';
@@ -26,7 +26,7 @@ export function revokeApplication(deps: AccountDeps) {
     const clientId = formField(ctx, 'client');
     const grants = (await accountGrants(deps.connection, accountId)).filter((grant) => grant.clientId === clientId);
     if (grants.length === 0) throw new InvalidRequest('That application has no access to revoke.');
-    for (const grant of grants) await revokeGrant(deps.connection, grant.grantId);
+    await revokeGrants(deps.connection, grants.map((grant) => grant.grantId));
     await deps.audit.record({ event: 'account.grant_revoked', outcome: 'success', account: accountId, client: clientId, ip: ctx.ip, requestId: ctx.state.requestId });
     return renderAccount(deps, ctx, { message: 'Access revoked.' });
   };

@@ -1,13 +1,15 @@
 import type { Connection } from 'mongoose';
 
-import { MongoAdapter, oidcModel } from '../../adapters/mongodb.ts';
+import { oidcModel } from '../../adapters/mongodb.ts';
 
 const GRANT_BOUND_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest'];
 
-/** Revokes one grant: every token issued from it (JWTs introspect inactive once it is gone) and the grant. */
-export async function revokeGrant(connection: Connection, grantId: string): Promise<void> {
-  await Promise.all(GRANT_BOUND_MODELS.map((model) => new MongoAdapter(connection, model).revokeByGrantId(grantId)));
-  await oidcModel(connection, 'Grant').deleteOne({ _id: grantId });
+/** Revokes grants: every token issued from them (JWTs introspect inactive once they are gone), then the grants. */
+export async function revokeGrants(connection: Connection, grantIds: string[]): Promise<void> {
+  if (grantIds.length === 0) return;
+  // One delete per model for all the grants, rather than one per grant and model.
+  await Promise.all(GRANT_BOUND_MODELS.map((model) => oidcModel(connection, model).deleteMany({ grantId: { $in: grantIds } })));
+  await oidcModel(connection, 'Grant').deleteMany({ _id: { $in: grantIds } });
 }
 
 /** The ids of the grants (consents) an account has given, with the client each is for. */
@@ -26,7 +28,7 @@ export async function accountGrants(connection: Connection, accountId: string): 
  */
 export async function revokeAccountGrants(connection: Connection, accountId: string, { keepSession }: { keepSession?: string } = {}): Promise<number> {
   const grants = await accountGrants(connection, accountId);
-  for (const { grantId } of grants) await revokeGrant(connection, grantId);
+  await revokeGrants(connection, grants.map((grant) => grant.grantId));
   await oidcModel(connection, 'Session').deleteMany({ 'payload.accountId': accountId, ...(keepSession ? { _id: { $ne: keepSession } } : {}) });
   return grants.length;
 }

@@ -1,4 +1,5 @@
 import type { Context, Next } from 'koa';
+import { errors } from 'oidc-provider';
 import type nunjucks from 'nunjucks';
 
 import { isDatabaseUnavailable } from '../../adapters/database-errors.ts';
@@ -24,7 +25,7 @@ export function describeError(thrown: unknown): { status: number; error: string;
   const err = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as ErrorLike;
   const status = Number(err.status ?? err.statusCode) || 500;
   if (status >= 500 || err.expose === false) return { status: status >= 500 ? status : 500, error: 'server_error', message: SERVER_ERROR };
-  if (err.constructor?.name === 'SessionNotFound') return { status, error: 'session_not_found', message: SESSION_NOT_FOUND };
+  if (thrown instanceof errors.SessionNotFound) return { status, error: 'session_not_found', message: SESSION_NOT_FOUND };
   const error = err.error ?? (status === 404 ? 'not_found' : 'invalid_request');
   return { status, error, message: err.error_description ?? err.message ?? 'The request is invalid.' };
 }

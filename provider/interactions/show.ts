@@ -18,7 +18,9 @@ export function showInteraction(deps: InteractionDeps) {
         return renderLogin(deps, ctx, {});
       case 'consent': {
         const client = await deps.provider.Client.find(String(interaction.params.client_id));
-        // The operator's own apps do not ask their users for consent.
+        // The operator's own apps do not ask their users for consent. Their grant is normally filled
+        // in before this prompt (oidc/load-existing-grant.ts); it is reached when the app itself
+        // sends prompt=consent.
         if (client && isFirstParty(metadataOf(client))) {
           ctx.status = 303;
           return ctx.redirect(await grantConsent(deps, ctx, interaction));
