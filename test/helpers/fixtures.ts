@@ -15,6 +15,11 @@ export const CALLBACK = 'http://127.0.0.1:9999/callback';
 export interface TestUser { id: string; email: string; password: string }
 export interface TestClient { clientId: string; clientSecret: string }
 
+/** HTTP Basic client authentication (RFC 6749 2.3.1: id and secret form-encoded first). */
+export function basicAuth(client: TestClient, secret = client.clientSecret): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
 export async function addUser(server: TestServer, email = `user-${randomBytes(3).toString('hex')}@example.test`): Promise<TestUser> {
   const password = `pw-${randomBytes(8).toString('hex')}`;
   const id = await createAccount(server.connection, { email, password, name: 'Test User', givenName: 'Test', familyName: 'User', emailVerified: true });

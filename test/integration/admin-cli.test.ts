@@ -5,7 +5,7 @@ import { decodeProtectedHeader } from 'jose';
 
 import { Browser } from '../helpers/browser.ts';
 import { testDatabaseUri } from '../helpers/database.ts';
-import { CALLBACK } from '../helpers/fixtures.ts';
+import { CALLBACK, basicAuth } from '../helpers/fixtures.ts';
 import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -43,7 +43,7 @@ describe('admin CLI (npm run admin)', function () {
     expect(service.client_secret).to.be.a('string');
     const token = await fetch(`${server.issuer}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`cli-service:${service.client_secret}`).toString('base64')}` },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth({ clientId: 'cli-service', clientSecret: service.client_secret }) },
       body: 'grant_type=client_credentials&scope=a:read',
     });
     expect((await token.json()).scope).to.equal('a:read');
@@ -92,7 +92,7 @@ describe('admin CLI (npm run admin)', function () {
     expect((await admin(['users', 'reset-password', 'reset@example.test'], 'second long password\n')).code).to.equal(0);
     const refresh = await fetch(`${server.issuer}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`cli-web:${client.clientSecret}`).toString('base64')}` },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token! }).toString(),
     });
     expect((await refresh.json()).error, 'refresh tokens die with a password change').to.equal('invalid_grant');
@@ -108,7 +108,7 @@ describe('admin CLI (npm run admin)', function () {
     const service = await json(['clients', 'rotate-secret', 'cli-service']);
     const token = await (await fetch(`${server.issuer}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`cli-service:${service.client_secret}`).toString('base64')}` },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth({ clientId: 'cli-service', clientSecret: service.client_secret }) },
       body: 'grant_type=client_credentials',
     })).json();
     expect(decodeProtectedHeader(token.access_token).kid).to.equal(next);

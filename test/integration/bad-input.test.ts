@@ -3,16 +3,12 @@ import * as oidc from 'openid-client';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
 import { Browser } from '../helpers/browser.ts';
-import { API, CALLBACK, addApi, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import { API, CALLBACK, addApi, basicAuth, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'; // S256 of RFC 7636's example verifier
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
-
-function basic(client: TestClient, secret = client.clientSecret): string {
-  return `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-}
 
 describe('bad input gets a clean RFC error, never a 5xx', () => {
   let server: TestServer;
@@ -41,7 +37,7 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
     code_challenge: CHALLENGE, code_challenge_method: 'S256', state: 'st',
   });
 
-  function token(body: Record<string, string>, authorization = basic(web)): Promise<Response> {
+  function token(body: Record<string, string>, authorization = basicAuth(web)): Promise<Response> {
     return fetch(`${server.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization },
@@ -150,14 +146,14 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
 
   describe('token endpoint', () => {
     it('answers a wrong secret with 401 invalid_client and WWW-Authenticate', async () => {
-      const response = await token({ grant_type: 'client_credentials' }, basic(service, 'wrong'));
+      const response = await token({ grant_type: 'client_credentials' }, basicAuth(service, 'wrong'));
       expect(response.status).to.equal(401);
       expect(response.headers.get('www-authenticate')).to.match(/^Basic realm=/);
       expect((await response.json()).error).to.equal('invalid_client');
     });
 
     it('answers an unknown client with 401 invalid_client', async () => {
-      const response = await token({ grant_type: 'client_credentials' }, basic({ clientId: 'nobody', clientSecret: 'x' }));
+      const response = await token({ grant_type: 'client_credentials' }, basicAuth({ clientId: 'nobody', clientSecret: 'x' }));
       expect(response.status).to.equal(401);
       expect((await response.json()).error).to.equal('invalid_client');
     });
@@ -187,7 +183,7 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
 
     it('refuses client credentials for an unknown or not-allowed resource (invalid_target)', async () => {
       for (const resource of ['https://unknown.example', 'https://other-api.test.example', 'not a uri', '/relative', `${API}#fragment`]) {
-        const response = await token({ grant_type: 'client_credentials', resource }, basic(service));
+        const response = await token({ grant_type: 'client_credentials', resource }, basicAuth(service));
         expect(response.status, resource).to.equal(400);
         expect((await response.json()).error, resource).to.equal('invalid_target');
       }
@@ -196,7 +192,7 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
     it('binds a code to its client, its redirect URI and its verifier', async () => {
       const code = await codeFor(web);
       const other = await addWebClient(server);
-      const wrongClient = await token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: VERIFIER }, basic(other));
+      const wrongClient = await token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: VERIFIER }, basicAuth(other));
       expect((await wrongClient.json()).error).to.equal('invalid_grant');
 
       const code2 = await codeFor(web);
@@ -233,11 +229,11 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
 
     it('answers malformed and oversized bodies with a 4xx and an error code', async () => {
       const cases: [string, RequestInit][] = [
-        ['json body', { headers: { 'content-type': 'application/json', authorization: basic(service) }, body: '{"grant_type":"client_credentials"}' }],
-        ['broken encoding', { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(service) }, body: 'grant_type=%E0%A4%A' }],
-        ['no body', { headers: { authorization: basic(service) } }],
-        ['duplicate parameters', { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(service) }, body: 'grant_type=client_credentials&grant_type=client_credentials' }],
-        ['oversized', { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(service) }, body: `grant_type=client_credentials&x=${'a'.repeat(2_000_000)}` }],
+        ['json body', { headers: { 'content-type': 'application/json', authorization: basicAuth(service) }, body: '{"grant_type":"client_credentials"}' }],
+        ['broken encoding', { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(service) }, body: 'grant_type=%E0%A4%A' }],
+        ['no body', { headers: { authorization: basicAuth(service) } }],
+        ['duplicate parameters', { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(service) }, body: 'grant_type=client_credentials&grant_type=client_credentials' }],
+        ['oversized', { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(service) }, body: `grant_type=client_credentials&x=${'a'.repeat(2_000_000)}` }],
         ['garbage authorization', { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic %%%' }, body: 'grant_type=client_credentials' }],
       ];
       for (const [label, init] of cases) {

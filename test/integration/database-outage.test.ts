@@ -4,7 +4,7 @@ import { startEmbeddedMongo, type EmbeddedMongo } from '../../adapters/embedded-
 import { freePort } from '../../adapters/free-port.ts';
 import { Browser } from '../helpers/browser.ts';
 import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
-import { API, CALLBACK, addApi, addServiceClient, addWebClient, type TestClient } from '../helpers/fixtures.ts';
+import { API, CALLBACK, addApi, basicAuth, addServiceClient, addWebClient, type TestClient } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 /**
@@ -33,7 +33,7 @@ describe('database outage and recovery', function () {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
+        authorization: basicAuth(client),
       },
       body: new URLSearchParams({ grant_type: 'client_credentials', resource: API }).toString(),
     });

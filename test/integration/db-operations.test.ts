@@ -2,7 +2,7 @@ import { expect } from 'chai';
 
 import { Browser } from '../helpers/browser.ts';
 import { countCommands } from '../helpers/count-commands.ts';
-import { API, CALLBACK, addApi, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import { API, CALLBACK, addApi, basicAuth, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -28,9 +28,8 @@ describe('database operations per request (pinned)', () => {
   });
   after(() => server.stop());
 
-  const basic = (client: TestClient) => `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
   const post = (path: string, client: TestClient, body: Record<string, string>) => fetch(`${server.issuer}${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client) }, body: new URLSearchParams(body).toString(),
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) }, body: new URLSearchParams(body).toString(),
   }).then((r) => r.json() as Promise<Record<string, string>>);
   const serviceToken = () => post('/token', service, { grant_type: 'client_credentials', resource: API });
   const count = (work: () => Promise<unknown>) => countCommands(server.connection, work);

@@ -5,6 +5,7 @@ import { ACCOUNT_CLIENT_ID } from '../../provider/account/account-client.ts';
 import { accountModel } from '../../provider/accounts/account-model.ts';
 import { DEMO_API, DEMO_EMAIL, DEMO_INTERNAL_API, seedDemo } from '../../provider/demo/seed-demo.ts';
 import { resourceServerModel } from '../../provider/resources/resource-server-model.ts';
+import { basicAuth } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 describe('demo seed', () => {
@@ -43,7 +44,7 @@ describe('demo seed', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${client}:${secret(client)}`).toString('base64')}`,
+        authorization: basicAuth({ clientId: client, clientSecret: secret(client) }),
       },
       body: new URLSearchParams(body).toString(),
     })).json();
@@ -63,7 +64,7 @@ describe('demo seed', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`demo-service:${secret}`).toString('base64')}`,
+        authorization: basicAuth({ clientId: 'demo-service', clientSecret: secret }),
       },
       body: 'grant_type=client_credentials&scope=orders:read%20orders:write',
     });

@@ -4,7 +4,7 @@ import { decodeProtectedHeader } from 'jose';
 import { rotateKeys } from '../../provider/keys/rotate-keys.ts';
 import { keyModel } from '../../provider/keys/key-model.ts';
 import { Browser } from '../helpers/browser.ts';
-import { API, CALLBACK, addApi, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import { API, CALLBACK, addApi, basicAuth, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -35,14 +35,10 @@ describe('two instances on one database', function () {
     await a.stop();
   });
 
-  function basic(client: TestClient): string {
-    return `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
-  }
-
   async function post(server: TestServer, path: string, client: TestClient, body: Record<string, string>) {
     const response = await fetch(`${server.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
       body: new URLSearchParams(body).toString(),
     });
     return { status: response.status, body: await response.json() as Record<string, unknown> };
@@ -112,7 +108,7 @@ describe('two instances on one database', function () {
     const accessToken = cc.body.access_token as string;
     expect((await post(b, '/token/introspection', web, { token: accessToken })).body.active).to.equal(true);
     expect((await fetch(`${a.url}/token/revocation`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(web) },
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(web) },
       body: new URLSearchParams({ token: accessToken }).toString(),
     })).status).to.equal(200);
     expect((await post(b, '/token/introspection', web, { token: accessToken })).body).to.deep.equal({ active: false });

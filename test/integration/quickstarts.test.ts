@@ -4,6 +4,7 @@ import * as oidc from 'openid-client';
 
 import { DEMO_API, DEMO_EMAIL, DEMO_INTERNAL_API } from '../../provider/demo/seed-demo.ts';
 import { Browser } from '../helpers/browser.ts';
+import { basicAuth } from '../helpers/fixtures.ts';
 import { authorizationRequest } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -19,7 +20,7 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
   async function curlToken(clientId: string, body: Record<string, string>) {
     const response = await fetch(`${server.issuer}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${secret(clientId)}`).toString('base64')}` },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth({ clientId, clientSecret: secret(clientId) }) },
       body: new URLSearchParams(body).toString(),
     });
     return response.json() as Promise<Record<string, string>>;

@@ -6,17 +6,13 @@ import { oidcModel } from '../../adapters/mongodb.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../provider/token-exchange/token-types.ts';
 import { Browser } from '../helpers/browser.ts';
-import { API, addApi, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import { API, addApi, basicAuth, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const ORDERS = 'https://orders-internal.test.example';
 const WAREHOUSE = 'https://warehouse.test.example';
 const PROFILE_API = 'https://profile-api.test.example';
-
-function basic(client: TestClient): string {
-  return `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
-}
 
 describe('token exchange (RFC 8693)', () => {
   let server: TestServer;
@@ -69,7 +65,7 @@ describe('token exchange (RFC 8693)', () => {
     for (const [key, value] of Object.entries(params)) for (const v of [value].flat()) body.append(key, v);
     const response = await fetch(`${server.issuer}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
       body: body.toString(),
     });
     return { status: response.status, body: await response.json() as Record<string, unknown> };

@@ -4,7 +4,7 @@ import * as oidc from 'openid-client';
 
 import { registerClient } from '../../provider/clients/register-client.ts';
 import { Browser } from '../helpers/browser.ts';
-import { API, addApi, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import { API, addApi, basicAuth, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -165,7 +165,7 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
       expect(anonymous.status, path).to.equal(400);
       expect((await anonymous.json()).error).to.equal('invalid_request');
 
-      const wrong = await post({ authorization: `Basic ${Buffer.from(`${web.clientId}:wrong`).toString('base64')}` });
+      const wrong = await post({ authorization: basicAuth(web, 'wrong') });
       expect(wrong.status, path).to.equal(401);
       expect(wrong.headers.get('www-authenticate')).to.match(/^Basic /);
       expect((await wrong.json()).error).to.equal('invalid_client');
