@@ -56,6 +56,8 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
   const accountDeps = Object.create(screenDeps, {
     issuer: { value: config.issuer },
     passwordMinLength: { value: config.passwordMinLength },
+    mfaPolicy: { value: config.mfa.policy },
+    reauthSeconds: { value: config.accountReauthSeconds },
   }) as AccountDeps;
   const interactions = interactionRoutes(screenDeps);
   const account = accountRoutes(accountDeps);

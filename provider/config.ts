@@ -74,6 +74,8 @@ export interface Config {
   keys: KeysConfig;
   /** NIST SP 800-63B: at least 8; 15 recommended */
   passwordMinLength: number;
+  /** how recent a sign-in must be for password and second-factor changes, seconds ("sudo mode") */
+  accountReauthSeconds: number;
   loginThrottle: LoginThrottleConfig;
   /** how long /validate may trust a cached answer about a grant or an opaque token, seconds */
   validateCacheSeconds: number;
@@ -263,6 +265,7 @@ export function loadConfig(env: Env): Config {
     tokenExchangeMaxTtl,
     keys: keysConfig(env, nodeEnv, longestToken),
     passwordMinLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 8, 64),
+    accountReauthSeconds: integer(env, 'ACCOUNT_REAUTH_SECONDS', 10 * MINUTE, MINUTE, DAY),
     loginThrottle: loginThrottle(env),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 60_000),
     validateCacheSeconds: integer(env, 'VALIDATE_CACHE_SECONDS', 10, 0, 300),

@@ -3,28 +3,33 @@ import Router from '@koa/router';
 import { noStore } from '../interactions/no-store.ts';
 import { parseForm } from '../interactions/parse-form.ts';
 import { verifyCsrf } from '../interactions/verify-csrf.ts';
+import { accountCsrfSubject } from './account-csrf.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { revokeApplication, signOutEverywhere } from './applications.ts';
 import { changePassword } from './change-password.ts';
 import { activateMfa, newRecoveryCodes, removeMfa, startMfaEnrollment } from './mfa-settings.ts';
-import { accountCsrfSubject, requireSession } from './require-session.ts';
+import { requireRecentSignIn } from './require-recent-sign-in.ts';
+import { requireSession } from './require-session.ts';
 import { showAccount } from './show-account.ts';
 import { finishAccountSignIn, startAccountSignIn } from './sign-in-redirect.ts';
 
 /** The route table of the account pages (/account): the signed-in user's own settings. */
 export function accountRoutes(deps: AccountDeps): Router {
   const router = new Router({ prefix: '/account' });
-  const session = requireSession(() => deps.provider);
+  const session = requireSession(() => deps.provider, deps);
   const csrf = verifyCsrf(deps.csrfSecrets, accountCsrfSubject);
+  // Password and second-factor changes: a recent sign-in too ("sudo mode").
+  const recent = requireRecentSignIn(deps);
 
   router.get('/', noStore, session, showAccount(deps));
   router.get('/login', noStore, startAccountSignIn(deps.issuer));
+  router.get('/reauthenticate', noStore, startAccountSignIn(deps.issuer, { prompt: 'login' }));
   router.get('/callback', noStore, finishAccountSignIn);
-  router.post('/mfa/start', noStore, session, parseForm, csrf, startMfaEnrollment(deps));
-  router.post('/mfa/activate', noStore, session, parseForm, csrf, activateMfa(deps));
-  router.post('/mfa/remove', noStore, session, parseForm, csrf, removeMfa(deps));
-  router.post('/mfa/recovery-codes', noStore, session, parseForm, csrf, newRecoveryCodes(deps));
-  router.post('/password', noStore, session, parseForm, csrf, changePassword(deps));
+  router.post('/mfa/start', noStore, session, parseForm, csrf, recent, startMfaEnrollment(deps));
+  router.post('/mfa/activate', noStore, session, parseForm, csrf, recent, activateMfa(deps));
+  router.post('/mfa/remove', noStore, session, parseForm, csrf, recent, removeMfa(deps));
+  router.post('/mfa/recovery-codes', noStore, session, parseForm, csrf, recent, newRecoveryCodes(deps));
+  router.post('/password', noStore, session, parseForm, csrf, recent, changePassword(deps));
   router.post('/applications/revoke', noStore, session, parseForm, csrf, revokeApplication(deps));
   router.post('/sign-out-everywhere', noStore, session, parseForm, csrf, signOutEverywhere(deps));
   return router;

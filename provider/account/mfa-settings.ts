@@ -1,16 +1,18 @@
 import type { Context } from 'koa';
 
 import { accountLabel } from '../accounts/account-label.ts';
-import { verifyAccountPassword } from '../accounts/verify-account-password.ts';
+import { InvalidRequest } from '../errors.ts';
 import { csrfToken } from '../interactions/csrf.ts';
 import { formField } from '../interactions/form-field.ts';
 import { activateEnrollment, pendingEnrollment, startEnrollment } from '../mfa/enrollment.ts';
 import { regenerateRecoveryCodes, removeFactor } from '../mfa/manage-factor.ts';
+import { mfaStatus } from '../mfa/mfa-status.ts';
 import { qrCodeDataUri } from '../mfa/qr-code.ts';
 import { verifySecondFactor } from '../mfa/verify-second-factor.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { AccountDeps } from './account-deps.ts';
-import { accountCsrfSubject } from './require-session.ts';
+import { accountCsrfSubject } from './account-csrf.ts';
+import { recordSecondFactor } from './current-session.ts';
 import { renderAccount } from './show-account.ts';
 
 async function renderEnrollment(deps: AccountDeps, ctx: Context, restart: boolean, error?: string): Promise<void> {
@@ -31,9 +33,18 @@ function renderCodes(deps: AccountDeps, ctx: Context, codes: string[]): void {
   renderScreen(deps.views, ctx, 'recovery-codes.njk', { title: 'Save your recovery codes', codes, continueUrl: '/account' });
 }
 
-/** POST /account/mfa/start — a new secret to scan. */
+/**
+ * POST /account/mfa/start — a new secret to scan. Refused while a factor is on: replacing it
+ * means turning it off first, which takes a current code, so a session that never proved the
+ * factor cannot swap in its own.
+ */
 export function startMfaEnrollment(deps: AccountDeps) {
-  return (ctx: Context) => renderEnrollment(deps, ctx, true);
+  return async function startMfaEnrollment(ctx: Context): Promise<void> {
+    if ((await mfaStatus(deps.connection, ctx.state.accountSession!.accountId)).enrolled) {
+      throw new InvalidRequest('Two-step verification is already on. To move it to a new app, turn it off with a current code first.');
+    }
+    return renderEnrollment(deps, ctx, true);
+  };
 }
 
 /** POST /account/mfa/activate — the first valid code turns the factor on; recovery codes shown once. */
@@ -42,22 +53,24 @@ export function activateMfa(deps: AccountDeps) {
     const { accountId } = ctx.state.accountSession!;
     const activation = await activateEnrollment(deps.mfa, accountId, formField(ctx, 'code'));
     if (!activation.activated) return renderEnrollment(deps, ctx, false, 'That code is not right. Check the time on your phone and enter the current code.');
+    // The code just typed proves the factor: this session stays good for the account pages.
+    await recordSecondFactor(deps.provider, ctx.state.accountSession!.id);
     await deps.audit.record({ event: 'mfa.enrolled', outcome: 'success', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId });
     renderCodes(deps, ctx, activation.recoveryCodes);
   };
 }
 
-/** POST /account/mfa/remove — only after a current code or the password. */
+/**
+ * POST /account/mfa/remove — only with the factor itself: a current code from the app or a
+ * recovery code (for a lost phone). Never the password, which is the first factor.
+ */
 export function removeMfa(deps: AccountDeps) {
   return async function removeMfa(ctx: Context): Promise<void> {
     const { accountId } = ctx.state.accountSession!;
-    const proof = formField(ctx, 'proof');
-    const proven = /^\d{6}$/.test(proof.trim())
-      ? (await verifySecondFactor(deps.mfa, accountId, proof)).ok
-      : await verifyAccountPassword(deps.connection, accountId, proof);
+    const proven = (await verifySecondFactor(deps.mfa, accountId, formField(ctx, 'proof'))).ok;
     if (!proven) {
       await deps.audit.record({ event: 'mfa.remove_refused', outcome: 'failure', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId });
-      return renderAccount(deps, ctx, { error: 'That code or password is not right; two-step verification is still on.' }, 401);
+      return renderAccount(deps, ctx, { error: 'That code is not right; two-step verification is still on.' }, 401);
     }
     await removeFactor(deps.mfa, accountId);
     await deps.audit.record({ event: 'mfa.removed', outcome: 'success', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId });

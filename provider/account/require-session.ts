@@ -1,13 +1,28 @@
 import type { Context, Next } from 'koa';
 import type { Provider } from 'oidc-provider';
 
-import { currentSession } from './current-session.ts';
+import type { MfaPolicy } from '../config.ts';
+import { mfaStatus } from '../mfa/mfa-status.ts';
+import type { AccountDeps } from './account-deps.ts';
+import { currentSession, type AccountSession } from './current-session.ts';
 
-/** Account pages need a signed-in browser; anyone else is sent to sign in first. */
-export function requireSession(provider: () => Provider) {
+/** Whether the session's authentication meets what the account itself demands. */
+export function satisfiesPolicy(session: Pick<AccountSession, 'amr'>, needsSecondFactor: boolean): boolean {
+  return !needsSecondFactor || session.amr.includes('otp');
+}
+
+/**
+ * Account pages need a signed-in browser whose sign-in satisfies the account's own policy: an
+ * account with a second factor (or everyone, under MFA_POLICY=required) must have used it in
+ * this session. oidc-provider records the password step in the session before the second factor
+ * is asked, so a sign-in abandoned at the code screen has a session; it is sent back through
+ * /account/login, where the provider's mfa prompt asks for the code. Anyone else signs in first.
+ */
+export function requireSession(provider: () => Provider, deps: Pick<AccountDeps, 'connection' | 'mfaPolicy'>) {
   return async function requireSession(ctx: Context, next: Next) {
     const session = await currentSession(provider(), ctx);
-    if (!session) {
+    const needsSecondFactor = session !== undefined && await secondFactorDemanded(deps.connection, deps.mfaPolicy, session.accountId);
+    if (!session || !satisfiesPolicy(session, needsSecondFactor)) {
       if (ctx.method !== 'GET') {
         ctx.status = 303;
         return ctx.redirect('/account');
@@ -19,7 +34,6 @@ export function requireSession(provider: () => Provider) {
   };
 }
 
-/** The CSRF subject of account forms: bound to the session, so another browser's token fails. */
-export function accountCsrfSubject(ctx: Context): string | undefined {
-  return ctx.state.accountSession ? `account:${ctx.state.accountSession.id}` : undefined;
+async function secondFactorDemanded(connection: AccountDeps['connection'], policy: MfaPolicy, accountId: string): Promise<boolean> {
+  return policy === 'required' || (await mfaStatus(connection, accountId)).enrolled;
 }

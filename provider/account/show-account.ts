@@ -7,10 +7,10 @@ import { renderScreen } from '../views/render-screen.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { ACCOUNT_CLIENT_ID } from './account-client.ts';
 import { grantedApplications } from './applications.ts';
-import { accountCsrfSubject } from './require-session.ts';
+import { accountCsrfSubject } from './account-csrf.ts';
 
 /** GET /account — who is signed in and their second-factor settings. */
-export async function renderAccount(deps: AccountDeps, ctx: Context, notice?: { message?: string; error?: string }, status = 200): Promise<void> {
+export async function renderAccount(deps: AccountDeps, ctx: Context, notice?: { message?: string; error?: string; reauthenticate?: boolean }, status = 200): Promise<void> {
   const { accountId } = ctx.state.accountSession!;
   const [email, mfa, applications] = await Promise.all([
     accountLabel(deps.connection, accountId), mfaStatus(deps.connection, accountId), grantedApplications(deps, accountId),
@@ -23,6 +23,7 @@ export async function renderAccount(deps: AccountDeps, ctx: Context, notice?: { 
     csrf: csrfToken(deps.csrfSecret, accountCsrfSubject(ctx)!),
     message: notice?.message,
     error: notice?.error,
+    reauthenticate: notice?.reauthenticate,
   }, status);
 }
 

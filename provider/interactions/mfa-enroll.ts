@@ -1,18 +1,31 @@
 import type { Context } from 'koa';
 
 import { accountLabel } from '../accounts/account-label.ts';
+import { InvalidRequest } from '../errors.ts';
 import { ACR_MFA, AMR_MFA } from '../mfa/acr.ts';
 import { activateEnrollment, pendingEnrollment, startEnrollment } from '../mfa/enrollment.ts';
 import { qrCodeDataUri } from '../mfa/qr-code.ts';
+import { MFA_ENROLL_REASON } from '../oidc/interaction-policy.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import { csrfToken } from './csrf.ts';
 import { formField } from './form-field.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { mfaAccount } from './mfa.ts';
 
+/**
+ * The account of an interaction whose mfa prompt is there to enroll a first factor. At the
+ * verify prompt (the account has a factor) enrollment is refused: it would let the password
+ * alone replace the factor and finish the sign-in.
+ */
+function enrollingAccount(ctx: Context): string {
+  const accountId = mfaAccount(ctx);
+  if (!ctx.state.interaction!.prompt.reasons.includes(MFA_ENROLL_REASON)) throw new InvalidRequest('Enter the code from your app to continue.');
+  return accountId;
+}
+
 /** Shows the pending secret (made on first view) as a QR code and as text. */
 export async function renderEnroll(deps: InteractionDeps, ctx: Context, error?: string, status = 200): Promise<void> {
-  const accountId = mfaAccount(ctx);
+  const accountId = enrollingAccount(ctx);
   const interaction = ctx.state.interaction!;
   const label = await accountLabel(deps.connection, accountId);
   const pending = await pendingEnrollment(deps.mfa, accountId, label) ?? await startEnrollment(deps.mfa, accountId, label);
@@ -32,7 +45,7 @@ export async function renderEnroll(deps: InteractionDeps, ctx: Context, error?: 
  */
 export function enrollMfa(deps: InteractionDeps) {
   return async function enrollMfa(ctx: Context): Promise<void> {
-    const accountId = mfaAccount(ctx);
+    const accountId = enrollingAccount(ctx);
     const activation = await activateEnrollment(deps.mfa, accountId, formField(ctx, 'code'));
     if (!activation.activated) {
       return renderEnroll(deps, ctx, 'That code is not right. Check the time on your phone and enter the current code.', 401);

@@ -43,20 +43,24 @@ export type ActivationResult = { activated: true; recoveryCodes: string[] } | { 
 
 /**
  * Activates the pending secret if `code` is valid for it: it becomes the account's factor, the
- * code's step is recorded (no replay), and ten new recovery codes replace any old ones.
+ * code's step is recorded (no replay), and ten recovery codes are made. Never over an active
+ * factor: replacing one means removing it first, which takes the factor itself, so knowing the
+ * password and a pending secret is not enough to swap in an attacker's app.
  */
 export async function activateEnrollment(deps: MfaDeps, accountId: string, code: string): Promise<ActivationResult> {
   const Mfa = mfaModel(deps.connection);
   const record = await Mfa.findById(accountId).lean<MfaRecord>();
   if (!record?.pendingSecret || !record.pendingAt || record.pendingAt.getTime() + PENDING_MS < Date.now()) return { activated: false };
+  if (record.totpSecret) return { activated: false };
   const secret = await open(deps.encryptionKey, record.pendingSecret, accountId);
   const step = await checkTotp(secret, code.trim(), 0);
   if (step === undefined) return { activated: false };
 
   const { codes, stored } = await newRecoveryCodes();
-  // Only the pending secret we checked may be activated (a concurrent restart changes it).
+  // Only the pending secret we checked may be activated (a concurrent restart changes it), and
+  // only while no factor is active (one activated meanwhile is not overwritten).
   const result = await Mfa.updateOne(
-    { _id: accountId, pendingSecret: record.pendingSecret },
+    { _id: accountId, pendingSecret: record.pendingSecret, totpSecret: null },
     {
       $inc: { recoveryVersion: 1 },
       $set: {

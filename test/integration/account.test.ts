@@ -46,10 +46,12 @@ describe('account page: second-factor self-service', () => {
     const on = await browser.open('/account');
     expect(on.html).to.include('Recovery codes left: 10');
 
-    // Any application now asks this account for a code.
+    // Another browser signing in to any application is now asked for a code.
     const client = await addWebClient(server);
     const config = await relyingParty(server.issuer, client);
-    const prompt = await browser.open((await authorizationRequest(config)).url);
+    const elsewhere = new Browser(server.issuer);
+    const login = await elsewhere.open((await authorizationRequest(config)).url);
+    const prompt = await elsewhere.submit(login, '/login', { email: user.email, password: user.password });
     expect(prompt.html).to.include('Two-step verification');
 
     const refused = await browser.submit(on, '/mfa/recovery-codes', { code: '000000' });
@@ -61,10 +63,10 @@ describe('account page: second-factor self-service', () => {
     const stored = await mfaModel(server.connection).findById(user.id).lean();
     expect(stored!.recoveryCodes).to.have.length(10);
 
-    const wrongPassword = await browser.submit(on, '/mfa/remove', { proof: 'not my password' });
-    expect(wrongPassword.status).to.equal(401);
+    const password = await browser.submit(on, '/mfa/remove', { proof: user.password });
+    expect(password.status, 'the password is not the second factor').to.equal(401);
     expect(await mfaModel(server.connection).countDocuments({ _id: user.id })).to.equal(1);
-    const removed = await browser.submit(on, '/mfa/remove', { proof: user.password });
+    const removed = await browser.submit(on, '/mfa/remove', { proof: await totpCode(secret, 1) });
     expect(removed.html).to.include('Two-step verification is off.');
     expect(await mfaModel(server.connection).countDocuments({ _id: user.id })).to.equal(0);
   });

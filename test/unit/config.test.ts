@@ -68,6 +68,7 @@ describe('loadConfig', () => {
     [{ METRICS_PORT: 'x' }, 'METRICS_PORT'],
     [{ VALIDATE_CACHE_SECONDS: '3600' }, 'VALIDATE_CACHE_SECONDS'],
     [{ TOKEN_EXCHANGE_MAX_TTL: '5' }, 'TOKEN_EXCHANGE_MAX_TTL'],
+    [{ ACCOUNT_REAUTH_SECONDS: '10' }, 'ACCOUNT_REAUTH_SECONDS'],
   ] as [Record<string, string>, string][]) {
     it(`stops with a message naming ${variable} for ${JSON.stringify(env)}`, () => {
       const err = failure(env);
