@@ -75,7 +75,7 @@ const EXCHANGER_CLIENT: ClientMetadata = {
   redirect_uris: [],
   token_endpoint_auth_method: 'client_secret_basic',
   allowed_resources: [DEMO_API],
-  token_exchange: { resources: [DEMO_INTERNAL_API], scopes: ['orders:read'], actor: true },
+  token_exchange: { resources: [DEMO_INTERNAL_API], subject_audiences: [DEMO_API], scopes: ['orders:read'], actor: true },
 };
 
 async function seedClient(provider: Provider, connection: Connection, metadata: ClientMetadata, description: string): Promise<DemoClient> {

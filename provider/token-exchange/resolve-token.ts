@@ -11,11 +11,15 @@ export interface TokenFacts {
   grantId?: string;
   accountId?: string;
   scopes: string[];
+  /** `aud`: empty for a token with none (an opaque token only good at /me) */
+  audience: string[];
   /** seconds since the epoch */
   exp: number;
   act?: Record<string, unknown>;
   mayAct?: unknown;
 }
+
+const audiences = (aud: unknown): string[] => (Array.isArray(aud) ? aud : typeof aud === 'string' ? [aud] : []).filter((a): a is string => typeof a === 'string');
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
@@ -31,6 +35,7 @@ async function fromJwt(verify: OwnJwtVerifier, value: string): Promise<TokenFact
     grantId,
     accountId: grantId ? payload.sub : undefined,
     scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+    audience: audiences(payload.aud),
     exp: payload.exp,
     act: asObject(payload.act),
     mayAct: payload.may_act,
@@ -45,13 +50,13 @@ async function fromOpaque(provider: Provider, value: string): Promise<TokenFacts
     if (!grant || grant.accountId !== userToken.accountId) return undefined;
     return {
       sub: userToken.accountId, clientId: userToken.clientId!, grantId: userToken.grantId, accountId: userToken.accountId,
-      scopes: [...userToken.scopes], exp: userToken.exp, act: asObject(userToken.extra?.act), mayAct: userToken.extra?.may_act,
+      scopes: [...userToken.scopes], audience: audiences(userToken.aud), exp: userToken.exp, act: asObject(userToken.extra?.act), mayAct: userToken.extra?.may_act,
     };
   }
   const serviceToken = await provider.ClientCredentials.find(value);
   if (serviceToken?.exp) {
     return {
-      sub: serviceToken.clientId!, clientId: serviceToken.clientId!, scopes: [...serviceToken.scopes], exp: serviceToken.exp,
+      sub: serviceToken.clientId!, clientId: serviceToken.clientId!, scopes: [...serviceToken.scopes], audience: audiences(serviceToken.aud), exp: serviceToken.exp,
       act: asObject(serviceToken.extra?.act), mayAct: serviceToken.extra?.may_act,
     };
   }

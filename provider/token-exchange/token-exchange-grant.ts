@@ -8,7 +8,7 @@ import { metadataOf } from '../oidc/client-metadata.ts';
 import { chooseScopes } from './choose-scopes.ts';
 import { chooseTarget } from './choose-target.ts';
 import { setExchangeClaims } from './exchange-claims.ts';
-import { exchangePolicy } from './exchange-policy.ts';
+import { exchangePolicy, subjectRefusal } from './exchange-policy.ts';
 import { mayActAllows } from './may-act.ts';
 import { resolveToken, type TokenFacts } from './resolve-token.ts';
 import { ACCESS_TOKEN_TYPE, SUPPORTED_TOKEN_TYPES, TOKEN_EXCHANGE_GRANT } from './token-types.ts';
@@ -51,6 +51,19 @@ function checkRequest(params: ExchangeParams): void {
   if (params.actor_token_type !== undefined && !SUPPORTED_TOKEN_TYPES.has(params.actor_token_type)) throw new errors.InvalidRequest('unsupported actor_token_type');
 }
 
+/**
+ * The actor token of a delegation: a live token issued to the requesting client itself (usually
+ * its own client-credentials token). A token of another client would let the caller write that
+ * client's name into `act`; the subject token as its own actor names nobody new.
+ */
+async function resolveActor(params: ExchangeParams, provider: Provider, verify: OwnJwtVerifier, callerId: string): Promise<TokenFacts> {
+  if (params.actor_token === params.subject_token) throw new errors.InvalidRequest('actor_token must not be the subject_token');
+  const actor = await resolveToken(provider, verify, params.actor_token, params.actor_token_type!);
+  if (!actor) throw new errors.InvalidRequest('actor_token is invalid, expired or revoked');
+  if (actor.clientId !== callerId) throw new errors.InvalidRequest('actor_token must be issued to the requesting client');
+  return actor;
+}
+
 /** RFC 8693 4.1: the new actor outermost, every earlier actor nested inside. */
 function delegationChain(subject: TokenFacts, actor: TokenFacts | undefined): Record<string, unknown> | undefined {
   if (!actor) return subject.act;
@@ -75,12 +88,13 @@ export function tokenExchangeGrant(deps: TokenExchangeDeps) {
 
     const subject = await resolveToken(provider, verifyOwnJwt, params.subject_token, params.subject_token_type!);
     if (!subject) throw new errors.InvalidRequest('subject_token is invalid, expired or revoked');
-    const actor = params.actor_token === undefined
-      ? undefined
-      : await resolveToken(provider, verifyOwnJwt, params.actor_token, params.actor_token_type!);
-    if (params.actor_token !== undefined && !actor) throw new errors.InvalidRequest('actor_token is invalid, expired or revoked');
-    const acting = actor ? { sub: actor.sub, client_id: actor.clientId } : { sub: client.clientId, client_id: client.clientId };
-    if (!mayActAllows(subject.mayAct, acting)) throw new errors.InvalidRequest('the acting party may not act for this subject (may_act)');
+    const refusal = subjectRefusal(policy, subject, provider.issuer);
+    if (refusal) throw new errors.InvalidRequest(refusal);
+    const actor = params.actor_token === undefined ? undefined : await resolveActor(params, provider, verifyOwnJwt, client.clientId);
+    // may_act is held against the authenticated caller: the actor token can only be its own.
+    if (!mayActAllows(subject.mayAct, { sub: actor?.sub ?? client.clientId, client_id: client.clientId })) {
+      throw new errors.InvalidRequest('the acting party may not act for this subject (may_act)');
+    }
 
     const target = chooseTarget(params.resource, params.audience, policy);
     const server = await directory.find(target);

@@ -35,16 +35,16 @@ describe('token exchange (RFC 8693)', () => {
     exchanger = await addServiceClient(server, {
       grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT],
       allowed_resources: [ORDERS],
-      token_exchange: { resources: [ORDERS, PROFILE_API], scopes: ['orders:read', 'orders:write', 'email'], actor: true },
+      token_exchange: { resources: [ORDERS, PROFILE_API], subject_audiences: [API, server.issuer], scopes: ['orders:read', 'orders:write', 'email'], actor: true },
     });
     second = await addServiceClient(server, {
       grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT],
       allowed_resources: [WAREHOUSE],
-      token_exchange: { resources: [WAREHOUSE], actor: true },
+      token_exchange: { resources: [WAREHOUSE], subject_audiences: [ORDERS], actor: true },
     });
     noDelegation = await addServiceClient(server, {
       grant_types: [TOKEN_EXCHANGE_GRANT],
-      token_exchange: { resources: [ORDERS] },
+      token_exchange: { resources: [ORDERS], subject_audiences: [API] },
     });
   });
   after(() => server.stop());
@@ -254,7 +254,7 @@ describe('token exchange (RFC 8693)', () => {
     const { access_token: subject } = await userTokens(guarded);
     expect(decodeJwt(subject).may_act).to.deep.equal({ client_id: exchanger.clientId });
 
-    const outsider = await addServiceClient(server, { grant_types: [TOKEN_EXCHANGE_GRANT], token_exchange: { resources: [ORDERS] } });
+    const outsider = await addServiceClient(server, { grant_types: [TOKEN_EXCHANGE_GRANT], token_exchange: { resources: [ORDERS], subject_audiences: [API] } });
     const refused = await exchange(outsider, { ...subjectParams(subject), resource: ORDERS });
     expect(refused.status).to.equal(400);
     expect(refused.body.error).to.equal('invalid_request');
