@@ -71,7 +71,7 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
   app.use(staticAssets());
   app.use(health(connection, config.databaseTimeoutMs));
   if (config.metricsPort === undefined) app.use(metricsEndpoint(metrics));
-  app.use(validateRoute(config.issuer, tokenValidator({
+  app.use(validateRoute(config.issuer, config.validateDefaultAudiences, tokenValidator({
     provider: () => holder.provider,
     publishedKeys: () => holder.keys.published,
     cacheSeconds: config.validateCacheSeconds,

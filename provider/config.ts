@@ -79,6 +79,8 @@ export interface Config {
   loginThrottle: LoginThrottleConfig;
   /** how long /validate may trust a cached answer about a grant or an opaque token, seconds */
   validateCacheSeconds: number;
+  /** the audiences /validate requires when a gateway's request names none (empty: it must name one) */
+  validateDefaultAudiences: string[];
   /** serve /metrics on this port instead of the public one (undefined: on the public port) */
   metricsPort: number | undefined;
   /** how long a database operation waits for a reachable server before the request fails with 503 */
@@ -131,6 +133,14 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(value)) return true;
   if (['0', 'false', 'no', 'off'].includes(value)) return false;
   throw new ConfigError(name, `must be 1/true/yes/on or 0/false/no/off (got "${value}")`);
+}
+
+/** Space-separated absolute URIs (empty when unset). */
+function uriList(env: Env, name: string): string[] {
+  const values = text(env, name)?.split(/\s+/) ?? [];
+  const bad = values.find((value) => !URL.canParse(value));
+  if (bad !== undefined) throw new ConfigError(name, `must be absolute URIs separated by spaces (got "${bad}")`);
+  return values;
 }
 
 function issuerUrl(env: Env, nodeEnv: NodeEnv): string {
@@ -269,6 +279,7 @@ export function loadConfig(env: Env): Config {
     loginThrottle: loginThrottle(env),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 60_000),
     validateCacheSeconds: integer(env, 'VALIDATE_CACHE_SECONDS', 10, 0, 300),
+    validateDefaultAudiences: uriList(env, 'VALIDATE_DEFAULT_AUDIENCE'),
     metricsPort: text(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
   };
 }

@@ -154,7 +154,7 @@ try {
   await scenario('introspection, opaque', { url: `${issuer}/token/introspection`, method: 'POST', headers: { ...form, authorization: webAuth }, body: `token=${opaque}&token_type_hint=access_token` });
   await scenario('JWKS', { url: `${issuer}/jwks` });
   await scenario('discovery', { url: `${issuer}/.well-known/openid-configuration` });
-  await scenario('validate (JWT)', { url: `${issuer}/validate`, headers: { authorization: `Bearer ${jwt}` } });
+  await scenario('validate (JWT)', { url: `${issuer}/validate?audience=${encodeURIComponent(API)}`, headers: { authorization: `Bearer ${jwt}` } });
 
   // Refresh rotation: every connection follows its own chain of refresh tokens.
   for (const connections of [10, 50]) {

@@ -78,9 +78,11 @@ export function tokenValidator({ provider, publishedKeys, cacheSeconds }: TokenV
     const accountId = 'accountId' in found ? found.accountId : undefined;
     const grantId = 'grantId' in found ? found.grantId : undefined;
     if (grantId && accountId && !await grantStands(grantId, accountId)) return undefined;
+    // A token without an audience of its own is only good at the issuer's /me.
+    const audience = audiences(found.aud);
     const info: TokenInfo = {
       sub: accountId ?? found.clientId, clientId: found.clientId, exp: found.exp,
-      scopes: [...found.scopes], audience: audiences(found.aud),
+      scopes: [...found.scopes], audience: audience.length > 0 ? audience : [provider().issuer],
     };
     opaque.set(key, info, Math.min(cacheSeconds * 1000, (found.exp - Date.now() / 1000) * 1000));
     return info;

@@ -25,10 +25,11 @@ function wanted(value: unknown): string[] {
 /**
  * GET /validate — for gateways (nginx auth_request, Traefik ForwardAuth): 200 with the token's
  * facts in X-Auth-* headers, 401 with an RFC 6750 challenge for a missing or bad token, 403
- * insufficient_scope when `scope` (all of them) or `audience` (any of them) query values are not
- * met.
+ * insufficient_scope when `scope` (all of them) or `audience` (any of them) are not met.
+ * An audience is required, from the query or else VALIDATE_DEFAULT_AUDIENCE: a gateway that
+ * names none would let every token of the provider through, those of other APIs included.
  */
-export function validateRoute(realm: string, validate: (token: string) => Promise<TokenInfo | undefined>) {
+export function validateRoute(realm: string, defaultAudiences: string[], validate: (token: string) => Promise<TokenInfo | undefined>) {
   return async function validateRoute(ctx: Context, next: Next): Promise<void> {
     if (ctx.path !== '/validate') return next();
     ctx.set('Cache-Control', 'no-store');
@@ -47,6 +48,15 @@ export function validateRoute(realm: string, validate: (token: string) => Promis
       ctx.body = { active: false, error: header ? 'invalid_token' : 'missing_token' };
       return;
     }
+    const queried = wanted(ctx.query.audience);
+    const audiences = queried.length > 0 ? queried : defaultAudiences;
+    if (audiences.length === 0) {
+      ctx.status = 401;
+      const description = 'an audience is required: add ?audience= to the gateway URL or set VALIDATE_DEFAULT_AUDIENCE';
+      ctx.set('WWW-Authenticate', challenge(realm, 'invalid_request', description));
+      ctx.body = { active: false, error: 'invalid_request', error_description: description };
+      return;
+    }
     const info = await validate(token);
     if (!info) {
       ctx.status = 401;
@@ -55,9 +65,8 @@ export function validateRoute(realm: string, validate: (token: string) => Promis
       return;
     }
     const scopes = wanted(ctx.query.scope);
-    const audiences = wanted(ctx.query.audience);
     const missing = scopes.filter((s) => !info.scopes.includes(s));
-    const audienceOk = audiences.length === 0 || audiences.some((a) => info.audience.includes(a));
+    const audienceOk = audiences.some((a) => info.audience.includes(a));
     if (missing.length > 0 || !audienceOk) {
       ctx.status = 403;
       const required = scopes.join(' ');

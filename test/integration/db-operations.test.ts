@@ -60,7 +60,7 @@ describe('database operations per request (pinned)', () => {
 
   it('validates a service JWT with 0 operations', async () => {
     const { access_token: token } = await serviceToken();
-    expect(await count(() => fetch(`${server.issuer}/validate`, { headers: { authorization: `Bearer ${token}` } }))).to.include({ reads: 0, writes: 0 });
+    expect(await count(() => fetch(`${server.issuer}/validate?audience=${encodeURIComponent(API)}`, { headers: { authorization: `Bearer ${token}` } }))).to.include({ reads: 0, writes: 0 });
   });
 
   it('introspects a JWT with 0 operations and an opaque token with 5 reads', async () => {

@@ -98,7 +98,7 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
     expect(ok.status).to.equal(200);
     expect(ok.headers.get('x-auth-subject')).to.equal('demo-service');
     expect(ok.headers.get('x-auth-audience')).to.equal(DEMO_API);
-    const forbidden = await fetch(`${server.issuer}/validate?scope=orders:write`, { headers: { authorization: `Bearer ${token}` } });
+    const forbidden = await fetch(`${server.issuer}/validate?scope=orders:write&audience=${encodeURIComponent(DEMO_API)}`, { headers: { authorization: `Bearer ${token}` } });
     expect(forbidden.status).to.equal(403);
     expect(forbidden.headers.get('www-authenticate')).to.include('insufficient_scope');
   });

@@ -22,7 +22,8 @@ describe('gateway validation: GET /validate', () => {
   });
   after(() => server.stop());
 
-  const validate = (token: string | undefined, query = '', method = 'GET') => fetch(`${server.issuer}/validate${query}`, {
+  const forApi = `?audience=${encodeURIComponent(API)}`;
+  const validate = (token: string | undefined, query = forApi, method = 'GET') => fetch(`${server.issuer}/validate${query}`, {
     method, headers: token === undefined ? {} : { authorization: token.startsWith('Bearer') || token.startsWith('Basic') ? token : `Bearer ${token}` },
   });
   const serviceToken = async () => (await oidc.clientCredentialsGrant(await relyingParty(server.issuer, service), { resource: API, scope: 'orders:read' })).access_token;
@@ -48,9 +49,10 @@ describe('gateway validation: GET /validate', () => {
     expect(commands).to.equal(0);
   });
 
-  it('passes an opaque user token', async () => {
+  it('looks up an opaque user token, which has no API audience: it passes only a gateway for the issuer', async () => {
     const { tokens } = await userTokens();
-    const response = await validate(tokens.access_token);
+    expect((await validate(tokens.access_token)).status).to.equal(403);
+    const response = await validate(tokens.access_token, `?audience=${encodeURIComponent(server.issuer)}`);
     expect(response.status).to.equal(200);
     expect(response.headers.get('x-auth-subject')).to.equal(user.id);
     expect(response.headers.get('x-auth-scope')).to.equal('openid profile email');
@@ -77,7 +79,7 @@ describe('gateway validation: GET /validate', () => {
   it('answers 403 insufficient_scope when a required scope or audience is missing', async () => {
     const token = await serviceToken();
     expect((await validate(token, '?scope=orders:read&audience=' + encodeURIComponent(API))).status).to.equal(200);
-    const scope = await validate(token, '?scope=orders:write');
+    const scope = await validate(token, `${forApi}&scope=orders:write`);
     expect(scope.status).to.equal(403);
     expect(scope.headers.get('www-authenticate')).to.include('error="insufficient_scope"').and.include('scope="orders:write"');
     const audience = await validate(token, '?audience=https://other.example');
@@ -99,6 +101,6 @@ describe('gateway validation: GET /validate', () => {
   });
 
   it('refuses other methods', async () => {
-    expect((await validate(await serviceToken(), '', 'POST')).status).to.equal(405);
+    expect((await validate(await serviceToken(), forApi, 'POST')).status).to.equal(405);
   });
 });

@@ -69,6 +69,7 @@ describe('loadConfig', () => {
     [{ VALIDATE_CACHE_SECONDS: '3600' }, 'VALIDATE_CACHE_SECONDS'],
     [{ TOKEN_EXCHANGE_MAX_TTL: '5' }, 'TOKEN_EXCHANGE_MAX_TTL'],
     [{ ACCOUNT_REAUTH_SECONDS: '10' }, 'ACCOUNT_REAUTH_SECONDS'],
+    [{ VALIDATE_DEFAULT_AUDIENCE: 'https://api.example not-a-uri' }, 'VALIDATE_DEFAULT_AUDIENCE'],
   ] as [Record<string, string>, string][]) {
     it(`stops with a message naming ${variable} for ${JSON.stringify(env)}`, () => {
       const err = failure(env);
