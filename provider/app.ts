@@ -42,8 +42,10 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
   // oidc-provider, mounted, sets its cookies through this app's context: sign them with the
   // same keys it verifies them with, which change when keys rotate.
   Object.defineProperty(app, 'keys', { get: () => holder.keys.cookie, set: () => undefined });
-  // X-Forwarded-* are believed only when the operator says a proxy sets them.
-  app.proxy = config.trustProxy;
+  // X-Forwarded-* are believed only when the operator says proxies set them, and of
+  // X-Forwarded-For only the entries those proxies appended: the client writes the rest.
+  app.proxy = config.proxyHops > 0;
+  app.maxIpsCount = config.proxyHops;
   app.on('error', (err) => logger.error({ err }, 'koa error outside a request handler'));
 
   // Getters: after a key rotation the routes see the rebuilt provider and the new cookie keys.
@@ -62,7 +64,7 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
   const interactions = interactionRoutes(screenDeps);
   const account = accountRoutes(accountDeps);
 
-  app.use(requestId({ trustIncoming: config.trustProxy }));
+  app.use(requestId({ trustIncoming: config.proxyHops > 0 }));
   app.use(requestMetrics(metrics));
   if (config.issuer.startsWith('https:')) app.use(secureCookies);
   app.use(accessLog(logger));

@@ -34,13 +34,13 @@ export interface MfaConfig {
 }
 
 export interface LoginThrottleConfig {
-  /** failures in a row after which each further failure delays the next attempt (doubling) */
+  /** failures in a row on one account from one address after which each further failure delays the next (doubling) */
   delayAfter: number;
-  /** failures in a row after which the account is locked for lockSeconds (NIST: at most 100) */
+  /** failures in a row on one account from one address after which that address is locked out of it for lockSeconds */
   lockAfter: number;
   lockSeconds: number;
-  /** failures from one IP address (any accounts) within an hour before that address is locked */
-  ipLockAfter: number;
+  /** failures on one account from all addresses after which the account is locked (NIST: at most 100) */
+  accountLockAfter: number;
 }
 
 export interface KeysConfig {
@@ -63,7 +63,8 @@ export interface Config {
   /** undefined: start the embedded in-memory development database */
   mongodbUri: string | undefined;
   mongodbDatabase: string | undefined;
-  trustProxy: boolean;
+  /** how many reverse proxies stand in front (0: none, X-Forwarded-* ignored); the client address is the one the nearest trusted proxy saw */
+  proxyHops: number;
   logLevel: LogLevel;
   demoSeed: boolean;
   /** seconds */
@@ -141,6 +142,14 @@ function uriList(env: Env, name: string): string[] {
   const bad = values.find((value) => !URL.canParse(value));
   if (bad !== undefined) throw new ConfigError(name, `must be absolute URIs separated by spaces (got "${bad}")`);
   return values;
+}
+
+/** TRUST_PROXY: 0/false (no proxy), 1/true (one), or the number of proxies in front, up to 10. */
+function proxyHops(env: Env): number {
+  const value = text(env, 'TRUST_PROXY')?.toLowerCase();
+  if (value === undefined) return 0;
+  if (/^\d+$/.test(value)) return integer(env, 'TRUST_PROXY', 0, 0, 10);
+  return flag(env, 'TRUST_PROXY', false) ? 1 : 0;
 }
 
 function issuerUrl(env: Env, nodeEnv: NodeEnv): string {
@@ -244,11 +253,17 @@ function loginThrottle(env: Env): LoginThrottleConfig {
   // NIST SP 800-63B 5.2.2: no more than 100 consecutive failed attempts on one account.
   const lockAfter = integer(env, 'LOGIN_LOCK_AFTER_FAILURES', 20, 1, 100);
   if (lockAfter < delayAfter) throw new ConfigError('LOGIN_LOCK_AFTER_FAILURES', `must be at least LOGIN_DELAY_AFTER_FAILURES (${delayAfter})`);
+  const accountLockAfter = integer(env, 'LOGIN_ACCOUNT_LOCK_AFTER_FAILURES', 100, 1, 100);
+  if (accountLockAfter < lockAfter) throw new ConfigError('LOGIN_ACCOUNT_LOCK_AFTER_FAILURES', `must be at least LOGIN_LOCK_AFTER_FAILURES (${lockAfter})`);
+  // Locking an address across all accounts locked out everyone behind a shared proxy or NAT.
+  if (text(env, 'LOGIN_IP_LOCK_AFTER_FAILURES') !== undefined) {
+    throw new ConfigError('LOGIN_IP_LOCK_AFTER_FAILURES', 'is no longer used: lockouts are per account and per account+address (see LOGIN_ACCOUNT_LOCK_AFTER_FAILURES)');
+  }
   return {
     delayAfter,
     lockAfter,
     lockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 15 * MINUTE, 1, DAY),
-    ipLockAfter: integer(env, 'LOGIN_IP_LOCK_AFTER_FAILURES', 100, 1, 100_000),
+    accountLockAfter,
   };
 }
 
@@ -265,7 +280,7 @@ export function loadConfig(env: Env): Config {
     port: integer(env, 'PORT', 3000, 0, 65535),
     mongodbUri: uri,
     mongodbDatabase: databaseName(env),
-    trustProxy: flag(env, 'TRUST_PROXY', false),
+    proxyHops: proxyHops(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     // The embedded database is empty on every start, so the demo is seeded by default there only.
     demoSeed: flag(env, 'DEMO_SEED', uri === undefined),

@@ -50,21 +50,21 @@ export function login(deps: InteractionDeps) {
 
     const keys = throttleKeys(email, ctx.ip);
     const who = { client: String(interaction.params.client_id), ip: ctx.ip, requestId: ctx.state.requestId };
-    const { retryAfter: wait, accountCounted } = await deps.throttle.check(keys);
-    if (wait > 0) {
-      await deps.audit.record({ event: 'login.throttled', outcome: 'failure', ...who, details: { retryAfter: wait } });
-      return renderLogin(deps, ctx, { email, error: tooManyAttempts(wait) }, 429);
+    // The attempt is counted before the password is checked: a burst cannot outrun the limit.
+    const reservation = await deps.throttle.reserve(keys);
+    if (!reservation.ok) {
+      await deps.audit.record({ event: 'login.throttled', outcome: 'failure', ...who, details: { retryAfter: reservation.retryAfter } });
+      return renderLogin(deps, ctx, { email, error: tooManyAttempts(Math.max(1, reservation.retryAfter)) }, 429);
     }
 
     const accountId = await authenticate(deps.connection, email, password);
     if (!accountId) {
-      const next = await deps.throttle.fail(keys);
-      await deps.audit.record({ event: next > 0 ? 'login.locked' : 'login.failure', outcome: 'failure', ...who, details: { retryAfter: next } });
-      return renderLogin(deps, ctx, { email, error: next > 0 ? tooManyAttempts(next) : WRONG_CREDENTIALS }, next > 0 ? 429 : 401);
+      const { wait } = reservation;
+      await deps.audit.record({ event: wait > 0 ? 'login.locked' : 'login.failure', outcome: 'failure', ...who, details: { retryAfter: wait } });
+      return renderLogin(deps, ctx, { email, error: wait > 0 ? tooManyAttempts(wait) : WRONG_CREDENTIALS }, wait > 0 ? 429 : 401);
     }
 
-    // Only a counted account has anything to clear: no write on the common path.
-    if (accountCounted) await deps.throttle.succeed(keys);
+    await deps.throttle.release(keys);
     await deps.audit.record({ event: 'login.success', outcome: 'success', account: accountId, ...who });
     const url = await deps.provider.interactionResult(ctx.req, ctx.res, {
       // The mfa prompt that may follow replaces these with ACR_MFA / AMR_MFA.

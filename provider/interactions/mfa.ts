@@ -11,7 +11,7 @@ import type { InteractionDeps } from './interaction-deps.ts';
 import { seeOther } from './see-other.ts';
 
 function failureMessage(result: Exclude<SecondFactorResult, { ok: true }>): string {
-  if (result.reason === 'locked') return `Too many wrong codes. Try again in ${result.retryAfter} seconds.`;
+  if (result.reason === 'locked' || result.reason === 'throttled') return `Too many wrong codes. Try again in ${result.retryAfter} seconds.`;
   return 'That code is not right. Enter the current code from your app, or a recovery code.';
 }
 
@@ -40,8 +40,9 @@ export function verifyMfa(deps: InteractionDeps) {
     const result = await verifySecondFactor(deps.mfa, accountId, formField(ctx, 'code'));
     const who = { requestId: ctx.state.requestId, account: accountId, client: String(ctx.state.interaction!.params.client_id), ip: ctx.ip };
     if (!result.ok) {
-      await deps.audit.record({ ...who, event: result.reason === 'locked' ? 'mfa.locked' : 'mfa.failure', outcome: 'failure' });
-      return renderMfa(deps, ctx, failureMessage(result), result.reason === 'locked' ? 429 : 401);
+      const event = result.reason === 'throttled' ? 'mfa.throttled' : result.reason === 'locked' ? 'mfa.locked' : 'mfa.failure';
+      await deps.audit.record({ ...who, event, outcome: 'failure' });
+      return renderMfa(deps, ctx, failureMessage(result), result.reason === 'wrong' || result.reason === 'not_enrolled' ? 401 : 429);
     }
     await deps.audit.record({ ...who, event: 'mfa.success', outcome: 'success', details: { method: result.method } });
     // A login result again: the session's amr/acr become MFA and auth_time moves to now.

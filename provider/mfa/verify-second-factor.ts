@@ -3,51 +3,41 @@ import type { MfaDeps } from './mfa-deps.ts';
 import { lockoutDelay } from './lockout-delay.ts';
 import { matchRecoveryCode } from './recovery-codes.ts';
 import { checkTotp } from './totp.ts';
+import { reserveAttempt } from '../security/reserve-attempt.ts';
 import { open } from '../security/secret-box.ts';
 
 export type SecondFactorResult =
   | { ok: true; method: 'totp' | 'recovery_code' }
   | { ok: false; reason: 'wrong' | 'not_enrolled' }
-  | { ok: false; reason: 'locked'; retryAfter: number };
-
-function secondsUntil(date: Date | null | undefined, now: number): number {
-  return date ? Math.max(0, Math.ceil((date.getTime() - now) / 1000)) : 0;
-}
-
-async function recordFailure(deps: MfaDeps, accountId: string): Promise<SecondFactorResult> {
-  const Mfa = mfaModel(deps.connection);
-  const after = await Mfa.findOneAndUpdate({ _id: accountId }, { $inc: { failures: 1 } }, { returnDocument: 'after', projection: { failures: 1 } }).lean<MfaRecord>();
-  const delay = lockoutDelay(after?.failures ?? 0);
-  if (delay === 0) return { ok: false, reason: 'wrong' };
-  await Mfa.updateOne({ _id: accountId }, { $set: { lockedUntil: new Date(Date.now() + delay * 1000) } });
-  return { ok: false, reason: 'locked', retryAfter: delay };
-}
+  /** locked: this wrong code started a wait; throttled: refused unchecked during one */
+  | { ok: false; reason: 'locked' | 'throttled'; retryAfter: number };
 
 /**
- * Checks a TOTP code (six digits) or a recovery code. Wrong answers are counted per account in
- * the database, so every instance sees the same count; after five in a row attempts are refused
- * for a growing delay. An accepted TOTP step and a used recovery code can never be used again:
- * both are claimed with a conditional update (on the last step, on the recovery set's
- * version), so two concurrent requests cannot both win.
+ * Checks a TOTP code (six digits) or a recovery code. Each attempt is reserved before it is
+ * checked (security/reserve-attempt.ts): counted per account in the database, so every instance
+ * and every concurrent request sees the same count; after five wrong in a row attempts are
+ * refused, unchecked, for a growing delay. A right code clears the count. An accepted TOTP step
+ * and a used recovery code can never be used again: both are claimed with a conditional update
+ * (on the last step, on the recovery set's version), so two concurrent requests cannot both win.
  */
 export async function verifySecondFactor(deps: MfaDeps, accountId: string, input: string): Promise<SecondFactorResult> {
   const Mfa = mfaModel(deps.connection);
-  const now = Date.now();
   const record = await Mfa.findById(accountId).lean<MfaRecord>();
   if (!record?.totpSecret) return { ok: false, reason: 'not_enrolled' };
-  const locked = secondsUntil(record.lockedUntil, now);
-  if (locked > 0) return { ok: false, reason: 'locked', retryAfter: locked };
+  const reservation = await reserveAttempt(Mfa, accountId, record, { delay: lockoutDelay, insert: false });
+  if (!reservation.ok) return { ok: false, reason: 'throttled', retryAfter: Math.max(1, reservation.retryAfter) };
+  const wrong: SecondFactorResult = reservation.wait > 0 ? { ok: false, reason: 'locked', retryAfter: reservation.wait } : { ok: false, reason: 'wrong' };
 
   const code = input.trim();
   const reset = { failures: 0, lockedUntil: null, updatedAt: new Date() };
   if (/^\d{6}$/.test(code)) {
     const secret = await open(deps.encryptionKey, record.totpSecret, accountId);
-    const step = await checkTotp(secret, code, record.lastUsedStep, now);
+    const step = await checkTotp(secret, code, record.lastUsedStep);
     if (step !== undefined) {
       const claimed = await Mfa.updateOne({ _id: accountId, lastUsedStep: { $lt: step } }, { $set: { lastUsedStep: step, ...reset } });
       if (claimed.modifiedCount === 1) return { ok: true, method: 'totp' };
     }
-    return recordFailure(deps, accountId);
+    return wrong;
   }
 
   const index = await matchRecoveryCode(record.recoveryCodes, code);
@@ -61,5 +51,5 @@ export async function verifySecondFactor(deps: MfaDeps, accountId: string, input
     );
     if (claimed.modifiedCount === 1) return { ok: true, method: 'recovery_code' };
   }
-  return recordFailure(deps, accountId);
+  return wrong;
 }

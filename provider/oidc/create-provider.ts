@@ -20,7 +20,8 @@ import { unauthorizedClient } from './unauthorized-client.ts';
 export function createProvider(input: Omit<ConfigurationInput, 'directory'> & { logger: Logger; audit: AuditLog; metrics: Metrics }): Provider {
   const directory = new ResourceServerDirectory(input.connection, input.config.clientCacheTtl);
   const provider = new Provider(input.config.issuer, buildConfiguration({ ...input, directory }));
-  provider.proxy = input.config.trustProxy;
+  provider.proxy = input.config.proxyHops > 0;
+  provider.maxIpsCount = input.config.proxyHops;
 
   // Stored secrets are hashes (clients/client-secret.ts): compare the hash of what was presented.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {

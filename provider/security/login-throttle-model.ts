@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
-/** Failed sign-ins of one key (`acct:<email>` or `ip:<address>`), shared by every instance. */
+/** Failed sign-ins of one key (`acct:<email>` or `acct-ip:<email>|<address>`), shared by every instance. */
 export interface LoginThrottleRecord {
   _id: string;
   failures: number;

@@ -3,37 +3,45 @@ import type { Connection } from 'mongoose';
 import type { LoginThrottleConfig } from '../config.ts';
 import { normalizeEmail } from '../accounts/normalize-email.ts';
 import { loginThrottleModel, type LoginThrottleRecord } from './login-throttle-model.ts';
+import { reserveAttempt, type Reservation } from './reserve-attempt.ts';
 
-const ACCOUNT_MEMORY_MS = 24 * 60 * 60 * 1000;
-const IP_WINDOW_MS = 60 * 60 * 1000;
+const MEMORY_MS = 24 * 60 * 60 * 1000;
 const MAX_DELAY_SECONDS = 60;
 
+/**
+ * An attempt is counted twice: against the account from this address, which delays and then
+ * locks that address out of that account, and against the account from everywhere, which locks
+ * it only at a much higher count (a distributed attack). Nothing is keyed by address alone, so
+ * a spray from one address, or everyone arriving through one proxy, cannot lock out the users
+ * it did not attack.
+ */
 export interface ThrottleKeys {
   account: string;
-  ip: string;
+  accountFromAddress: string;
 }
 
 /** Keyed by the email as typed (normalised), so unknown emails are throttled like real ones. */
 export function throttleKeys(email: string, ip: string): ThrottleKeys {
-  return { account: `acct:${normalizeEmail(email)}`, ip: `ip:${ip}` };
+  const who = normalizeEmail(email);
+  return { account: `acct:${who}`, accountFromAddress: `acct-ip:${who}|${ip}` };
 }
 
-/** Seconds before the next attempt after `failures` in a row: 0, then doubling, then the lock. */
+/** Seconds before the next attempt from one address after `failures` in a row: 0, then doubling, then the lock. */
 export function accountDelay(failures: number, config: LoginThrottleConfig): number {
   if (failures >= config.lockAfter) return config.lockSeconds;
   if (failures < config.delayAfter) return 0;
   return Math.min(MAX_DELAY_SECONDS, 2 ** (failures - config.delayAfter));
 }
 
-function live(record: LoginThrottleRecord | undefined, now: number): LoginThrottleRecord | undefined {
-  return record && record.expiresAt.getTime() > now ? record : undefined;
+/** Seconds the account is locked, for every address, after `failures` from all of them. */
+export function accountWideDelay(failures: number, config: LoginThrottleConfig): number {
+  return failures >= config.accountLockAfter ? config.lockSeconds : 0;
 }
 
 /**
- * Brute-force defence for the password step, in MongoDB so every instance shares it: failures
- * are counted per account and per client IP; past a threshold each failure delays the next
- * attempt (doubling), then locks the account for a while; too many failures from one IP lock
- * that IP. A successful sign-in clears the account's count.
+ * Brute-force defence for password checks (the sign-in screen and the account page's re-checks),
+ * in MongoDB so every instance shares it. Each attempt is reserved before the password is checked
+ * (security/reserve-attempt.ts) and released by a right one.
  */
 export class LoginThrottle {
   readonly #connection: Connection;
@@ -45,48 +53,49 @@ export class LoginThrottle {
   }
 
   /**
-   * Seconds the caller must wait before trying (0: go ahead), and whether the account has a
-   * failure count that a success must clear. One read.
+   * Takes one attempt: refused (with the seconds to wait) while either counter is locked; else
+   * counted, with the wait a wrong password will impose. One read and two writes.
    */
-  async check(keys: ThrottleKeys): Promise<{ retryAfter: number; accountCounted: boolean }> {
+  async reserve(keys: ThrottleKeys): Promise<Reservation> {
+    const Throttle = loginThrottleModel(this.#connection);
+    const records = await Throttle.find({ _id: { $in: [keys.account, keys.accountFromAddress] } }).lean<LoginThrottleRecord[]>();
+    const config = this.#config;
+    if (records.length === 0 && await this.#insertBoth(keys)) return { ok: true, failures: 1, wait: Math.max(accountDelay(1, config), accountWideDelay(1, config)) };
+    const read = (key: string) => records.find((record) => record._id === key);
+    const local = await reserveAttempt(Throttle, keys.accountFromAddress, read(keys.accountFromAddress), {
+      delay: (failures) => accountDelay(failures, config), memoryMs: MEMORY_MS, insert: true,
+    });
+    if (!local.ok) return local;
+    const wide = await reserveAttempt(Throttle, keys.account, read(keys.account), {
+      delay: (failures) => accountWideDelay(failures, config), memoryMs: MEMORY_MS, insert: true,
+    });
+    if (!wide.ok) return wide;
+    return { ok: true, failures: local.failures, wait: Math.max(local.wait, wide.wait) };
+  }
+
+  /**
+   * The common case, an account with no recent failures, in one write: both counters at one.
+   * False when another request created either first; each is then reserved on its own, and
+   * one this insert did create is counted twice for this attempt: rare, and on the safe side.
+   */
+  async #insertBoth(keys: ThrottleKeys): Promise<boolean> {
     const now = Date.now();
-    const records = await loginThrottleModel(this.#connection).find({ _id: { $in: [keys.account, keys.ip] } }).lean<LoginThrottleRecord[]>();
-    const waits = records
-      .map((record) => live(record, now)?.lockedUntil?.getTime() ?? 0)
-      .map((until) => Math.max(0, Math.ceil((until - now) / 1000)));
-    return { retryAfter: Math.max(0, ...waits), accountCounted: records.some((record) => record._id === keys.account) };
+    const config = this.#config;
+    const counter = (id: string, wait: number) => ({ _id: id, failures: 1, lockedUntil: wait > 0 ? new Date(now + wait * 1000) : null, expiresAt: new Date(now + MEMORY_MS) });
+    try {
+      await loginThrottleModel(this.#connection).collection.insertMany([
+        counter(keys.accountFromAddress, accountDelay(1, config)),
+        counter(keys.account, accountWideDelay(1, config)),
+      ] as never[], { ordered: true });
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
   }
 
-  /** Counts one failure against the account and the IP; returns the resulting wait in seconds. */
-  async fail(keys: ThrottleKeys): Promise<number> {
-    const [accountFailures, ipFailures] = await Promise.all([
-      this.#increment(keys.account, ACCOUNT_MEMORY_MS),
-      this.#increment(keys.ip, IP_WINDOW_MS),
-    ]);
-    const Throttle = loginThrottleModel(this.#connection);
-    const accountWait = accountDelay(accountFailures, this.#config);
-    const ipWait = ipFailures >= this.#config.ipLockAfter ? this.#config.lockSeconds : 0;
-    await Promise.all([
-      accountWait > 0 ? Throttle.updateOne({ _id: keys.account }, { $set: { lockedUntil: new Date(Date.now() + accountWait * 1000) } }) : undefined,
-      ipWait > 0 ? Throttle.updateOne({ _id: keys.ip }, { $set: { lockedUntil: new Date(Date.now() + ipWait * 1000) } }) : undefined,
-    ]);
-    return Math.max(accountWait, ipWait);
-  }
-
-  async succeed(keys: ThrottleKeys): Promise<void> {
-    await loginThrottleModel(this.#connection).deleteOne({ _id: keys.account });
-  }
-
-  /** Adds a failure to a counter, starting afresh when the old one has expired (TTL reaping is late). */
-  async #increment(key: string, memoryMs: number): Promise<number> {
-    const Throttle = loginThrottleModel(this.#connection);
-    const now = new Date();
-    await Throttle.updateOne({ _id: key, expiresAt: { $lte: now } }, { $set: { failures: 0, lockedUntil: null } });
-    const after = await Throttle.findOneAndUpdate(
-      { _id: key },
-      { $inc: { failures: 1 }, $set: { expiresAt: new Date(now.getTime() + memoryMs) } },
-      { upsert: true, returnDocument: 'after' },
-    ).lean<LoginThrottleRecord>();
-    return after?.failures ?? 1;
+  /** A right password: both counters start again. */
+  async release(keys: ThrottleKeys): Promise<void> {
+    await loginThrottleModel(this.#connection).deleteMany({ _id: { $in: [keys.account, keys.accountFromAddress] } });
   }
 }

@@ -88,18 +88,19 @@ describe('database operations per request (pinned)', () => {
     return count(() => signInFlow(client, params));
   }
 
-  it('signs a user in to a first-party app with 9 writes (Keycloak budgets 14), audit records included', async () => {
+  it('signs a user in to a first-party app with 11 writes (Keycloak budgets 14), audit records included', async () => {
     await freshSignIn(firstParty); // warms the client and resource caches
     const flow = await freshSignIn(firstParty, { scope: 'openid orders:read', resource: API });
-    // writes: interaction, login result, interaction done, grant, code, session, code consumed,
-    // refresh token, audit (the access token is a JWT: not stored)
-    expect(flow.writes, flow.log.join('\n')).to.equal(9);
+    // writes: interaction, throttle reservation (both counters, one insert) and its release,
+    // login result, interaction done, grant, code, session, code consumed, refresh token, audit
+    // (the access token is a JWT: not stored)
+    expect(flow.writes, flow.log.join('\n')).to.equal(11);
     expect(flow.reads, flow.log.join('\n')).to.equal(13);
   });
 
-  it('signs a user in with a consent screen with 15 writes', async () => {
+  it('signs a user in with a consent screen with 17 writes', async () => {
     const flow = await freshSignIn(web, { scope: 'openid orders:read', resource: API });
-    expect(flow.writes, flow.log.join('\n')).to.equal(15);
+    expect(flow.writes, flow.log.join('\n')).to.equal(17);
     expect(flow.reads, flow.log.join('\n')).to.equal(25);
   });
 });

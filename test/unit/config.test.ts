@@ -15,7 +15,7 @@ function failure(env: Record<string, string>): ConfigError {
 describe('loadConfig', () => {
   it('starts with no variables at all: localhost issuer, embedded database, demo seeded', () => {
     const config = loadConfig({});
-    expect(config).to.include({ issuer: 'http://localhost:3000', port: 3000, host: '127.0.0.1', trustProxy: false, demoSeed: true, logLevel: 'info' });
+    expect(config).to.include({ issuer: 'http://localhost:3000', port: 3000, host: '127.0.0.1', proxyHops: 0, demoSeed: true, logLevel: 'info' });
     expect(config.mongodbUri).to.equal(undefined);
     expect(config.ttl.authorizationCode).to.equal(60);
   });
@@ -31,9 +31,16 @@ describe('loadConfig', () => {
       NODE_ENV: 'production', ISSUER: 'https://id.example.com', MONGODB_URI: 'mongodb://db1,db2/idp?replicaSet=rs0',
       MFA_ENCRYPTION_KEY: key, KEY_ENCRYPTION_KEY: key, TRUST_PROXY: '1', MFA_POLICY: 'required',
     });
-    expect(config).to.include({ nodeEnv: 'production', trustProxy: true, demoSeed: false, mongodbDatabase: undefined });
+    expect(config).to.include({ nodeEnv: 'production', proxyHops: 1, demoSeed: false, mongodbDatabase: undefined });
     expect(config.mfa).to.include({ policy: 'required', ephemeralKey: false });
     expect(config.keys.ephemeralKey).to.equal(false);
+  });
+
+  it('counts trusted proxies: a flag means one, a number says how many', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).proxyHops).to.equal(1);
+    expect(loadConfig({ TRUST_PROXY: '0' }).proxyHops).to.equal(0);
+    expect(loadConfig({ TRUST_PROXY: '2' }).proxyHops).to.equal(2);
+    expect(loadConfig({ TRUST_PROXY: 'off' }).proxyHops).to.equal(0);
   });
 
   it('drops a trailing slash from the issuer', () => {
@@ -69,6 +76,10 @@ describe('loadConfig', () => {
     [{ VALIDATE_CACHE_SECONDS: '3600' }, 'VALIDATE_CACHE_SECONDS'],
     [{ TOKEN_EXCHANGE_MAX_TTL: '5' }, 'TOKEN_EXCHANGE_MAX_TTL'],
     [{ ACCOUNT_REAUTH_SECONDS: '10' }, 'ACCOUNT_REAUTH_SECONDS'],
+    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '11' }, 'TRUST_PROXY'],
+    [{ LOGIN_IP_LOCK_AFTER_FAILURES: '100' }, 'LOGIN_IP_LOCK_AFTER_FAILURES'],
+    [{ LOGIN_LOCK_AFTER_FAILURES: '30', LOGIN_ACCOUNT_LOCK_AFTER_FAILURES: '25' }, 'LOGIN_ACCOUNT_LOCK_AFTER_FAILURES'],
     [{ VALIDATE_DEFAULT_AUDIENCE: 'https://api.example not-a-uri' }, 'VALIDATE_DEFAULT_AUDIENCE'],
   ] as [Record<string, string>, string][]) {
     it(`stops with a message naming ${variable} for ${JSON.stringify(env)}`, () => {
