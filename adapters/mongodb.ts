@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 
 import { TtlCache } from '../provider/cache/ttl-cache.ts';
 
@@ -54,6 +54,17 @@ export async function ensureAdapterIndexes(connection: Connection): Promise<void
   await Promise.all(OIDC_MODELS.map((name) => oidcModel(connection, name).createIndexes()));
 }
 
+/** The models whose records belong to a grant: revoking the grant deletes them. */
+const GRANT_BOUND_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest'];
+
+/** Revokes grants: every token issued from them (JWTs introspect inactive once they are gone), then the grants. */
+export async function revokeGrants(connection: Connection, grantIds: string[]): Promise<void> {
+  if (grantIds.length === 0) return;
+  // One delete per model for all the grants, rather than one per grant and model.
+  await Promise.all(GRANT_BOUND_MODELS.map((model) => oidcModel(connection, model).deleteMany({ grantId: { $in: grantIds } })));
+  await oidcModel(connection, 'Grant').deleteMany({ _id: { $in: grantIds } });
+}
+
 function isLive(record: StoredRecord | null, now: number): record is StoredRecord {
   return record !== null && (record.expiresAt === undefined || record.expiresAt === null || record.expiresAt.getTime() > now);
 }
@@ -82,10 +93,14 @@ class ClientCache {
 }
 
 export class MongoAdapter implements Adapter {
+  readonly #connection: Connection;
+  readonly #name: string;
   readonly #model: Model<StoredRecord>;
   readonly #cache: ClientCache | undefined;
 
   constructor(connection: Connection, name: string, cache?: ClientCache) {
+    this.#connection = connection;
+    this.#name = name;
     this.#model = oidcModel(connection, name);
     this.#cache = cache;
   }
@@ -117,8 +132,18 @@ export class MongoAdapter implements Adapter {
     return toPayload(await this.#model.findOne({ userCode }).lean<StoredRecord>());
   }
 
+  /**
+   * Marks a code or refresh token used, only if it was not already: oidc-provider checks
+   * `consumed` on the record it read, so two concurrent redemptions could both pass that check.
+   * The loser of this conditional update is a reuse like any other: the grant and everything
+   * issued from it are revoked (RFC 9700 4.5.3, 4.14.2) and the request fails with invalid_grant.
+   */
   async consume(id: string): Promise<void> {
-    await this.#model.updateOne({ _id: id }, { $set: { consumed: Math.floor(Date.now() / 1000) } });
+    const claimed = await this.#model.updateOne({ _id: id, consumed: null }, { $set: { consumed: Math.floor(Date.now() / 1000) } });
+    if (claimed.matchedCount === 1) return;
+    const record = await this.#model.findById(id, { grantId: 1 }).lean<Pick<StoredRecord, 'grantId'>>();
+    if (record?.grantId) await revokeGrants(this.#connection, [record.grantId]);
+    throw new errors.InvalidGrant(`${this.#name === 'RefreshToken' ? 'refresh token' : 'grant'} already used`);
   }
 
   async destroy(id: string): Promise<void> {

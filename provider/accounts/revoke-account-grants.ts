@@ -1,16 +1,8 @@
 import type { Connection } from 'mongoose';
 
-import { oidcModel } from '../../adapters/mongodb.ts';
+import { oidcModel, revokeGrants } from '../../adapters/mongodb.ts';
 
-const GRANT_BOUND_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest'];
-
-/** Revokes grants: every token issued from them (JWTs introspect inactive once they are gone), then the grants. */
-export async function revokeGrants(connection: Connection, grantIds: string[]): Promise<void> {
-  if (grantIds.length === 0) return;
-  // One delete per model for all the grants, rather than one per grant and model.
-  await Promise.all(GRANT_BOUND_MODELS.map((model) => oidcModel(connection, model).deleteMany({ grantId: { $in: grantIds } })));
-  await oidcModel(connection, 'Grant').deleteMany({ _id: { $in: grantIds } });
-}
+export { revokeGrants };
 
 /** The ids of the grants (consents) an account has given, with the client each is for. */
 export async function accountGrants(connection: Connection, accountId: string): Promise<{ grantId: string; clientId: string }[]> {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { errors } from 'oidc-provider';
 import type { Connection } from 'mongoose';
 
 import { ensureAdapterIndexes, MongoAdapter, mongoAdapterFactory, oidcModel } from '../../adapters/mongodb.ts';
@@ -68,6 +69,17 @@ describe('MongoAdapter (oidc-provider storage)', () => {
     expect(commands.count()).to.equal(1);
     const found = await adapter.find('c1');
     expect(found!.consumed).to.be.a('number').and.be.closeTo(Date.now() / 1000, 5);
+  });
+
+  it('refuses a second consume, as reuse: invalid_grant, and the grant\'s records are revoked', async () => {
+    const codes = new MongoAdapter(connection, 'AuthorizationCode');
+    const tokens = new MongoAdapter(connection, 'AccessToken');
+    await codes.upsert('c2', { jti: 'c2', kind: 'AuthorizationCode', grantId: 'g-race' }, 60);
+    await tokens.upsert('t2', { jti: 't2', kind: 'AccessToken', grantId: 'g-race' }, 60);
+    await codes.consume('c2');
+    const second = await codes.consume('c2').then(() => undefined, (err: Error) => err);
+    expect(second).to.be.instanceOf(errors.InvalidGrant);
+    expect(await tokens.find('t2')).to.equal(undefined);
   });
 
   it('finds sessions by uid and device codes by user code', async () => {
