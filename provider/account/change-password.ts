@@ -5,7 +5,7 @@ import { accountLabel } from '../accounts/account-label.ts';
 import { hashPassword } from '../accounts/password.ts';
 import { passwordProblem } from '../accounts/password-policy.ts';
 import { revokeAccountGrants } from '../accounts/revoke-account-grants.ts';
-import { verifyAccountPassword } from '../accounts/verify-account-password.ts';
+import { recheckPassword } from '../accounts/recheck-password.ts';
 import { formField } from '../interactions/form-field.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { renderAccount } from './show-account.ts';
@@ -18,12 +18,15 @@ export function changePassword(deps: AccountDeps) {
   return async function changePassword(ctx: Context): Promise<void> {
     const { accountId, id: sessionId } = ctx.state.accountSession!;
     const who = { account: accountId, ip: ctx.ip, requestId: ctx.state.requestId };
-    if (!await verifyAccountPassword(deps.connection, accountId, formField(ctx, 'current_password'))) {
-      await deps.audit.record({ ...who, event: 'account.password_change', outcome: 'failure', details: { reason: 'wrong current password' } });
+    const email = await accountLabel(deps.connection, accountId);
+    const check = await recheckPassword(deps.connection, deps.throttle, { id: accountId, email }, ctx.ip, formField(ctx, 'current_password'));
+    if (!check.ok) {
+      await deps.audit.record({ ...who, event: 'account.password_change', outcome: 'failure', details: { reason: 'wrong current password', retryAfter: check.retryAfter } });
+      if (check.retryAfter > 0) return renderAccount(deps, ctx, { error: `Too many wrong passwords. Try again in ${check.retryAfter} seconds.` }, 429);
       return renderAccount(deps, ctx, { error: 'Your current password is not right.' }, 401);
     }
     const password = formField(ctx, 'new_password');
-    const problem = passwordProblem(password, deps.passwordMinLength, await accountLabel(deps.connection, accountId));
+    const problem = passwordProblem(password, deps.passwordMinLength, email);
     if (problem) return renderAccount(deps, ctx, { error: `New password refused: ${problem}` }, 400);
     await accountModel(deps.connection).updateOne({ _id: accountId }, { $set: { passwordHash: await hashPassword(password), updatedAt: new Date() } });
     const revoked = await revokeAccountGrants(deps.connection, accountId, { keepSession: sessionId });
