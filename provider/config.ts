@@ -88,6 +88,8 @@ export interface Config {
   databaseTimeoutMs: number;
   /** the longest an exchanged token (RFC 8693) may live, seconds; never beyond its subject token */
   tokenExchangeMaxTtl: number;
+  /** failure events one client address may add to the audit chain per minute; the rest are counted in one record */
+  auditFailuresPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -295,6 +297,7 @@ export function loadConfig(env: Env): Config {
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 60_000),
     validateCacheSeconds: integer(env, 'VALIDATE_CACHE_SECONDS', 10, 0, 300),
     validateDefaultAudiences: uriList(env, 'VALIDATE_DEFAULT_AUDIENCE'),
+    auditFailuresPerMinute: integer(env, 'AUDIT_FAILURES_PER_MINUTE', 20, 1, 10_000),
     metricsPort: text(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
   };
 }

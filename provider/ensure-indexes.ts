@@ -5,6 +5,7 @@ import { accountModel } from './accounts/account-model.ts';
 import { keyModel } from './keys/key-model.ts';
 import { mfaModel } from './mfa/mfa-model.ts';
 import { auditModel } from './security/audit-model.ts';
+import { auditRateModel } from './security/audit-rate-model.ts';
 import { loginThrottleModel } from './security/login-throttle-model.ts';
 import { resourceServerModel } from './resources/resource-server-model.ts';
 
@@ -17,6 +18,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     resourceServerModel(connection).createIndexes(),
     mfaModel(connection).createIndexes(),
     auditModel(connection).createIndexes(),
+    auditRateModel(connection).createIndexes(),
     loginThrottleModel(connection).createIndexes(),
   ]);
 }

@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, observeDatabase, type Metrics } from './observability/metrics.ts';
 import { createProvider } from './oidc/create-provider.ts';
 import { ProviderHolder } from './oidc/provider-holder.ts';
+import { auditKey } from './security/audit-hash.ts';
 import { AuditLog } from './security/audit-log.ts';
 import { LoginThrottle } from './security/login-throttle.ts';
 import { createViews } from './views/environment.ts';
@@ -32,6 +33,8 @@ export interface RunningServer {
   connection: Connection;
   logger: Logger;
   audit: AuditLog;
+  /** the audit chain's HMAC key (from KEY_ENCRYPTION_KEY), for verifying it */
+  auditKey: Uint8Array;
   demo: DemoSeed | undefined;
   /** where Prometheus scrapes */
   metricsUrl: string;
@@ -82,7 +85,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     let holder: ProviderHolder | undefined;
     const metrics = createMetrics(() => keyAges(holder?.keys ?? keys));
     observeDatabase(connection, metrics);
-    const audit = new AuditLog(connection, logger, (event) => metrics.securityEvents.inc({ event: event.event, outcome: event.outcome }));
+    const audit = new AuditLog(connection, logger, {
+      key: auditKey(config.keys.encryptionKey),
+      failuresPerMinute: config.auditFailuresPerMinute,
+      onEvent: (event) => metrics.securityEvents.inc({ event: event.event, outcome: event.outcome }),
+    });
     holder = new ProviderHolder((current) => createProvider({ config, connection, keys: current, views, logger, audit, metrics }), keys);
     await ensureAccountClient(holder.provider, connection, config.issuer);
     const demo = config.demoSeed ? await seedDemo(holder.provider, connection) : undefined;
@@ -92,6 +99,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       throttle: new LoginThrottle(connection, config.loginThrottle),
     });
     const live = holder;
+    const auditFlush = setInterval(() => {
+      audit.flushSuppressed().catch((err: unknown) => logger.warn({ err }, 'audit: summary of suppressed events not written yet'));
+    }, 60_000);
+    auditFlush.unref();
     const reloader = startKeyReloader({ connection, config: config.keys, logger, current: () => live.keys, onChange: (fresh) => live.replace(fresh) });
     const metricsServer = config.metricsPort === undefined ? undefined : await listenForMetrics(metrics, config.host, config.metricsPort);
 
@@ -102,7 +113,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.info({ url, issuer: config.issuer }, 'listening');
 
     return {
-      url, connection, logger, audit, demo,
+      url, connection, logger, audit, demo, auditKey: auditKey(config.keys.encryptionKey),
       metricsUrl: metricsServer?.url ?? `${url}/metrics`,
       get provider() { return live.provider; },
       get keys() { return live.keys; },
@@ -110,6 +121,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       async close() {
         // Stop accepting, let in-flight requests finish, then close the database.
         reloader.stop();
+        clearInterval(auditFlush);
         await metricsServer?.close();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

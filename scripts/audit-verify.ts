@@ -5,6 +5,7 @@
 import mongoose from 'mongoose';
 
 import { ConfigError, loadConfig } from '../provider/config.ts';
+import { auditKey } from '../provider/security/audit-hash.ts';
 import { verifyAuditChain } from '../provider/security/verify-audit-chain.ts';
 
 async function main(): Promise<number> {
@@ -16,7 +17,7 @@ async function main(): Promise<number> {
   const connection = mongoose.createConnection(config.mongodbUri, { dbName: config.mongodbDatabase, autoCreate: false, autoIndex: false });
   await connection.asPromise();
   try {
-    const verdict = await verifyAuditChain(connection);
+    const verdict = await verifyAuditChain(connection, auditKey(config.keys.encryptionKey));
     if (verdict.ok) {
       process.stdout.write(`audit chain intact: ${verdict.records} records\n`);
       return 0;

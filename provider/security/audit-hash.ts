@@ -1,6 +1,14 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, hkdfSync } from 'node:crypto';
 
 import type { AuditRecord } from './audit-model.ts';
+
+/**
+ * The key the audit chain is hashed with, derived from KEY_ENCRYPTION_KEY: it never sits in the
+ * database, so someone who can write there cannot recompute a chain they edited.
+ */
+export function auditKey(keyEncryptionKey: Uint8Array): Buffer {
+  return Buffer.from(hkdfSync('sha256', keyEncryptionKey, Buffer.alloc(0), 'meshid audit chain v1', 32));
+}
 
 /** Canonical JSON: keys sorted at every depth, so the hash does not depend on storage order. */
 function canonical(value: unknown): string {
@@ -13,8 +21,13 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** SHA-256 of the previous hash and everything in the record except its own hash. */
-export function auditHash(record: Omit<AuditRecord, 'hash'>): string {
+/**
+ * HMAC-SHA256, under the audit key, of the previous hash and everything in the record except its
+ * own hash. Records written before keyed hashing (no `keyed` field) used plain SHA-256: only
+ * verify-audit-chain.ts still computes that, for such a prefix of an old chain.
+ */
+export function auditHash(record: Omit<AuditRecord, 'hash'>, key: Uint8Array): string {
   const { prevHash, ...content } = record;
-  return createHash('sha256').update(prevHash).update('\n').update(canonical(content)).digest('hex');
+  const digest = record.keyed ? createHmac('sha256', key) : createHash('sha256');
+  return digest.update(prevHash).update('\n').update(canonical(content)).digest('hex');
 }

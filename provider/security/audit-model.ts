@@ -13,7 +13,9 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
   /** hash of the record before this one ('' for the first) */
   prevHash: string;
-  /** SHA-256 over prevHash and this record's content */
+  /** true: `hash` is keyed (HMAC); absent on records written before keyed hashing */
+  keyed?: boolean;
+  /** HMAC-SHA256 over prevHash and this record's content (security/audit-hash.ts) */
   hash: string;
 }
 
@@ -28,6 +30,7 @@ const auditSchema = new Schema<AuditRecord>({
   requestId: { type: String },
   details: { type: Schema.Types.Mixed },
   prevHash: { type: String, default: '' },
+  keyed: { type: Boolean },
   hash: { type: String, required: true },
 }, { versionKey: false, collection: 'audit', minimize: false });
 

@@ -8,6 +8,7 @@ import type { ProviderKeys } from '../../provider/keys/key-store.ts';
 import { createLogger } from '../../provider/observability/logger.ts';
 import { createMetrics } from '../../provider/observability/metrics.ts';
 import { createProvider } from '../../provider/oidc/create-provider.ts';
+import { auditKey } from '../../provider/security/audit-hash.ts';
 import { AuditLog } from '../../provider/security/audit-log.ts';
 import { createViews } from '../../provider/views/environment.ts';
 
@@ -42,15 +43,16 @@ export async function openAdminContext(): Promise<AdminContext> {
   await connection.asPromise();
   await ensureIndexes(connection);
   const logger = createLogger('silent');
+  const audit = new AuditLog(connection, logger, { key: auditKey(config.keys.encryptionKey) });
   let provider: Provider | undefined;
   return {
     config,
     connection,
-    audit: new AuditLog(connection, logger),
+    audit,
     async validator() {
       provider ??= createProvider({
         config, connection, keys: await throwawayKeys(), views: createViews(), logger,
-        audit: new AuditLog(connection, logger), metrics: createMetrics(() => ({})),
+        audit, metrics: createMetrics(() => ({})),
       });
       return provider;
     },

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 
 import { auditModel, type AuditRecord } from '../../provider/security/audit-model.ts';
-import { verifyAuditChain } from '../../provider/security/verify-audit-chain.ts';
+import { auditKey } from '../../provider/security/audit-hash.ts';
+import { auditChainHead, verifyAuditChain, type ChainAnchor } from '../../provider/security/verify-audit-chain.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
 import { print } from './output.ts';
 
@@ -20,10 +21,26 @@ export function auditCommand(program: Command, run: Run): void {
       })), options.json);
     }));
 
-  audit.command('verify').description('walk the hash chain; exit 1 naming the first broken record')
-    .action(() => run(async (ctx) => {
-      const verdict = await verifyAuditChain(ctx.connection);
-      if (!verdict.ok) throw new AdminError(`audit chain BROKEN at record ${verdict.brokenAt}: ${verdict.reason}`);
-      print(`audit chain intact: ${verdict.records} records`, false);
+  audit.command('head').description('the last record\'s position and hash: note them down elsewhere to anchor the chain')
+    .option('--json', 'machine-readable output')
+    .action((options: { json?: boolean }) => run(async (ctx) => {
+      const head = await auditChainHead(ctx.connection);
+      if (!head) throw new AdminError('the audit log is empty');
+      print(options.json ? { seq: head.seq, hash: head.hash, at: head.at.toISOString() } : `${head.seq}:${head.hash} (${head.at.toISOString()})`, options.json);
     }));
+
+  audit.command('verify').description('walk the hash chain; exit 1 naming the first broken record')
+    .option('--anchor <seq:hash>', 'a head printed earlier by `audit head`: catches records cut from the end')
+    .action((options: { anchor?: string }) => run(async (ctx) => {
+      const verdict = await verifyAuditChain(ctx.connection, auditKey(ctx.config.keys.encryptionKey), parseAnchor(options.anchor));
+      if (!verdict.ok) throw new AdminError(`audit chain BROKEN at record ${verdict.brokenAt}: ${verdict.reason}`);
+      print(`audit chain intact: ${verdict.records} records${verdict.unkeyed ? ` (the first ${verdict.unkeyed} written before keyed hashing)` : ''}`, false);
+    }));
+}
+
+function parseAnchor(value: string | undefined): ChainAnchor | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+):([0-9a-f]{64})$/.exec(value);
+  if (!match) throw new AdminError('--anchor must be <seq>:<hash> as printed by `audit head`');
+  return { seq: Number(match[1]), hash: match[2]! };
 }

@@ -1,16 +1,13 @@
-import { spawn } from 'node:child_process';
-
 import { expect } from 'chai';
 import { decodeProtectedHeader } from 'jose';
 
 import { Browser } from '../helpers/browser.ts';
-import { testDatabaseUri } from '../helpers/database.ts';
+import { runAdmin } from '../helpers/admin-cli.ts';
 import { CALLBACK, basicAuth } from '../helpers/fixtures.ts';
 import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const KEK = Buffer.alloc(32, 4).toString('base64');
-const ADMIN = new URL('../../scripts/admin.ts', import.meta.url).pathname;
 
 describe('admin CLI (npm run admin)', function () {
   this.timeout(60_000);
@@ -18,18 +15,7 @@ describe('admin CLI (npm run admin)', function () {
   before(async () => { server = await startTestServer('admin-cli', { KEY_ENCRYPTION_KEY: KEK, CLIENT_CACHE_TTL: '0' }); });
   after(() => server.stop());
 
-  function admin(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [ADMIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', MONGODB_URI: testDatabaseUri(), MONGODB_DATABASE: server.connection.name, KEY_ENCRYPTION_KEY: KEK },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.stdin.end(stdin);
-    return new Promise((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
-  }
+  const admin = (args: string[], stdin = '') => runAdmin(server, KEK, args, stdin);
 
   const json = async (args: string[], stdin?: string) => {
     const result = await admin([...args, '--json'], stdin);

@@ -15,12 +15,14 @@ import { errorText, loginAttempt } from '../helpers/login-attempt.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 
+const KEK = Buffer.alloc(32, 21).toString('base64');
+
 describe('security: brute force, audit chain, headers, cookies, proxies', () => {
   let server: TestServer;
   let client: TestClient;
 
   before(async () => {
-    server = await startTestServer('security', { LOGIN_DELAY_AFTER_FAILURES: '2', LOGIN_LOCK_AFTER_FAILURES: '3', LOGIN_LOCK_SECONDS: '600' });
+    server = await startTestServer('security', { LOGIN_DELAY_AFTER_FAILURES: '2', LOGIN_LOCK_AFTER_FAILURES: '3', LOGIN_LOCK_SECONDS: '600', KEY_ENCRYPTION_KEY: KEK });
     client = await addWebClient(server);
   });
   after(() => server.stop());
@@ -79,48 +81,48 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
     });
 
     it('keeps one unforked chain under concurrent writers on two instances', async () => {
-      const a = new AuditLog(server.connection, server.logger);
-      const b = new AuditLog(server.connection, server.logger);
+      const a = new AuditLog(server.connection, server.logger, { key: server.auditKey });
+      const b = new AuditLog(server.connection, server.logger, { key: server.auditKey });
       const before = await auditModel(server.connection).countDocuments({});
       await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).append({ event: 'test.concurrent', outcome: 'success', details: { i } })));
       expect(await auditModel(server.connection).countDocuments({})).to.equal(before + 20);
-      const verdict = await verifyAuditChain(server.connection);
-      expect(verdict).to.deep.equal({ ok: true, records: before + 20 });
+      const verdict = await verifyAuditChain(server.connection, server.auditKey);
+      expect(verdict).to.deep.equal({ ok: true, records: before + 20, unkeyed: 0 });
     });
 
     it('detects an edited record, a deleted record and an inserted record, naming the first broken one', async () => {
       const Audit = auditModel(server.connection);
-      expect((await verifyAuditChain(server.connection)).ok).to.equal(true);
+      expect((await verifyAuditChain(server.connection, server.auditKey)).ok).to.equal(true);
       const victim = (await Audit.findOne({ event: 'login.success' }).lean())!;
 
       await Audit.collection.updateOne({ _id: victim._id } as never, { $set: { outcome: 'failure' } });
-      const edited = await verifyAuditChain(server.connection);
+      const edited = await verifyAuditChain(server.connection, server.auditKey);
       expect(edited).to.deep.include({ ok: false, brokenAt: victim._id });
       expect((edited as { reason: string }).reason).to.include('altered');
       await runVerifier(1, `BROKEN at record ${victim._id}`);
       await Audit.collection.updateOne({ _id: victim._id } as never, { $set: { outcome: victim.outcome } });
-      expect((await verifyAuditChain(server.connection)).ok).to.equal(true);
+      expect((await verifyAuditChain(server.connection, server.auditKey)).ok).to.equal(true);
       await runVerifier(0, 'audit chain intact');
 
       const middle = (await Audit.findOne({ _id: victim._id + 1 }).lean())!;
       await Audit.collection.deleteOne({ _id: middle._id } as never);
-      const deleted = await verifyAuditChain(server.connection);
+      const deleted = await verifyAuditChain(server.connection, server.auditKey);
       expect(deleted).to.deep.include({ ok: false, brokenAt: middle._id });
       expect((deleted as { reason: string }).reason).to.include('missing');
 
       // Re-inserting a forged record in the gap does not mend it: its hash chain is wrong.
       await Audit.collection.insertOne({ ...middle, event: 'forged', hash: middle.hash } as never);
-      const forged = await verifyAuditChain(server.connection);
+      const forged = await verifyAuditChain(server.connection, server.auditKey);
       expect(forged).to.deep.include({ ok: false, brokenAt: middle._id });
       await Audit.collection.deleteOne({ _id: middle._id } as never);
       await Audit.collection.insertOne(middle as never);
-      expect((await verifyAuditChain(server.connection)).ok).to.equal(true);
+      expect((await verifyAuditChain(server.connection, server.auditKey)).ok).to.equal(true);
     });
 
     async function runVerifier(expectedCode: number, expectedText: string): Promise<void> {
       const script = new URL('../../scripts/audit-verify.ts', import.meta.url).pathname;
       const child = spawn(process.execPath, [script], {
-        env: { PATH: process.env.PATH ?? '', MONGODB_URI: testDatabaseUri(), MONGODB_DATABASE: server.connection.name },
+        env: { PATH: process.env.PATH ?? '', MONGODB_URI: testDatabaseUri(), MONGODB_DATABASE: server.connection.name, KEY_ENCRYPTION_KEY: KEK },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
