@@ -72,7 +72,8 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
   app.use(notFound);
   app.use(staticAssets());
   app.use(health(connection, config.databaseTimeoutMs));
-  if (config.metricsPort === undefined) app.use(metricsEndpoint(metrics));
+  // Internals are nobody's business on the public port, unless a scraper brings the token.
+  if (config.metricsToken !== undefined) app.use(metricsEndpoint(metrics, config.metricsToken));
   app.use(validateRoute(config.issuer, config.validateDefaultAudiences, tokenValidator({
     provider: () => holder.provider,
     publishedKeys: () => holder.keys.published,

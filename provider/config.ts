@@ -82,8 +82,12 @@ export interface Config {
   validateCacheSeconds: number;
   /** the audiences /validate requires when a gateway's request names none (empty: it must name one) */
   validateDefaultAudiences: string[];
-  /** serve /metrics on this port instead of the public one (undefined: on the public port) */
+  /** serve /metrics on a listener of its own, on this port (undefined: none) */
   metricsPort: number | undefined;
+  /** the address that listener binds: 127.0.0.1 unless opened up on purpose */
+  metricsHost: string;
+  /** serve /metrics on the public port too, to scrapers that present this bearer token (undefined: not there) */
+  metricsToken: string | undefined;
   /** how long a database operation waits for a reachable server before the request fails with 503 */
   databaseTimeoutMs: number;
   /** the longest an exchanged token (RFC 8693) may live, seconds; never beyond its subject token */
@@ -144,6 +148,15 @@ function uriList(env: Env, name: string): string[] {
   const bad = values.find((value) => !URL.canParse(value));
   if (bad !== undefined) throw new ConfigError(name, `must be absolute URIs separated by spaces (got "${bad}")`);
   return values;
+}
+
+/** A bearer token for scrapers on the public port: long enough not to be guessed. */
+function metricsToken(env: Env): string | undefined {
+  const value = text(env, 'METRICS_TOKEN');
+  if (value !== undefined && (value.length < 32 || !/^[\x21-\x7e]+$/.test(value))) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 32 printable characters without spaces (for example: openssl rand -hex 32)');
+  }
+  return value;
 }
 
 /** TRUST_PROXY: 0/false (no proxy), 1/true (one), or the number of proxies in front, up to 10. */
@@ -299,5 +312,7 @@ export function loadConfig(env: Env): Config {
     validateDefaultAudiences: uriList(env, 'VALIDATE_DEFAULT_AUDIENCE'),
     auditFailuresPerMinute: integer(env, 'AUDIT_FAILURES_PER_MINUTE', 20, 1, 10_000),
     metricsPort: text(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
+    metricsHost: text(env, 'METRICS_HOST') ?? '127.0.0.1',
+    metricsToken: metricsToken(env),
   };
 }

@@ -36,8 +36,8 @@ export interface RunningServer {
   /** the audit chain's HMAC key (from KEY_ENCRYPTION_KEY), for verifying it */
   auditKey: Uint8Array;
   demo: DemoSeed | undefined;
-  /** where Prometheus scrapes */
-  metricsUrl: string;
+  /** where Prometheus scrapes without a token (METRICS_PORT), if anywhere */
+  metricsUrl: string | undefined;
   /** checks for rotated keys now instead of at the next tick (tests, admin tools) */
   reloadKeys(): Promise<void>;
   close(): Promise<void>;
@@ -104,7 +104,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }, 60_000);
     auditFlush.unref();
     const reloader = startKeyReloader({ connection, config: config.keys, logger, current: () => live.keys, onChange: (fresh) => live.replace(fresh) });
-    const metricsServer = config.metricsPort === undefined ? undefined : await listenForMetrics(metrics, config.host, config.metricsPort);
+    const metricsServer = config.metricsPort === undefined ? undefined : await listenForMetrics(metrics, config.metricsHost, config.metricsPort);
 
     const server: Server = app.listen(config.port, config.host);
     await once(server, 'listening');
@@ -114,7 +114,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
     return {
       url, connection, logger, audit, demo, auditKey: auditKey(config.keys.encryptionKey),
-      metricsUrl: metricsServer?.url ?? `${url}/metrics`,
+      metricsUrl: metricsServer?.url,
       get provider() { return live.provider; },
       get keys() { return live.keys; },
       reloadKeys: reloader.check,

@@ -98,11 +98,13 @@ function table(): string {
 
 let ours: Child | undefined;
 let bare: Child | undefined;
+let metricsPort = 0;
 try {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
+  metricsPort = await freePort();
   ours = await startChild(new URL('../provider/main.ts', import.meta.url).pathname, {
-    PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, DEMO_SEED: '1', LOG_LEVEL: 'warn', NODE_ENV: 'development',
+    PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, DEMO_SEED: '1', LOG_LEVEL: 'warn', NODE_ENV: 'development', METRICS_PORT: String(metricsPort),
     ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI, MONGODB_DATABASE: `bench_${Date.now()}` } : {}),
   }, /Try client credentials/);
   const barePort = await freePort();
@@ -146,7 +148,7 @@ try {
   const rssBeforeSoak = ours.rssMb();
   const soak = await load({ url: `${issuer}/token`, method: 'POST', headers: { ...form, authorization: service }, body: 'grant_type=client_credentials&scope=orders:read', connections: 50, amount: SOAK });
   const rssAfterSoak = ours.rssMb();
-  const heap = await heapMb(`${issuer}/metrics`);
+  const heap = await heapMb(`http://127.0.0.1:${metricsPort}/metrics`);
   log(`soak: ${soak.requests} client-credentials requests, ${soak.rps} req/s, errors ${soak.errors}; RSS ${rssBeforeSoak} MB → ${rssAfterSoak} MB; V8 heap used ${heap.used} MB of ${heap.total} MB`);
   const jwt = (await (await fetch(`${issuer}/token`, { method: 'POST', headers: { ...form, authorization: service }, body: 'grant_type=client_credentials&scope=orders:read' })).json()).access_token as string;
   const opaque = (await signInOnce(web, config)).access_token!;

@@ -1,3 +1,5 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
 import type { Context, Next } from 'koa';
 
 import type { Metrics } from '../observability/metrics.ts';
@@ -24,10 +26,26 @@ export function requestMetrics(metrics: Metrics) {
   };
 }
 
-/** GET /metrics in the Prometheus text format. */
-export function metricsEndpoint(metrics: Metrics) {
+function tokenMatches(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/**
+ * GET /metrics in the Prometheus text format. With `token` (METRICS_TOKEN, on the public port)
+ * only a scraper presenting it as a bearer token is answered; the separate METRICS_PORT
+ * listener needs none (it binds 127.0.0.1 by default).
+ */
+export function metricsEndpoint(metrics: Metrics, token?: string) {
   return async function metricsEndpoint(ctx: Context, next: Next) {
     if (ctx.path !== '/metrics' || ctx.method !== 'GET') return next();
+    if (token !== undefined && !tokenMatches(/^Bearer (\S+)$/.exec(ctx.get('authorization'))?.[1] ?? '', token)) {
+      ctx.status = 401;
+      ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
+      ctx.body = { error: 'invalid_token', error_description: 'a metrics bearer token is required' };
+      return;
+    }
     ctx.set('Cache-Control', 'no-store');
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();

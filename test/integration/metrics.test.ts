@@ -14,7 +14,7 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 
 describe('Prometheus metrics', () => {
   let server: TestServer;
-  before(async () => { server = await startTestServer('metrics'); });
+  before(async () => { server = await startTestServer('metrics', { METRICS_PORT: '0' }); });
   after(() => server.stop());
 
   it('counts requests, tokens by grant type, security events, database latency and key age', async () => {
@@ -27,7 +27,7 @@ describe('Prometheus metrics', () => {
     const page = await browser.open((await authorizationRequest(await relyingParty(server.issuer, client))).url);
     await browser.submit(page, '/login', { email: user.email, password: 'wrong password' });
 
-    const response = await fetch(server.metricsUrl);
+    const response = await fetch(server.metricsUrl!);
     expect(response.status).to.equal(200);
     expect(response.headers.get('content-type')).to.include('text/plain');
     const text = await response.text();
@@ -49,7 +49,7 @@ describe('Prometheus metrics on a separate port', () => {
 
   it('serves /metrics only on METRICS_PORT', async () => {
     expect(server.metricsUrl).not.to.include(server.url);
-    expect((await fetch(server.metricsUrl)).status).to.equal(200);
+    expect((await fetch(server.metricsUrl!)).status).to.equal(200);
     expect((await fetch(`${server.url}/metrics`)).status).to.equal(404);
   });
 });
