@@ -26,18 +26,27 @@ async function grantStands(provider: Provider, payload: JWTPayload): Promise<boo
   return !!grant && grant.accountId === payload.sub;
 }
 
+/**
+ * A token stops working when its client is deleted: services' tokens have no grant to revoke.
+ * The Client lookup is served from the adapter's short cache (CLIENT_CACHE_TTL).
+ */
+async function clientExists(provider: Provider, payload: JWTPayload): Promise<boolean> {
+  return typeof payload.client_id === 'string' && !!await provider.Client.find(payload.client_id);
+}
+
 export type OwnJwtVerifier = (token: string) => Promise<JWTPayload | undefined>;
 
 /**
  * Verifies a JWT access token (RFC 9068) as one this provider issued and still honours:
- * our signature, our issuer, `typ: at+jwt`, unexpired, grant standing. Undefined otherwise.
+ * our signature, our issuer, `typ: at+jwt`, unexpired, grant standing, client still there.
+ * Undefined otherwise.
  */
 export function ownJwtVerifier(provider: Provider, publicKeys: { keys: JWK[] }): OwnJwtVerifier {
   const keySet = createLocalJWKSet(publicKeys);
   return async function verifyOwnJwt(token) {
     try {
       const { payload } = await jwtVerify(token, keySet, { issuer: provider.issuer, typ: 'at+jwt', algorithms: ['ES256', 'RS256'] });
-      return await grantStands(provider, payload) ? payload : undefined;
+      return await grantStands(provider, payload) && await clientExists(provider, payload) ? payload : undefined;
     } catch {
       return undefined;
     }

@@ -33,6 +33,7 @@ const audiences = (aud: unknown): string[] => (Array.isArray(aud) ? aud : typeof
  */
 export function tokenValidator({ provider, publishedKeys, cacheSeconds }: TokenValidatorOptions) {
   const grants = new TtlCache<boolean>();
+  const clients = new TtlCache<boolean>();
   const opaque = new TtlCache<TokenInfo>();
   let keySet: { keys: JWK[]; verify: ReturnType<typeof createLocalJWKSet> } | undefined;
 
@@ -52,6 +53,15 @@ export function tokenValidator({ provider, publishedKeys, cacheSeconds }: TokenV
     return stands;
   }
 
+  /** A deleted client's tokens stop passing within `cacheSeconds` (services' tokens have no grant). */
+  async function clientExists(clientId: string): Promise<boolean> {
+    const cached = clients.get(clientId);
+    if (cached !== undefined) return cached;
+    const exists = !!await provider().Client.find(clientId);
+    clients.set(clientId, exists, cacheSeconds * 1000);
+    return exists;
+  }
+
   async function fromJwt(token: string): Promise<TokenInfo | undefined> {
     let payload: JWTPayload;
     try {
@@ -62,6 +72,7 @@ export function tokenValidator({ provider, publishedKeys, cacheSeconds }: TokenV
     if (typeof payload.sub !== 'string' || typeof payload.client_id !== 'string' || typeof payload.exp !== 'number') return undefined;
     const grantId = payload[GRANT_CLAIM];
     if (grantId !== undefined && (typeof grantId !== 'string' || !await grantStands(grantId, payload.sub))) return undefined;
+    if (!await clientExists(payload.client_id)) return undefined;
     return {
       sub: payload.sub, clientId: payload.client_id, exp: payload.exp, audience: audiences(payload.aud),
       scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
@@ -74,7 +85,7 @@ export function tokenValidator({ provider, publishedKeys, cacheSeconds }: TokenV
     const cached = opaque.get(key);
     if (cached) return cached.exp > Date.now() / 1000 ? cached : undefined;
     const found = await provider().AccessToken.find(token) ?? await provider().ClientCredentials.find(token);
-    if (!found?.exp || !found.clientId) return undefined;
+    if (!found?.exp || !found.clientId || !await clientExists(found.clientId)) return undefined;
     const accountId = 'accountId' in found ? found.accountId : undefined;
     const grantId = 'grantId' in found ? found.grantId : undefined;
     if (grantId && accountId && !await grantStands(grantId, accountId)) return undefined;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ClientMetadata } from 'oidc-provider';
 import { randomBytes } from 'node:crypto';
 
-import { MongoAdapter, oidcModel } from '../../adapters/mongodb.ts';
+import { MongoAdapter, oidcModel, revokeGrants } from '../../adapters/mongodb.ts';
 import { registerClient } from '../../provider/clients/register-client.ts';
 import { TOKEN_EXCHANGE_GRANT } from '../../provider/token-exchange/token-types.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
@@ -118,10 +118,14 @@ export function clientsCommand(program: Command, run: Run): void {
       print({ client_id: id, client_secret: clientSecret }, options.json);
     }));
 
-  clients.command('delete <client_id>').description('delete a client; its tokens stop working')
+  clients.command('delete <client_id>').description('delete a client; its grants are revoked and its tokens stop working')
     .action((id: string) => run(async (ctx) => {
       await stored(ctx, id);
       await new MongoAdapter(ctx.connection, 'Client').destroy(id);
+      // Users' tokens die with their grants; service tokens fail the client check at
+      // /validate and introspection (within VALIDATE_CACHE_SECONDS / CLIENT_CACHE_TTL).
+      const grants = await oidcModel(ctx.connection, 'Grant').find({ 'payload.clientId': id }, { _id: 1 }).lean();
+      await revokeGrants(ctx.connection, grants.map((grant) => String(grant._id)));
       await ctx.audit.append({ event: 'admin.client.deleted', outcome: 'success', client: id });
       print(`client ${id} deleted`, false);
     }));
