@@ -159,6 +159,13 @@ function metricsToken(env: Env): string | undefined {
   return value;
 }
 
+/** The embedded database is empty on every start, so the demo is seeded by default there only; never in production. */
+function demoSeed(env: Env, nodeEnv: NodeEnv, uri: string | undefined): boolean {
+  const seed = flag(env, 'DEMO_SEED', uri === undefined);
+  if (seed && nodeEnv === 'production') throw new ConfigError('DEMO_SEED', 'must be off when NODE_ENV=production (the demo\'s secrets are printed to the console)');
+  return seed;
+}
+
 /** TRUST_PROXY: 0/false (no proxy), 1/true (one), or the number of proxies in front, up to 10. */
 function proxyHops(env: Env): number {
   const value = text(env, 'TRUST_PROXY')?.toLowerCase();
@@ -297,8 +304,7 @@ export function loadConfig(env: Env): Config {
     mongodbDatabase: databaseName(env),
     proxyHops: proxyHops(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-    // The embedded database is empty on every start, so the demo is seeded by default there only.
-    demoSeed: flag(env, 'DEMO_SEED', uri === undefined),
+    demoSeed: demoSeed(env, nodeEnv, uri),
     ttl,
     clientCacheTtl: integer(env, 'CLIENT_CACHE_TTL', 30, 0, HOUR),
     mfa: mfaConfig(env, nodeEnv),

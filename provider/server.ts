@@ -18,6 +18,7 @@ import { metricsEndpoint } from './http/request-metrics.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, observeDatabase, type Metrics } from './observability/metrics.ts';
 import { createProvider } from './oidc/create-provider.ts';
+import { riskyDefaults } from './risky-defaults.ts';
 import { ProviderHolder } from './oidc/provider-holder.ts';
 import { auditKey } from './security/audit-hash.ts';
 import { AuditLog } from './security/audit-log.ts';
@@ -48,10 +49,11 @@ export interface StartOptions {
   logDestination?: NodeJS.WritableStream;
 }
 
-function warnAboutThrowawayKeys(config: Config, logger: Logger): void {
+function warnAboutRiskySettings(config: Config, logger: Logger): void {
   if (config.mongodbUri === undefined) return;
   if (config.mfa.ephemeralKey) logger.warn('MFA_ENCRYPTION_KEY is not set: TOTP secrets enrolled now cannot be read after a restart or by another instance');
   if (config.keys.ephemeralKey) logger.warn('KEY_ENCRYPTION_KEY is not set: the keys created now cannot be opened after a restart or by another instance');
+  for (const warning of riskyDefaults(config)) logger.warn({ risky: true }, `RISKY SETTING: ${warning}`);
 }
 
 function keyAges(keys: ProviderKeys): Record<string, number> {
@@ -77,7 +79,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const database = await connectDatabase(config, logger);
   const { connection } = database;
   try {
-    warnAboutThrowawayKeys(config, logger);
+    warnAboutRiskySettings(config, logger);
     await ensureIndexes(connection);
     await ensureKeys(connection, config.keys.encryptionKey);
     const keys = await loadKeys(connection, config.keys.encryptionKey, config.keys.retiredRetentionSeconds);
@@ -93,6 +95,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     holder = new ProviderHolder((current) => createProvider({ config, connection, keys: current, views, logger, audit, metrics }), keys);
     await ensureAccountClient(holder.provider, connection, config.issuer);
     const demo = config.demoSeed ? await seedDemo(holder.provider, connection) : undefined;
+    if (demo && config.mongodbUri !== undefined) logger.warn({ risky: true }, 'demo seeded into a kept database: its secrets were printed to the console');
     const app = createApp({
       config, holder, connection, views, logger, audit, metrics,
       mfa: { connection, encryptionKey: config.mfa.encryptionKey, issuerName: config.mfa.issuerName },
