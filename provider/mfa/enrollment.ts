@@ -56,7 +56,7 @@ export async function activateEnrollment(deps: MfaDeps, accountId: string, code:
   const step = await checkTotp(secret, code.trim(), 0);
   if (step === undefined) return { activated: false };
 
-  const { codes, stored } = await newRecoveryCodes();
+  const { codes, stored } = await newRecoveryCodes(deps.encryptionKey);
   // Only the pending secret we checked may be activated (a concurrent restart changes it), and
   // only while no factor is active (one activated meanwhile is not overwritten).
   const result = await Mfa.updateOne(

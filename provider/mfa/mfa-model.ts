@@ -3,6 +3,8 @@ import { Schema, type Connection, type Model } from 'mongoose';
 export interface RecoveryCode {
   /** argon2id hash of the code */
   hash: string;
+  /** keyed tag that finds the code's entry without trying every hash (absent on older codes) */
+  lookup?: string;
   usedAt?: Date | null;
 }
 
@@ -33,7 +35,7 @@ const mfaSchema = new Schema<MfaRecord>({
   pendingSecret: { type: String },
   pendingAt: { type: Date },
   lastUsedStep: { type: Number, default: 0 },
-  recoveryCodes: { type: [{ hash: String, usedAt: Date, _id: false }], default: [] },
+  recoveryCodes: { type: [{ hash: String, lookup: String, usedAt: Date, _id: false }], default: [] },
   recoveryVersion: { type: Number, default: 0 },
   failures: { type: Number, default: 0 },
   lockedUntil: { type: Date },

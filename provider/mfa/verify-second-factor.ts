@@ -40,7 +40,7 @@ export async function verifySecondFactor(deps: MfaDeps, accountId: string, input
     return wrong;
   }
 
-  const index = await matchRecoveryCode(record.recoveryCodes, code);
+  const index = await matchRecoveryCode(record.recoveryCodes, code, { key: deps.encryptionKey });
   if (index >= 0) {
     // Claim the code by replacing the set we read, only if nobody changed it meanwhile.
     const version = record.recoveryVersion ?? 0;
