@@ -107,10 +107,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }, 60_000);
     auditFlush.unref();
     const reloader = startKeyReloader({ connection, config: config.keys, logger, current: () => live.keys, onChange: (fresh) => live.replace(fresh) });
-    const metricsServer = config.metricsPort === undefined ? undefined : await listenForMetrics(metrics, config.metricsHost, config.metricsPort);
 
     const server: Server = app.listen(config.port, config.host);
     await once(server, 'listening');
+    // After the public listener: a METRICS_PORT of 0 must not be handed the public port.
+    const metricsServer = config.metricsPort === undefined ? undefined : await listenForMetrics(metrics, config.metricsHost, config.metricsPort);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, issuer: config.issuer }, 'listening');
