@@ -11,7 +11,7 @@ export function auditKey(keyEncryptionKey: Uint8Array): Buffer {
 }
 
 /** Canonical JSON: keys sorted at every depth, so the hash does not depend on storage order. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {

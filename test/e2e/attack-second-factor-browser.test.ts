@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 
-import { activateEnrollment, startEnrollment } from '../../provider/mfa/enrollment.ts';
 import { mfaModel } from '../../provider/mfa/mfa-model.ts';
 import { addUser, type TestUser } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { totpCode } from '../helpers/totp.ts';
+import { enrollTotp } from '../helpers/totp.ts';
 import { accessibilityProblems, launchChromium, screenshot, watchConsole } from './chromium.ts';
 
 const ENCRYPTION_KEY = Buffer.alloc(32, 13).toString('base64');
@@ -21,9 +20,7 @@ describe('attack in a real browser (Chromium): the password alone against two-st
     browser = await launchChromium(this);
     server = await startTestServer('e2e-attack-mfa', { MFA_ENCRYPTION_KEY: ENCRYPTION_KEY });
     user = await addUser(server);
-    const deps = { connection: server.connection, encryptionKey: Buffer.from(ENCRYPTION_KEY, 'base64'), issuerName: 'meshid' };
-    const { secret } = await startEnrollment(deps, user.id, user.email);
-    expect((await activateEnrollment(deps, user.id, await totpCode(secret, -1))).activated).to.equal(true);
+    await enrollTotp(server, user, ENCRYPTION_KEY);
   });
   after(async () => {
     await browser?.close();

@@ -1,6 +1,9 @@
 import { generate } from 'otplib';
 
+import { activateEnrollment, startEnrollment } from '../../provider/mfa/enrollment.ts';
 import type { Page } from './browser.ts';
+import type { TestUser } from './fixtures.ts';
+import type { TestServer } from './test-server.ts';
 
 /** The TOTP code an authenticator app would show `offset` 30-second steps from now. */
 export function totpCode(secret: string, offset = 0): Promise<string> {
@@ -31,4 +34,16 @@ export function continueLink(page: Page): string {
 export async function awayFromStepBoundary(margin = 6): Promise<void> {
   const intoStep = (Date.now() / 1000) % 30;
   if (30 - intoStep < margin) await new Promise((resolve) => setTimeout(resolve, (30 - intoStep + 0.2) * 1000));
+}
+
+/**
+ * Gives an account an active TOTP factor directly (as if enrolled long ago) and returns its
+ * secret; the activation used the previous step's code, so the current one is still fresh.
+ */
+export async function enrollTotp(server: TestServer, user: TestUser, encryptionKey: string): Promise<string> {
+  const deps = { connection: server.connection, encryptionKey: Buffer.from(encryptionKey, 'base64'), issuerName: 'meshid' };
+  const { secret } = await startEnrollment(deps, user.id, user.email);
+  const activation = await activateEnrollment(deps, user.id, await totpCode(secret, -1));
+  if (!activation.activated) throw new Error('enrollment did not activate');
+  return secret;
 }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 
 import { expect } from 'chai';
 
+// The canonical form is no secret: an attacker has read the source too.
+import { canonical } from '../../provider/security/audit-hash.ts';
 import { auditModel, type AuditRecord } from '../../provider/security/audit-model.ts';
 import { verifyAuditChain } from '../../provider/security/verify-audit-chain.ts';
 import { runAdmin } from '../helpers/admin-cli.ts';
@@ -12,17 +14,6 @@ import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts'
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const KEK = Buffer.alloc(32, 19).toString('base64');
-
-/** The same canonical JSON the chain hashes: what an attacker who read the source would write. */
-function canonical(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined && v !== null).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** Attacks on the audit log by someone who can write to the database, and by a flood of refusals. */
 describe('attack: rewriting, truncating, silencing and flooding the audit log', () => {

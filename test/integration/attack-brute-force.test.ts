@@ -1,13 +1,12 @@
 import { expect } from 'chai';
 
-import { activateEnrollment, startEnrollment } from '../../provider/mfa/enrollment.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { Browser, parseForms, type Page } from '../helpers/browser.ts';
 import { addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { loginAttempt, loginScreen } from '../helpers/login-attempt.ts';
 import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { totpCode } from '../helpers/totp.ts';
+import { enrollTotp } from '../helpers/totp.ts';
 
 const ENCRYPTION_KEY = Buffer.alloc(32, 17).toString('base64');
 const count = (pages: Page[], status: number) => pages.filter((page) => page.status === status).length;
@@ -41,9 +40,7 @@ describe('attack: brute force around the lockouts', () => {
 
     async function userAtCodeScreen(count: number): Promise<{ user: TestUser; prompts: { browser: Browser; page: Page }[] }> {
       const user = await addUser(server);
-      const deps = { connection: server.connection, encryptionKey: Buffer.from(ENCRYPTION_KEY, 'base64'), issuerName: 'meshid' };
-      const { secret } = await startEnrollment(deps, user.id, user.email);
-      expect((await activateEnrollment(deps, user.id, await totpCode(secret, -1))).activated).to.equal(true);
+      await enrollTotp(server, user, ENCRYPTION_KEY);
       const config = await relyingParty(server.issuer, client);
       const prompts = [];
       for (let i = 0; i < count; i += 1) {

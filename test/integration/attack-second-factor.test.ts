@@ -7,7 +7,7 @@ import { Browser, parseForms, type Page } from '../helpers/browser.ts';
 import { addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { awayFromStepBoundary, recoveryCodesOnPage, secretOnPage, totpCode } from '../helpers/totp.ts';
+import { awayFromStepBoundary, enrollTotp, recoveryCodesOnPage, secretOnPage, totpCode } from '../helpers/totp.ts';
 
 const ENCRYPTION_KEY = Buffer.alloc(32, 11).toString('base64');
 
@@ -29,9 +29,7 @@ describe('attack: defeating two-step verification with the password alone', () =
 
   async function userWithTotp(): Promise<{ user: TestUser; secret: string }> {
     const user = await addUser(server);
-    const { secret } = await startEnrollment(mfaDeps(), user.id, user.email);
-    expect((await activateEnrollment(mfaDeps(), user.id, await totpCode(secret, -1))).activated).to.equal(true);
-    return { user, secret };
+    return { user, secret: await enrollTotp(server, user, ENCRYPTION_KEY) };
   }
 
   /** The attacker's browser: the password typed, stopped at the code screen. */
