@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { freePort } from './free-port.ts';
 
 /**
  * The in-memory MongoDB-compatible development server shipped as a native binary by
@@ -15,10 +14,31 @@ export interface EmbeddedMongo {
 
 const READY = /JONGODB_URI=(\S+)/;
 const START_TIMEOUT_MS = 20_000;
+const PACKAGE = '@jongodb/memory-server-bin-linux-x64-gnu';
+
+/** The embedded server's package is optional: npm installs it on linux x64 (glibc) only. */
+export class EmbeddedDatabaseMissing extends Error {
+  constructor() {
+    super([
+      `No database: MONGODB_URI is not set, and the embedded development database (${PACKAGE}) is`,
+      `not installed (npm installs it on linux x64 with glibc only; this machine: ${process.platform} ${process.arch}).`,
+      'Start a MongoDB (6.0 or later) and point MONGODB_URI at it, for example with Docker:',
+      '  docker run -d --name meshid-mongo -p 127.0.0.1:27017:27017 mongo:7',
+      '  MONGODB_URI=mongodb://127.0.0.1:27017/meshid DEMO_SEED=1 npm start',
+      '  MONGODB_URI=mongodb://127.0.0.1:27017/meshid npm test',
+    ].join('\n'));
+    this.name = 'EmbeddedDatabaseMissing';
+  }
+}
 
 function binaryPath(): string {
   const require = createRequire(import.meta.url);
-  const pkg = require.resolve('@jongodb/memory-server-bin-linux-x64-gnu/package.json');
+  let pkg: string;
+  try {
+    pkg = require.resolve(`${PACKAGE}/package.json`);
+  } catch {
+    throw new EmbeddedDatabaseMissing();
+  }
   return join(dirname(pkg), 'bin', 'jongodb');
 }
 
@@ -41,9 +61,8 @@ function waitForReady(child: ChildProcess): Promise<string> {
   });
 }
 
-/** `port` lets a test restart the server where clients expect it; a free port otherwise. */
-export async function startEmbeddedMongo({ port }: { port?: number } = {}): Promise<EmbeddedMongo> {
-  port ??= await freePort();
+/** `port` lets a test restart the server where clients expect it; any free port otherwise. */
+export async function startEmbeddedMongo({ port = 0 }: { port?: number } = {}): Promise<EmbeddedMongo> {
   const child = spawn(binaryPath(), ['--host=127.0.0.1', `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   // Drain stderr so a chatty binary never blocks on a full pipe.
   child.stderr?.resume();

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { SignJWT, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
 
-import { freePort } from '../adapters/free-port.ts';
+import { freePort } from './free-port.ts';
 import { hashPassword, verifyPassword } from '../provider/accounts/password.ts';
 import { startChild, type Child } from './bench/child.ts';
 import { load, type LoadOptions, type LoadResult } from './bench/load.ts';

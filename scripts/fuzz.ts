@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 
-import { freePort } from '../adapters/free-port.ts';
+import { freePort } from './free-port.ts';
 import { createAccount } from '../provider/accounts/create-account.ts';
 import { registerClient } from '../provider/clients/register-client.ts';
 import { loadConfig } from '../provider/config.ts';

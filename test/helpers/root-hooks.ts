@@ -1,4 +1,4 @@
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../adapters/embedded-mongo.ts';
+import { EmbeddedDatabaseMissing, startEmbeddedMongo, type EmbeddedMongo } from '../../adapters/embedded-mongo.ts';
 import { setTestDatabaseUri } from './database.ts';
 
 /**
@@ -14,7 +14,14 @@ export const mochaHooks = {
     if (uri) {
       setTestDatabaseUri(uri);
     } else {
-      embedded = await startEmbeddedMongo();
+      try {
+        embedded = await startEmbeddedMongo();
+      } catch (err) {
+        // Say what to do, not a stack trace from a hook.
+        if (!(err instanceof EmbeddedDatabaseMissing)) throw err;
+        process.stderr.write(`\n${err.message}\n\n`);
+        process.exit(1);
+      }
       setTestDatabaseUri(embedded.uri);
     }
   },

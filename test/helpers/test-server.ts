@@ -4,7 +4,7 @@ import { loadConfig } from '../../provider/config.ts';
 import { startServer, type RunningServer } from '../../provider/server.ts';
 import { dropTestDatabase } from './drop-database.ts';
 import { testDatabaseUri, uniqueDatabaseName } from './database.ts';
-import { freePort } from '../../adapters/free-port.ts';
+import { freePort } from '../../scripts/free-port.ts';
 
 export interface TestServer extends RunningServer {
   issuer: string;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../adapters/embedded-mongo.ts';
-import { freePort } from '../../adapters/free-port.ts';
+import { freePort } from '../../scripts/free-port.ts';
 import { Browser } from '../helpers/browser.ts';
 import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
 import { API, CALLBACK, addApi, basicAuth, addServiceClient, addWebClient, type TestClient } from '../helpers/fixtures.ts';
