@@ -8,6 +8,8 @@ export interface Database {
   connection: Connection;
   /** true when this process started the in-memory development server */
   embedded: boolean;
+  /** where the embedded server listens, with the database name: for the admin CLI while it runs */
+  embeddedUri: string | undefined;
   close(): Promise<void>;
 }
 
@@ -52,13 +54,14 @@ export async function connectDatabase(config: Config, logger: Logger): Promise<D
   // `create` command. Indexes are created explicitly at start-up (ensureIndexes).
   // bufferCommands off: while the database is unreachable an operation fails (after the driver's
   // server selection timeout) and the request gets a 503, instead of queueing without bound.
+  const dbName = config.mongodbDatabase ?? databaseInUri(config.mongodbUri) ?? DEFAULT_DATABASE;
   const connection = mongoose.createConnection(uri, {
     autoCreate: false,
     autoIndex: false,
     bufferCommands: false,
     // Command monitoring feeds the database latency metric.
     monitorCommands: true,
-    dbName: config.mongodbDatabase ?? databaseInUri(config.mongodbUri) ?? DEFAULT_DATABASE,
+    dbName,
     serverSelectionTimeoutMS: config.databaseTimeoutMs,
   });
   // An 'error' event without a listener would end the process; a lost database is survivable.
@@ -70,6 +73,7 @@ export async function connectDatabase(config: Config, logger: Logger): Promise<D
   return {
     connection,
     embedded: stopEmbedded !== undefined,
+    embeddedUri: stopEmbedded === undefined ? undefined : `${/^mongodb:\/\/[^/?]+/.exec(uri)![0]}/${dbName}`,
     async close() {
       await connection.close();
       await stopEmbedded?.();

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   }
 
   const running = await startServer(config);
-  if (running.demo) process.stdout.write(formatDemo(config.issuer, running.demo));
+  if (running.demo) process.stdout.write(formatDemo(config.issuer, running.demo, running.adminEnvironment));
 
   let stopping = false;
   const stop = async (signal: string) => {

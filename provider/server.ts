@@ -37,6 +37,8 @@ export interface RunningServer {
   /** the audit chain's HMAC key (from KEY_ENCRYPTION_KEY), for verifying it */
   auditKey: Uint8Array;
   demo: DemoSeed | undefined;
+  /** with the embedded database: the environment under which the admin CLI reaches it while this runs */
+  adminEnvironment: Record<string, string> | undefined;
   /** where Prometheus scrapes without a token (METRICS_PORT), if anywhere */
   metricsUrl: string | undefined;
   /** checks for rotated keys now instead of at the next tick (tests, admin tools) */
@@ -54,6 +56,18 @@ function warnAboutRiskySettings(config: Config, logger: Logger): void {
   if (config.mfa.ephemeralKey) logger.warn('MFA_ENCRYPTION_KEY is not set: TOTP secrets enrolled now cannot be read after a restart or by another instance');
   if (config.keys.ephemeralKey) logger.warn('KEY_ENCRYPTION_KEY is not set: the keys created now cannot be opened after a restart or by another instance');
   for (const warning of riskyDefaults(config)) logger.warn({ risky: true }, `RISKY SETTING: ${warning}`);
+}
+
+/**
+ * What `npm run admin` needs to manage this very process's embedded database: its address and,
+ * when the keys are sealed with a throwaway key, that key (a demo secret like the others).
+ */
+function adminEnvironment(config: Config, embeddedUri: string | undefined): Record<string, string> | undefined {
+  if (embeddedUri === undefined) return undefined;
+  return {
+    MONGODB_URI: embeddedUri,
+    ...(config.keys.ephemeralKey ? { KEY_ENCRYPTION_KEY: config.keys.encryptionKey.toString('base64') } : {}),
+  };
 }
 
 function keyAges(keys: ProviderKeys): Record<string, number> {
@@ -118,6 +132,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
     return {
       url, connection, logger, audit, demo, auditKey: auditKey(config.keys.encryptionKey),
+      adminEnvironment: adminEnvironment(config, database.embeddedUri),
       metricsUrl: metricsServer?.url,
       get provider() { return live.provider; },
       get keys() { return live.keys; },

@@ -3,7 +3,8 @@ import type { DemoSeed } from './seed-demo.ts';
 const UNKNOWN = '(created earlier; only its hash is stored)';
 
 /** The console banner that tells a new user what they can try. */
-export function formatDemo(issuer: string, seed: DemoSeed): string {
+export function formatDemo(issuer: string, seed: DemoSeed, adminEnvironment?: Record<string, string>): string {
+  const admin = adminEnvironment && Object.entries(adminEnvironment).map(([name, value]) => `${name}=${value}`).join(' ');
   const lines = [
     '',
     '=== meshid demo =====================================================',
@@ -17,6 +18,12 @@ export function formatDemo(issuer: string, seed: DemoSeed): string {
     '',
     'Try client credentials:',
     `  curl -s -u demo-service:<secret> -d grant_type=client_credentials -d scope=orders:read ${issuer}/token`,
+    ...(admin ? [
+      '',
+      'Manage this demo while it runs (the embedded database is reachable at this address):',
+      `  ${admin} npm run admin -- clients list`,
+      `  ${admin} npm run admin -- clients add --help`,
+    ] : []),
     '======================================================================',
     '',
   ];

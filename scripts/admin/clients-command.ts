@@ -15,7 +15,7 @@ type ClientType = typeof TYPES[number];
 
 interface AddOptions {
   type: ClientType; id?: string; name?: string; redirectUri?: string[]; postLogoutUri?: string[]; resource?: string[];
-  firstParty?: boolean; requireMfa?: boolean; exchangeResource?: string[]; exchangeScope?: string[]; actor?: boolean; json?: boolean;
+  firstParty?: boolean; requireMfa?: boolean; exchangeResource?: string[]; exchangeSubjectAudience?: string[]; exchangeSubjectClient?: string[]; exchangeScope?: string[]; actor?: boolean; json?: boolean;
 }
 
 /** Client metadata for each kind of client an operator registers. */
@@ -36,9 +36,13 @@ export function clientTemplate(options: AddOptions): ClientMetadata {
     case 'service': return { ...common, ...machine, token_endpoint_auth_method: 'client_secret_basic' };
     case 'exchanger':
       if (!options.exchangeResource?.length) throw new AdminError('an exchanger needs --exchange-resource');
+      if (!options.exchangeSubjectAudience?.length) throw new AdminError('an exchanger needs --exchange-subject-audience: the APIs whose tokens it may exchange');
       return {
         ...common, ...machine, grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT], token_endpoint_auth_method: 'client_secret_basic',
-        token_exchange: { resources: options.exchangeResource, scopes: options.exchangeScope, actor: options.actor ?? false },
+        token_exchange: {
+          resources: options.exchangeResource, subject_audiences: options.exchangeSubjectAudience, subject_clients: options.exchangeSubjectClient,
+          scopes: options.exchangeScope, actor: options.actor ?? false,
+        },
       };
     default: throw new AdminError(`--type must be one of ${TYPES.join(', ')}`);
   }
@@ -75,6 +79,8 @@ export function clientsCommand(program: Command, run: Run): void {
     .option('--first-party', 'skip the consent screen for its users')
     .option('--require-mfa', 'its users must use a second factor')
     .option('--exchange-resource <indicator...>', 'exchanger: targets it may exchange tokens for')
+    .option('--exchange-subject-audience <indicator...>', 'exchanger: APIs whose tokens it may take as subject tokens')
+    .option('--exchange-subject-client <client_id...>', 'exchanger: only tokens issued to these clients (optional)')
     .option('--exchange-scope <scope...>', 'exchanger: the most scopes it may ask for')
     .option('--actor', 'exchanger: may present actor tokens (delegation)')
     .option('--json', 'machine-readable output')

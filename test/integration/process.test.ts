@@ -17,6 +17,18 @@ function run(env: Record<string, string>) {
   return { child, output: () => ({ stdout, stderr }) };
 }
 
+const ADMIN = new URL('../../scripts/admin.ts', import.meta.url).pathname;
+
+async function admin(env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [ADMIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const [code] = await once(child, 'exit');
+  return { code: code as number, stdout, stderr };
+}
+
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 300; i += 1) {
     if (check()) return;
@@ -40,6 +52,18 @@ describe('the provider process (npm start)', () => {
     const health = await fetch(`${url}/healthz`);
     expect(health.status).to.equal(200);
     expect(await health.json()).to.deep.equal({ status: 'ok' });
+
+    // The banner's admin command reaches this process's embedded database.
+    const adminLine = stdout.split('\n').find((line) => line.includes('npm run admin -- clients list'))!;
+    const env = Object.fromEntries([...adminLine.matchAll(/([A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+    expect(env).to.have.keys('MONGODB_URI', 'KEY_ENCRYPTION_KEY');
+    const list = await admin(env, ['clients', 'list', '--json']);
+    expect(list.code, list.stderr).to.equal(0);
+    expect((JSON.parse(list.stdout) as { client_id: string }[]).map((c) => c.client_id)).to.include('demo-web-1');
+    const added = await admin(env, ['clients', 'add', '--type', 'service', '--name', 'From the banner', '--resource', 'https://api.example.test', '--json']);
+    expect(added.code, added.stderr).to.equal(0);
+    const verified = await admin(env, ['audit', 'verify']);
+    expect(verified.stdout, verified.stderr).to.include('audit chain intact');
 
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
