@@ -3,12 +3,20 @@
  * data): the request should then be answered 503 and retried later, not 500.
  */
 const UNAVAILABLE = new Set([
-  'MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError',
-  'MongoTopologyClosedError', 'MongoPoolClearedError',
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
 ]);
 
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let current = err as { name?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; depth += 1) {
+  for (
+    let current = err as { name?: string; cause?: unknown } | undefined, depth = 0;
+    current && depth < 5;
+    depth += 1
+  ) {
     if (current.name && UNAVAILABLE.has(current.name)) return true;
     current = current.cause as typeof current;
   }

@@ -19,14 +19,16 @@ const PACKAGE = '@jongodb/memory-server-bin-linux-x64-gnu';
 /** The embedded server's package is optional: npm installs it on linux x64 (glibc) only. */
 export class EmbeddedDatabaseMissing extends Error {
   constructor() {
-    super([
-      `No database: MONGODB_URI is not set, and the embedded development database (${PACKAGE}) is`,
-      `not installed (npm installs it on linux x64 with glibc only; this machine: ${process.platform} ${process.arch}).`,
-      'Start a MongoDB (6.0 or later) and point MONGODB_URI at it, for example with Docker:',
-      '  docker run -d --name meshid-mongo -p 127.0.0.1:27017:27017 mongo:7',
-      '  MONGODB_URI=mongodb://127.0.0.1:27017/meshid DEMO_SEED=1 npm start',
-      '  MONGODB_URI=mongodb://127.0.0.1:27017/meshid npm test',
-    ].join('\n'));
+    super(
+      [
+        `No database: MONGODB_URI is not set, and the embedded development database (${PACKAGE}) is`,
+        `not installed (npm installs it on linux x64 with glibc only; this machine: ${process.platform} ${process.arch}).`,
+        'Start a MongoDB (6.0 or later) and point MONGODB_URI at it, for example with Docker:',
+        '  docker run -d --name meshid-mongo -p 127.0.0.1:27017:27017 mongo:7',
+        '  MONGODB_URI=mongodb://127.0.0.1:27017/meshid DEMO_SEED=1 npm start',
+        '  MONGODB_URI=mongodb://127.0.0.1:27017/meshid npm test',
+      ].join('\n'),
+    );
     this.name = 'EmbeddedDatabaseMissing';
   }
 }
@@ -56,8 +58,14 @@ function waitForReady(child: ChildProcess): Promise<string> {
       }
     };
     child.stdout?.on('data', onData);
-    child.once('error', (err) => { clearTimeout(timer); reject(err); });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`embedded database exited with code ${code}`)); });
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`embedded database exited with code ${code}`));
+    });
   });
 }
 
@@ -70,10 +78,11 @@ export async function startEmbeddedMongo({ port = 0 }: { port?: number } = {}): 
   child.stdout?.resume();
   return {
     uri,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

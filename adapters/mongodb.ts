@@ -23,20 +23,34 @@ interface StoredRecord {
 
 /** Every model oidc-provider may store; indexes are created for each at start-up. */
 export const OIDC_MODELS = [
-  'Session', 'AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'ClientCredentials',
-  'Client', 'InitialAccessToken', 'RegistrationAccessToken', 'Interaction', 'ReplayDetection',
-  'PushedAuthorizationRequest', 'Grant', 'BackchannelAuthenticationRequest',
+  'Session',
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'ClientCredentials',
+  'Client',
+  'InitialAccessToken',
+  'RegistrationAccessToken',
+  'Interaction',
+  'ReplayDetection',
+  'PushedAuthorizationRequest',
+  'Grant',
+  'BackchannelAuthenticationRequest',
 ] as const;
 
-const recordSchema = new Schema<StoredRecord>({
-  _id: { type: String, required: true },
-  payload: { type: Schema.Types.Mixed, required: true },
-  expiresAt: { type: Date },
-  grantId: { type: String },
-  userCode: { type: String },
-  uid: { type: String },
-  consumed: { type: Number },
-}, { versionKey: false, minimize: false, strict: true });
+const recordSchema = new Schema<StoredRecord>(
+  {
+    _id: { type: String, required: true },
+    payload: { type: Schema.Types.Mixed, required: true },
+    expiresAt: { type: Date },
+    grantId: { type: String },
+    userCode: { type: String },
+    uid: { type: String },
+    consumed: { type: Number },
+  },
+  { versionKey: false, minimize: false, strict: true },
+);
 
 recordSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 recordSchema.index({ grantId: 1 }, { sparse: true });
@@ -46,8 +60,10 @@ recordSchema.index({ userCode: 1 }, { sparse: true });
 /** `oidc_AccessToken`, `oidc_Session`, ...: one collection per model name. */
 export function oidcModel(connection: Connection, name: string): Model<StoredRecord> {
   const modelName = `oidc_${name}`;
-  return (connection.models[modelName] as Model<StoredRecord> | undefined)
-    ?? connection.model<StoredRecord>(modelName, recordSchema, modelName);
+  return (
+    (connection.models[modelName] as Model<StoredRecord> | undefined) ??
+    connection.model<StoredRecord>(modelName, recordSchema, modelName)
+  );
 }
 
 export async function ensureAdapterIndexes(connection: Connection): Promise<void> {
@@ -55,18 +71,28 @@ export async function ensureAdapterIndexes(connection: Connection): Promise<void
 }
 
 /** The models whose records belong to a grant: revoking the grant deletes them. */
-const GRANT_BOUND_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest'];
+const GRANT_BOUND_MODELS = [
+  'AccessToken',
+  'RefreshToken',
+  'AuthorizationCode',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+];
 
 /** Revokes grants: every token issued from them (JWTs introspect inactive once they are gone), then the grants. */
 export async function revokeGrants(connection: Connection, grantIds: string[]): Promise<void> {
   if (grantIds.length === 0) return;
   // One delete per model for all the grants, rather than one per grant and model.
-  await Promise.all(GRANT_BOUND_MODELS.map((model) => oidcModel(connection, model).deleteMany({ grantId: { $in: grantIds } })));
+  await Promise.all(
+    GRANT_BOUND_MODELS.map((model) => oidcModel(connection, model).deleteMany({ grantId: { $in: grantIds } })),
+  );
   await oidcModel(connection, 'Grant').deleteMany({ _id: { $in: grantIds } });
 }
 
 function isLive(record: StoredRecord | null, now: number): record is StoredRecord {
-  return record !== null && (record.expiresAt === undefined || record.expiresAt === null || record.expiresAt.getTime() > now);
+  return (
+    record !== null && (record.expiresAt === undefined || record.expiresAt === null || record.expiresAt.getTime() > now)
+  );
 }
 
 function toPayload(record: StoredRecord | null): AdapterPayload | undefined {
@@ -83,13 +109,19 @@ export interface MongoAdapterOptions {
 class ClientCache {
   readonly #entries = new TtlCache<AdapterPayload | undefined>();
   readonly #ttlMs: number;
-  constructor(ttlSeconds: number) { this.#ttlMs = ttlSeconds * 1000; }
+  constructor(ttlSeconds: number) {
+    this.#ttlMs = ttlSeconds * 1000;
+  }
   get(id: string): { payload: AdapterPayload | undefined } | undefined {
     const entry = this.#entries.entry(id);
     return entry && { payload: entry.value };
   }
-  set(id: string, payload: AdapterPayload | undefined): void { this.#entries.set(id, payload, this.#ttlMs); }
-  delete(id: string): void { this.#entries.delete(id); }
+  set(id: string, payload: AdapterPayload | undefined): void {
+    this.#entries.set(id, payload, this.#ttlMs);
+  }
+  delete(id: string): void {
+    this.#entries.delete(id);
+  }
 }
 
 export class MongoAdapter implements Adapter {
@@ -139,7 +171,10 @@ export class MongoAdapter implements Adapter {
    * issued from it are revoked (RFC 9700 4.5.3, 4.14.2) and the request fails with invalid_grant.
    */
   async consume(id: string): Promise<void> {
-    const claimed = await this.#model.updateOne({ _id: id, consumed: null }, { $set: { consumed: Math.floor(Date.now() / 1000) } });
+    const claimed = await this.#model.updateOne(
+      { _id: id, consumed: null },
+      { $set: { consumed: Math.floor(Date.now() / 1000) } },
+    );
     if (claimed.matchedCount === 1) return;
     const record = await this.#model.findById(id, { grantId: 1 }).lean<Pick<StoredRecord, 'grantId'>>();
     if (record?.grantId) await revokeGrants(this.#connection, [record.grantId]);

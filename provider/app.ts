@@ -50,10 +50,19 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
 
   // Getters: after a key rotation the routes see the rebuilt provider and the new cookie keys.
   const screenDeps: InteractionDeps = {
-    get provider() { return holder.provider; },
-    get csrfSecret() { return holder.keys.cookie[0]!; },
+    get provider() {
+      return holder.provider;
+    },
+    get csrfSecret() {
+      return holder.keys.cookie[0]!;
+    },
     csrfSecrets: () => holder.keys.cookie,
-    connection, views, logger, mfa, audit, throttle,
+    connection,
+    views,
+    logger,
+    mfa,
+    audit,
+    throttle,
   };
   const accountDeps = Object.create(screenDeps, {
     issuer: { value: config.issuer },
@@ -74,11 +83,17 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
   app.use(health(connection, config.databaseTimeoutMs));
   // Internals are nobody's business on the public port, unless a scraper brings the token.
   if (config.metricsToken !== undefined) app.use(metricsEndpoint(metrics, config.metricsToken));
-  app.use(validateRoute(config.issuer, config.validateDefaultAudiences, tokenValidator({
-    provider: () => holder.provider,
-    publishedKeys: () => holder.keys.published,
-    cacheSeconds: config.validateCacheSeconds,
-  })));
+  app.use(
+    validateRoute(
+      config.issuer,
+      config.validateDefaultAudiences,
+      tokenValidator({
+        provider: () => holder.provider,
+        publishedKeys: () => holder.keys.published,
+        cacheSeconds: config.validateCacheSeconds,
+      }),
+    ),
+  );
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
   app.use(account.routes());

@@ -154,7 +154,10 @@ function uriList(env: Env, name: string): string[] {
 function metricsToken(env: Env): string | undefined {
   const value = text(env, 'METRICS_TOKEN');
   if (value !== undefined && (value.length < 32 || !/^[\x21-\x7e]+$/.test(value))) {
-    throw new ConfigError('METRICS_TOKEN', 'must be at least 32 printable characters without spaces (for example: openssl rand -hex 32)');
+    throw new ConfigError(
+      'METRICS_TOKEN',
+      'must be at least 32 printable characters without spaces (for example: openssl rand -hex 32)',
+    );
   }
   return value;
 }
@@ -162,7 +165,11 @@ function metricsToken(env: Env): string | undefined {
 /** The embedded database is empty on every start, so the demo is seeded by default there only; never in production. */
 function demoSeed(env: Env, nodeEnv: NodeEnv, uri: string | undefined): boolean {
   const seed = flag(env, 'DEMO_SEED', uri === undefined);
-  if (seed && nodeEnv === 'production') throw new ConfigError('DEMO_SEED', 'must be off when NODE_ENV=production (the demo\'s secrets are printed to the console)');
+  if (seed && nodeEnv === 'production')
+    throw new ConfigError(
+      'DEMO_SEED',
+      "must be off when NODE_ENV=production (the demo's secrets are printed to the console)",
+    );
   return seed;
 }
 
@@ -193,7 +200,10 @@ function mongodbUri(env: Env, nodeEnv: NodeEnv): string | undefined {
   const value = text(env, 'MONGODB_URI');
   if (value === undefined) {
     if (nodeEnv === 'production') {
-      throw new ConfigError('MONGODB_URI', 'is required when NODE_ENV=production (the embedded database keeps nothing)');
+      throw new ConfigError(
+        'MONGODB_URI',
+        'is required when NODE_ENV=production (the embedded database keeps nothing)',
+      );
     }
     return undefined;
   }
@@ -237,7 +247,8 @@ function lifetimes(env: Env): TokenLifetimes {
 function encryptionKey(env: Env, name: string, nodeEnv: NodeEnv): { key: Buffer; ephemeral: boolean } {
   const raw = text(env, name);
   if (raw === undefined) {
-    if (nodeEnv === 'production') throw new ConfigError(name, 'is required when NODE_ENV=production (32 random bytes, base64)');
+    if (nodeEnv === 'production')
+      throw new ConfigError(name, 'is required when NODE_ENV=production (32 random bytes, base64)');
     return { key: randomBytes(32), ephemeral: true };
   }
   const key = Buffer.from(raw, 'base64');
@@ -259,7 +270,10 @@ function keysConfig(env: Env, nodeEnv: NodeEnv, longestToken: number): KeysConfi
   const retiredRetentionSeconds = integer(env, 'KEY_RETIRED_RETENTION_SECONDS', DAY, 60, 365 * DAY);
   // A key removed from JWKS while tokens it signed are alive would break those tokens.
   if (retiredRetentionSeconds < longestToken) {
-    throw new ConfigError('KEY_RETIRED_RETENTION_SECONDS', `must be at least the longest token lifetime (${longestToken})`);
+    throw new ConfigError(
+      'KEY_RETIRED_RETENTION_SECONDS',
+      `must be at least the longest token lifetime (${longestToken})`,
+    );
   }
   return {
     encryptionKey: key,
@@ -274,12 +288,20 @@ function loginThrottle(env: Env): LoginThrottleConfig {
   const delayAfter = integer(env, 'LOGIN_DELAY_AFTER_FAILURES', 5, 1, 100);
   // NIST SP 800-63B 5.2.2: no more than 100 consecutive failed attempts on one account.
   const lockAfter = integer(env, 'LOGIN_LOCK_AFTER_FAILURES', 20, 1, 100);
-  if (lockAfter < delayAfter) throw new ConfigError('LOGIN_LOCK_AFTER_FAILURES', `must be at least LOGIN_DELAY_AFTER_FAILURES (${delayAfter})`);
+  if (lockAfter < delayAfter)
+    throw new ConfigError('LOGIN_LOCK_AFTER_FAILURES', `must be at least LOGIN_DELAY_AFTER_FAILURES (${delayAfter})`);
   const accountLockAfter = integer(env, 'LOGIN_ACCOUNT_LOCK_AFTER_FAILURES', 100, 1, 100);
-  if (accountLockAfter < lockAfter) throw new ConfigError('LOGIN_ACCOUNT_LOCK_AFTER_FAILURES', `must be at least LOGIN_LOCK_AFTER_FAILURES (${lockAfter})`);
+  if (accountLockAfter < lockAfter)
+    throw new ConfigError(
+      'LOGIN_ACCOUNT_LOCK_AFTER_FAILURES',
+      `must be at least LOGIN_LOCK_AFTER_FAILURES (${lockAfter})`,
+    );
   // Locking an address across all accounts locked out everyone behind a shared proxy or NAT.
   if (text(env, 'LOGIN_IP_LOCK_AFTER_FAILURES') !== undefined) {
-    throw new ConfigError('LOGIN_IP_LOCK_AFTER_FAILURES', 'is no longer used: lockouts are per account and per account+address (see LOGIN_ACCOUNT_LOCK_AFTER_FAILURES)');
+    throw new ConfigError(
+      'LOGIN_IP_LOCK_AFTER_FAILURES',
+      'is no longer used: lockouts are per account and per account+address (see LOGIN_ACCOUNT_LOCK_AFTER_FAILURES)',
+    );
   }
   return {
     delayAfter,

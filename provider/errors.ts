@@ -15,13 +15,19 @@ export class HttpError extends Error {
 }
 
 export class InvalidRequest extends HttpError {
-  constructor(message = 'The request is invalid.') { super(400, 'invalid_request', message); }
+  constructor(message = 'The request is invalid.') {
+    super(400, 'invalid_request', message);
+  }
 }
 
 export class InvalidCsrfToken extends HttpError {
-  constructor() { super(403, 'invalid_request', 'This form has expired or was not sent by this site. Go back and try again.'); }
+  constructor() {
+    super(403, 'invalid_request', 'This form has expired or was not sent by this site. Go back and try again.');
+  }
 }
 
 export class NotFound extends HttpError {
-  constructor() { super(404, 'not_found', 'There is nothing at this address.'); }
+  constructor() {
+    super(404, 'not_found', 'There is nothing at this address.');
+  }
 }

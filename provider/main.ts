@@ -1,12 +1,11 @@
-import { ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { formatDemo } from './demo/format-demo.ts';
 import { startServer } from './server.ts';
 
-/** Process entry: read configuration, start, print the demo, stop cleanly on SIGTERM/SIGINT. */
-async function main(): Promise<void> {
-  let config;
+/** The configuration, or the process stops naming the bad variable. */
+function readConfig(): Config {
   try {
-    config = loadConfig(process.env);
+    return loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -14,6 +13,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+}
+
+/** Process entry: read configuration, start, print the demo, stop cleanly on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const config = readConfig();
 
   const running = await startServer(config);
   if (running.demo) process.stdout.write(formatDemo(config.issuer, running.demo, running.adminEnvironment));

@@ -24,14 +24,16 @@ export function riskyDefaults(config: Config): string[] {
   if (config.mongodbUri === undefined) return warnings;
   if (config.nodeEnv !== 'production' && !isLocalDatabase(config.mongodbUri)) {
     warnings.push(
-      `NODE_ENV is ${config.nodeEnv}, not production, with a database on another machine: `
-      + 'set NODE_ENV=production for a real deployment. Until then an http issuer is allowed'
-      + `${config.keys.ephemeralKey ? ', KEY_ENCRYPTION_KEY is unset so signing keys are sealed with a throwaway key' : ''}`
-      + `${config.mfa.ephemeralKey ? ', MFA_ENCRYPTION_KEY is unset so TOTP secrets are sealed with a throwaway key' : ''}.`,
+      `NODE_ENV is ${config.nodeEnv}, not production, with a database on another machine: ` +
+        'set NODE_ENV=production for a real deployment. Until then an http issuer is allowed' +
+        `${config.keys.ephemeralKey ? ', KEY_ENCRYPTION_KEY is unset so signing keys are sealed with a throwaway key' : ''}` +
+        `${config.mfa.ephemeralKey ? ', MFA_ENCRYPTION_KEY is unset so TOTP secrets are sealed with a throwaway key' : ''}.`,
     );
   }
   if (config.demoSeed) {
-    warnings.push('DEMO_SEED is on with a kept database: the demo user\'s password and the demo clients\' secrets are printed to the console once. Anyone who can read this console or its logs can use them; delete the demo clients and user before going live.');
+    warnings.push(
+      "DEMO_SEED is on with a kept database: the demo user's password and the demo clients' secrets are printed to the console once. Anyone who can read this console or its logs can use them; delete the demo clients and user before going live.",
+    );
   }
   return warnings;
 }

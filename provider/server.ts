@@ -53,8 +53,14 @@ export interface StartOptions {
 
 function warnAboutRiskySettings(config: Config, logger: Logger): void {
   if (config.mongodbUri === undefined) return;
-  if (config.mfa.ephemeralKey) logger.warn('MFA_ENCRYPTION_KEY is not set: TOTP secrets enrolled now cannot be read after a restart or by another instance');
-  if (config.keys.ephemeralKey) logger.warn('KEY_ENCRYPTION_KEY is not set: the keys created now cannot be opened after a restart or by another instance');
+  if (config.mfa.ephemeralKey)
+    logger.warn(
+      'MFA_ENCRYPTION_KEY is not set: TOTP secrets enrolled now cannot be read after a restart or by another instance',
+    );
+  if (config.keys.ephemeralKey)
+    logger.warn(
+      'KEY_ENCRYPTION_KEY is not set: the keys created now cannot be opened after a restart or by another instance',
+    );
   for (const warning of riskyDefaults(config)) logger.warn({ risky: true }, `RISKY SETTING: ${warning}`);
 }
 
@@ -71,11 +77,17 @@ function adminEnvironment(config: Config, embeddedUri: string | undefined): Reco
 }
 
 function keyAges(keys: ProviderKeys): Record<string, number> {
-  return Object.fromEntries(Object.entries(keys.currentSince).map(([alg, since]) => [alg, (Date.now() - since.getTime()) / 1000]));
+  return Object.fromEntries(
+    Object.entries(keys.currentSince).map(([alg, since]) => [alg, (Date.now() - since.getTime()) / 1000]),
+  );
 }
 
 /** /metrics on a port of its own (METRICS_PORT), away from the public listener. */
-async function listenForMetrics(metrics: Metrics, host: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
+async function listenForMetrics(
+  metrics: Metrics,
+  host: string,
+  port: number,
+): Promise<{ url: string; close(): Promise<void> }> {
   const app = new Koa();
   app.use(metricsEndpoint(metrics));
   const server = app.listen(port, host);
@@ -106,36 +118,66 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       failuresPerMinute: config.auditFailuresPerMinute,
       onEvent: (event) => metrics.securityEvents.inc({ event: event.event, outcome: event.outcome }),
     });
-    holder = new ProviderHolder((current) => createProvider({ config, connection, keys: current, views, logger, audit, metrics }), keys);
+    holder = new ProviderHolder(
+      (current) => createProvider({ config, connection, keys: current, views, logger, audit, metrics }),
+      keys,
+    );
     await ensureAccountClient(holder.provider, connection, config.issuer);
     const demo = config.demoSeed ? await seedDemo(holder.provider, connection) : undefined;
-    if (demo && config.mongodbUri !== undefined) logger.warn({ risky: true }, 'demo seeded into a kept database: its secrets were printed to the console');
+    if (demo && config.mongodbUri !== undefined)
+      logger.warn({ risky: true }, 'demo seeded into a kept database: its secrets were printed to the console');
     const app = createApp({
-      config, holder, connection, views, logger, audit, metrics,
+      config,
+      holder,
+      connection,
+      views,
+      logger,
+      audit,
+      metrics,
       mfa: { connection, encryptionKey: config.mfa.encryptionKey, issuerName: config.mfa.issuerName },
       throttle: new LoginThrottle(connection, config.loginThrottle),
     });
     const live = holder;
     const auditFlush = setInterval(() => {
-      audit.flushSuppressed().catch((err: unknown) => logger.warn({ err }, 'audit: summary of suppressed events not written yet'));
+      audit
+        .flushSuppressed()
+        .catch((err: unknown) => logger.warn({ err }, 'audit: summary of suppressed events not written yet'));
     }, 60_000);
     auditFlush.unref();
-    const reloader = startKeyReloader({ connection, config: config.keys, logger, current: () => live.keys, onChange: (fresh) => live.replace(fresh) });
+    const reloader = startKeyReloader({
+      connection,
+      config: config.keys,
+      logger,
+      current: () => live.keys,
+      onChange: (fresh) => live.replace(fresh),
+    });
 
     const server: Server = app.listen(config.port, config.host);
     await once(server, 'listening');
     // After the public listener: a METRICS_PORT of 0 must not be handed the public port.
-    const metricsServer = config.metricsPort === undefined ? undefined : await listenForMetrics(metrics, config.metricsHost, config.metricsPort);
+    const metricsServer =
+      config.metricsPort === undefined
+        ? undefined
+        : await listenForMetrics(metrics, config.metricsHost, config.metricsPort);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, issuer: config.issuer }, 'listening');
 
     return {
-      url, connection, logger, audit, demo, auditKey: auditKey(config.keys.encryptionKey),
+      url,
+      connection,
+      logger,
+      audit,
+      demo,
+      auditKey: auditKey(config.keys.encryptionKey),
       adminEnvironment: adminEnvironment(config, database.embeddedUri),
       metricsUrl: metricsServer?.url,
-      get provider() { return live.provider; },
-      get keys() { return live.keys; },
+      get provider() {
+        return live.provider;
+      },
+      get keys() {
+        return live.keys;
+      },
       reloadKeys: reloader.check,
       async close() {
         // Stop accepting, let in-flight requests finish, then close the database.

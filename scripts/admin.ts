@@ -23,7 +23,9 @@ async function run(action: (ctx: AdminContext) => Promise<void>): Promise<void> 
   } catch (err) {
     const known = err instanceof AdminError || err instanceof ConfigError;
     const described = err as { error_description?: string; message?: string };
-    process.stderr.write(`error: ${known ? described.message : described.error_description ?? described.message ?? String(err)}\n`);
+    process.stderr.write(
+      `error: ${known ? described.message : (described.error_description ?? described.message ?? String(err))}\n`,
+    );
     process.exitCode = err instanceof ConfigError ? 2 : 1;
   } finally {
     await ctx?.close();

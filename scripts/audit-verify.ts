@@ -11,10 +11,16 @@ import { verifyAuditChain } from '../provider/security/verify-audit-chain.ts';
 async function main(): Promise<number> {
   const config = loadConfig(process.env);
   if (!config.mongodbUri) {
-    process.stderr.write('audit:verify needs MONGODB_URI (the embedded development database keeps no audit log between runs)\n');
+    process.stderr.write(
+      'audit:verify needs MONGODB_URI (the embedded development database keeps no audit log between runs)\n',
+    );
     return 2;
   }
-  const connection = mongoose.createConnection(config.mongodbUri, { dbName: config.mongodbDatabase, autoCreate: false, autoIndex: false });
+  const connection = mongoose.createConnection(config.mongodbUri, {
+    dbName: config.mongodbDatabase,
+    autoCreate: false,
+    autoIndex: false,
+  });
   await connection.asPromise();
   try {
     const verdict = await verifyAuditChain(connection, auditKey(config.keys.encryptionKey));
@@ -29,7 +35,12 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : `audit:verify failed: ${(err as Error).message}`}\n`);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(
+      `${err instanceof ConfigError ? err.message : `audit:verify failed: ${(err as Error).message}`}\n`,
+    );
+    process.exit(2);
+  },
+);

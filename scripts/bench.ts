@@ -26,7 +26,11 @@ const WARMUP = values.quick ? 1 : 2;
 const SOAK = values.quick ? 10_000 : 100_000;
 const API = 'https://api.example.test';
 
-interface Row { scenario: string; connections: number | string; result: LoadResult | { rps: number; p50: number | string; p99: number | string; errors: number } }
+interface Row {
+  scenario: string;
+  connections: number | string;
+  result: LoadResult | { rps: number; p50: number | string; p99: number | string; errors: number };
+}
 const rows: Row[] = [];
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -47,7 +51,9 @@ async function scenario(name: string, options: Omit<LoadOptions, 'connections'>)
   for (const connections of [10, 50]) {
     results[connections] = await load({ ...options, connections, seconds: SECONDS });
     rows.push({ scenario: name, connections, result: results[connections]! });
-    log(`${name.padEnd(34)} c=${String(connections).padEnd(3)} ${String(results[connections]!.rps).padStart(6)} req/s  p50 ${results[connections]!.p50} ms  p99 ${results[connections]!.p99} ms  errors ${results[connections]!.errors}`);
+    log(
+      `${name.padEnd(34)} c=${String(connections).padEnd(3)} ${String(results[connections]!.rps).padStart(6)} req/s  p50 ${results[connections]!.p50} ms  p99 ${results[connections]!.p99} ms  errors ${results[connections]!.errors}`,
+    );
   }
   return results;
 }
@@ -57,8 +63,13 @@ async function es256SigningRate(): Promise<number> {
   const until = Date.now() + 2000;
   let n = 0;
   while (Date.now() < until) {
-    await new SignJWT({ scope: 'orders:read', client_id: 'x' }).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
-      .setIssuer('https://id.example').setAudience(API).setIssuedAt().setExpirationTime('10m').sign(privateKey);
+    await new SignJWT({ scope: 'orders:read', client_id: 'x' })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
+      .setIssuer('https://id.example')
+      .setAudience(API)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(privateKey);
     n += 1;
   }
   return Math.round(n / 2);
@@ -69,12 +80,14 @@ async function argon2Rate(): Promise<number> {
   const hash = await hashPassword('a benchmark password');
   const until = Date.now() + 3000;
   let n = 0;
-  await Promise.all(Array.from({ length: os.cpus().length * 2 }, async () => {
-    while (Date.now() < until) {
-      await verifyPassword(hash, 'a benchmark password');
-      n += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: os.cpus().length * 2 }, async () => {
+      while (Date.now() < until) {
+        await verifyPassword(hash, 'a benchmark password');
+        n += 1;
+      }
+    }),
+  );
   return Math.round(n / 3);
 }
 
@@ -92,7 +105,10 @@ function machine(): string {
 
 function table(): string {
   const lines = ['| scenario | connections | req/s | p50 ms | p99 ms | errors |', '|---|---|---|---|---|---|'];
-  for (const row of rows) lines.push(`| ${row.scenario} | ${row.connections} | ${row.result.rps} | ${row.result.p50} | ${row.result.p99} | ${row.result.errors} |`);
+  for (const row of rows)
+    lines.push(
+      `| ${row.scenario} | ${row.connections} | ${row.result.rps} | ${row.result.p50} | ${row.result.p99} | ${row.result.errors} |`,
+    );
   return lines.join('\n');
 }
 
@@ -103,29 +119,61 @@ try {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   metricsPort = await freePort();
-  ours = await startChild(new URL('../provider/main.ts', import.meta.url).pathname, {
-    PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, DEMO_SEED: '1', LOG_LEVEL: 'warn', NODE_ENV: 'development', METRICS_PORT: String(metricsPort),
-    ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI, MONGODB_DATABASE: `bench_${Date.now()}` } : {}),
-  }, /Try client credentials/);
+  ours = await startChild(
+    new URL('../provider/main.ts', import.meta.url).pathname,
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ISSUER: issuer,
+      DEMO_SEED: '1',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+      METRICS_PORT: String(metricsPort),
+      ...(process.env.MONGODB_URI
+        ? { MONGODB_URI: process.env.MONGODB_URI, MONGODB_DATABASE: `bench_${Date.now()}` }
+        : {}),
+    },
+    /Try client credentials/,
+  );
   const barePort = await freePort();
-  bare = await startChild(new URL('./bench/bare-provider.ts', import.meta.url).pathname, { PORT: String(barePort) }, /BARE_READY/);
+  bare = await startChild(
+    new URL('./bench/bare-provider.ts', import.meta.url).pathname,
+    { PORT: String(barePort) },
+    /BARE_READY/,
+  );
   const output = ours.output();
   const password = /Demo user:\s+\S+\s+password: (\S+)/.exec(output)![1]!;
   const web: FlowTarget = {
-    issuer, clientId: 'demo-web-1', clientSecret: secretOf(output, 'demo-web-1'), redirectUri: 'http://localhost:3001/callback',
-    email: 'demo@example.test', password,
+    issuer,
+    clientId: 'demo-web-1',
+    clientSecret: secretOf(output, 'demo-web-1'),
+    redirectUri: 'http://localhost:3001/callback',
+    email: 'demo@example.test',
+    password,
   };
   const service = basic('demo-service', secretOf(output, 'demo-service'));
   const webAuth = basic(web.clientId, web.clientSecret);
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
-  const config = await oidc.discovery(new URL(issuer), web.clientId, web.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+  const config = await oidc.discovery(new URL(issuer), web.clientId, web.clientSecret, undefined, {
+    execute: [oidc.allowInsecureRequests],
+  });
   log(`machine: ${machine()}`);
   const rssStart = ours.rssMb();
 
   // The ratio to the ceiling is the headline: measure both alternately, three rounds, and take
   // the median, so a noisy moment on the shared two cores does not decide it.
-  const ccOptions = { url: `${issuer}/token`, method: 'POST' as const, headers: { ...form, authorization: service }, body: 'grant_type=client_credentials&scope=orders:read' };
-  const bareOptions = { url: `http://127.0.0.1:${barePort}/token`, method: 'POST' as const, headers: { ...form, authorization: basic('bench', 'bench-secret') }, body: 'grant_type=client_credentials&scope=orders:read' };
+  const ccOptions = {
+    url: `${issuer}/token`,
+    method: 'POST' as const,
+    headers: { ...form, authorization: service },
+    body: 'grant_type=client_credentials&scope=orders:read',
+  };
+  const bareOptions = {
+    url: `http://127.0.0.1:${barePort}/token`,
+    method: 'POST' as const,
+    headers: { ...form, authorization: basic('bench', 'bench-secret') },
+    body: 'grant_type=client_credentials&scope=orders:read',
+  };
   await load({ ...ccOptions, connections: 10, seconds: WARMUP * 2 });
   await load({ ...bareOptions, connections: 10, seconds: WARMUP * 2 });
   const cc: Record<number, LoadResult> = {};
@@ -141,22 +189,58 @@ try {
     cc[connections] = median(mine);
     ceiling[connections] = median(theirs);
     rows.push({ scenario: 'client credentials (JWT), meshid (median of 3)', connections, result: cc[connections]! });
-    rows.push({ scenario: 'client credentials (JWT), bare oidc-provider (median of 3)', connections, result: ceiling[connections]! });
-    log(`client credentials c=${connections}: meshid ${cc[connections]!.rps} req/s (p99 ${cc[connections]!.p99} ms), bare ${ceiling[connections]!.rps} req/s (p99 ${ceiling[connections]!.p99} ms)`);
+    rows.push({
+      scenario: 'client credentials (JWT), bare oidc-provider (median of 3)',
+      connections,
+      result: ceiling[connections]!,
+    });
+    log(
+      `client credentials c=${connections}: meshid ${cc[connections]!.rps} req/s (p99 ${cc[connections]!.p99} ms), bare ${ceiling[connections]!.rps} req/s (p99 ${ceiling[connections]!.p99} ms)`,
+    );
   }
 
   const rssBeforeSoak = ours.rssMb();
-  const soak = await load({ url: `${issuer}/token`, method: 'POST', headers: { ...form, authorization: service }, body: 'grant_type=client_credentials&scope=orders:read', connections: 50, amount: SOAK });
+  const soak = await load({
+    url: `${issuer}/token`,
+    method: 'POST',
+    headers: { ...form, authorization: service },
+    body: 'grant_type=client_credentials&scope=orders:read',
+    connections: 50,
+    amount: SOAK,
+  });
   const rssAfterSoak = ours.rssMb();
   const heap = await heapMb(`http://127.0.0.1:${metricsPort}/metrics`);
-  log(`soak: ${soak.requests} client-credentials requests, ${soak.rps} req/s, errors ${soak.errors}; RSS ${rssBeforeSoak} MB → ${rssAfterSoak} MB; V8 heap used ${heap.used} MB of ${heap.total} MB`);
-  const jwt = (await (await fetch(`${issuer}/token`, { method: 'POST', headers: { ...form, authorization: service }, body: 'grant_type=client_credentials&scope=orders:read' })).json()).access_token as string;
+  log(
+    `soak: ${soak.requests} client-credentials requests, ${soak.rps} req/s, errors ${soak.errors}; RSS ${rssBeforeSoak} MB → ${rssAfterSoak} MB; V8 heap used ${heap.used} MB of ${heap.total} MB`,
+  );
+  const jwt = (
+    await (
+      await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { ...form, authorization: service },
+        body: 'grant_type=client_credentials&scope=orders:read',
+      })
+    ).json()
+  ).access_token as string;
   const opaque = (await signInOnce(web, config)).access_token!;
-  await scenario('introspection, JWT', { url: `${issuer}/token/introspection`, method: 'POST', headers: { ...form, authorization: webAuth }, body: `token=${jwt}` });
-  await scenario('introspection, opaque', { url: `${issuer}/token/introspection`, method: 'POST', headers: { ...form, authorization: webAuth }, body: `token=${opaque}&token_type_hint=access_token` });
+  await scenario('introspection, JWT', {
+    url: `${issuer}/token/introspection`,
+    method: 'POST',
+    headers: { ...form, authorization: webAuth },
+    body: `token=${jwt}`,
+  });
+  await scenario('introspection, opaque', {
+    url: `${issuer}/token/introspection`,
+    method: 'POST',
+    headers: { ...form, authorization: webAuth },
+    body: `token=${opaque}&token_type_hint=access_token`,
+  });
   await scenario('JWKS', { url: `${issuer}/jwks` });
   await scenario('discovery', { url: `${issuer}/.well-known/openid-configuration` });
-  await scenario('validate (JWT)', { url: `${issuer}/validate?audience=${encodeURIComponent(API)}`, headers: { authorization: `Bearer ${jwt}` } });
+  await scenario('validate (JWT)', {
+    url: `${issuer}/validate?audience=${encodeURIComponent(API)}`,
+    headers: { authorization: `Bearer ${jwt}` },
+  });
 
   // Refresh rotation: every connection follows its own chain of refresh tokens.
   for (const connections of [10, 50]) {
@@ -164,13 +248,19 @@ try {
     for (let i = 0; i < connections; i += 1) starts.push((await signInOnce(web, config)).refresh_token!);
     const result = await refreshLoad({ issuer, authorization: webAuth, refreshTokens: starts, seconds: SECONDS });
     rows.push({ scenario: 'refresh with rotation', connections, result });
-    log(`refresh with rotation              c=${String(connections).padEnd(3)} ${String(result.rps).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}`);
+    log(
+      `refresh with rotation              c=${String(connections).padEnd(3)} ${String(result.rps).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}`,
+    );
   }
 
   const flowWorkers = [4, 8];
   for (const workers of flowWorkers) {
     const flow = await signInLoad(web, config, workers, values.quick ? 3 : 8);
-    rows.push({ scenario: 'browser sign-in (authorize → login/argon2 → consent → code → token)', connections: `${workers} browsers`, result: { rps: flow.perSecond, p50: '–', p99: '–', errors: flow.errors } });
+    rows.push({
+      scenario: 'browser sign-in (authorize → login/argon2 → consent → code → token)',
+      connections: `${workers} browsers`,
+      result: { rps: flow.perSecond, p50: '–', p99: '–', errors: flow.errors },
+    });
     log(`sign-in flow, ${workers} browsers: ${flow.perSecond} sign-ins/s (${flow.flows} flows, ${flow.errors} errors)`);
   }
 

@@ -12,19 +12,35 @@ import { loadConfig } from '../provider/config.ts';
 import { startServer } from '../provider/server.ts';
 import { formatSummary, runFuzz } from './fuzz/run-fuzz.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, seed: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: { count: { type: 'string', default: '10000' }, seed: { type: 'string', default: '1' } },
+});
 const count = Number(values.count);
 const seed = Number(values.seed);
 if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new Error('--count must be 1 to 1,000,000');
 
 const port = await freePort();
 const issuer = `http://127.0.0.1:${port}`;
-const server = await startServer(loadConfig({ ...process.env, ISSUER: issuer, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO_SEED: '0' }));
+const server = await startServer(
+  loadConfig({
+    ...process.env,
+    ISSUER: issuer,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DEMO_SEED: '0',
+  }),
+);
 const redirectUri = 'http://127.0.0.1:9999/callback';
 const { clientId, clientSecret } = await registerClient(server.provider, server.connection, {
-  client_id: 'fuzz-client', redirect_uris: [redirectUri], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'], response_types: ['code'],
+  client_id: 'fuzz-client',
+  redirect_uris: [redirectUri],
+  grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+  response_types: ['code'],
 });
-await createAccount(server.connection, { email: 'fuzz@example.test', password: 'fuzz-password-not-common' }).catch(() => undefined);
+await createAccount(server.connection, { email: 'fuzz@example.test', password: 'fuzz-password-not-common' }).catch(
+  () => undefined,
+);
 
 const summary = await runFuzz({ baseUrl: issuer, clientId, clientSecret: clientSecret!, redirectUri }, { count, seed });
 process.stdout.write(`${formatSummary(summary)}\n`);

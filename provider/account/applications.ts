@@ -11,12 +11,17 @@ import { renderAccount } from './show-account.ts';
  * The applications this account has granted access to, one entry per application (a user who
  * signed in to it from several browsers has several grants for it).
  */
-export async function grantedApplications(deps: AccountDeps, accountId: string): Promise<{ clientId: string; name: string }[]> {
+export async function grantedApplications(
+  deps: AccountDeps,
+  accountId: string,
+): Promise<{ clientId: string; name: string }[]> {
   const clientIds = [...new Set((await accountGrants(deps.connection, accountId)).map((grant) => grant.clientId))];
-  return Promise.all(clientIds.map(async (clientId) => {
-    const client = await deps.provider.Client.find(clientId);
-    return { clientId, name: client?.clientName ?? clientId };
-  }));
+  return Promise.all(
+    clientIds.map(async (clientId) => {
+      const client = await deps.provider.Client.find(clientId);
+      return { clientId, name: client?.clientName ?? clientId };
+    }),
+  );
 }
 
 /** POST /account/applications/revoke — the application's tokens stop working; next time it asks for consent again. */
@@ -26,8 +31,18 @@ export function revokeApplication(deps: AccountDeps) {
     const clientId = formField(ctx, 'client');
     const grants = (await accountGrants(deps.connection, accountId)).filter((grant) => grant.clientId === clientId);
     if (grants.length === 0) throw new InvalidRequest('That application has no access to revoke.');
-    await revokeGrants(deps.connection, grants.map((grant) => grant.grantId));
-    await deps.audit.record({ event: 'account.grant_revoked', outcome: 'success', account: accountId, client: clientId, ip: ctx.ip, requestId: ctx.state.requestId });
+    await revokeGrants(
+      deps.connection,
+      grants.map((grant) => grant.grantId),
+    );
+    await deps.audit.record({
+      event: 'account.grant_revoked',
+      outcome: 'success',
+      account: accountId,
+      client: clientId,
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+    });
     return renderAccount(deps, ctx, { message: 'Access revoked.' });
   };
 }
@@ -37,7 +52,14 @@ export function signOutEverywhere(deps: AccountDeps) {
   return async function signOutEverywhere(ctx: Context): Promise<void> {
     const { accountId } = ctx.state.accountSession!;
     const revoked = await revokeAccountGrants(deps.connection, accountId);
-    await deps.audit.record({ event: 'account.signed_out_everywhere', outcome: 'success', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId, details: { grantsRevoked: revoked } });
+    await deps.audit.record({
+      event: 'account.signed_out_everywhere',
+      outcome: 'success',
+      account: accountId,
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+      details: { grantsRevoked: revoked },
+    });
     renderScreen(deps.views, ctx, 'logged-out.njk', { title: 'Signed out everywhere' });
   };
 }

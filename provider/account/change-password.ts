@@ -19,18 +19,45 @@ export function changePassword(deps: AccountDeps) {
     const { accountId, id: sessionId } = ctx.state.accountSession!;
     const who = { account: accountId, ip: ctx.ip, requestId: ctx.state.requestId };
     const email = await accountLabel(deps.connection, accountId);
-    const check = await recheckPassword(deps.connection, deps.throttle, { id: accountId, email }, ctx.ip, formField(ctx, 'current_password'));
+    const check = await recheckPassword(
+      deps.connection,
+      deps.throttle,
+      { id: accountId, email },
+      ctx.ip,
+      formField(ctx, 'current_password'),
+    );
     if (!check.ok) {
-      await deps.audit.record({ ...who, event: 'account.password_change', outcome: 'failure', details: { reason: 'wrong current password', retryAfter: check.retryAfter } });
-      if (check.retryAfter > 0) return renderAccount(deps, ctx, { error: `Too many wrong passwords. Try again in ${check.retryAfter} seconds.` }, 429);
+      await deps.audit.record({
+        ...who,
+        event: 'account.password_change',
+        outcome: 'failure',
+        details: { reason: 'wrong current password', retryAfter: check.retryAfter },
+      });
+      if (check.retryAfter > 0)
+        return renderAccount(
+          deps,
+          ctx,
+          { error: `Too many wrong passwords. Try again in ${check.retryAfter} seconds.` },
+          429,
+        );
       return renderAccount(deps, ctx, { error: 'Your current password is not right.' }, 401);
     }
     const password = formField(ctx, 'new_password');
     const problem = passwordProblem(password, deps.passwordMinLength, email);
     if (problem) return renderAccount(deps, ctx, { error: `New password refused: ${problem}` }, 400);
-    await accountModel(deps.connection).updateOne({ _id: accountId }, { $set: { passwordHash: await hashPassword(password), updatedAt: new Date() } });
+    await accountModel(deps.connection).updateOne(
+      { _id: accountId },
+      { $set: { passwordHash: await hashPassword(password), updatedAt: new Date() } },
+    );
     const revoked = await revokeAccountGrants(deps.connection, accountId, { keepSession: sessionId });
-    await deps.audit.record({ ...who, event: 'account.password_change', outcome: 'success', details: { grantsRevoked: revoked } });
-    return renderAccount(deps, ctx, { message: 'Password changed. Other devices and applications have been signed out.' });
+    await deps.audit.record({
+      ...who,
+      event: 'account.password_change',
+      outcome: 'success',
+      details: { grantsRevoked: revoked },
+    });
+    return renderAccount(deps, ctx, {
+      message: 'Password changed. Other devices and applications have been signed out.',
+    });
   };
 }

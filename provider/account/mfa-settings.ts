@@ -18,19 +18,31 @@ import { renderAccount } from './show-account.ts';
 async function renderEnrollment(deps: AccountDeps, ctx: Context, restart: boolean, error?: string): Promise<void> {
   const { accountId } = ctx.state.accountSession!;
   const label = await accountLabel(deps.connection, accountId);
-  const pending = (!restart && await pendingEnrollment(deps.mfa, accountId, label)) || await startEnrollment(deps.mfa, accountId, label);
-  renderScreen(deps.views, ctx, 'mfa-enroll.njk', {
-    title: 'Set up two-step verification',
-    action: '/account/mfa/activate',
-    csrf: csrfToken(deps.csrfSecret, accountCsrfSubject(ctx)!),
-    qrCode: await qrCodeDataUri(pending.uri),
-    secret: pending.secret.replace(/(.{4})/g, '$1 ').trim(),
-    error,
-  }, error ? 401 : 200);
+  const pending =
+    (!restart && (await pendingEnrollment(deps.mfa, accountId, label))) ||
+    (await startEnrollment(deps.mfa, accountId, label));
+  renderScreen(
+    deps.views,
+    ctx,
+    'mfa-enroll.njk',
+    {
+      title: 'Set up two-step verification',
+      action: '/account/mfa/activate',
+      csrf: csrfToken(deps.csrfSecret, accountCsrfSubject(ctx)!),
+      qrCode: await qrCodeDataUri(pending.uri),
+      secret: pending.secret.replace(/(.{4})/g, '$1 ').trim(),
+      error,
+    },
+    error ? 401 : 200,
+  );
 }
 
 function renderCodes(deps: AccountDeps, ctx: Context, codes: string[]): void {
-  renderScreen(deps.views, ctx, 'recovery-codes.njk', { title: 'Save your recovery codes', codes, continueUrl: '/account' });
+  renderScreen(deps.views, ctx, 'recovery-codes.njk', {
+    title: 'Save your recovery codes',
+    codes,
+    continueUrl: '/account',
+  });
 }
 
 /**
@@ -41,7 +53,9 @@ function renderCodes(deps: AccountDeps, ctx: Context, codes: string[]): void {
 export function startMfaEnrollment(deps: AccountDeps) {
   return async function startMfaEnrollment(ctx: Context): Promise<void> {
     if ((await mfaStatus(deps.connection, ctx.state.accountSession!.accountId)).enrolled) {
-      throw new InvalidRequest('Two-step verification is already on. To move it to a new app, turn it off with a current code first.');
+      throw new InvalidRequest(
+        'Two-step verification is already on. To move it to a new app, turn it off with a current code first.',
+      );
     }
     return renderEnrollment(deps, ctx, true);
   };
@@ -52,10 +66,22 @@ export function activateMfa(deps: AccountDeps) {
   return async function activateMfa(ctx: Context): Promise<void> {
     const { accountId } = ctx.state.accountSession!;
     const activation = await activateEnrollment(deps.mfa, accountId, formField(ctx, 'code'));
-    if (!activation.activated) return renderEnrollment(deps, ctx, false, 'That code is not right. Check the time on your phone and enter the current code.');
+    if (!activation.activated)
+      return renderEnrollment(
+        deps,
+        ctx,
+        false,
+        'That code is not right. Check the time on your phone and enter the current code.',
+      );
     // The code just typed proves the factor: this session stays good for the account pages.
     await recordSecondFactor(deps.provider, ctx.state.accountSession!.id);
-    await deps.audit.record({ event: 'mfa.enrolled', outcome: 'success', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId });
+    await deps.audit.record({
+      event: 'mfa.enrolled',
+      outcome: 'success',
+      account: accountId,
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+    });
     renderCodes(deps, ctx, activation.recoveryCodes);
   };
 }
@@ -69,11 +95,23 @@ export function removeMfa(deps: AccountDeps) {
     const { accountId } = ctx.state.accountSession!;
     const proven = (await verifySecondFactor(deps.mfa, accountId, formField(ctx, 'proof'))).ok;
     if (!proven) {
-      await deps.audit.record({ event: 'mfa.remove_refused', outcome: 'failure', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId });
+      await deps.audit.record({
+        event: 'mfa.remove_refused',
+        outcome: 'failure',
+        account: accountId,
+        ip: ctx.ip,
+        requestId: ctx.state.requestId,
+      });
       return renderAccount(deps, ctx, { error: 'That code is not right; two-step verification is still on.' }, 401);
     }
     await removeFactor(deps.mfa, accountId);
-    await deps.audit.record({ event: 'mfa.removed', outcome: 'success', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId });
+    await deps.audit.record({
+      event: 'mfa.removed',
+      outcome: 'success',
+      account: accountId,
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+    });
     return renderAccount(deps, ctx, { message: 'Two-step verification is off.' });
   };
 }
@@ -83,10 +121,17 @@ export function newRecoveryCodes(deps: AccountDeps) {
   return async function newRecoveryCodes(ctx: Context): Promise<void> {
     const { accountId } = ctx.state.accountSession!;
     const check = await verifySecondFactor(deps.mfa, accountId, formField(ctx, 'code'));
-    if (!check.ok || check.method !== 'totp') return renderAccount(deps, ctx, { error: 'Enter a current code from your app to make new recovery codes.' }, 401);
+    if (!check.ok || check.method !== 'totp')
+      return renderAccount(deps, ctx, { error: 'Enter a current code from your app to make new recovery codes.' }, 401);
     const codes = await regenerateRecoveryCodes(deps.mfa, accountId);
     if (!codes) return renderAccount(deps, ctx, { error: 'Two-step verification is not on.' }, 400);
-    await deps.audit.record({ event: 'mfa.recovery_codes_regenerated', outcome: 'success', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId });
+    await deps.audit.record({
+      event: 'mfa.recovery_codes_regenerated',
+      outcome: 'success',
+      account: accountId,
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+    });
     renderCodes(deps, ctx, codes);
   };
 }

@@ -16,6 +16,11 @@ export function isRecent(loginTs: number, windowSeconds: number, now = Date.now(
 export function requireRecentSignIn(deps: AccountDeps) {
   return async function requireRecentSignIn(ctx: Context, next: Next) {
     if (isRecent(ctx.state.accountSession!.loginTs, deps.reauthSeconds)) return next();
-    return renderAccount(deps, ctx, { error: 'For your security, sign in again to make this change.', reauthenticate: true }, 401);
+    return renderAccount(
+      deps,
+      ctx,
+      { error: 'For your security, sign in again to make this change.', reauthenticate: true },
+      401,
+    );
   };
 }

@@ -21,7 +21,8 @@ export function satisfiesPolicy(session: Pick<AccountSession, 'amr'>, needsSecon
 export function requireSession(provider: () => Provider, deps: Pick<AccountDeps, 'connection' | 'mfaPolicy'>) {
   return async function requireSession(ctx: Context, next: Next) {
     const session = await currentSession(provider(), ctx);
-    const needsSecondFactor = session !== undefined && await secondFactorDemanded(deps.connection, deps.mfaPolicy, session.accountId);
+    const needsSecondFactor =
+      session !== undefined && (await secondFactorDemanded(deps.connection, deps.mfaPolicy, session.accountId));
     if (!session || !satisfiesPolicy(session, needsSecondFactor)) {
       if (ctx.method !== 'GET') {
         ctx.status = 303;
@@ -34,6 +35,10 @@ export function requireSession(provider: () => Provider, deps: Pick<AccountDeps,
   };
 }
 
-async function secondFactorDemanded(connection: AccountDeps['connection'], policy: MfaPolicy, accountId: string): Promise<boolean> {
+async function secondFactorDemanded(
+  connection: AccountDeps['connection'],
+  policy: MfaPolicy,
+  accountId: string,
+): Promise<boolean> {
   return policy === 'required' || (await mfaStatus(connection, accountId)).enrolled;
 }

@@ -10,21 +10,34 @@ import { grantedApplications } from './applications.ts';
 import { accountCsrfSubject } from './account-csrf.ts';
 
 /** GET /account — who is signed in and their second-factor settings. */
-export async function renderAccount(deps: AccountDeps, ctx: Context, notice?: { message?: string; error?: string; reauthenticate?: boolean }, status = 200): Promise<void> {
+export async function renderAccount(
+  deps: AccountDeps,
+  ctx: Context,
+  notice?: { message?: string; error?: string; reauthenticate?: boolean },
+  status = 200,
+): Promise<void> {
   const { accountId } = ctx.state.accountSession!;
   const [email, mfa, applications] = await Promise.all([
-    accountLabel(deps.connection, accountId), mfaStatus(deps.connection, accountId), grantedApplications(deps, accountId),
+    accountLabel(deps.connection, accountId),
+    mfaStatus(deps.connection, accountId),
+    grantedApplications(deps, accountId),
   ]);
-  renderScreen(deps.views, ctx, 'account.njk', {
-    title: 'Your account',
-    email,
-    mfa,
-    applications: applications.filter((app) => app.clientId !== ACCOUNT_CLIENT_ID),
-    csrf: csrfToken(deps.csrfSecret, accountCsrfSubject(ctx)!),
-    message: notice?.message,
-    error: notice?.error,
-    reauthenticate: notice?.reauthenticate,
-  }, status);
+  renderScreen(
+    deps.views,
+    ctx,
+    'account.njk',
+    {
+      title: 'Your account',
+      email,
+      mfa,
+      applications: applications.filter((app) => app.clientId !== ACCOUNT_CLIENT_ID),
+      csrf: csrfToken(deps.csrfSecret, accountCsrfSubject(ctx)!),
+      message: notice?.message,
+      error: notice?.error,
+      reauthenticate: notice?.reauthenticate,
+    },
+    status,
+  );
 }
 
 export function showAccount(deps: AccountDeps) {

@@ -15,22 +15,27 @@ export interface AccountRecord {
   updatedAt: Date;
 }
 
-const accountSchema = new Schema<AccountRecord>({
-  _id: { type: String, required: true },
-  email: { type: String, required: true },
-  emailVerified: { type: Boolean, default: false },
-  name: { type: String },
-  givenName: { type: String },
-  familyName: { type: String },
-  passwordHash: { type: String, required: true },
-  disabled: { type: Boolean, default: false },
-  createdAt: { type: Date, required: true },
-  updatedAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'accounts' });
+const accountSchema = new Schema<AccountRecord>(
+  {
+    _id: { type: String, required: true },
+    email: { type: String, required: true },
+    emailVerified: { type: Boolean, default: false },
+    name: { type: String },
+    givenName: { type: String },
+    familyName: { type: String },
+    passwordHash: { type: String, required: true },
+    disabled: { type: Boolean, default: false },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'accounts' },
+);
 
 accountSchema.index({ email: 1 }, { unique: true });
 
 export function accountModel(connection: Connection): Model<AccountRecord> {
-  return (connection.models.Account as Model<AccountRecord> | undefined)
-    ?? connection.model<AccountRecord>('Account', accountSchema);
+  return (
+    (connection.models.Account as Model<AccountRecord> | undefined) ??
+    connection.model<AccountRecord>('Account', accountSchema)
+  );
 }

@@ -8,7 +8,11 @@ import { verifyAgainstDummy, verifyPassword } from './password.ts';
  * The account id for a correct email and password, or undefined. Unknown email, disabled
  * account and wrong password are indistinguishable to the caller, and cost one argon2 each.
  */
-export async function authenticate(connection: Connection, email: string, password: string): Promise<string | undefined> {
+export async function authenticate(
+  connection: Connection,
+  email: string,
+  password: string,
+): Promise<string | undefined> {
   const account = await accountModel(connection)
     .findOne({ email: normalizeEmail(email) }, { passwordHash: 1, disabled: 1 })
     .lean<Pick<AccountRecord, '_id' | 'passwordHash' | 'disabled'>>();

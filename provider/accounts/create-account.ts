@@ -21,7 +21,11 @@ export interface NewAccount {
  * wrong with the email or password (password policy: password-policy.ts), or a duplicate-key
  * error if the email is taken.
  */
-export async function createAccount(connection: Connection, input: NewAccount, { minPasswordLength = 8 } = {}): Promise<string> {
+export async function createAccount(
+  connection: Connection,
+  input: NewAccount,
+  { minPasswordLength = 8 } = {},
+): Promise<string> {
   const email = normalizeEmail(input.email);
   if (!looksLikeEmail(email)) throw new TypeError('not an email address');
   const problem = passwordProblem(input.password, minPasswordLength, email);

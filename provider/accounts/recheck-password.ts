@@ -11,11 +11,18 @@ export type RecheckResult = { ok: true } | { ok: false; retryAfter: number };
  * as the sign-in screen, with the same counters: a stolen session cannot guess the password
  * here faster than at the door. `retryAfter` 0 is a plain wrong password.
  */
-export async function recheckPassword(connection: Connection, throttle: LoginThrottle, account: { id: string; email: string }, ip: string, password: string): Promise<RecheckResult> {
+export async function recheckPassword(
+  connection: Connection,
+  throttle: LoginThrottle,
+  account: { id: string; email: string },
+  ip: string,
+  password: string,
+): Promise<RecheckResult> {
   const keys = throttleKeys(account.email, ip);
   const reservation = await throttle.reserve(keys);
   if (!reservation.ok) return { ok: false, retryAfter: Math.max(1, reservation.retryAfter) };
-  if (!await verifyAccountPassword(connection, account.id, password)) return { ok: false, retryAfter: reservation.wait };
+  if (!(await verifyAccountPassword(connection, account.id, password)))
+    return { ok: false, retryAfter: reservation.wait };
   await throttle.release(keys);
   return { ok: true };
 }

@@ -5,7 +5,10 @@ import { oidcModel, revokeGrants } from '../../adapters/mongodb.ts';
 export { revokeGrants };
 
 /** The ids of the grants (consents) an account has given, with the client each is for. */
-export async function accountGrants(connection: Connection, accountId: string): Promise<{ grantId: string; clientId: string }[]> {
+export async function accountGrants(
+  connection: Connection,
+  accountId: string,
+): Promise<{ grantId: string; clientId: string }[]> {
   const grants = await oidcModel(connection, 'Grant').find({ 'payload.accountId': accountId }).lean();
   const now = Date.now();
   return grants
@@ -18,9 +21,19 @@ export async function accountGrants(connection: Connection, accountId: string): 
  * every SSO session, except `keepSession` if given. Used after a password change or reset
  * (RFC 9700 4.14.2) and by "sign out everywhere". Returns how many grants were revoked.
  */
-export async function revokeAccountGrants(connection: Connection, accountId: string, { keepSession }: { keepSession?: string } = {}): Promise<number> {
+export async function revokeAccountGrants(
+  connection: Connection,
+  accountId: string,
+  { keepSession }: { keepSession?: string } = {},
+): Promise<number> {
   const grants = await accountGrants(connection, accountId);
-  await revokeGrants(connection, grants.map((grant) => grant.grantId));
-  await oidcModel(connection, 'Session').deleteMany({ 'payload.accountId': accountId, ...(keepSession ? { _id: { $ne: keepSession } } : {}) });
+  await revokeGrants(
+    connection,
+    grants.map((grant) => grant.grantId),
+  );
+  await oidcModel(connection, 'Session').deleteMany({
+    'payload.accountId': accountId,
+    ...(keepSession ? { _id: { $ne: keepSession } } : {}),
+  });
   return grants.length;
 }

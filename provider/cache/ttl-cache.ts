@@ -7,7 +7,9 @@ export class TtlCache<V> {
   readonly #entries = new Map<string, { value: V; until: number }>();
   readonly #max: number;
 
-  constructor(max = 10_000) { this.#max = max; }
+  constructor(max = 10_000) {
+    this.#max = max;
+  }
 
   /** The cached entry (its value may itself be undefined: a cached miss), or undefined. */
   entry(key: string): { value: V } | undefined {

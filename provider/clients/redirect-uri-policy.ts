@@ -12,13 +12,18 @@ export function redirectUriProblem(uri: string, applicationType: string | undefi
   if (!url) return `${uri} is not an absolute URI`;
   if (url.hash) return `${uri} must not have a fragment`;
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:') return LOOPBACK.has(url.hostname) ? undefined : `${uri} uses http on a non-loopback host`;
+  if (url.protocol === 'http:')
+    return LOOPBACK.has(url.hostname) ? undefined : `${uri} uses http on a non-loopback host`;
   if (applicationType === 'native' && url.protocol.includes('.')) return undefined;
   return `${uri} uses a scheme that is not allowed`;
 }
 
-export function assertRedirectUris(metadata: { redirect_uris?: readonly string[]; post_logout_redirect_uris?: readonly string[]; application_type?: string }): void {
-  for (const uri of [...metadata.redirect_uris ?? [], ...metadata.post_logout_redirect_uris ?? []]) {
+export function assertRedirectUris(metadata: {
+  redirect_uris?: readonly string[];
+  post_logout_redirect_uris?: readonly string[];
+  application_type?: string;
+}): void {
+  for (const uri of [...(metadata.redirect_uris ?? []), ...(metadata.post_logout_redirect_uris ?? [])]) {
     const problem = redirectUriProblem(uri, metadata.application_type);
     if (problem) throw new errors.InvalidClientMetadata(problem);
   }

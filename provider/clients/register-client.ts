@@ -43,6 +43,6 @@ export async function registerClient(
   // Throws InvalidClientMetadata with a clear description on anything refused.
   assertRedirectUris(stored);
   await provider.Client.validate(stored);
-  await adapter.upsert(stored.client_id, stored as never);
+  await adapter.upsert(stored.client_id, stored);
   return { clientId: stored.client_id, clientSecret };
 }

@@ -4,7 +4,11 @@ const UNKNOWN = '(created earlier; only its hash is stored)';
 
 /** The console banner that tells a new user what they can try. */
 export function formatDemo(issuer: string, seed: DemoSeed, adminEnvironment?: Record<string, string>): string {
-  const admin = adminEnvironment && Object.entries(adminEnvironment).map(([name, value]) => `${name}=${value}`).join(' ');
+  const admin =
+    adminEnvironment &&
+    Object.entries(adminEnvironment)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ');
   const lines = [
     '',
     '=== meshid demo =====================================================',
@@ -14,16 +18,21 @@ export function formatDemo(issuer: string, seed: DemoSeed, adminEnvironment?: Re
     `Demo API:      ${seed.api.indicator}  scopes: ${seed.api.scopes.join(' ')}`,
     `Internal API:  ${seed.internalApi.indicator}  scopes: ${seed.internalApi.scopes.join(' ')} (token exchange only)`,
     'Clients:',
-    ...seed.clients.map((c) => `  ${c.clientId.padEnd(14)} secret: ${c.clientSecret ?? (c.public ? '(public client: none)' : UNKNOWN)}\n                 ${c.description}`),
+    ...seed.clients.map(
+      (c) =>
+        `  ${c.clientId.padEnd(14)} secret: ${c.clientSecret ?? (c.public ? '(public client: none)' : UNKNOWN)}\n                 ${c.description}`,
+    ),
     '',
     'Try client credentials:',
     `  curl -s -u demo-service:<secret> -d grant_type=client_credentials -d scope=orders:read ${issuer}/token`,
-    ...(admin ? [
-      '',
-      'Manage this demo while it runs (the embedded database is reachable at this address):',
-      `  ${admin} npm run admin -- clients list`,
-      `  ${admin} npm run admin -- clients add --help`,
-    ] : []),
+    ...(admin
+      ? [
+          '',
+          'Manage this demo while it runs (the embedded database is reachable at this address):',
+          `  ${admin} npm run admin -- clients list`,
+          `  ${admin} npm run admin -- clients add --help`,
+        ]
+      : []),
     '======================================================================',
     '',
   ];

@@ -75,13 +75,28 @@ const EXCHANGER_CLIENT: ClientMetadata = {
   redirect_uris: [],
   token_endpoint_auth_method: 'client_secret_basic',
   allowed_resources: [DEMO_API],
-  token_exchange: { resources: [DEMO_INTERNAL_API], subject_audiences: [DEMO_API], scopes: ['orders:read'], actor: true },
+  token_exchange: {
+    resources: [DEMO_INTERNAL_API],
+    subject_audiences: [DEMO_API],
+    scopes: ['orders:read'],
+    actor: true,
+  },
 };
 
-async function seedClient(provider: Provider, connection: Connection, metadata: ClientMetadata, description: string): Promise<DemoClient> {
+async function seedClient(
+  provider: Provider,
+  connection: Connection,
+  metadata: ClientMetadata,
+  description: string,
+): Promise<DemoClient> {
   // Idempotent: an existing client is left as it is (and its secret cannot be shown again).
   if (await new MongoAdapter(connection, 'Client').find(metadata.client_id)) {
-    return { clientId: metadata.client_id, clientSecret: undefined, public: metadata.token_endpoint_auth_method === 'none', description };
+    return {
+      clientId: metadata.client_id,
+      clientSecret: undefined,
+      public: metadata.token_endpoint_auth_method === 'none',
+      description,
+    };
   }
   const { clientId, clientSecret } = await registerClient(provider, connection, metadata);
   return { clientId, clientSecret, public: metadata.token_endpoint_auth_method === 'none', description };
@@ -91,18 +106,44 @@ async function seedClient(provider: Provider, connection: Connection, metadata: 
 export async function seedDemo(provider: Provider, connection: Connection): Promise<DemoSeed> {
   const scopes = ['orders:read', 'orders:write'];
   await saveResourceServer(connection, { _id: DEMO_API, name: 'Demo orders API', scopes });
-  await saveResourceServer(connection, { _id: DEMO_INTERNAL_API, name: 'Demo orders database API', scopes: ['orders:read'] });
+  await saveResourceServer(connection, {
+    _id: DEMO_INTERNAL_API,
+    name: 'Demo orders database API',
+    scopes: ['orders:read'],
+  });
 
   let password: string | undefined;
-  if (!await accountModel(connection).exists({ email: DEMO_EMAIL })) {
+  if (!(await accountModel(connection).exists({ email: DEMO_EMAIL }))) {
     password = randomBytes(12).toString('base64url');
-    await createAccount(connection, { email: DEMO_EMAIL, password, name: 'Demo User', givenName: 'Demo', familyName: 'User', emailVerified: true });
+    await createAccount(connection, {
+      email: DEMO_EMAIL,
+      password,
+      name: 'Demo User',
+      givenName: 'Demo',
+      familyName: 'User',
+      emailVerified: true,
+    });
   }
 
   const clients = [
-    await seedClient(provider, connection, webClient(1, 3001), 'web app (code + PKCE), redirect http://localhost:3001/callback'),
-    await seedClient(provider, connection, webClient(2, 3002), 'second web app for SSO, redirect http://localhost:3002/callback'),
-    await seedClient(provider, connection, SPA_CLIENT, 'single-page app (public, PKCE, no secret), redirect http://localhost:3003/callback'),
+    await seedClient(
+      provider,
+      connection,
+      webClient(1, 3001),
+      'web app (code + PKCE), redirect http://localhost:3001/callback',
+    ),
+    await seedClient(
+      provider,
+      connection,
+      webClient(2, 3002),
+      'second web app for SSO, redirect http://localhost:3002/callback',
+    ),
+    await seedClient(
+      provider,
+      connection,
+      SPA_CLIENT,
+      'single-page app (public, PKCE, no secret), redirect http://localhost:3003/callback',
+    ),
     await seedClient(provider, connection, SERVICE_CLIENT, `service (client_credentials) for ${DEMO_API}`),
     await seedClient(provider, connection, EXCHANGER_CLIENT, `token exchange to ${DEMO_INTERNAL_API} (orders:read)`),
   ];

@@ -15,7 +15,8 @@ interface ErrorLike {
   message?: string;
 }
 
-const SESSION_NOT_FOUND = 'Your sign-in has expired or was started in another browser. Go back to the application and sign in again.';
+const SESSION_NOT_FOUND =
+  'Your sign-in has expired or was started in another browser. Go back to the application and sign in again.';
 const SERVER_ERROR = 'Something went wrong on our side. Please try again.';
 const UNAVAILABLE = 'The service cannot reach its database right now. Please try again in a moment.';
 
@@ -24,8 +25,10 @@ export function describeError(thrown: unknown): { status: number; error: string;
   if (isDatabaseUnavailable(thrown)) return { status: 503, error: 'temporarily_unavailable', message: UNAVAILABLE };
   const err = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as ErrorLike;
   const status = Number(err.status ?? err.statusCode) || 500;
-  if (status >= 500 || err.expose === false) return { status: status >= 500 ? status : 500, error: 'server_error', message: SERVER_ERROR };
-  if (thrown instanceof errors.SessionNotFound) return { status, error: 'session_not_found', message: SESSION_NOT_FOUND };
+  if (status >= 500 || err.expose === false)
+    return { status: Math.max(status, 500), error: 'server_error', message: SERVER_ERROR };
+  if (thrown instanceof errors.SessionNotFound)
+    return { status, error: 'session_not_found', message: SESSION_NOT_FOUND };
   const error = err.error ?? (status === 404 ? 'not_found' : 'invalid_request');
   return { status, error, message: err.error_description ?? err.message ?? 'The request is invalid.' };
 }

@@ -11,7 +11,9 @@ const ASSETS: Record<string, { type: string; file: string }> = {
 };
 
 export function staticAssets() {
-  const loaded = new Map(Object.entries(ASSETS).map(([path, { type, file }]) => [path, { type, body: readFileSync(join(VIEWS_DIR, file)) }]));
+  const loaded = new Map(
+    Object.entries(ASSETS).map(([path, { type, file }]) => [path, { type, body: readFileSync(join(VIEWS_DIR, file)) }]),
+  );
   return async function staticAssets(ctx: Context, next: Next) {
     const asset = ctx.method === 'GET' || ctx.method === 'HEAD' ? loaded.get(ctx.path) : undefined;
     if (!asset) return next();

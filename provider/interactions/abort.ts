@@ -6,10 +6,15 @@ import { seeOther } from './see-other.ts';
 /** POST /interaction/:uid/abort — "Cancel": the client receives access_denied (RFC 6749 4.1.2.1). */
 export function abort(deps: InteractionDeps) {
   return async function abort(ctx: Context): Promise<void> {
-    const url = await deps.provider.interactionResult(ctx.req, ctx.res, {
-      error: 'access_denied',
-      error_description: 'End-User aborted interaction',
-    }, { mergeWithLastSubmission: false });
+    const url = await deps.provider.interactionResult(
+      ctx.req,
+      ctx.res,
+      {
+        error: 'access_denied',
+        error_description: 'End-User aborted interaction',
+      },
+      { mergeWithLastSubmission: false },
+    );
     seeOther(ctx, url);
   };
 }

@@ -24,7 +24,10 @@ export async function renderConsent(deps: InteractionDeps, ctx: Context): Promis
     csrf: csrfToken(deps.csrfSecret, interaction.uid),
     clientName: client?.clientName ?? client?.clientId,
     scopes: (details.missingOIDCScope ?? []).filter((s) => s !== 'openid').map(describeScope),
-    resources: Object.entries(details.missingResourceScopes ?? {}).map(([indicator, scopes]) => ({ indicator, scopes })),
+    resources: Object.entries(details.missingResourceScopes ?? {}).map(([indicator, scopes]) => ({
+      indicator,
+      scopes,
+    })),
   });
 }
 
@@ -37,8 +40,9 @@ export async function grantConsent(deps: InteractionDeps, ctx: Context, interact
   const accountId = interaction.session?.accountId;
   if (!accountId) throw new InvalidRequest('Sign in first.');
 
-  const grant = (interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined)
-    ?? new provider.Grant({ accountId, clientId: String(interaction.params.client_id) });
+  const grant =
+    (interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined) ??
+    new provider.Grant({ accountId, clientId: String(interaction.params.client_id) });
 
   const details = interaction.prompt.details as ConsentDetails;
   if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
@@ -49,7 +53,12 @@ export async function grantConsent(deps: InteractionDeps, ctx: Context, interact
   const grantId = await grant.save();
 
   await deps.audit.record({
-    event: 'consent.granted', outcome: 'success', account: accountId, client: String(interaction.params.client_id), ip: ctx.ip, requestId: ctx.state.requestId,
+    event: 'consent.granted',
+    outcome: 'success',
+    account: accountId,
+    client: String(interaction.params.client_id),
+    ip: ctx.ip,
+    requestId: ctx.state.requestId,
     details: { scopes: details.missingOIDCScope ?? [], resources: Object.keys(details.missingResourceScopes ?? {}) },
   });
   return provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });

@@ -26,14 +26,20 @@ export async function renderLogin(deps: InteractionDeps, ctx: Context, view: Log
   const interaction = ctx.state.interaction!;
   const client = await deps.provider.Client.find(String(interaction.params.client_id));
   const hint = typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined;
-  renderScreen(deps.views, ctx, 'login.njk', {
-    title: 'Sign in',
-    uid: interaction.uid,
-    csrf: csrfToken(deps.csrfSecret, interaction.uid),
-    clientName: client?.clientName ?? client?.clientId,
-    email: view.email ?? hint ?? '',
-    error: view.error,
-  }, status);
+  renderScreen(
+    deps.views,
+    ctx,
+    'login.njk',
+    {
+      title: 'Sign in',
+      uid: interaction.uid,
+      csrf: csrfToken(deps.csrfSecret, interaction.uid),
+      clientName: client?.clientName ?? client?.clientId,
+      email: view.email ?? hint ?? '',
+      error: view.error,
+    },
+    status,
+  );
 }
 
 /** POST /interaction/:uid/login — checks the password and finishes the login prompt. */
@@ -53,23 +59,43 @@ export function login(deps: InteractionDeps) {
     // The attempt is counted before the password is checked: a burst cannot outrun the limit.
     const reservation = await deps.throttle.reserve(keys);
     if (!reservation.ok) {
-      await deps.audit.record({ event: 'login.throttled', outcome: 'failure', ...who, details: { retryAfter: reservation.retryAfter } });
+      await deps.audit.record({
+        event: 'login.throttled',
+        outcome: 'failure',
+        ...who,
+        details: { retryAfter: reservation.retryAfter },
+      });
       return renderLogin(deps, ctx, { email, error: tooManyAttempts(Math.max(1, reservation.retryAfter)) }, 429);
     }
 
     const accountId = await authenticate(deps.connection, email, password);
     if (!accountId) {
       const { wait } = reservation;
-      await deps.audit.record({ event: wait > 0 ? 'login.locked' : 'login.failure', outcome: 'failure', ...who, details: { retryAfter: wait } });
-      return renderLogin(deps, ctx, { email, error: wait > 0 ? tooManyAttempts(wait) : WRONG_CREDENTIALS }, wait > 0 ? 429 : 401);
+      await deps.audit.record({
+        event: wait > 0 ? 'login.locked' : 'login.failure',
+        outcome: 'failure',
+        ...who,
+        details: { retryAfter: wait },
+      });
+      return renderLogin(
+        deps,
+        ctx,
+        { email, error: wait > 0 ? tooManyAttempts(wait) : WRONG_CREDENTIALS },
+        wait > 0 ? 429 : 401,
+      );
     }
 
     await deps.throttle.release(keys);
     await deps.audit.record({ event: 'login.success', outcome: 'success', account: accountId, ...who });
-    const url = await deps.provider.interactionResult(ctx.req, ctx.res, {
-      // The mfa prompt that may follow replaces these with ACR_MFA / AMR_MFA.
-      login: { accountId, amr: AMR_PASSWORD, acr: ACR_PASSWORD },
-    }, { mergeWithLastSubmission: false });
+    const url = await deps.provider.interactionResult(
+      ctx.req,
+      ctx.res,
+      {
+        // The mfa prompt that may follow replaces these with ACR_MFA / AMR_MFA.
+        login: { accountId, amr: AMR_PASSWORD, acr: ACR_PASSWORD },
+      },
+      { mergeWithLastSubmission: false },
+    );
     seeOther(ctx, url);
   };
 }

@@ -19,7 +19,8 @@ import { mfaAccount } from './mfa.ts';
  */
 function enrollingAccount(ctx: Context): string {
   const accountId = mfaAccount(ctx);
-  if (!ctx.state.interaction!.prompt.reasons.includes(MFA_ENROLL_REASON)) throw new InvalidRequest('Enter the code from your app to continue.');
+  if (!ctx.state.interaction!.prompt.reasons.includes(MFA_ENROLL_REASON))
+    throw new InvalidRequest('Enter the code from your app to continue.');
   return accountId;
 }
 
@@ -28,15 +29,22 @@ export async function renderEnroll(deps: InteractionDeps, ctx: Context, error?: 
   const accountId = enrollingAccount(ctx);
   const interaction = ctx.state.interaction!;
   const label = await accountLabel(deps.connection, accountId);
-  const pending = await pendingEnrollment(deps.mfa, accountId, label) ?? await startEnrollment(deps.mfa, accountId, label);
-  renderScreen(deps.views, ctx, 'mfa-enroll.njk', {
-    title: 'Set up two-step verification',
-    action: `/interaction/${interaction.uid}/mfa/enroll`,
-    csrf: csrfToken(deps.csrfSecret, interaction.uid),
-    qrCode: await qrCodeDataUri(pending.uri),
-    secret: pending.secret.replace(/(.{4})/g, '$1 ').trim(),
-    error,
-  }, status);
+  const pending =
+    (await pendingEnrollment(deps.mfa, accountId, label)) ?? (await startEnrollment(deps.mfa, accountId, label));
+  renderScreen(
+    deps.views,
+    ctx,
+    'mfa-enroll.njk',
+    {
+      title: 'Set up two-step verification',
+      action: `/interaction/${interaction.uid}/mfa/enroll`,
+      csrf: csrfToken(deps.csrfSecret, interaction.uid),
+      qrCode: await qrCodeDataUri(pending.uri),
+      secret: pending.secret.replace(/(.{4})/g, '$1 ').trim(),
+      error,
+    },
+    status,
+  );
 }
 
 /**
@@ -48,12 +56,28 @@ export function enrollMfa(deps: InteractionDeps) {
     const accountId = enrollingAccount(ctx);
     const activation = await activateEnrollment(deps.mfa, accountId, formField(ctx, 'code'));
     if (!activation.activated) {
-      return renderEnroll(deps, ctx, 'That code is not right. Check the time on your phone and enter the current code.', 401);
+      return renderEnroll(
+        deps,
+        ctx,
+        'That code is not right. Check the time on your phone and enter the current code.',
+        401,
+      );
     }
-    await deps.audit.record({ event: 'mfa.enrolled', outcome: 'success', account: accountId, ip: ctx.ip, requestId: ctx.state.requestId });
-    const resume = await deps.provider.interactionResult(ctx.req, ctx.res, {
-      login: { accountId, amr: AMR_MFA, acr: ACR_MFA },
-    }, { mergeWithLastSubmission: true });
+    await deps.audit.record({
+      event: 'mfa.enrolled',
+      outcome: 'success',
+      account: accountId,
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+    });
+    const resume = await deps.provider.interactionResult(
+      ctx.req,
+      ctx.res,
+      {
+        login: { accountId, amr: AMR_MFA, acr: ACR_MFA },
+      },
+      { mergeWithLastSubmission: true },
+    );
     renderScreen(deps.views, ctx, 'recovery-codes.njk', {
       title: 'Save your recovery codes',
       codes: activation.recoveryCodes,

@@ -11,25 +11,33 @@ import type { InteractionDeps } from './interaction-deps.ts';
 import { seeOther } from './see-other.ts';
 
 function failureMessage(result: Exclude<SecondFactorResult, { ok: true }>): string {
-  if (result.reason === 'locked' || result.reason === 'throttled') return `Too many wrong codes. Try again in ${result.retryAfter} seconds.`;
+  if (result.reason === 'locked' || result.reason === 'throttled')
+    return `Too many wrong codes. Try again in ${result.retryAfter} seconds.`;
   return 'That code is not right. Enter the current code from your app, or a recovery code.';
 }
 
 export function renderMfa(deps: InteractionDeps, ctx: Context, error?: string, status = 200): void {
   const interaction = ctx.state.interaction!;
-  renderScreen(deps.views, ctx, 'mfa.njk', {
-    title: 'Two-step verification',
-    uid: interaction.uid,
-    csrf: csrfToken(deps.csrfSecret, interaction.uid),
-    error,
-  }, status);
+  renderScreen(
+    deps.views,
+    ctx,
+    'mfa.njk',
+    {
+      title: 'Two-step verification',
+      uid: interaction.uid,
+      csrf: csrfToken(deps.csrfSecret, interaction.uid),
+      error,
+    },
+    status,
+  );
 }
 
 /** The signed-in account of an interaction at the mfa prompt. */
 export function mfaAccount(ctx: Context): string {
   const interaction = ctx.state.interaction!;
   const accountId = interaction.session?.accountId;
-  if (interaction.prompt.name !== MFA_PROMPT || !accountId) throw new InvalidRequest('This sign-in step is already done.');
+  if (interaction.prompt.name !== MFA_PROMPT || !accountId)
+    throw new InvalidRequest('This sign-in step is already done.');
   return accountId;
 }
 
@@ -38,17 +46,33 @@ export function verifyMfa(deps: InteractionDeps) {
   return async function verifyMfa(ctx: Context): Promise<void> {
     const accountId = mfaAccount(ctx);
     const result = await verifySecondFactor(deps.mfa, accountId, formField(ctx, 'code'));
-    const who = { requestId: ctx.state.requestId, account: accountId, client: String(ctx.state.interaction!.params.client_id), ip: ctx.ip };
+    const who = {
+      requestId: ctx.state.requestId,
+      account: accountId,
+      client: String(ctx.state.interaction!.params.client_id),
+      ip: ctx.ip,
+    };
     if (!result.ok) {
-      const event = result.reason === 'throttled' ? 'mfa.throttled' : result.reason === 'locked' ? 'mfa.locked' : 'mfa.failure';
+      const event =
+        result.reason === 'throttled' ? 'mfa.throttled' : result.reason === 'locked' ? 'mfa.locked' : 'mfa.failure';
       await deps.audit.record({ ...who, event, outcome: 'failure' });
-      return renderMfa(deps, ctx, failureMessage(result), result.reason === 'wrong' || result.reason === 'not_enrolled' ? 401 : 429);
+      return renderMfa(
+        deps,
+        ctx,
+        failureMessage(result),
+        result.reason === 'wrong' || result.reason === 'not_enrolled' ? 401 : 429,
+      );
     }
     await deps.audit.record({ ...who, event: 'mfa.success', outcome: 'success', details: { method: result.method } });
     // A login result again: the session's amr/acr become MFA and auth_time moves to now.
-    const url = await deps.provider.interactionResult(ctx.req, ctx.res, {
-      login: { accountId, amr: AMR_MFA, acr: ACR_MFA },
-    }, { mergeWithLastSubmission: true });
+    const url = await deps.provider.interactionResult(
+      ctx.req,
+      ctx.res,
+      {
+        login: { accountId, amr: AMR_MFA, acr: ACR_MFA },
+      },
+      { mergeWithLastSubmission: true },
+    );
     seeOther(ctx, url);
   };
 }

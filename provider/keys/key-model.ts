@@ -22,17 +22,20 @@ export interface StoredKey {
   retiredAt?: Date | null;
 }
 
-const keySchema = new Schema<StoredKey>({
-  _id: { type: String, required: true },
-  kind: { type: String, required: true, enum: ['signing', 'cookie'] },
-  alg: { type: String },
-  state: { type: String, required: true, enum: ['next', 'current', 'retired'] },
-  publicJwk: { type: Schema.Types.Mixed },
-  sealed: { type: String, required: true },
-  createdAt: { type: Date, required: true },
-  activatedAt: { type: Date },
-  retiredAt: { type: Date },
-}, { versionKey: false, collection: 'keys' });
+const keySchema = new Schema<StoredKey>(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, required: true, enum: ['signing', 'cookie'] },
+    alg: { type: String },
+    state: { type: String, required: true, enum: ['next', 'current', 'retired'] },
+    publicJwk: { type: Schema.Types.Mixed },
+    sealed: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    activatedAt: { type: Date },
+    retiredAt: { type: Date },
+  },
+  { versionKey: false, collection: 'keys' },
+);
 
 keySchema.index({ kind: 1, state: 1 });
 
@@ -45,18 +48,23 @@ export interface KeysetVersion {
   leaseUntil?: Date | null;
 }
 
-const versionSchema = new Schema<KeysetVersion>({
-  _id: { type: String, required: true },
-  version: { type: Number, required: true },
-  changedAt: { type: Date, required: true },
-  leaseUntil: { type: Date },
-}, { versionKey: false, collection: 'key_versions' });
+const versionSchema = new Schema<KeysetVersion>(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, required: true },
+    changedAt: { type: Date, required: true },
+    leaseUntil: { type: Date },
+  },
+  { versionKey: false, collection: 'key_versions' },
+);
 
 export function keyModel(connection: Connection): Model<StoredKey> {
   return (connection.models.Key as Model<StoredKey> | undefined) ?? connection.model<StoredKey>('Key', keySchema);
 }
 
 export function keysetVersionModel(connection: Connection): Model<KeysetVersion> {
-  return (connection.models.KeysetVersion as Model<KeysetVersion> | undefined)
-    ?? connection.model<KeysetVersion>('KeysetVersion', versionSchema);
+  return (
+    (connection.models.KeysetVersion as Model<KeysetVersion> | undefined) ??
+    connection.model<KeysetVersion>('KeysetVersion', versionSchema)
+  );
 }

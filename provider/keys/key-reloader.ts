@@ -22,7 +22,10 @@ export interface KeyReloaderOptions {
  * With KEY_ROTATION_DAYS set, the same tick rotates when the current key is old enough (one
  * instance wins the lease; the others pick the result up).
  */
-export function startKeyReloader({ connection, config, logger, current, onChange }: KeyReloaderOptions): { stop(): void; check(): Promise<void> } {
+export function startKeyReloader({ connection, config, logger, current, onChange }: KeyReloaderOptions): {
+  stop(): void;
+  check(): Promise<void>;
+} {
   let running = false;
 
   async function check(): Promise<void> {
@@ -35,7 +38,7 @@ export function startKeyReloader({ connection, config, logger, current, onChange
         const result = await rotateKeys(connection, config.encryptionKey, config.retiredRetentionSeconds);
         if (result.rotated) logger.info({ version: result.version }, 'keys rotated on schedule');
       }
-      if (await keysetVersion(connection) !== keys.version) {
+      if ((await keysetVersion(connection)) !== keys.version) {
         const fresh = await loadKeys(connection, config.encryptionKey, config.retiredRetentionSeconds);
         onChange(fresh);
         logger.info({ version: fresh.version }, 'keys reloaded');

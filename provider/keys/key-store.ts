@@ -20,7 +20,9 @@ export interface ProviderKeys {
 
 export class KeyDecryptionError extends Error {
   constructor(id: string) {
-    super(`KEY_ENCRYPTION_KEY does not open the stored key ${id}: set the key-encryption key these keys were sealed with`);
+    super(
+      `KEY_ENCRYPTION_KEY does not open the stored key ${id}: set the key-encryption key these keys were sealed with`,
+    );
     this.name = 'KeyDecryptionError';
   }
 }
@@ -46,11 +48,15 @@ async function openKey(kek: Uint8Array, key: StoredKey): Promise<string> {
  */
 export async function ensureKeys(connection: Connection, kek: Uint8Array): Promise<void> {
   const Key = keyModel(connection);
-  const stored = await Key.find({}, { kind: 1, alg: 1, state: 1 }).lean<Pick<StoredKey, '_id' | 'kind' | 'alg' | 'state'>[]>();
-  const has = (kind: string, state: KeyState, alg?: string) => stored.some((k) => k.kind === kind && k.state === state && (alg === undefined || k.alg === alg));
+  const stored = await Key.find({}, { kind: 1, alg: 1, state: 1 }).lean<
+    Pick<StoredKey, '_id' | 'kind' | 'alg' | 'state'>[]
+  >();
+  const has = (kind: string, state: KeyState, alg?: string) =>
+    stored.some((k) => k.kind === kind && k.state === state && (alg === undefined || k.alg === alg));
   const wanted: Promise<StoredKey>[] = [];
   for (const alg of SIGNING_ALGS) {
-    if (!has('signing', 'current', alg)) wanted.push(newSigningKey(kek, alg, 'current', `bootstrap:signing:${alg}:current`));
+    if (!has('signing', 'current', alg))
+      wanted.push(newSigningKey(kek, alg, 'current', `bootstrap:signing:${alg}:current`));
     if (!has('signing', 'next', alg)) wanted.push(newSigningKey(kek, alg, 'next', `bootstrap:signing:${alg}:next`));
   }
   if (!has('cookie', 'current')) wanted.push(newCookieKey(kek, 'current', 'bootstrap:cookie:current'));
@@ -64,7 +70,11 @@ export async function ensureKeys(connection: Connection, kek: Uint8Array): Promi
     }
   }
   try {
-    await keysetVersionModel(connection).updateOne({ _id: 'keyset' }, { $setOnInsert: { version: 1, changedAt: new Date() } }, { upsert: true });
+    await keysetVersionModel(connection).updateOne(
+      { _id: 'keyset' },
+      { $setOnInsert: { version: 1, changedAt: new Date() } },
+      { upsert: true },
+    );
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
   }
@@ -80,21 +90,29 @@ export async function keysetVersion(connection: Connection): Promise<number> {
  * rotation deletes them). A key that will not open stops the caller: running on with keys
  * missing would quietly break tokens.
  */
-export async function loadKeys(connection: Connection, kek: Uint8Array, retentionSeconds: number): Promise<ProviderKeys> {
+export async function loadKeys(
+  connection: Connection,
+  kek: Uint8Array,
+  retentionSeconds: number,
+): Promise<ProviderKeys> {
   const version = await keysetVersion(connection);
   const cutoff = Date.now() - retentionSeconds * 1000;
   const stored = (await keyModel(connection).find({}).lean<StoredKey[]>())
     .filter((key) => key.state !== 'retired' || (key.retiredAt?.getTime() ?? 0) > cutoff)
     // current, then next, then retired; within a state the most recently activated/created first
-    .sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state]
-      || (b.activatedAt ?? b.createdAt).getTime() - (a.activatedAt ?? a.createdAt).getTime());
+    .sort(
+      (a, b) =>
+        STATE_ORDER[a.state] - STATE_ORDER[b.state] ||
+        (b.activatedAt ?? b.createdAt).getTime() - (a.activatedAt ?? a.createdAt).getTime(),
+    );
 
   const signingKeys = stored.filter((key) => key.kind === 'signing');
   const signing = await Promise.all(signingKeys.map(async (key) => JSON.parse(await openKey(kek, key)) as JWK));
   const cookie = await Promise.all(stored.filter((key) => key.kind === 'cookie').map((key) => openKey(kek, key)));
   const currentSince: Record<string, Date> = {};
   for (const key of signingKeys) {
-    if (key.state === 'current' && key.alg && !currentSince[key.alg]) currentSince[key.alg] = key.activatedAt ?? key.createdAt;
+    if (key.state === 'current' && key.alg && !currentSince[key.alg])
+      currentSince[key.alg] = key.activatedAt ?? key.createdAt;
   }
   return { signing, published: signingKeys.map((key) => key.publicJwk as JWK), cookie, version, currentSince };
 }

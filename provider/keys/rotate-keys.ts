@@ -16,7 +16,11 @@ export type RotationResult = { rotated: true; version: number } | { rotated: fal
  * conditional update; the version moves only when the new set is complete, so an instance
  * polling the version never loads a half-rotated set.
  */
-export async function rotateKeys(connection: Connection, kek: Uint8Array, retentionSeconds: number): Promise<RotationResult> {
+export async function rotateKeys(
+  connection: Connection,
+  kek: Uint8Array,
+  retentionSeconds: number,
+): Promise<RotationResult> {
   const Version = keysetVersionModel(connection);
   const Key = keyModel(connection);
   const now = new Date();
@@ -28,7 +32,10 @@ export async function rotateKeys(connection: Connection, kek: Uint8Array, retent
   );
   if (lease.modifiedCount !== 1) return { rotated: false, reason: 'another rotation is in progress' };
 
-  const fresh = await Promise.all([...SIGNING_ALGS.map((alg) => newSigningKey(kek, alg, 'next')), newCookieKey(kek, 'current')]);
+  const fresh = await Promise.all([
+    ...SIGNING_ALGS.map((alg) => newSigningKey(kek, alg, 'next')),
+    newCookieKey(kek, 'current'),
+  ]);
   await Key.updateMany({ kind: 'signing', state: 'current' }, { $set: { state: 'retired', retiredAt: now } });
   await Key.updateMany({ kind: 'signing', state: 'next' }, { $set: { state: 'current', activatedAt: now } });
   await Key.updateMany({ kind: 'cookie', state: 'current' }, { $set: { state: 'retired', retiredAt: now } });

@@ -23,7 +23,11 @@ export async function startEnrollment(deps: MfaDeps, accountId: string, label: s
   await mfaModel(deps.connection).updateOne(
     { _id: accountId },
     {
-      $set: { pendingSecret: await seal(deps.encryptionKey, secret, accountId), pendingAt: new Date(), updatedAt: new Date() },
+      $set: {
+        pendingSecret: await seal(deps.encryptionKey, secret, accountId),
+        pendingAt: new Date(),
+        updatedAt: new Date(),
+      },
       $setOnInsert: { lastUsedStep: 0, recoveryCodes: [], recoveryVersion: 0, failures: 0 },
     },
     { upsert: true },
@@ -32,9 +36,16 @@ export async function startEnrollment(deps: MfaDeps, accountId: string, label: s
 }
 
 /** The pending secret of an account, to show again on a page reload. */
-export async function pendingEnrollment(deps: MfaDeps, accountId: string, label: string): Promise<PendingEnrollment | undefined> {
-  const record = await mfaModel(deps.connection).findById(accountId, { pendingSecret: 1, pendingAt: 1 }).lean<MfaRecord>();
-  if (!record?.pendingSecret || !record.pendingAt || record.pendingAt.getTime() + PENDING_MS < Date.now()) return undefined;
+export async function pendingEnrollment(
+  deps: MfaDeps,
+  accountId: string,
+  label: string,
+): Promise<PendingEnrollment | undefined> {
+  const record = await mfaModel(deps.connection)
+    .findById(accountId, { pendingSecret: 1, pendingAt: 1 })
+    .lean<MfaRecord>();
+  if (!record?.pendingSecret || !record.pendingAt || record.pendingAt.getTime() + PENDING_MS < Date.now())
+    return undefined;
   const secret = await open(deps.encryptionKey, record.pendingSecret, accountId);
   return { secret, uri: totpUri(secret, label, deps.issuerName) };
 }
@@ -50,7 +61,8 @@ export type ActivationResult = { activated: true; recoveryCodes: string[] } | { 
 export async function activateEnrollment(deps: MfaDeps, accountId: string, code: string): Promise<ActivationResult> {
   const Mfa = mfaModel(deps.connection);
   const record = await Mfa.findById(accountId).lean<MfaRecord>();
-  if (!record?.pendingSecret || !record.pendingAt || record.pendingAt.getTime() + PENDING_MS < Date.now()) return { activated: false };
+  if (!record?.pendingSecret || !record.pendingAt || record.pendingAt.getTime() + PENDING_MS < Date.now())
+    return { activated: false };
   if (record.totpSecret) return { activated: false };
   const secret = await open(deps.encryptionKey, record.pendingSecret, accountId);
   const step = await checkTotp(secret, code.trim(), 0);
@@ -64,8 +76,15 @@ export async function activateEnrollment(deps: MfaDeps, accountId: string, code:
     {
       $inc: { recoveryVersion: 1 },
       $set: {
-        totpSecret: record.pendingSecret, activatedAt: new Date(), pendingSecret: null, pendingAt: null,
-        lastUsedStep: step, recoveryCodes: stored, failures: 0, lockedUntil: null, updatedAt: new Date(),
+        totpSecret: record.pendingSecret,
+        activatedAt: new Date(),
+        pendingSecret: null,
+        pendingAt: null,
+        lastUsedStep: step,
+        recoveryCodes: stored,
+        failures: 0,
+        lockedUntil: null,
+        updatedAt: new Date(),
       },
     },
   );

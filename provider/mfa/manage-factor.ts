@@ -8,7 +8,10 @@ export async function removeFactor(deps: Pick<MfaDeps, 'connection'>, accountId:
 }
 
 /** Replaces every recovery code with ten new ones; the old set stops working at once. */
-export async function regenerateRecoveryCodes(deps: Pick<MfaDeps, 'connection' | 'encryptionKey'>, accountId: string): Promise<string[] | undefined> {
+export async function regenerateRecoveryCodes(
+  deps: Pick<MfaDeps, 'connection' | 'encryptionKey'>,
+  accountId: string,
+): Promise<string[] | undefined> {
   const { codes, stored } = await newRecoveryCodes(deps.encryptionKey);
   const result = await mfaModel(deps.connection).updateOne(
     { _id: accountId, totpSecret: { $type: 'string' } },

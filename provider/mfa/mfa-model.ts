@@ -28,19 +28,22 @@ export interface MfaRecord {
   updatedAt: Date;
 }
 
-const mfaSchema = new Schema<MfaRecord>({
-  _id: { type: String, required: true },
-  totpSecret: { type: String },
-  activatedAt: { type: Date },
-  pendingSecret: { type: String },
-  pendingAt: { type: Date },
-  lastUsedStep: { type: Number, default: 0 },
-  recoveryCodes: { type: [{ hash: String, lookup: String, usedAt: Date, _id: false }], default: [] },
-  recoveryVersion: { type: Number, default: 0 },
-  failures: { type: Number, default: 0 },
-  lockedUntil: { type: Date },
-  updatedAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'mfa' });
+const mfaSchema = new Schema<MfaRecord>(
+  {
+    _id: { type: String, required: true },
+    totpSecret: { type: String },
+    activatedAt: { type: Date },
+    pendingSecret: { type: String },
+    pendingAt: { type: Date },
+    lastUsedStep: { type: Number, default: 0 },
+    recoveryCodes: { type: [{ hash: String, lookup: String, usedAt: Date, _id: false }], default: [] },
+    recoveryVersion: { type: Number, default: 0 },
+    failures: { type: Number, default: 0 },
+    lockedUntil: { type: Date },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'mfa' },
+);
 
 export function mfaModel(connection: Connection): Model<MfaRecord> {
   return (connection.models.Mfa as Model<MfaRecord> | undefined) ?? connection.model<MfaRecord>('Mfa', mfaSchema);

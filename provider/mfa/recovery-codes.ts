@@ -31,7 +31,9 @@ function lookupTag(key: Uint8Array, code: string): string {
 /** Ten fresh codes to show once, and their argon2id hashes and lookup tags to store. */
 export async function newRecoveryCodes(key: Uint8Array): Promise<{ codes: string[]; stored: RecoveryCode[] }> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newCode);
-  const stored = await Promise.all(codes.map(async (code) => ({ hash: await hashPassword(code), lookup: lookupTag(key, code), usedAt: null })));
+  const stored = await Promise.all(
+    codes.map(async (code) => ({ hash: await hashPassword(code), lookup: lookupTag(key, code), usedAt: null })),
+  );
   return { codes, stored };
 }
 
@@ -45,7 +47,11 @@ export interface MatchOptions {
  * The index of the unused stored code that matches, or -1. Codes with a lookup tag are verified
  * only where the tag matches; codes stored before tags existed are scanned as before.
  */
-export async function matchRecoveryCode(stored: RecoveryCode[], input: string, { key, verify = verifyPassword }: MatchOptions): Promise<number> {
+export async function matchRecoveryCode(
+  stored: RecoveryCode[],
+  input: string,
+  { key, verify = verifyPassword }: MatchOptions,
+): Promise<number> {
   const code = normalizeRecoveryCode(input);
   if (!/^[A-Z0-9]{5}-[A-Z0-9]{5}$/.test(code)) return -1;
   const tag = lookupTag(key, code);

@@ -26,7 +26,10 @@ export async function verifySecondFactor(deps: MfaDeps, accountId: string, input
   if (!record?.totpSecret) return { ok: false, reason: 'not_enrolled' };
   const reservation = await reserveAttempt(Mfa, accountId, record, { delay: lockoutDelay, insert: false });
   if (!reservation.ok) return { ok: false, reason: 'throttled', retryAfter: Math.max(1, reservation.retryAfter) };
-  const wrong: SecondFactorResult = reservation.wait > 0 ? { ok: false, reason: 'locked', retryAfter: reservation.wait } : { ok: false, reason: 'wrong' };
+  const wrong: SecondFactorResult =
+    reservation.wait > 0
+      ? { ok: false, reason: 'locked', retryAfter: reservation.wait }
+      : { ok: false, reason: 'wrong' };
 
   const code = input.trim();
   const reset = { failures: 0, lockedUntil: null, updatedAt: new Date() };
@@ -34,7 +37,10 @@ export async function verifySecondFactor(deps: MfaDeps, accountId: string, input
     const secret = await open(deps.encryptionKey, record.totpSecret, accountId);
     const step = await checkTotp(secret, code, record.lastUsedStep);
     if (step !== undefined) {
-      const claimed = await Mfa.updateOne({ _id: accountId, lastUsedStep: { $lt: step } }, { $set: { lastUsedStep: step, ...reset } });
+      const claimed = await Mfa.updateOne(
+        { _id: accountId, lastUsedStep: { $lt: step } },
+        { $set: { lastUsedStep: step, ...reset } },
+      );
       if (claimed.modifiedCount === 1) return { ok: true, method: 'totp' };
     }
     return wrong;
@@ -44,7 +50,9 @@ export async function verifySecondFactor(deps: MfaDeps, accountId: string, input
   if (index >= 0) {
     // Claim the code by replacing the set we read, only if nobody changed it meanwhile.
     const version = record.recoveryVersion ?? 0;
-    const recoveryCodes = record.recoveryCodes.map((entry, i) => (i === index ? { ...entry, usedAt: new Date() } : entry));
+    const recoveryCodes = record.recoveryCodes.map((entry, i) =>
+      i === index ? { ...entry, usedAt: new Date() } : entry,
+    );
     const claimed = await Mfa.updateOne(
       { _id: accountId, recoveryVersion: version },
       { $set: { recoveryCodes, recoveryVersion: version + 1, ...reset } },

@@ -9,11 +9,29 @@ export type { Logger };
  * serialising, so a secret never reaches the output even when a caller logs too much.
  */
 const REDACT = [
-  'password', '*.password', 'client_secret', '*.client_secret', 'code', '*.code',
-  'token', '*.token', 'access_token', '*.access_token', 'refresh_token', '*.refresh_token',
-  'id_token', '*.id_token', 'code_verifier', '*.code_verifier', 'secret', '*.secret',
-  'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]',
-  'headers.authorization', 'headers.cookie',
+  'password',
+  '*.password',
+  'client_secret',
+  '*.client_secret',
+  'code',
+  '*.code',
+  'token',
+  '*.token',
+  'access_token',
+  '*.access_token',
+  'refresh_token',
+  '*.refresh_token',
+  'id_token',
+  '*.id_token',
+  'code_verifier',
+  '*.code_verifier',
+  'secret',
+  '*.secret',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
 ];
 
 /** One JSON logger per process; `destination` lets tests capture the output. */

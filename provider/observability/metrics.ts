@@ -20,23 +20,44 @@ export function createMetrics(keyAges: () => Record<string, number>): Metrics {
   const registers = [registry];
   const metrics: Metrics = {
     registry,
-    httpRequests: new Counter({ name: 'meshid_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], registers }),
+    httpRequests: new Counter({
+      name: 'meshid_http_requests_total',
+      help: 'HTTP requests by route, method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    }),
     httpDuration: new Histogram({
-      name: 'meshid_http_request_duration_seconds', help: 'HTTP request latency by route', labelNames: ['route', 'method'], registers,
+      name: 'meshid_http_request_duration_seconds',
+      help: 'HTTP request latency by route',
+      labelNames: ['route', 'method'],
+      registers,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     }),
-    tokensIssued: new Counter({ name: 'meshid_tokens_issued_total', help: 'Successful token endpoint grants by grant type', labelNames: ['grant_type'], registers }),
+    tokensIssued: new Counter({
+      name: 'meshid_tokens_issued_total',
+      help: 'Successful token endpoint grants by grant type',
+      labelNames: ['grant_type'],
+      registers,
+    }),
     securityEvents: new Counter({
-      name: 'meshid_security_events_total', labelNames: ['event', 'outcome'], registers,
+      name: 'meshid_security_events_total',
+      labelNames: ['event', 'outcome'],
+      registers,
       help: 'Audited security events: sign-ins, lockouts, MFA outcomes, consents, token exchanges',
     }),
     databaseDuration: new Histogram({
-      name: 'meshid_db_operation_duration_seconds', help: 'MongoDB command latency by command', labelNames: ['command', 'outcome'], registers,
+      name: 'meshid_db_operation_duration_seconds',
+      help: 'MongoDB command latency by command',
+      labelNames: ['command', 'outcome'],
+      registers,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     }),
   };
   new Gauge({
-    name: 'meshid_signing_key_age_seconds', help: 'Age of the current signing key per algorithm', labelNames: ['alg'], registers,
+    name: 'meshid_signing_key_age_seconds',
+    help: 'Age of the current signing key per algorithm',
+    labelNames: ['alg'],
+    registers,
     collect() {
       for (const [alg, seconds] of Object.entries(keyAges())) this.set({ alg }, seconds);
     },

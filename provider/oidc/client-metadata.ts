@@ -16,14 +16,30 @@ import { validateMayAct } from '../token-exchange/may-act.ts';
  *   for services); an indicator not listed allows every scope of that resource server.
  *   (The standard `scope` metadata cannot hold them: it only admits the provider's own scopes.)
  */
-export const EXTRA_CLIENT_METADATA = ['first_party', 'allowed_resources', 'resource_scopes', 'require_mfa', 'token_exchange', 'may_act'];
+export const EXTRA_CLIENT_METADATA = [
+  'first_party',
+  'allowed_resources',
+  'resource_scopes',
+  'require_mfa',
+  'token_exchange',
+  'may_act',
+];
 
 function isScopeMap(value: unknown): value is Record<string, string[]> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    && Object.values(value).every((scopes) => Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'));
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((scopes) => Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'))
+  );
 }
 
-export function validateExtraClientMetadata(_ctx: unknown, key: string, value: unknown, metadata: ClientMetadata): void {
+export function validateExtraClientMetadata(
+  _ctx: unknown,
+  key: string,
+  value: unknown,
+  metadata: ClientMetadata,
+): void {
   switch (key) {
     case 'first_party':
     case 'require_mfa':
@@ -52,7 +68,7 @@ export function validateExtraClientMetadata(_ctx: unknown, key: string, value: u
 }
 
 export function allowedResources(metadata: ClientMetadata): string[] {
-  return Array.isArray(metadata.allowed_resources) ? metadata.allowed_resources as string[] : [];
+  return Array.isArray(metadata.allowed_resources) ? (metadata.allowed_resources as string[]) : [];
 }
 
 export function isFirstParty(metadata: ClientMetadata): boolean {

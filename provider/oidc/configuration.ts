@@ -41,7 +41,7 @@ export function buildConfiguration({ config, connection, keys, views, directory 
     adapter: mongoAdapterFactory(connection, { clientCacheTtl: config.clientCacheTtl }),
     findAccount: makeFindAccount(connection),
 
-    jwks: { keys: keys.signing as never },
+    jwks: { keys: keys.signing },
     cookies: {
       keys: keys.cookie,
       // Secure whenever the public URL is https, even when TLS ends at a proxy we were not told
@@ -81,7 +81,7 @@ export function buildConfiguration({ config, connection, keys, views, directory 
       // auth_time in every ID token (as Keycloak does), not only when max_age was sent.
       require_auth_time: true,
     },
-    extraClientMetadata: { properties: EXTRA_CLIENT_METADATA, validator: validateExtraClientMetadata as never },
+    extraClientMetadata: { properties: EXTRA_CLIENT_METADATA, validator: validateExtraClientMetadata },
     enabledJWA: {
       clientAuthSigningAlgValues: ASYMMETRIC_JWS,
       requestObjectSigningAlgValues: ASYMMETRIC_JWS,
@@ -121,11 +121,11 @@ export function buildConfiguration({ config, connection, keys, views, directory 
         directory,
         accessTokenTtl: ttl.accessToken,
         clientCredentialsTtl: ttl.clientCredentials,
-      }) as never,
+      }),
     },
 
     // `act` of exchanged tokens and `may_act` of clients that set one (RFC 8693 4.1, 4.4).
-    extraTokenClaims: extraTokenClaims as never,
+    extraTokenClaims: extraTokenClaims,
 
     formats: {
       customizers: {
@@ -138,7 +138,7 @@ export function buildConfiguration({ config, connection, keys, views, directory 
     },
 
     // First-party clients get their grant filled in, so they never see the consent screen.
-    loadExistingGrant: loadExistingGrant as never,
+    loadExistingGrant: loadExistingGrant,
 
     // Like Keycloak: a client allowed the refresh_token grant gets one, without offline_access.
     async issueRefreshToken(_ctx, client) {
@@ -164,6 +164,6 @@ export function buildConfiguration({ config, connection, keys, views, directory 
     },
     // Published as acr_values_supported; sessions carry one of them (see mfa/acr.ts).
     acrValues: ACR_VALUES,
-    renderError: pages.renderError as never,
+    renderError: pages.renderError,
   };
 }

@@ -17,25 +17,34 @@ import { unauthorizedClient } from './unauthorized-client.ts';
  * token exchange, RFC error codes, 503 during database outages, metrics. Built again with new
  * keys on rotation (provider-holder.ts).
  */
-export function createProvider(input: Omit<ConfigurationInput, 'directory'> & { logger: Logger; audit: AuditLog; metrics: Metrics }): Provider {
+export function createProvider(
+  input: Omit<ConfigurationInput, 'directory'> & { logger: Logger; audit: AuditLog; metrics: Metrics },
+): Provider {
   const directory = new ResourceServerDirectory(input.connection, input.config.clientCacheTtl);
   const provider = new Provider(input.config.issuer, buildConfiguration({ ...input, directory }));
   provider.proxy = input.config.proxyHops > 0;
   provider.maxIpsCount = input.config.proxyHops;
 
   // Stored secrets are hashes (clients/client-secret.ts): compare the hash of what was presented.
-  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
+  provider.Client.prototype.compareClientSecret = function compareClientSecret(
+    this: { clientSecret?: string },
+    actual: string,
+  ) {
     return clientSecretMatches(this.clientSecret, actual);
   };
 
   const verifyOwnJwt = ownJwtVerifier(provider, { keys: input.keys.published });
-  provider.use(jwtIntrospection(verifyOwnJwt) as never);
+  provider.use(jwtIntrospection(verifyOwnJwt));
   registerTokenExchange({
-    provider, verifyOwnJwt, directory, audit: input.audit,
-    maxTtl: input.config.tokenExchangeMaxTtl, accessTokenTtl: input.config.ttl.accessToken,
+    provider,
+    verifyOwnJwt,
+    directory,
+    audit: input.audit,
+    maxTtl: input.config.tokenExchangeMaxTtl,
+    accessTokenTtl: input.config.ttl.accessToken,
   });
-  provider.use(unauthorizedClient as never);
-  provider.use(databaseUnavailable(provider, input.views) as never);
+  provider.use(unauthorizedClient);
+  provider.use(databaseUnavailable(provider, input.views));
 
   provider.on('grant.success', (ctx) => {
     const grantType = ctx.oidc.params?.grant_type;

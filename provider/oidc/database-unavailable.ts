@@ -16,7 +16,9 @@ const DESCRIPTION = 'the service is temporarily unavailable, try again shortly';
  */
 export function databaseUnavailable(provider: Provider, views: nunjucks.Environment) {
   const causes = new WeakMap<object, unknown>();
-  provider.on('server_error', (ctx: KoaContextWithOIDC, err: unknown) => { causes.set(ctx, err); });
+  provider.on('server_error', (ctx: KoaContextWithOIDC, err: unknown) => {
+    causes.set(ctx, err);
+  });
 
   return async function databaseUnavailable(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
     await next();
@@ -33,11 +35,17 @@ export function databaseUnavailable(provider: Provider, views: nunjucks.Environm
       return;
     }
     if (ctx.response.is('html')) {
-      renderScreen(views, ctx, 'error.njk', {
-        title: 'Temporarily unavailable',
-        message: 'The sign-in service cannot reach its database right now. Please try again in a moment.',
-        error: 'temporarily_unavailable',
-      }, 503);
+      renderScreen(
+        views,
+        ctx,
+        'error.njk',
+        {
+          title: 'Temporarily unavailable',
+          message: 'The sign-in service cannot reach its database right now. Please try again in a moment.',
+          error: 'temporarily_unavailable',
+        },
+        503,
+      );
       return;
     }
     ctx.status = 503;

@@ -21,15 +21,20 @@ export const MFA_VERIFY_REASON = 'mfa_required';
  * that already did a second factor needs nothing (max_age and prompt=login reset it through
  * a fresh login, which records amr=pwd again).
  */
-async function mfaRequirement(connection: Connection, policy: MfaPolicy, ctx: KoaContextWithOIDC): Promise<MfaRequirement> {
+async function mfaRequirement(
+  connection: Connection,
+  policy: MfaPolicy,
+  ctx: KoaContextWithOIDC,
+): Promise<MfaRequirement> {
   const { session, client, params } = ctx.oidc;
   const accountId = session?.accountId;
   if (!accountId || session.amr?.includes('otp')) return 'none';
   const status = await mfaStatus(connection, accountId);
-  const demanded = status.enrolled
-    || policy === 'required'
-    || (client !== undefined && requiresMfa(metadataOf(client)))
-    || asksForMfa(params?.acr_values);
+  const demanded =
+    status.enrolled ||
+    policy === 'required' ||
+    (client !== undefined && requiresMfa(metadataOf(client))) ||
+    asksForMfa(params?.acr_values);
   if (!demanded) return 'none';
   return status.enrolled ? 'verify' : 'enroll';
 }
@@ -52,8 +57,16 @@ export function buildInteractionPolicy(connection: Connection, policy: MfaPolicy
 
   const mfa = new Prompt(
     { name: MFA_PROMPT, requestable: false },
-    new Check(MFA_ENROLL_REASON, 'a second factor must be enrolled', async (ctx: KoaContextWithOIDC) => (await requirement(ctx)) === 'enroll'),
-    new Check(MFA_VERIFY_REASON, 'a second factor is required', async (ctx: KoaContextWithOIDC) => (await requirement(ctx)) === 'verify'),
+    new Check(
+      MFA_ENROLL_REASON,
+      'a second factor must be enrolled',
+      async (ctx: KoaContextWithOIDC) => (await requirement(ctx)) === 'enroll',
+    ),
+    new Check(
+      MFA_VERIFY_REASON,
+      'a second factor is required',
+      async (ctx: KoaContextWithOIDC) => (await requirement(ctx)) === 'verify',
+    ),
   );
 
   const policyPrompts = base();

@@ -19,11 +19,13 @@ type Next = () => Promise<unknown>;
 
 function isRefusedStructuredToken(ctx: KoaContextWithOIDC): boolean {
   const body = ctx.body as { error?: string } | undefined;
-  return ctx.oidc?.route === 'introspection'
-    && ctx.status === 400
-    && body?.error === 'unsupported_token_type'
-    && ctx.oidc.client !== undefined
-    && looksLikeJwt(ctx.oidc.params?.token);
+  return (
+    ctx.oidc?.route === 'introspection' &&
+    ctx.status === 400 &&
+    body?.error === 'unsupported_token_type' &&
+    ctx.oidc.client !== undefined &&
+    looksLikeJwt(ctx.oidc.params?.token)
+  );
 }
 
 function introspectionBody(payload: JWTPayload): Record<string, unknown> {

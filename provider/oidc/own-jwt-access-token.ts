@@ -31,7 +31,7 @@ async function grantStands(provider: Provider, payload: JWTPayload): Promise<boo
  * The Client lookup is served from the adapter's short cache (CLIENT_CACHE_TTL).
  */
 async function clientExists(provider: Provider, payload: JWTPayload): Promise<boolean> {
-  return typeof payload.client_id === 'string' && !!await provider.Client.find(payload.client_id);
+  return typeof payload.client_id === 'string' && !!(await provider.Client.find(payload.client_id));
 }
 
 export type OwnJwtVerifier = (token: string) => Promise<JWTPayload | undefined>;
@@ -45,8 +45,12 @@ export function ownJwtVerifier(provider: Provider, publicKeys: { keys: JWK[] }):
   const keySet = createLocalJWKSet(publicKeys);
   return async function verifyOwnJwt(token) {
     try {
-      const { payload } = await jwtVerify(token, keySet, { issuer: provider.issuer, typ: 'at+jwt', algorithms: ['ES256', 'RS256'] });
-      return await grantStands(provider, payload) && await clientExists(provider, payload) ? payload : undefined;
+      const { payload } = await jwtVerify(token, keySet, {
+        issuer: provider.issuer,
+        typ: 'at+jwt',
+        algorithms: ['ES256', 'RS256'],
+      });
+      return (await grantStands(provider, payload)) && (await clientExists(provider, payload)) ? payload : undefined;
     } catch {
       return undefined;
     }

@@ -20,17 +20,21 @@ export class ProviderHolder {
     this.#build = build;
     this.#keys = keys;
     this.#provider = build(keys);
-    this.#mounted = mount(this.#provider as never);
+    this.#mounted = mount(this.#provider);
   }
 
-  get provider(): Provider { return this.#provider; }
-  get keys(): ProviderKeys { return this.#keys; }
+  get provider(): Provider {
+    return this.#provider;
+  }
+  get keys(): ProviderKeys {
+    return this.#keys;
+  }
 
   replace(keys: ProviderKeys): void {
     const provider = this.#build(keys);
     this.#keys = keys;
     this.#provider = provider;
-    this.#mounted = mount(provider as never);
+    this.#mounted = mount(provider);
   }
 
   /** The Koa middleware that always dispatches to the current provider. */

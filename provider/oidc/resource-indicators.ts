@@ -28,7 +28,7 @@ export function resourceIndicators({ directory, accessTokenTtl, clientCredential
     enabled: true,
 
     // A service with exactly one allowed API need not name it on every client_credentials call.
-    async defaultResource(ctx: KoaContextWithOIDC, client: Client, oneOf?: string | string[]) {
+    async defaultResource(ctx: KoaContextWithOIDC, client: Client, oneOf?: readonly string[]) {
       if (oneOf) return oneOf;
       const resources = allowedResources(metadataOf(client));
       if (ctx.oidc.params?.grant_type === 'client_credentials' && resources.length === 1) return resources[0];

@@ -23,12 +23,18 @@ export function screens(views: nunjucks.Environment) {
   return {
     async renderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }) {
       const message = ERROR_TEXT[out.error] ?? 'The sign-in request could not be completed.';
-      renderScreen(views, ctx, 'error.njk', {
-        title: 'Something went wrong',
-        message,
-        error: out.error,
-        description: out.error === 'server_error' ? undefined : out.error_description,
-      }, ctx.status >= 400 ? ctx.status : 400);
+      renderScreen(
+        views,
+        ctx,
+        'error.njk',
+        {
+          title: 'Something went wrong',
+          message,
+          error: out.error,
+          description: out.error === 'server_error' ? undefined : out.error_description,
+        },
+        Math.max(ctx.status, 400),
+      );
     },
 
     async logoutSource(ctx: KoaContextWithOIDC, form: string) {

@@ -12,12 +12,12 @@ export async function unauthorizedClient(ctx: KoaContextWithOIDC, next: Next): P
   const body = ctx.body as { error?: string; error_description?: string } | undefined;
   const grantType = ctx.oidc?.params?.grant_type;
   if (
-    ctx.oidc?.route === 'token'
-    && ctx.status === 400
-    && body?.error === 'invalid_request'
-    && typeof grantType === 'string'
-    && ctx.oidc.client
-    && !ctx.oidc.client.grantTypeAllowed(grantType)
+    ctx.oidc?.route === 'token' &&
+    ctx.status === 400 &&
+    body?.error === 'invalid_request' &&
+    typeof grantType === 'string' &&
+    ctx.oidc.client &&
+    !ctx.oidc.client.grantTypeAllowed(grantType)
   ) {
     ctx.body = { error: 'unauthorized_client', error_description: 'this client is not allowed to use this grant type' };
   }

@@ -20,19 +20,26 @@ export class ResourceServerDirectory {
   async find(indicator: string): Promise<ResourceServerRecord | undefined> {
     const cached = this.#cache.entry(indicator);
     if (cached) return cached.value;
-    const record = await resourceServerModel(this.#connection).findById(indicator).lean<ResourceServerRecord>() ?? undefined;
+    const record =
+      (await resourceServerModel(this.#connection).findById(indicator).lean<ResourceServerRecord>()) ?? undefined;
     this.#cache.set(indicator, record, this.#ttlMs);
     return record;
   }
 }
 
-export async function saveResourceServer(connection: Connection, input: Omit<ResourceServerRecord, 'createdAt'>): Promise<void> {
+export async function saveResourceServer(
+  connection: Connection,
+  input: Omit<ResourceServerRecord, 'createdAt'>,
+): Promise<void> {
   const indicator = URL.parse(input._id);
   // RFC 8707 2: an absolute URI without a fragment.
   if (!indicator || indicator.hash) throw new TypeError('a resource indicator is an absolute URI without a fragment');
   await resourceServerModel(connection).updateOne(
     { _id: input._id },
-    { $set: { name: input.name, scopes: input.scopes, accessTokenTtl: input.accessTokenTtl }, $setOnInsert: { createdAt: new Date() } },
+    {
+      $set: { name: input.name, scopes: input.scopes, accessTokenTtl: input.accessTokenTtl },
+      $setOnInsert: { createdAt: new Date() },
+    },
     { upsert: true },
   );
 }

@@ -12,15 +12,20 @@ export interface ResourceServerRecord {
   createdAt: Date;
 }
 
-const resourceServerSchema = new Schema<ResourceServerRecord>({
-  _id: { type: String, required: true },
-  name: { type: String, required: true },
-  scopes: { type: [String], default: [] },
-  accessTokenTtl: { type: Number },
-  createdAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'resource_servers' });
+const resourceServerSchema = new Schema<ResourceServerRecord>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    scopes: { type: [String], default: [] },
+    accessTokenTtl: { type: Number },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'resource_servers' },
+);
 
 export function resourceServerModel(connection: Connection): Model<ResourceServerRecord> {
-  return (connection.models.ResourceServer as Model<ResourceServerRecord> | undefined)
-    ?? connection.model<ResourceServerRecord>('ResourceServer', resourceServerSchema);
+  return (
+    (connection.models.ResourceServer as Model<ResourceServerRecord> | undefined) ??
+    connection.model<ResourceServerRecord>('ResourceServer', resourceServerSchema)
+  );
 }

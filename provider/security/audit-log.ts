@@ -65,7 +65,7 @@ export class AuditLog {
 
   /** Records a security event, failures under the per-source rate limit; throws when it cannot. */
   async record(event: AuditEvent): Promise<void> {
-    if (event.outcome === 'failure' && event.ip && await this.#overLimit(event.ip)) {
+    if (event.outcome === 'failure' && event.ip && (await this.#overLimit(event.ip))) {
       this.#logger.info({ audit: true, suppressed: true, ...event }, `audit ${event.event} (counted, not chained)`);
       this.#onEvent?.(event);
       return;
@@ -80,13 +80,22 @@ export class AuditLog {
   async flushSuppressed(now = Date.now()): Promise<number> {
     const Rate = auditRateModel(this.#connection);
     const current = new Date(now - (now % WINDOW_MS));
-    const due = await Rate.find({ window: { $lt: current }, count: { $gt: this.#failuresPerMinute }, summarized: { $ne: true } }).lean<AuditRateRecord[]>();
+    const due = await Rate.find({
+      window: { $lt: current },
+      count: { $gt: this.#failuresPerMinute },
+      summarized: { $ne: true },
+    }).lean<AuditRateRecord[]>();
     let appended = 0;
     for (const window of due) {
-      const claimed = await Rate.updateOne({ _id: window._id, summarized: { $ne: true } }, { $set: { summarized: true } });
+      const claimed = await Rate.updateOne(
+        { _id: window._id, summarized: { $ne: true } },
+        { $set: { summarized: true } },
+      );
       if (claimed.modifiedCount !== 1) continue;
       await this.append({
-        event: 'audit.suppressed', outcome: 'failure', ip: window.source,
+        event: 'audit.suppressed',
+        outcome: 'failure',
+        ip: window.source,
         details: { window: window.window.toISOString(), suppressed: window.count - this.#failuresPerMinute },
       });
       appended += 1;
@@ -98,18 +107,25 @@ export class AuditLog {
   async #overLimit(source: string): Promise<boolean> {
     const now = Date.now();
     const window = new Date(now - (now % WINDOW_MS));
-    const counted = await auditRateModel(this.#connection).findOneAndUpdate(
-      { _id: `${source}|${window.getTime()}` },
-      { $inc: { count: 1 }, $setOnInsert: { source, window, expiresAt: new Date(window.getTime() + 24 * 60 * WINDOW_MS) } },
-      { upsert: true, returnDocument: 'after', projection: { count: 1 } },
-    ).lean<Pick<AuditRateRecord, 'count'>>();
+    const counted = await auditRateModel(this.#connection)
+      .findOneAndUpdate(
+        { _id: `${source}|${window.getTime()}` },
+        {
+          $inc: { count: 1 },
+          $setOnInsert: { source, window, expiresAt: new Date(window.getTime() + 24 * 60 * WINDOW_MS) },
+        },
+        { upsert: true, returnDocument: 'after', projection: { count: 1 } },
+      )
+      .lean<Pick<AuditRateRecord, 'count'>>();
     return (counted?.count ?? 0) > this.#failuresPerMinute;
   }
 
   async #appendToChain(event: AuditEvent): Promise<void> {
     const Audit = auditModel(this.#connection);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const last = await Audit.findOne({}, { _id: 1, hash: 1 }).sort({ _id: -1 }).lean<Pick<AuditRecord, '_id' | 'hash'>>();
+      const last = await Audit.findOne({}, { _id: 1, hash: 1 })
+        .sort({ _id: -1 })
+        .lean<Pick<AuditRecord, '_id' | 'hash'>>();
       const record: Omit<AuditRecord, 'hash'> = {
         _id: (last?._id ?? 0) + 1,
         at: new Date(),
@@ -118,7 +134,7 @@ export class AuditLog {
         keyed: true,
       };
       try {
-        await Audit.collection.insertOne({ ...record, hash: auditHash(record, this.#key) } as never);
+        await Audit.insertOne({ ...record, hash: auditHash(record, this.#key) });
         return;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;

@@ -19,24 +19,29 @@ export interface AuditRecord {
   hash: string;
 }
 
-const auditSchema = new Schema<AuditRecord>({
-  _id: { type: Number, required: true },
-  at: { type: Date, required: true },
-  event: { type: String, required: true },
-  outcome: { type: String, required: true, enum: ['success', 'failure'] },
-  account: { type: String },
-  client: { type: String },
-  ip: { type: String },
-  requestId: { type: String },
-  details: { type: Schema.Types.Mixed },
-  prevHash: { type: String, default: '' },
-  keyed: { type: Boolean },
-  hash: { type: String, required: true },
-}, { versionKey: false, collection: 'audit', minimize: false });
+const auditSchema = new Schema<AuditRecord>(
+  {
+    _id: { type: Number, required: true },
+    at: { type: Date, required: true },
+    event: { type: String, required: true },
+    outcome: { type: String, required: true, enum: ['success', 'failure'] },
+    account: { type: String },
+    client: { type: String },
+    ip: { type: String },
+    requestId: { type: String },
+    details: { type: Schema.Types.Mixed },
+    prevHash: { type: String, default: '' },
+    keyed: { type: Boolean },
+    hash: { type: String, required: true },
+  },
+  { versionKey: false, collection: 'audit', minimize: false },
+);
 
 auditSchema.index({ event: 1, at: -1 });
 auditSchema.index({ account: 1, at: -1 }, { sparse: true });
 
 export function auditModel(connection: Connection): Model<AuditRecord> {
-  return (connection.models.Audit as Model<AuditRecord> | undefined) ?? connection.model<AuditRecord>('Audit', auditSchema);
+  return (
+    (connection.models.Audit as Model<AuditRecord> | undefined) ?? connection.model<AuditRecord>('Audit', auditSchema)
+  );
 }

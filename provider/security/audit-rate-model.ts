@@ -12,18 +12,24 @@ export interface AuditRateRecord {
   expiresAt: Date;
 }
 
-const schema = new Schema<AuditRateRecord>({
-  _id: { type: String, required: true },
-  source: { type: String, required: true },
-  window: { type: Date, required: true },
-  count: { type: Number, default: 0 },
-  summarized: { type: Boolean },
-  expiresAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'audit_rate' });
+const schema = new Schema<AuditRateRecord>(
+  {
+    _id: { type: String, required: true },
+    source: { type: String, required: true },
+    window: { type: Date, required: true },
+    count: { type: Number, default: 0 },
+    summarized: { type: Boolean },
+    expiresAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'audit_rate' },
+);
 
 schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 schema.index({ window: 1 });
 
 export function auditRateModel(connection: Connection): Model<AuditRateRecord> {
-  return (connection.models.AuditRate as Model<AuditRateRecord> | undefined) ?? connection.model<AuditRateRecord>('AuditRate', schema);
+  return (
+    (connection.models.AuditRate as Model<AuditRateRecord> | undefined) ??
+    connection.model<AuditRateRecord>('AuditRate', schema)
+  );
 }

@@ -9,16 +9,21 @@ export interface LoginThrottleRecord {
   expiresAt: Date;
 }
 
-const schema = new Schema<LoginThrottleRecord>({
-  _id: { type: String, required: true },
-  failures: { type: Number, default: 0 },
-  lockedUntil: { type: Date },
-  expiresAt: { type: Date, required: true },
-}, { versionKey: false, collection: 'login_throttle' });
+const schema = new Schema<LoginThrottleRecord>(
+  {
+    _id: { type: String, required: true },
+    failures: { type: Number, default: 0 },
+    lockedUntil: { type: Date },
+    expiresAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'login_throttle' },
+);
 
 schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export function loginThrottleModel(connection: Connection): Model<LoginThrottleRecord> {
-  return (connection.models.LoginThrottle as Model<LoginThrottleRecord> | undefined)
-    ?? connection.model<LoginThrottleRecord>('LoginThrottle', schema);
+  return (
+    (connection.models.LoginThrottle as Model<LoginThrottleRecord> | undefined) ??
+    connection.model<LoginThrottleRecord>('LoginThrottle', schema)
+  );
 }

@@ -58,16 +58,23 @@ export class LoginThrottle {
    */
   async reserve(keys: ThrottleKeys): Promise<Reservation> {
     const Throttle = loginThrottleModel(this.#connection);
-    const records = await Throttle.find({ _id: { $in: [keys.account, keys.accountFromAddress] } }).lean<LoginThrottleRecord[]>();
+    const records = await Throttle.find({ _id: { $in: [keys.account, keys.accountFromAddress] } }).lean<
+      LoginThrottleRecord[]
+    >();
     const config = this.#config;
-    if (records.length === 0 && await this.#insertBoth(keys)) return { ok: true, failures: 1, wait: Math.max(accountDelay(1, config), accountWideDelay(1, config)) };
+    if (records.length === 0 && (await this.#insertBoth(keys)))
+      return { ok: true, failures: 1, wait: Math.max(accountDelay(1, config), accountWideDelay(1, config)) };
     const read = (key: string) => records.find((record) => record._id === key);
     const local = await reserveAttempt(Throttle, keys.accountFromAddress, read(keys.accountFromAddress), {
-      delay: (failures) => accountDelay(failures, config), memoryMs: MEMORY_MS, insert: true,
+      delay: (failures) => accountDelay(failures, config),
+      memoryMs: MEMORY_MS,
+      insert: true,
     });
     if (!local.ok) return local;
     const wide = await reserveAttempt(Throttle, keys.account, read(keys.account), {
-      delay: (failures) => accountWideDelay(failures, config), memoryMs: MEMORY_MS, insert: true,
+      delay: (failures) => accountWideDelay(failures, config),
+      memoryMs: MEMORY_MS,
+      insert: true,
     });
     if (!wide.ok) return wide;
     return { ok: true, failures: local.failures, wait: Math.max(local.wait, wide.wait) };
@@ -81,12 +88,17 @@ export class LoginThrottle {
   async #insertBoth(keys: ThrottleKeys): Promise<boolean> {
     const now = Date.now();
     const config = this.#config;
-    const counter = (id: string, wait: number) => ({ _id: id, failures: 1, lockedUntil: wait > 0 ? new Date(now + wait * 1000) : null, expiresAt: new Date(now + MEMORY_MS) });
+    const counter = (id: string, wait: number) => ({
+      _id: id,
+      failures: 1,
+      lockedUntil: wait > 0 ? new Date(now + wait * 1000) : null,
+      expiresAt: new Date(now + MEMORY_MS),
+    });
     try {
-      await loginThrottleModel(this.#connection).collection.insertMany([
-        counter(keys.accountFromAddress, accountDelay(1, config)),
-        counter(keys.account, accountWideDelay(1, config)),
-      ] as never[], { ordered: true });
+      await loginThrottleModel(this.#connection).insertMany(
+        [counter(keys.accountFromAddress, accountDelay(1, config)), counter(keys.account, accountWideDelay(1, config))],
+        { ordered: true },
+      );
       return true;
     } catch (err) {
       if ((err as { code?: number }).code === 11000) return false;

@@ -1,4 +1,4 @@
-import type { Model } from 'mongoose';
+import type { Model, mongo } from 'mongoose';
 
 /** A failure counter as stored: login throttle records and the mfa record share these fields. */
 export interface AttemptCounter {
@@ -10,7 +10,7 @@ export interface AttemptCounter {
 }
 
 export type Reservation =
-  | { ok: true; failures: number; /** seconds the next attempt must wait if this one fails */ wait: number }
+  | { ok: true; failures: number /** seconds the next attempt must wait if this one fails */; wait: number }
   | { ok: false; retryAfter: number };
 
 export interface ReserveOptions {
@@ -40,7 +40,15 @@ function secondsUntil(date: Date | null | undefined, now: number): number {
  * The caller clears the counter when the guess turns out right. A lost compare-and-set reads
  * again; after a few lost rounds the attempt is refused for a second rather than waiting.
  */
-export async function reserveAttempt<T extends AttemptCounter>(model: Model<T>, id: string, read: AttemptCounter | null | undefined, options: ReserveOptions): Promise<Reservation> {
+export async function reserveAttempt<T extends AttemptCounter>(
+  model: Model<T>,
+  id: string,
+  read: AttemptCounter | null | undefined,
+  options: ReserveOptions,
+): Promise<Reservation> {
+  // The raw collection (no casting: these are plain numbers and dates); the driver's default
+  // document type only knows ObjectId ids, these documents have string ids.
+  const counters = model.collection as unknown as mongo.Collection<AttemptCounter>;
   let stored = read;
   for (let attempt = 0; attempt < TRIES; attempt += 1) {
     if (attempt > 0) stored = await model.findById(id).lean<AttemptCounter>();
@@ -59,14 +67,17 @@ export async function reserveAttempt<T extends AttemptCounter>(model: Model<T>, 
     if (!stored) {
       if (!options.insert) return { ok: false, retryAfter: 0 };
       try {
-        await model.collection.insertOne({ _id: id, ...next } as never);
+        await counters.insertOne({ _id: id, ...next });
         return { ok: true, failures, wait };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         continue;
       }
     }
-    const claimed = await model.updateOne({ _id: id, failures: stored.failures, lockedUntil: stored.lockedUntil ?? null } as never, { $set: next } as never);
+    const claimed = await counters.updateOne(
+      { _id: id, failures: stored.failures, lockedUntil: stored.lockedUntil ?? null },
+      { $set: next },
+    );
     if (claimed.matchedCount === 1) return { ok: true, failures, wait };
   }
   return { ok: false, retryAfter: 1 };

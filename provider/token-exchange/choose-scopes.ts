@@ -18,13 +18,16 @@ export function chooseScopes(requested: string | undefined, limits: ScopeLimits)
   const allowed = (scope: string) => limits.target.includes(scope) && (!limits.policy || limits.policy.includes(scope));
   if (requested === undefined || requested.trim() === '') {
     const scopes = limits.subject.filter(allowed);
-    if (scopes.length === 0) throw new errors.InvalidScope('no scope of the subject token is available at this target', requested ?? '');
+    if (scopes.length === 0)
+      throw new errors.InvalidScope('no scope of the subject token is available at this target', requested ?? '');
     return scopes;
   }
   const asked = [...new Set(requested.split(' ').filter(Boolean))];
   for (const scope of asked) {
-    if (!limits.subject.includes(scope)) throw new errors.InvalidScope('the subject token does not hold this scope', scope);
-    if (!allowed(scope)) throw new errors.InvalidScope('this scope is not available at this target for this client', scope);
+    if (!limits.subject.includes(scope))
+      throw new errors.InvalidScope('the subject token does not hold this scope', scope);
+    if (!allowed(scope))
+      throw new errors.InvalidScope('this scope is not available at this target for this client', scope);
   }
   return asked;
 }

@@ -17,7 +17,9 @@ export function chooseTarget(resource: unknown, audience: unknown, policy: Excha
   if (named.length > 1) throw new errors.InvalidTarget('an exchanged token has exactly one target (resource/audience)');
   const target = named[0] ?? (policy.resources.length === 1 ? policy.resources[0] : undefined);
   if (target === undefined) throw new errors.InvalidRequest('resource or audience is required');
-  if (!URL.canParse(target) || target.includes('#')) throw new errors.InvalidTarget('resource must be an absolute URI without a fragment');
-  if (!policy.resources.includes(target)) throw new errors.InvalidTarget('this client may not exchange tokens for this target');
+  if (!URL.canParse(target) || target.includes('#'))
+    throw new errors.InvalidTarget('resource must be an absolute URI without a fragment');
+  if (!policy.resources.includes(target))
+    throw new errors.InvalidTarget('this client may not exchange tokens for this target');
   return target;
 }

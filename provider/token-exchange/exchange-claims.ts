@@ -17,7 +17,10 @@ export function setExchangeClaims(token: object, claims: Record<string, unknown>
 }
 
 /** The `extraTokenClaims` hook: `act` of exchanged tokens, `may_act` of clients that set one. */
-export async function extraTokenClaims(_ctx: KoaContextWithOIDC, token: IssuedToken): Promise<Record<string, unknown> | undefined> {
+export async function extraTokenClaims(
+  _ctx: KoaContextWithOIDC,
+  token: IssuedToken,
+): Promise<Record<string, unknown> | undefined> {
   const exchanged = pending.get(token);
   const mayAct = token.client ? mayActOf(metadataOf(token.client)) : undefined;
   if (!exchanged && !mayAct) return undefined;

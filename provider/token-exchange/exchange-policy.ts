@@ -23,7 +23,8 @@ export interface ExchangePolicy {
   actor: boolean;
 }
 
-const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((v) => typeof v === 'string');
 
 export function validateExchangePolicy(value: unknown): void {
   if (value === undefined) return;
@@ -31,11 +32,18 @@ export function validateExchangePolicy(value: unknown): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new errors.InvalidClientMetadata('token_exchange must be an object');
   }
-  if (!isStringArray(policy.resources) || policy.resources.length === 0 || !policy.resources.every((r) => URL.canParse(r))) {
+  if (
+    !isStringArray(policy.resources) ||
+    policy.resources.length === 0 ||
+    !policy.resources.every((r) => URL.canParse(r))
+  ) {
     throw new errors.InvalidClientMetadata('token_exchange.resources must be a non-empty array of absolute URIs');
   }
   const raw = value as Record<string, unknown>;
-  if (raw.subject_audiences !== undefined && (!isStringArray(raw.subject_audiences) || !raw.subject_audiences.every((a) => URL.canParse(a)))) {
+  if (
+    raw.subject_audiences !== undefined &&
+    (!isStringArray(raw.subject_audiences) || !raw.subject_audiences.every((a) => URL.canParse(a)))
+  ) {
     throw new errors.InvalidClientMetadata('token_exchange.subject_audiences must be an array of absolute URIs');
   }
   if (raw.subject_clients !== undefined && !isStringArray(raw.subject_clients)) {
@@ -65,10 +73,17 @@ export function exchangePolicy(metadata: ClientMetadata): ExchangePolicy | undef
  * Why this policy refuses a subject token (undefined: it takes it). A token with no audience of
  * its own (an opaque token only good at /me) counts as audienced to the issuer.
  */
-export function subjectRefusal(policy: ExchangePolicy, subject: { audience: string[]; clientId: string }, issuer: string): string | undefined {
-  if (policy.subjectAudiences.length === 0) return 'this client takes no subject token: token_exchange.subject_audiences is not set';
+export function subjectRefusal(
+  policy: ExchangePolicy,
+  subject: { audience: string[]; clientId: string },
+  issuer: string,
+): string | undefined {
+  if (policy.subjectAudiences.length === 0)
+    return 'this client takes no subject token: token_exchange.subject_audiences is not set';
   const audience = subject.audience.length > 0 ? subject.audience : [issuer];
-  if (!audience.some((aud) => policy.subjectAudiences.includes(aud))) return 'the subject_token\'s audience is not in this client\'s token_exchange.subject_audiences';
-  if (policy.subjectClients && !policy.subjectClients.includes(subject.clientId)) return 'the subject_token was issued to a client not in this client\'s token_exchange.subject_clients';
+  if (!audience.some((aud) => policy.subjectAudiences.includes(aud)))
+    return "the subject_token's audience is not in this client's token_exchange.subject_audiences";
+  if (policy.subjectClients && !policy.subjectClients.includes(subject.clientId))
+    return "the subject_token was issued to a client not in this client's token_exchange.subject_clients";
   return undefined;
 }

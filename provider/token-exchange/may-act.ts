@@ -14,9 +14,12 @@ export interface MayAct {
 
 export function validateMayAct(value: unknown): void {
   if (value === undefined) return;
-  const ok = typeof value === 'object' && value !== null && !Array.isArray(value)
-    && Object.keys(value).length > 0
-    && Object.entries(value).every(([k, v]) => (k === 'sub' || k === 'client_id') && typeof v === 'string');
+  const ok =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length > 0 &&
+    Object.entries(value).every(([k, v]) => (k === 'sub' || k === 'client_id') && typeof v === 'string');
   if (!ok) throw new errors.InvalidClientMetadata('may_act must be an object with sub and/or client_id strings');
 }
 
@@ -30,6 +33,8 @@ export function mayActAllows(mayAct: unknown, actor: { sub: string; client_id: s
   if (mayAct === undefined) return true;
   if (typeof mayAct !== 'object' || mayAct === null) return false;
   const wanted = mayAct as MayAct;
-  return (wanted.sub === undefined || wanted.sub === actor.sub)
-    && (wanted.client_id === undefined || wanted.client_id === actor.client_id);
+  return (
+    (wanted.sub === undefined || wanted.sub === actor.sub) &&
+    (wanted.client_id === undefined || wanted.client_id === actor.client_id)
+  );
 }

@@ -13,6 +13,8 @@ import { mayActAllows } from './may-act.ts';
 import { resolveToken, type TokenFacts } from './resolve-token.ts';
 import { ACCESS_TOKEN_TYPE, SUPPORTED_TOKEN_TYPES, TOKEN_EXCHANGE_GRANT } from './token-types.ts';
 
+type AccessTokenInit = ConstructorParameters<Provider['AccessToken']>[0];
+
 export interface TokenExchangeDeps {
   provider: Provider;
   verifyOwnJwt: OwnJwtVerifier;
@@ -35,20 +37,33 @@ interface ExchangeParams {
   audience?: string | string[];
 }
 
-const PARAMETERS = ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'scope', 'resource', 'audience'];
+const PARAMETERS = [
+  'subject_token',
+  'subject_token_type',
+  'actor_token',
+  'actor_token_type',
+  'requested_token_type',
+  'scope',
+  'resource',
+  'audience',
+];
 const REPEATABLE = ['resource', 'audience'];
 
 /** RFC 8693 2.1: the request's shape, before any token is looked at. */
 function checkRequest(params: ExchangeParams): void {
   if (!params.subject_token) throw new errors.InvalidRequest('missing required parameter subject_token');
   if (!params.subject_token_type) throw new errors.InvalidRequest('missing required parameter subject_token_type');
-  if (!SUPPORTED_TOKEN_TYPES.has(params.subject_token_type)) throw new errors.InvalidRequest('unsupported subject_token_type');
+  if (!SUPPORTED_TOKEN_TYPES.has(params.subject_token_type))
+    throw new errors.InvalidRequest('unsupported subject_token_type');
   if (params.requested_token_type !== undefined && !SUPPORTED_TOKEN_TYPES.has(params.requested_token_type)) {
     throw new errors.InvalidRequest('unsupported requested_token_type: only access tokens are issued');
   }
-  if (params.actor_token !== undefined && !params.actor_token_type) throw new errors.InvalidRequest('missing required parameter actor_token_type');
-  if (params.actor_token === undefined && params.actor_token_type !== undefined) throw new errors.InvalidRequest('actor_token_type given without actor_token');
-  if (params.actor_token_type !== undefined && !SUPPORTED_TOKEN_TYPES.has(params.actor_token_type)) throw new errors.InvalidRequest('unsupported actor_token_type');
+  if (params.actor_token !== undefined && !params.actor_token_type)
+    throw new errors.InvalidRequest('missing required parameter actor_token_type');
+  if (params.actor_token === undefined && params.actor_token_type !== undefined)
+    throw new errors.InvalidRequest('actor_token_type given without actor_token');
+  if (params.actor_token_type !== undefined && !SUPPORTED_TOKEN_TYPES.has(params.actor_token_type))
+    throw new errors.InvalidRequest('unsupported actor_token_type');
 }
 
 /**
@@ -56,11 +71,18 @@ function checkRequest(params: ExchangeParams): void {
  * its own client-credentials token). A token of another client would let the caller write that
  * client's name into `act`; the subject token as its own actor names nobody new.
  */
-async function resolveActor(params: ExchangeParams, provider: Provider, verify: OwnJwtVerifier, callerId: string): Promise<TokenFacts> {
-  if (params.actor_token === params.subject_token) throw new errors.InvalidRequest('actor_token must not be the subject_token');
+async function resolveActor(
+  params: ExchangeParams,
+  provider: Provider,
+  verify: OwnJwtVerifier,
+  callerId: string,
+): Promise<TokenFacts> {
+  if (params.actor_token === params.subject_token)
+    throw new errors.InvalidRequest('actor_token must not be the subject_token');
   const actor = await resolveToken(provider, verify, params.actor_token, params.actor_token_type!);
   if (!actor) throw new errors.InvalidRequest('actor_token is invalid, expired or revoked');
-  if (actor.clientId !== callerId) throw new errors.InvalidRequest('actor_token must be issued to the requesting client');
+  if (actor.clientId !== callerId)
+    throw new errors.InvalidRequest('actor_token must be issued to the requesting client');
   return actor;
 }
 
@@ -84,13 +106,17 @@ export function tokenExchangeGrant(deps: TokenExchangeDeps) {
     const policy = exchangePolicy(metadataOf(client));
     if (!policy) throw new errors.UnauthorizedClient('this client is not allowed to exchange tokens');
     checkRequest(params);
-    if (params.actor_token !== undefined && !policy.actor) throw new errors.UnauthorizedClient('this client is not allowed to request delegation');
+    if (params.actor_token !== undefined && !policy.actor)
+      throw new errors.UnauthorizedClient('this client is not allowed to request delegation');
 
     const subject = await resolveToken(provider, verifyOwnJwt, params.subject_token, params.subject_token_type!);
     if (!subject) throw new errors.InvalidRequest('subject_token is invalid, expired or revoked');
     const refusal = subjectRefusal(policy, subject, provider.issuer);
     if (refusal) throw new errors.InvalidRequest(refusal);
-    const actor = params.actor_token === undefined ? undefined : await resolveActor(params, provider, verifyOwnJwt, client.clientId);
+    const actor =
+      params.actor_token === undefined
+        ? undefined
+        : await resolveActor(params, provider, verifyOwnJwt, client.clientId);
     // may_act is held against the authenticated caller: the actor token can only be its own.
     if (!mayActAllows(subject.mayAct, { sub: actor?.sub ?? client.clientId, client_id: client.clientId })) {
       throw new errors.InvalidRequest('the acting party may not act for this subject (may_act)');
@@ -99,13 +125,18 @@ export function tokenExchangeGrant(deps: TokenExchangeDeps) {
     const target = chooseTarget(params.resource, params.audience, policy);
     const server = await directory.find(target);
     if (!server) throw new errors.InvalidTarget('unknown resource');
-    const scopes = chooseScopes(params.scope, { subject: subject.scopes, target: server.scopes, policy: policy.scopes });
+    const scopes = chooseScopes(params.scope, {
+      subject: subject.scopes,
+      target: server.scopes,
+      policy: policy.scopes,
+    });
 
     // Never outlive the subject token; never beyond the configured cap or the target's lifetime.
     const remaining = subject.exp - Math.floor(Date.now() / 1000);
     if (remaining <= 0) throw new errors.InvalidRequest('subject_token is invalid, expired or revoked');
     const expiresIn = Math.min(remaining, deps.maxTtl, server.accessTokenTtl ?? deps.accessTokenTtl);
 
+    // oidc-provider takes a token without a grant (a service's subject); its types insist on one.
     const token = new provider.AccessToken({
       // The subject stays the subject: a user's account, or the service the subject token was issued to.
       accountId: subject.sub,
@@ -116,24 +147,42 @@ export function tokenExchangeGrant(deps: TokenExchangeDeps) {
       gty: 'token_exchange',
       expiresIn,
       resourceServer: new provider.ResourceServer(target, {
-        audience: target, scope: server.scopes.join(' '), accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } },
+        audience: target,
+        scope: server.scopes.join(' '),
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: 'ES256' } },
       }),
-    } as never);
+    } as AccessTokenInit);
     const act = delegationChain(subject, actor);
     if (act) setExchangeClaims(token, { act });
     ctx.oidc.entity('AccessToken', token);
     const value = await token.save();
 
     await audit.record({
-      event: 'token_exchange', outcome: 'success', requestId: ctx.state.requestId, client: client.clientId, ip: ctx.ip,
+      event: 'token_exchange',
+      outcome: 'success',
+      requestId: ctx.state.requestId,
+      client: client.clientId,
+      ip: ctx.ip,
       account: subject.accountId,
       details: {
-        subject: subject.sub, subjectClient: subject.clientId, actor: actor ? { sub: actor.sub, client_id: actor.clientId } : undefined,
-        fromScopes: subject.scopes.join(' '), toScopes: scopes.join(' '), audience: target, expiresIn,
+        subject: subject.sub,
+        subjectClient: subject.clientId,
+        actor: actor ? { sub: actor.sub, client_id: actor.clientId } : undefined,
+        fromScopes: subject.scopes.join(' '),
+        toScopes: scopes.join(' '),
+        audience: target,
+        expiresIn,
       },
     });
 
-    ctx.body = { access_token: value, issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };
+    ctx.body = {
+      access_token: value,
+      issued_token_type: ACCESS_TOKEN_TYPE,
+      token_type: 'Bearer',
+      expires_in: expiresIn,
+      scope: scopes.join(' '),
+    };
   };
 }
 

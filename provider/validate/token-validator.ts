@@ -23,7 +23,8 @@ export interface TokenValidatorOptions {
   cacheSeconds: number;
 }
 
-const audiences = (aud: unknown): string[] => (Array.isArray(aud) ? aud : typeof aud === 'string' ? [aud] : []).filter((a) => typeof a === 'string');
+const audiences = (aud: unknown): string[] =>
+  (Array.isArray(aud) ? aud : typeof aud === 'string' ? [aud] : []).filter((a) => typeof a === 'string');
 
 /**
  * Validates access tokens for gateways. JWTs are verified locally (signature, issuer, expiry);
@@ -57,7 +58,7 @@ export function tokenValidator({ provider, publishedKeys, cacheSeconds }: TokenV
   async function clientExists(clientId: string): Promise<boolean> {
     const cached = clients.get(clientId);
     if (cached !== undefined) return cached;
-    const exists = !!await provider().Client.find(clientId);
+    const exists = !!(await provider().Client.find(clientId));
     clients.set(clientId, exists, cacheSeconds * 1000);
     return exists;
   }
@@ -65,16 +66,25 @@ export function tokenValidator({ provider, publishedKeys, cacheSeconds }: TokenV
   async function fromJwt(token: string): Promise<TokenInfo | undefined> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, jwks(), { issuer: provider().issuer, typ: 'at+jwt', algorithms: ['ES256', 'RS256'] }));
+      ({ payload } = await jwtVerify(token, jwks(), {
+        issuer: provider().issuer,
+        typ: 'at+jwt',
+        algorithms: ['ES256', 'RS256'],
+      }));
     } catch {
       return undefined;
     }
-    if (typeof payload.sub !== 'string' || typeof payload.client_id !== 'string' || typeof payload.exp !== 'number') return undefined;
+    if (typeof payload.sub !== 'string' || typeof payload.client_id !== 'string' || typeof payload.exp !== 'number')
+      return undefined;
     const grantId = payload[GRANT_CLAIM];
-    if (grantId !== undefined && (typeof grantId !== 'string' || !await grantStands(grantId, payload.sub))) return undefined;
-    if (!await clientExists(payload.client_id)) return undefined;
+    if (grantId !== undefined && (typeof grantId !== 'string' || !(await grantStands(grantId, payload.sub))))
+      return undefined;
+    if (!(await clientExists(payload.client_id))) return undefined;
     return {
-      sub: payload.sub, clientId: payload.client_id, exp: payload.exp, audience: audiences(payload.aud),
+      sub: payload.sub,
+      clientId: payload.client_id,
+      exp: payload.exp,
+      audience: audiences(payload.aud),
       scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
     };
   }
@@ -84,16 +94,19 @@ export function tokenValidator({ provider, publishedKeys, cacheSeconds }: TokenV
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = opaque.get(key);
     if (cached) return cached.exp > Date.now() / 1000 ? cached : undefined;
-    const found = await provider().AccessToken.find(token) ?? await provider().ClientCredentials.find(token);
-    if (!found?.exp || !found.clientId || !await clientExists(found.clientId)) return undefined;
+    const found = (await provider().AccessToken.find(token)) ?? (await provider().ClientCredentials.find(token));
+    if (!found?.exp || !found.clientId || !(await clientExists(found.clientId))) return undefined;
     const accountId = 'accountId' in found ? found.accountId : undefined;
     const grantId = 'grantId' in found ? found.grantId : undefined;
-    if (grantId && accountId && !await grantStands(grantId, accountId)) return undefined;
+    if (grantId && accountId && !(await grantStands(grantId, accountId))) return undefined;
     // A token without an audience of its own is only good at the issuer's /me.
     const audience = audiences(found.aud);
     const info: TokenInfo = {
-      sub: accountId ?? found.clientId, clientId: found.clientId, exp: found.exp,
-      scopes: [...found.scopes], audience: audience.length > 0 ? audience : [provider().issuer],
+      sub: accountId ?? found.clientId,
+      clientId: found.clientId,
+      exp: found.exp,
+      scopes: [...found.scopes],
+      audience: audience.length > 0 ? audience : [provider().issuer],
     };
     opaque.set(key, info, Math.min(cacheSeconds * 1000, (found.exp - Date.now() / 1000) * 1000));
     return info;

@@ -29,7 +29,11 @@ function wanted(value: unknown): string[] {
  * An audience is required, from the query or else VALIDATE_DEFAULT_AUDIENCE: a gateway that
  * names none would let every token of the provider through, those of other APIs included.
  */
-export function validateRoute(realm: string, defaultAudiences: string[], validate: (token: string) => Promise<TokenInfo | undefined>) {
+export function validateRoute(
+  realm: string,
+  defaultAudiences: string[],
+  validate: (token: string) => Promise<TokenInfo | undefined>,
+) {
   return async function validateRoute(ctx: Context, next: Next): Promise<void> {
     if (ctx.path !== '/validate') return next();
     ctx.set('Cache-Control', 'no-store');
@@ -44,7 +48,10 @@ export function validateRoute(realm: string, defaultAudiences: string[], validat
     if (!token) {
       ctx.status = 401;
       // RFC 6750 3.1: a request with no credentials at all gets a challenge without an error code.
-      ctx.set('WWW-Authenticate', header ? challenge(realm, 'invalid_token', 'malformed Authorization header') : challenge(realm));
+      ctx.set(
+        'WWW-Authenticate',
+        header ? challenge(realm, 'invalid_token', 'malformed Authorization header') : challenge(realm),
+      );
       ctx.body = { active: false, error: header ? 'invalid_token' : 'missing_token' };
       return;
     }
@@ -70,13 +77,33 @@ export function validateRoute(realm: string, defaultAudiences: string[], validat
     if (missing.length > 0 || !audienceOk) {
       ctx.status = 403;
       const required = scopes.join(' ');
-      ctx.set('WWW-Authenticate', challenge(realm, 'insufficient_scope', audienceOk ? 'a required scope is missing' : 'the token is for another audience', HEADER_SAFE.test(required) ? required : undefined));
+      ctx.set(
+        'WWW-Authenticate',
+        challenge(
+          realm,
+          'insufficient_scope',
+          audienceOk ? 'a required scope is missing' : 'the token is for another audience',
+          HEADER_SAFE.test(required) ? required : undefined,
+        ),
+      );
       ctx.body = { active: true, error: 'insufficient_scope', missing_scopes: missing, audience_ok: audienceOk };
       return;
     }
-    for (const [name, value] of [['X-Auth-Subject', info.sub], ['X-Auth-Scope', info.scopes.join(' ')], ['X-Auth-Client', info.clientId], ['X-Auth-Audience', info.audience.join(' ')]] as const) {
+    for (const [name, value] of [
+      ['X-Auth-Subject', info.sub],
+      ['X-Auth-Scope', info.scopes.join(' ')],
+      ['X-Auth-Client', info.clientId],
+      ['X-Auth-Audience', info.audience.join(' ')],
+    ] as const) {
       if (HEADER_SAFE.test(value)) ctx.set(name, value);
     }
-    ctx.body = { active: true, sub: info.sub, client_id: info.clientId, scope: info.scopes.join(' '), aud: info.audience, exp: info.exp };
+    ctx.body = {
+      active: true,
+      sub: info.sub,
+      client_id: info.clientId,
+      scope: info.scopes.join(' '),
+      aud: info.audience,
+      exp: info.exp,
+    };
   };
 }

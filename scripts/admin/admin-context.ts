@@ -36,9 +36,15 @@ async function throwawayKeys(): Promise<ProviderKeys> {
 
 export async function openAdminContext(): Promise<AdminContext> {
   const config = loadConfig(process.env);
-  if (!config.mongodbUri) throw new AdminError('MONGODB_URI is not set: the admin CLI works on a real database (the embedded one lives only inside `npm start`)');
+  if (!config.mongodbUri)
+    throw new AdminError(
+      'MONGODB_URI is not set: the admin CLI works on a real database (the embedded one lives only inside `npm start`)',
+    );
   const connection = mongoose.createConnection(config.mongodbUri, {
-    dbName: config.mongodbDatabase, autoCreate: false, autoIndex: false, serverSelectionTimeoutMS: config.databaseTimeoutMs,
+    dbName: config.mongodbDatabase,
+    autoCreate: false,
+    autoIndex: false,
+    serverSelectionTimeoutMS: config.databaseTimeoutMs,
   });
   await connection.asPromise();
   await ensureIndexes(connection);
@@ -51,8 +57,13 @@ export async function openAdminContext(): Promise<AdminContext> {
     audit,
     async validator() {
       provider ??= createProvider({
-        config, connection, keys: await throwawayKeys(), views: createViews(), logger,
-        audit, metrics: createMetrics(() => ({})),
+        config,
+        connection,
+        keys: await throwawayKeys(),
+        views: createViews(),
+        logger,
+        audit,
+        metrics: createMetrics(() => ({})),
       });
       return provider;
     },

@@ -11,11 +11,23 @@ import { print } from './output.ts';
 type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
 const TYPES = ['web', 'spa', 'native', 'service', 'exchanger'] as const;
-type ClientType = typeof TYPES[number];
+type ClientType = (typeof TYPES)[number];
 
 interface AddOptions {
-  type: ClientType; id?: string; name?: string; redirectUri?: string[]; postLogoutUri?: string[]; resource?: string[];
-  firstParty?: boolean; requireMfa?: boolean; exchangeResource?: string[]; exchangeSubjectAudience?: string[]; exchangeSubjectClient?: string[]; exchangeScope?: string[]; actor?: boolean; json?: boolean;
+  type: ClientType;
+  id?: string;
+  name?: string;
+  redirectUri?: string[];
+  postLogoutUri?: string[];
+  resource?: string[];
+  firstParty?: boolean;
+  requireMfa?: boolean;
+  exchangeResource?: string[];
+  exchangeSubjectAudience?: string[];
+  exchangeSubjectClient?: string[];
+  exchangeScope?: string[];
+  actor?: boolean;
+  json?: boolean;
 }
 
 /** Client metadata for each kind of client an operator registers. */
@@ -27,24 +39,56 @@ export function clientTemplate(options: AddOptions): ClientMetadata {
     first_party: options.firstParty ?? false,
     require_mfa: options.requireMfa ?? false,
   };
-  const browser = { redirect_uris: options.redirectUri ?? [], post_logout_redirect_uris: options.postLogoutUri ?? [], response_types: ['code' as const] };
-  const machine = { redirect_uris: [], response_types: [] as never[], grant_types: ['client_credentials'] };
+  const browser = {
+    redirect_uris: options.redirectUri ?? [],
+    post_logout_redirect_uris: options.postLogoutUri ?? [],
+    response_types: ['code' as const],
+  };
+  const machine = { redirect_uris: [], response_types: [], grant_types: ['client_credentials'] };
   switch (options.type) {
-    case 'web': return { ...common, ...browser, grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'client_secret_basic' };
-    case 'spa': return { ...common, ...browser, grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none' };
-    case 'native': return { ...common, ...browser, application_type: 'native', grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none' };
-    case 'service': return { ...common, ...machine, token_endpoint_auth_method: 'client_secret_basic' };
+    case 'web':
+      return {
+        ...common,
+        ...browser,
+        grant_types: ['authorization_code', 'refresh_token'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      };
+    case 'spa':
+      return {
+        ...common,
+        ...browser,
+        grant_types: ['authorization_code', 'refresh_token'],
+        token_endpoint_auth_method: 'none',
+      };
+    case 'native':
+      return {
+        ...common,
+        ...browser,
+        application_type: 'native',
+        grant_types: ['authorization_code', 'refresh_token'],
+        token_endpoint_auth_method: 'none',
+      };
+    case 'service':
+      return { ...common, ...machine, token_endpoint_auth_method: 'client_secret_basic' };
     case 'exchanger':
       if (!options.exchangeResource?.length) throw new AdminError('an exchanger needs --exchange-resource');
-      if (!options.exchangeSubjectAudience?.length) throw new AdminError('an exchanger needs --exchange-subject-audience: the APIs whose tokens it may exchange');
+      if (!options.exchangeSubjectAudience?.length)
+        throw new AdminError('an exchanger needs --exchange-subject-audience: the APIs whose tokens it may exchange');
       return {
-        ...common, ...machine, grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT], token_endpoint_auth_method: 'client_secret_basic',
+        ...common,
+        ...machine,
+        grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT],
+        token_endpoint_auth_method: 'client_secret_basic',
         token_exchange: {
-          resources: options.exchangeResource, subject_audiences: options.exchangeSubjectAudience, subject_clients: options.exchangeSubjectClient,
-          scopes: options.exchangeScope, actor: options.actor ?? false,
+          resources: options.exchangeResource,
+          subject_audiences: options.exchangeSubjectAudience,
+          subject_clients: options.exchangeSubjectClient,
+          scopes: options.exchangeScope,
+          actor: options.actor ?? false,
         },
       };
-    default: throw new AdminError(`--type must be one of ${TYPES.join(', ')}`);
+    default:
+      throw new AdminError(`--type must be one of ${TYPES.join(', ')}`);
   }
 }
 
@@ -68,7 +112,8 @@ async function save(ctx: AdminContext, metadata: ClientMetadata, action: string,
 export function clientsCommand(program: Command, run: Run): void {
   const clients = program.command('clients').description('register and manage OAuth clients');
 
-  clients.command('add')
+  clients
+    .command('add')
     .description('register a client; a secret (for web, service, exchanger) is printed once')
     .requiredOption('--type <type>', `one of ${TYPES.join(', ')}`)
     .option('--id <client_id>', 'client id (default: random)')
@@ -84,55 +129,96 @@ export function clientsCommand(program: Command, run: Run): void {
     .option('--exchange-scope <scope...>', 'exchanger: the most scopes it may ask for')
     .option('--actor', 'exchanger: may present actor tokens (delegation)')
     .option('--json', 'machine-readable output')
-    .action((options: AddOptions) => run(async (ctx) => {
-      const { clientId, clientSecret } = await save(ctx, clientTemplate(options), 'added');
-      print({ client_id: clientId, client_secret: clientSecret ?? '(public client: none)' }, options.json);
-    }));
+    .action((options: AddOptions) =>
+      run(async (ctx) => {
+        const { clientId, clientSecret } = await save(ctx, clientTemplate(options), 'added');
+        print({ client_id: clientId, client_secret: clientSecret ?? '(public client: none)' }, options.json);
+      }),
+    );
 
-  clients.command('list').description('list clients').option('--json', 'machine-readable output')
-    .action((options: { json?: boolean }) => run(async (ctx) => {
-      const records = await oidcModel(ctx.connection, 'Client').find({}).sort({ _id: 1 }).lean();
-      print(records.map(({ payload }) => {
-        const m = payload as ClientMetadata;
-        return { client_id: m.client_id, name: m.client_name ?? '', grants: (m.grant_types ?? []).join(' '), auth: m.token_endpoint_auth_method ?? '' };
-      }), options.json);
-    }));
-
-  clients.command('show <client_id>').description('show one client (never its secret)').option('--json', 'machine-readable output')
-    .action((id: string, options: { json?: boolean }) => run(async (ctx) => print(summary(await stored(ctx, id)), options.json)));
-
-  clients.command('set-redirects <client_id> <uri...>').description('replace the redirect URIs')
-    .action((id: string, uris: string[]) => run(async (ctx) => {
-      await save(ctx, { ...await stored(ctx, id), redirect_uris: uris }, 'updated');
-      print(`redirect URIs of ${id} updated`, false);
-    }));
-
-  clients.command('set-resources <client_id> <indicator...>').description('replace the APIs it may get tokens for')
-    .option('--scope <scope...>', 'limit it to these scopes at every one of them')
-    .action((id: string, indicators: string[], options: { scope?: string[] }) => run(async (ctx) => {
-      const metadata = await stored(ctx, id);
-      const resourceScopes = options.scope ? Object.fromEntries(indicators.map((i) => [i, options.scope!])) : undefined;
-      await save(ctx, { ...metadata, allowed_resources: indicators, resource_scopes: resourceScopes }, 'updated');
-      print(`resources of ${id} updated`, false);
-    }));
-
-  clients.command('rotate-secret <client_id>').description('issue a new secret (printed once); the old one stops working')
+  clients
+    .command('list')
+    .description('list clients')
     .option('--json', 'machine-readable output')
-    .action((id: string, options: { json?: boolean }) => run(async (ctx) => {
-      const { clientSecret } = await save(ctx, await stored(ctx, id), 'secret_rotated', true);
-      if (!clientSecret) throw new AdminError(`${id} is a public client: it has no secret`);
-      print({ client_id: id, client_secret: clientSecret }, options.json);
-    }));
+    .action((options: { json?: boolean }) =>
+      run(async (ctx) => {
+        const records = await oidcModel(ctx.connection, 'Client').find({}).sort({ _id: 1 }).lean();
+        print(
+          records.map(({ payload }) => {
+            const m = payload as ClientMetadata;
+            return {
+              client_id: m.client_id,
+              name: m.client_name ?? '',
+              grants: (m.grant_types ?? []).join(' '),
+              auth: m.token_endpoint_auth_method ?? '',
+            };
+          }),
+          options.json,
+        );
+      }),
+    );
 
-  clients.command('delete <client_id>').description('delete a client; its grants are revoked and its tokens stop working')
-    .action((id: string) => run(async (ctx) => {
-      await stored(ctx, id);
-      await new MongoAdapter(ctx.connection, 'Client').destroy(id);
-      // Users' tokens die with their grants; service tokens fail the client check at
-      // /validate and introspection (within VALIDATE_CACHE_SECONDS / CLIENT_CACHE_TTL).
-      const grants = await oidcModel(ctx.connection, 'Grant').find({ 'payload.clientId': id }, { _id: 1 }).lean();
-      await revokeGrants(ctx.connection, grants.map((grant) => String(grant._id)));
-      await ctx.audit.append({ event: 'admin.client.deleted', outcome: 'success', client: id });
-      print(`client ${id} deleted`, false);
-    }));
+  clients
+    .command('show <client_id>')
+    .description('show one client (never its secret)')
+    .option('--json', 'machine-readable output')
+    .action((id: string, options: { json?: boolean }) =>
+      run(async (ctx) => print(summary(await stored(ctx, id)), options.json)),
+    );
+
+  clients
+    .command('set-redirects <client_id> <uri...>')
+    .description('replace the redirect URIs')
+    .action((id: string, uris: string[]) =>
+      run(async (ctx) => {
+        await save(ctx, { ...(await stored(ctx, id)), redirect_uris: uris }, 'updated');
+        print(`redirect URIs of ${id} updated`, false);
+      }),
+    );
+
+  clients
+    .command('set-resources <client_id> <indicator...>')
+    .description('replace the APIs it may get tokens for')
+    .option('--scope <scope...>', 'limit it to these scopes at every one of them')
+    .action((id: string, indicators: string[], options: { scope?: string[] }) =>
+      run(async (ctx) => {
+        const metadata = await stored(ctx, id);
+        const resourceScopes = options.scope
+          ? Object.fromEntries(indicators.map((i) => [i, options.scope!]))
+          : undefined;
+        await save(ctx, { ...metadata, allowed_resources: indicators, resource_scopes: resourceScopes }, 'updated');
+        print(`resources of ${id} updated`, false);
+      }),
+    );
+
+  clients
+    .command('rotate-secret <client_id>')
+    .description('issue a new secret (printed once); the old one stops working')
+    .option('--json', 'machine-readable output')
+    .action((id: string, options: { json?: boolean }) =>
+      run(async (ctx) => {
+        const { clientSecret } = await save(ctx, await stored(ctx, id), 'secret_rotated', true);
+        if (!clientSecret) throw new AdminError(`${id} is a public client: it has no secret`);
+        print({ client_id: id, client_secret: clientSecret }, options.json);
+      }),
+    );
+
+  clients
+    .command('delete <client_id>')
+    .description('delete a client; its grants are revoked and its tokens stop working')
+    .action((id: string) =>
+      run(async (ctx) => {
+        await stored(ctx, id);
+        await new MongoAdapter(ctx.connection, 'Client').destroy(id);
+        // Users' tokens die with their grants; service tokens fail the client check at
+        // /validate and introspection (within VALIDATE_CACHE_SECONDS / CLIENT_CACHE_TTL).
+        const grants = await oidcModel(ctx.connection, 'Grant').find({ 'payload.clientId': id }, { _id: 1 }).lean();
+        await revokeGrants(
+          ctx.connection,
+          grants.map((grant) => String(grant._id)),
+        );
+        await ctx.audit.append({ event: 'admin.client.deleted', outcome: 'success', client: id });
+        print(`client ${id} deleted`, false);
+      }),
+    );
 }

@@ -10,20 +10,50 @@ type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 export function keysCommand(program: Command, run: Run): void {
   const keys = program.command('keys').description('signing and cookie keys');
 
-  keys.command('list').description('keys with their states (never their private parts)').option('--json', 'machine-readable output')
-    .action((options: { json?: boolean }) => run(async (ctx) => {
-      const all = await keyModel(ctx.connection).find({}, { sealed: 0 }).sort({ kind: 1, alg: 1, createdAt: 1 }).lean<StoredKey[]>();
-      print(all.map((k) => ({
-        kind: k.kind, alg: k.alg ?? '', kid: (k.publicJwk?.kid as string | undefined) ?? '', state: k.state,
-        created: k.createdAt.toISOString(), retired: k.retiredAt?.toISOString() ?? '',
-      })), options.json);
-    }));
+  keys
+    .command('list')
+    .description('keys with their states (never their private parts)')
+    .option('--json', 'machine-readable output')
+    .action((options: { json?: boolean }) =>
+      run(async (ctx) => {
+        const all = await keyModel(ctx.connection)
+          .find({}, { sealed: 0 })
+          .sort({ kind: 1, alg: 1, createdAt: 1 })
+          .lean<StoredKey[]>();
+        print(
+          all.map((k) => ({
+            kind: k.kind,
+            alg: k.alg ?? '',
+            kid: (k.publicJwk?.kid as string | undefined) ?? '',
+            state: k.state,
+            created: k.createdAt.toISOString(),
+            retired: k.retiredAt?.toISOString() ?? '',
+          })),
+          options.json,
+        );
+      }),
+    );
 
-  keys.command('rotate').description('next signing keys start signing, current ones retire, new next keys and a new cookie key are made')
-    .action(() => run(async (ctx) => {
-      const result = await rotateKeys(ctx.connection, ctx.config.keys.encryptionKey, ctx.config.keys.retiredRetentionSeconds);
-      if (!result.rotated) throw new AdminError(`not rotated: ${result.reason}`);
-      await ctx.audit.append({ event: 'admin.keys.rotated', outcome: 'success', details: { version: result.version } });
-      print(`keys rotated (version ${result.version}); every instance picks them up within KEY_RELOAD_SECONDS (${ctx.config.keys.reloadSeconds} s)`, false);
-    }));
+  keys
+    .command('rotate')
+    .description('next signing keys start signing, current ones retire, new next keys and a new cookie key are made')
+    .action(() =>
+      run(async (ctx) => {
+        const result = await rotateKeys(
+          ctx.connection,
+          ctx.config.keys.encryptionKey,
+          ctx.config.keys.retiredRetentionSeconds,
+        );
+        if (!result.rotated) throw new AdminError(`not rotated: ${result.reason}`);
+        await ctx.audit.append({
+          event: 'admin.keys.rotated',
+          outcome: 'success',
+          details: { version: result.version },
+        });
+        print(
+          `keys rotated (version ${result.version}); every instance picks them up within KEY_RELOAD_SECONDS (${ctx.config.keys.reloadSeconds} s)`,
+          false,
+        );
+      }),
+    );
 }

@@ -12,8 +12,14 @@ export function print(value: unknown, json: boolean | undefined): void {
     const rows = value as Record<string, unknown>[];
     const columns = Object.keys(rows[0]!);
     const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
-    const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
-    process.stdout.write(`${line(columns)}\n${rows.map((r) => line(columns.map((c) => String(r[c] ?? '')))).join('\n')}\n`);
+    const line = (cells: string[]) =>
+      cells
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd();
+    process.stdout.write(
+      `${line(columns)}\n${rows.map((r) => line(columns.map((c) => String(r[c] ?? '')))).join('\n')}\n`,
+    );
     return;
   }
   if (value && typeof value === 'object') {

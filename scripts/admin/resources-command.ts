@@ -10,30 +10,53 @@ type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 export function resourcesCommand(program: Command, run: Run): void {
   const resources = program.command('resources').description('manage resource servers (APIs) and their scopes');
 
-  resources.command('add <indicator>').description('add or update an API; the indicator (an absolute URI) is its token audience')
+  resources
+    .command('add <indicator>')
+    .description('add or update an API; the indicator (an absolute URI) is its token audience')
     .requiredOption('--name <name>', 'name shown on the consent screen')
     .option('--scope <scope...>', 'scopes the API understands', [])
     .option('--ttl <seconds>', 'access token lifetime for this API')
-    .action((indicator: string, options: { name: string; scope: string[]; ttl?: string }) => run(async (ctx) => {
-      const ttl = options.ttl === undefined ? undefined : Number(options.ttl);
-      if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 60 || ttl > 86400)) throw new AdminError('--ttl must be 60 to 86400 seconds');
-      await saveResourceServer(ctx.connection, { _id: indicator, name: options.name, scopes: options.scope, accessTokenTtl: ttl })
-        .catch((err: Error) => { throw new AdminError(err.message); });
-      await ctx.audit.append({ event: 'admin.resource.saved', outcome: 'success', details: { indicator } });
-      print(`resource ${indicator} saved`, false);
-    }));
+    .action((indicator: string, options: { name: string; scope: string[]; ttl?: string }) =>
+      run(async (ctx) => {
+        const ttl = options.ttl === undefined ? undefined : Number(options.ttl);
+        if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 60 || ttl > 86400))
+          throw new AdminError('--ttl must be 60 to 86400 seconds');
+        await saveResourceServer(ctx.connection, {
+          _id: indicator,
+          name: options.name,
+          scopes: options.scope,
+          accessTokenTtl: ttl,
+        }).catch((err: Error) => {
+          throw new AdminError(err.message);
+        });
+        await ctx.audit.append({ event: 'admin.resource.saved', outcome: 'success', details: { indicator } });
+        print(`resource ${indicator} saved`, false);
+      }),
+    );
 
-  resources.command('list').description('list APIs').option('--json', 'machine-readable output')
-    .action((options: { json?: boolean }) => run(async (ctx) => {
-      const all = await resourceServerModel(ctx.connection).find({}).sort({ _id: 1 }).lean<ResourceServerRecord[]>();
-      print(all.map((r) => ({ indicator: r._id, name: r.name, scopes: r.scopes.join(' '), ttl: r.accessTokenTtl ?? '' })), options.json);
-    }));
+  resources
+    .command('list')
+    .description('list APIs')
+    .option('--json', 'machine-readable output')
+    .action((options: { json?: boolean }) =>
+      run(async (ctx) => {
+        const all = await resourceServerModel(ctx.connection).find({}).sort({ _id: 1 }).lean<ResourceServerRecord[]>();
+        print(
+          all.map((r) => ({ indicator: r._id, name: r.name, scopes: r.scopes.join(' '), ttl: r.accessTokenTtl ?? '' })),
+          options.json,
+        );
+      }),
+    );
 
-  resources.command('scopes <indicator> <scope...>').description('replace the scopes of an API')
-    .action((indicator: string, scopes: string[]) => run(async (ctx) => {
-      const result = await resourceServerModel(ctx.connection).updateOne({ _id: indicator }, { $set: { scopes } });
-      if (result.matchedCount === 0) throw new AdminError(`no resource ${indicator}`);
-      await ctx.audit.append({ event: 'admin.resource.scopes', outcome: 'success', details: { indicator, scopes } });
-      print(`scopes of ${indicator}: ${scopes.join(' ')}`, false);
-    }));
+  resources
+    .command('scopes <indicator> <scope...>')
+    .description('replace the scopes of an API')
+    .action((indicator: string, scopes: string[]) =>
+      run(async (ctx) => {
+        const result = await resourceServerModel(ctx.connection).updateOne({ _id: indicator }, { $set: { scopes } });
+        if (result.matchedCount === 0) throw new AdminError(`no resource ${indicator}`);
+        await ctx.audit.append({ event: 'admin.resource.scopes', outcome: 'success', details: { indicator, scopes } });
+        print(`scopes of ${indicator}: ${scopes.join(' ')}`, false);
+      }),
+    );
 }

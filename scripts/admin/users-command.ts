@@ -17,7 +17,9 @@ import { readSecret } from './read-secret.ts';
 type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
 async function account(ctx: AdminContext, email: string): Promise<AccountRecord> {
-  const found = await accountModel(ctx.connection).findOne({ email: normalizeEmail(email) }).lean<AccountRecord>();
+  const found = await accountModel(ctx.connection)
+    .findOne({ email: normalizeEmail(email) })
+    .lean<AccountRecord>();
   if (!found) throw new AdminError(`no user ${email}`);
   return found;
 }
@@ -32,63 +34,114 @@ async function newPassword(ctx: AdminContext, email: string): Promise<string> {
 export function usersCommand(program: Command, run: Run): void {
   const users = program.command('users').description('manage user accounts');
 
-  users.command('add')
+  users
+    .command('add')
     .description('create a user; the password is read from standard input or a hidden prompt, never from arguments')
     .requiredOption('--email <email>', 'email address (the sign-in name)')
     .option('--name <name>', 'full name')
     .option('--verified', 'mark the email as verified')
     .option('--json', 'machine-readable output')
-    .action((options: { email: string; name?: string; verified?: boolean; json?: boolean }) => run(async (ctx) => {
-      const password = await newPassword(ctx, options.email);
-      if (await accountModel(ctx.connection).exists({ email: normalizeEmail(options.email) })) throw new AdminError(`${options.email} already exists`);
-      const id = await createAccount(ctx.connection, { email: options.email, password, name: options.name, emailVerified: options.verified }, { minPasswordLength: ctx.config.passwordMinLength })
-        .catch((err: Error) => { throw new AdminError(err.message); });
-      await ctx.audit.append({ event: 'admin.user.added', outcome: 'success', account: id });
-      print({ id, email: normalizeEmail(options.email) }, options.json);
-    }));
+    .action((options: { email: string; name?: string; verified?: boolean; json?: boolean }) =>
+      run(async (ctx) => {
+        const password = await newPassword(ctx, options.email);
+        if (await accountModel(ctx.connection).exists({ email: normalizeEmail(options.email) }))
+          throw new AdminError(`${options.email} already exists`);
+        const id = await createAccount(
+          ctx.connection,
+          { email: options.email, password, name: options.name, emailVerified: options.verified },
+          { minPasswordLength: ctx.config.passwordMinLength },
+        ).catch((err: Error) => {
+          throw new AdminError(err.message);
+        });
+        await ctx.audit.append({ event: 'admin.user.added', outcome: 'success', account: id });
+        print({ id, email: normalizeEmail(options.email) }, options.json);
+      }),
+    );
 
-  users.command('list').description('list users').option('--json', 'machine-readable output')
-    .action((options: { json?: boolean }) => run(async (ctx) => {
-      const all = await accountModel(ctx.connection).find({}, { passwordHash: 0 }).sort({ email: 1 }).lean<AccountRecord[]>();
-      print(all.map((a) => ({ id: a._id, email: a.email, name: a.name ?? '', disabled: a.disabled })), options.json);
-    }));
+  users
+    .command('list')
+    .description('list users')
+    .option('--json', 'machine-readable output')
+    .action((options: { json?: boolean }) =>
+      run(async (ctx) => {
+        const all = await accountModel(ctx.connection)
+          .find({}, { passwordHash: 0 })
+          .sort({ email: 1 })
+          .lean<AccountRecord[]>();
+        print(
+          all.map((a) => ({ id: a._id, email: a.email, name: a.name ?? '', disabled: a.disabled })),
+          options.json,
+        );
+      }),
+    );
 
-  for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
-    users.command(`${name} <email>`).description(disabled ? 'block sign-in and sign the user out everywhere' : 'allow sign-in again')
-      .action((email: string) => run(async (ctx) => {
-        const found = await account(ctx, email);
-        await accountModel(ctx.connection).updateOne({ _id: found._id }, { $set: { disabled, updatedAt: new Date() } });
-        if (disabled) await revokeAccountGrants(ctx.connection, found._id);
-        await ctx.audit.append({ event: `admin.user.${name}d`, outcome: 'success', account: found._id });
-        print(`${found.email} ${name}d`, false);
-      }));
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    users
+      .command(`${name} <email>`)
+      .description(disabled ? 'block sign-in and sign the user out everywhere' : 'allow sign-in again')
+      .action((email: string) =>
+        run(async (ctx) => {
+          const found = await account(ctx, email);
+          await accountModel(ctx.connection).updateOne(
+            { _id: found._id },
+            { $set: { disabled, updatedAt: new Date() } },
+          );
+          if (disabled) await revokeAccountGrants(ctx.connection, found._id);
+          await ctx.audit.append({ event: `admin.user.${name}d`, outcome: 'success', account: found._id });
+          print(`${found.email} ${name}d`, false);
+        }),
+      );
   }
 
-  users.command('reset-password <email>').description('set a new password (from standard input or a hidden prompt); signs the user out everywhere')
-    .action((email: string) => run(async (ctx) => {
-      const found = await account(ctx, email);
-      const password = await newPassword(ctx, found.email);
-      await accountModel(ctx.connection).updateOne({ _id: found._id }, { $set: { passwordHash: await hashPassword(password), updatedAt: new Date() } });
-      const revoked = await revokeAccountGrants(ctx.connection, found._id);
-      await ctx.audit.append({ event: 'admin.user.password_reset', outcome: 'success', account: found._id, details: { grantsRevoked: revoked } });
-      print(`password of ${found.email} reset; ${revoked} grant(s) revoked`, false);
-    }));
+  users
+    .command('reset-password <email>')
+    .description('set a new password (from standard input or a hidden prompt); signs the user out everywhere')
+    .action((email: string) =>
+      run(async (ctx) => {
+        const found = await account(ctx, email);
+        const password = await newPassword(ctx, found.email);
+        await accountModel(ctx.connection).updateOne(
+          { _id: found._id },
+          { $set: { passwordHash: await hashPassword(password), updatedAt: new Date() } },
+        );
+        const revoked = await revokeAccountGrants(ctx.connection, found._id);
+        await ctx.audit.append({
+          event: 'admin.user.password_reset',
+          outcome: 'success',
+          account: found._id,
+          details: { grantsRevoked: revoked },
+        });
+        print(`password of ${found.email} reset; ${revoked} grant(s) revoked`, false);
+      }),
+    );
 
-  users.command('reset-mfa <email>').description('remove the second factor and recovery codes')
-    .action((email: string) => run(async (ctx) => {
-      const found = await account(ctx, email);
-      if (!(await mfaStatus(ctx.connection, found._id)).enrolled) throw new AdminError(`${found.email} has no second factor`);
-      await removeFactor({ connection: ctx.connection }, found._id);
-      await ctx.audit.append({ event: 'admin.user.mfa_reset', outcome: 'success', account: found._id });
-      print(`second factor of ${found.email} removed`, false);
-    }));
+  users
+    .command('reset-mfa <email>')
+    .description('remove the second factor and recovery codes')
+    .action((email: string) =>
+      run(async (ctx) => {
+        const found = await account(ctx, email);
+        if (!(await mfaStatus(ctx.connection, found._id)).enrolled)
+          throw new AdminError(`${found.email} has no second factor`);
+        await removeFactor({ connection: ctx.connection }, found._id);
+        await ctx.audit.append({ event: 'admin.user.mfa_reset', outcome: 'success', account: found._id });
+        print(`second factor of ${found.email} removed`, false);
+      }),
+    );
 
-  users.command('unlock <email>').description('clear failed sign-in counts and locks')
-    .action((email: string) => run(async (ctx) => {
-      const found = await account(ctx, email);
-      await loginThrottleModel(ctx.connection).deleteOne({ _id: `acct:${found.email}` });
-      await mfaModel(ctx.connection).updateOne({ _id: found._id }, { $set: { failures: 0, lockedUntil: null } });
-      await ctx.audit.append({ event: 'admin.user.unlocked', outcome: 'success', account: found._id });
-      print(`${found.email} unlocked`, false);
-    }));
+  users
+    .command('unlock <email>')
+    .description('clear failed sign-in counts and locks')
+    .action((email: string) =>
+      run(async (ctx) => {
+        const found = await account(ctx, email);
+        await loginThrottleModel(ctx.connection).deleteOne({ _id: `acct:${found.email}` });
+        await mfaModel(ctx.connection).updateOne({ _id: found._id }, { $set: { failures: 0, lockedUntil: null } });
+        await ctx.audit.append({ event: 'admin.user.unlocked', outcome: 'success', account: found._id });
+        print(`${found.email} unlocked`, false);
+      }),
+    );
 }

@@ -11,8 +11,16 @@ const audience = 'https://api.example.test';
 const { privateKey } = await generateKeyPair('ES256', { extractable: true });
 
 const provider = new Provider(issuer, {
-  clients: [{ client_id: 'bench', client_secret: 'bench-secret', grant_types: ['client_credentials'], redirect_uris: [], response_types: [] }],
-  jwks: { keys: [{ ...await exportJWK(privateKey), alg: 'ES256', use: 'sig', kid: 'bench' }] as never },
+  clients: [
+    {
+      client_id: 'bench',
+      client_secret: 'bench-secret',
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+    },
+  ],
+  jwks: { keys: [{ ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig', kid: 'bench' }] },
   clientDefaults: { id_token_signed_response_alg: 'ES256' },
   features: {
     devInteractions: { enabled: false },
@@ -21,7 +29,13 @@ const provider = new Provider(issuer, {
       enabled: true,
       defaultResource: async () => audience,
       useGrantedResource: async () => true,
-      getResourceServerInfo: async () => ({ scope: 'orders:read orders:write', audience, accessTokenFormat: 'jwt', accessTokenTTL: 600, jwt: { sign: { alg: 'ES256' } } }),
+      getResourceServerInfo: async () => ({
+        scope: 'orders:read orders:write',
+        audience,
+        accessTokenFormat: 'jwt',
+        accessTokenTTL: 600,
+        jwt: { sign: { alg: 'ES256' } },
+      }),
     },
   },
 });

@@ -5,29 +5,46 @@ import type { LoadResult } from './load.ts';
  * token the previous answer returned (a reused token would revoke the grant, so a generic load
  * generator that replays one request cannot measure this).
  */
-export async function refreshLoad({ issuer, authorization, refreshTokens, seconds }: {
-  issuer: string; authorization: string; refreshTokens: string[]; seconds: number;
+export async function refreshLoad({
+  issuer,
+  authorization,
+  refreshTokens,
+  seconds,
+}: {
+  issuer: string;
+  authorization: string;
+  refreshTokens: string[];
+  seconds: number;
 }): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   const started = Date.now();
   const until = started + seconds * 1000;
-  await Promise.all(refreshTokens.map(async (first) => {
-    let token: string | undefined = first;
-    while (token && Date.now() < until) {
-      const t0 = performance.now();
-      const response = await fetch(`${issuer}/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization },
-        body: `grant_type=refresh_token&refresh_token=${token}`,
-      });
-      const body = await response.json() as { refresh_token?: string };
-      latencies.push(performance.now() - t0);
-      if (response.status !== 200) errors += 1;
-      token = body.refresh_token;
-    }
-  }));
+  await Promise.all(
+    refreshTokens.map(async (first) => {
+      let token: string | undefined = first;
+      while (token && Date.now() < until) {
+        const t0 = performance.now();
+        const response = await fetch(`${issuer}/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization },
+          body: `grant_type=refresh_token&refresh_token=${token}`,
+        });
+        const body = (await response.json()) as { refresh_token?: string };
+        latencies.push(performance.now() - t0);
+        if (response.status !== 200) errors += 1;
+        token = body.refresh_token;
+      }
+    }),
+  );
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
-  return { rps: Math.round(latencies.length / ((Date.now() - started) / 1000)), p50: at(0.5), p99: at(0.99), errors, requests: latencies.length };
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return {
+    rps: Math.round(latencies.length / ((Date.now() - started) / 1000)),
+    p50: at(0.5),
+    p99: at(0.99),
+    errors,
+    requests: latencies.length,
+  };
 }

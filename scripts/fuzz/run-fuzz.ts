@@ -14,10 +14,20 @@ export interface FuzzSummary {
  * Sends `count` malformed requests (bounded concurrency, loopback only) and counts the answers.
  * A 5xx answer is a finding; so is a process that stops answering.
  */
-export async function runFuzz(target: FuzzTarget, { count, concurrency = 8, seed = 1 }: { count: number; concurrency?: number; seed?: number }): Promise<FuzzSummary> {
+export async function runFuzz(
+  target: FuzzTarget,
+  { count, concurrency = 8, seed = 1 }: { count: number; concurrency?: number; seed?: number },
+): Promise<FuzzSummary> {
   const random = new Random(seed);
   const started = Date.now();
-  const summary: FuzzSummary = { requests: 0, byStatus: {}, serverErrors: [], networkErrors: 0, aliveAtEnd: false, seconds: 0 };
+  const summary: FuzzSummary = {
+    requests: 0,
+    byStatus: {},
+    serverErrors: [],
+    networkErrors: 0,
+    aliveAtEnd: false,
+    seconds: 0,
+  };
   const requests = Array.from({ length: count }, () => malformedRequest(random, target));
   let next = 0;
 
@@ -34,7 +44,12 @@ export async function runFuzz(target: FuzzTarget, { count, concurrency = 8, seed
         });
         await response.arrayBuffer();
         summary.byStatus[response.status] = (summary.byStatus[response.status] ?? 0) + 1;
-        if (response.status >= 500) summary.serverErrors.push({ method: request.method, path: request.path.slice(0, 120), status: response.status });
+        if (response.status >= 500)
+          summary.serverErrors.push({
+            method: request.method,
+            path: request.path.slice(0, 120),
+            status: response.status,
+          });
       } catch {
         summary.networkErrors += 1;
       }
@@ -49,7 +64,10 @@ export async function runFuzz(target: FuzzTarget, { count, concurrency = 8, seed
 }
 
 export function formatSummary(summary: FuzzSummary): string {
-  const statuses = Object.entries(summary.byStatus).sort(([a], [b]) => Number(a) - Number(b)).map(([s, n]) => `${s}: ${n}`).join(', ');
+  const statuses = Object.entries(summary.byStatus)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([s, n]) => `${s}: ${n}`)
+    .join(', ');
   return [
     `fuzz: ${summary.requests} requests in ${summary.seconds.toFixed(1)} s`,
     `  by status: ${statuses}`,

@@ -55,9 +55,14 @@ describe('attack in a real browser (Chromium): the password alone against two-st
     const context = await browser.newContext();
     const page = await context.newPage();
     await passwordOnly(page);
-    await page.locator('form[action$="/mfa"]').evaluate((form: HTMLFormElement) => { form.action = `${form.action}/enroll`; });
+    await page.locator('form[action$="/mfa"]').evaluate((form: HTMLFormElement) => {
+      form.action = `${form.action}/enroll`;
+    });
     await page.getByLabel('Code').fill('000000');
-    const [response] = await Promise.all([page.waitForResponse(/\/mfa\/enroll$/), page.getByRole('button', { name: 'Verify' }).click()]);
+    const [response] = await Promise.all([
+      page.waitForResponse(/\/mfa\/enroll$/),
+      page.getByRole('button', { name: 'Verify' }).click(),
+    ]);
     await page.waitForLoadState();
     await screenshot(page, 'attack-enroll-at-verify');
     expect(response.status()).to.equal(400);

@@ -25,7 +25,9 @@ describe('sign-in, consent, errors and the account page in a real browser (Chrom
   before(async function () {
     browser = await launchChromium(this);
     callbackServer = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html lang="en"><title>Callback</title><p>back at the app</p></html>');
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><html lang="en"><title>Callback</title><p>back at the app</p></html>');
     });
     await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
     callback = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
@@ -145,7 +147,10 @@ describe('sign-in, consent, errors and the account page in a real browser (Chrom
     await page.getByRole('button', { name: 'Revoke access of Orders App' }).click();
     await page.waitForSelector('text=Access revoked.');
     await checkPage(page, 'account-revoked', errors);
-    const refused = await oidc.refreshTokenGrant(config, fresh.refresh_token!).then(() => 'worked', () => 'refused');
+    const refused = await oidc.refreshTokenGrant(config, fresh.refresh_token!).then(
+      () => 'worked',
+      () => 'refused',
+    );
     expect(refused).to.equal('refused');
     expect(tokens.refresh_token).to.be.a('string');
 

@@ -46,7 +46,7 @@ describe('two-step verification in a real browser (Chromium)', function () {
     await shot(page, 'enroll');
     const qr = page.locator('img.qr');
     expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).to.equal(true);
-    const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
+    const secret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s/g, '');
     await page.getByLabel('Code from the app').fill(await totpCode(secret));
     await page.getByRole('button', { name: 'Turn on' }).click();
 

@@ -5,18 +5,36 @@ import type { TestServer } from './test-server.ts';
 
 const ADMIN = new URL('../../scripts/admin.ts', import.meta.url).pathname;
 
-export interface AdminResult { code: number; stdout: string; stderr: string }
+export interface AdminResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `npm run admin -- …` as a child process against a test server's database. */
-export function runAdmin(server: TestServer, keyEncryptionKey: string, args: string[], stdin = ''): Promise<AdminResult> {
+export function runAdmin(
+  server: TestServer,
+  keyEncryptionKey: string,
+  args: string[],
+  stdin = '',
+): Promise<AdminResult> {
   const child = spawn(process.execPath, [ADMIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', MONGODB_URI: testDatabaseUri(), MONGODB_DATABASE: server.connection.name, KEY_ENCRYPTION_KEY: keyEncryptionKey },
+    env: {
+      PATH: process.env.PATH ?? '',
+      MONGODB_URI: testDatabaseUri(),
+      MONGODB_DATABASE: server.connection.name,
+      KEY_ENCRYPTION_KEY: keyEncryptionKey,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
   child.stdin.end(stdin);
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
 }

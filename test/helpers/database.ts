@@ -21,7 +21,12 @@ export function uniqueDatabaseName(label: string): string {
 /** A bare connection to one test database (for adapter tests that need no server). */
 export async function connectTestDatabase(name: string): Promise<Connection> {
   // monitorCommands lets tests count the database commands a piece of code sends.
-  const connection = mongoose.createConnection(testDatabaseUri(), { autoCreate: false, autoIndex: false, dbName: name, monitorCommands: true });
+  const connection = mongoose.createConnection(testDatabaseUri(), {
+    autoCreate: false,
+    autoIndex: false,
+    dbName: name,
+    monitorCommands: true,
+  });
   await connection.asPromise();
   return connection;
 }

@@ -12,21 +12,42 @@ import type { TestServer } from './test-server.ts';
 export const API = 'https://api.test.example';
 export const CALLBACK = 'http://127.0.0.1:9999/callback';
 
-export interface TestUser { id: string; email: string; password: string }
-export interface TestClient { clientId: string; clientSecret: string }
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+}
+export interface TestClient {
+  clientId: string;
+  clientSecret: string;
+}
 
 /** HTTP Basic client authentication (RFC 6749 2.3.1: id and secret form-encoded first). */
 export function basicAuth(client: TestClient, secret = client.clientSecret): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }
 
-export async function addUser(server: TestServer, email = `user-${randomBytes(3).toString('hex')}@example.test`): Promise<TestUser> {
+export async function addUser(
+  server: TestServer,
+  email = `user-${randomBytes(3).toString('hex')}@example.test`,
+): Promise<TestUser> {
   const password = `pw-${randomBytes(8).toString('hex')}`;
-  const id = await createAccount(server.connection, { email, password, name: 'Test User', givenName: 'Test', familyName: 'User', emailVerified: true });
+  const id = await createAccount(server.connection, {
+    email,
+    password,
+    name: 'Test User',
+    givenName: 'Test',
+    familyName: 'User',
+    emailVerified: true,
+  });
   return { id, email, password };
 }
 
-export async function addApi(server: TestServer, indicator = API, scopes = ['orders:read', 'orders:write']): Promise<void> {
+export async function addApi(
+  server: TestServer,
+  indicator = API,
+  scopes = ['orders:read', 'orders:write'],
+): Promise<void> {
   await saveResourceServer(server.connection, { _id: indicator, name: 'Test API', scopes });
 }
 
@@ -44,7 +65,10 @@ export async function addWebClient(server: TestServer, overrides: Partial<Client
   return { clientId, clientSecret: clientSecret! };
 }
 
-export async function addServiceClient(server: TestServer, overrides: Partial<ClientMetadata> = {}): Promise<TestClient> {
+export async function addServiceClient(
+  server: TestServer,
+  overrides: Partial<ClientMetadata> = {},
+): Promise<TestClient> {
   const { clientId, clientSecret } = await registerClient(server.provider, server.connection, {
     client_id: `svc-${randomBytes(3).toString('hex')}`,
     client_name: 'Test Service',

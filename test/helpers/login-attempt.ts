@@ -21,7 +21,13 @@ export async function loginScreen(server: TestServer, client: TestClient): Promi
 }
 
 /** One password attempt from a fresh browser, with extra headers (X-Forwarded-For, say). */
-export async function loginAttempt(server: TestServer, client: TestClient, email: string, password: string, headers: Record<string, string> = {}): Promise<Page> {
+export async function loginAttempt(
+  server: TestServer,
+  client: TestClient,
+  email: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<Page> {
   return (await loginScreen(server, client))(email, password, headers);
 }
 

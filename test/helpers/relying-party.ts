@@ -5,9 +5,15 @@ import { CALLBACK, type TestClient, type TestUser } from './fixtures.ts';
 
 /** An openid-client relying party for one of our clients (plain http is fine on 127.0.0.1). */
 export async function relyingParty(issuer: string, client: TestClient): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(issuer), client.clientId, client.clientSecret, oidc.ClientSecretBasic(client.clientSecret), {
-    execute: [oidc.allowInsecureRequests],
-  });
+  return oidc.discovery(
+    new URL(issuer),
+    client.clientId,
+    client.clientSecret,
+    oidc.ClientSecretBasic(client.clientSecret),
+    {
+      execute: [oidc.allowInsecureRequests],
+    },
+  );
 }
 
 export interface AuthorizationRequest {
@@ -17,7 +23,10 @@ export interface AuthorizationRequest {
   nonce: string;
 }
 
-export async function authorizationRequest(config: oidc.Configuration, params: Record<string, string> = {}): Promise<AuthorizationRequest> {
+export async function authorizationRequest(
+  config: oidc.Configuration,
+  params: Record<string, string> = {},
+): Promise<AuthorizationRequest> {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
@@ -42,7 +51,8 @@ export async function signIn(browser: Browser, request: AuthorizationRequest, us
   if (page.html.includes('/confirm"')) {
     page = await browser.submit(page, '/confirm');
   }
-  if (!page.leftTo) throw new Error(`sign-in did not return to the client (status ${page.status}):\n${page.html.slice(0, 800)}`);
+  if (!page.leftTo)
+    throw new Error(`sign-in did not return to the client (status ${page.status}):\n${page.html.slice(0, 800)}`);
   return page.leftTo;
 }
 

@@ -22,7 +22,10 @@ export async function startTestServer(label: string, env: Record<string, string>
   const issuer = `http://127.0.0.1:${port}`;
   const logs: string[] = [];
   const logDestination = new Writable({
-    write(chunk, _encoding, done) { logs.push(...chunk.toString().split('\n').filter(Boolean)); done(); },
+    write(chunk, _encoding, done) {
+      logs.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
   });
   const config = loadConfig({
     NODE_ENV: 'test',

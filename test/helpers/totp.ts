@@ -41,7 +41,11 @@ export async function awayFromStepBoundary(margin = 6): Promise<void> {
  * secret; the activation used the previous step's code, so the current one is still fresh.
  */
 export async function enrollTotp(server: TestServer, user: TestUser, encryptionKey: string): Promise<string> {
-  const deps = { connection: server.connection, encryptionKey: Buffer.from(encryptionKey, 'base64'), issuerName: 'meshid' };
+  const deps = {
+    connection: server.connection,
+    encryptionKey: Buffer.from(encryptionKey, 'base64'),
+    issuerName: 'meshid',
+  };
   const { secret } = await startEnrollment(deps, user.id, user.email);
   const activation = await activateEnrollment(deps, user.id, await totpCode(secret, -1));
   if (!activation.activated) throw new Error('enrollment did not activate');

@@ -12,7 +12,9 @@ import { awayFromStepBoundary, recoveryCodesOnPage, secretOnPage, totpCode } fro
 describe('account page: second-factor self-service', () => {
   let server: TestServer;
 
-  before(async () => { server = await startTestServer('account', { MFA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64') }); });
+  before(async () => {
+    server = await startTestServer('account', { MFA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64') });
+  });
   after(() => server.stop());
 
   /** Opens /account, signing in through the real screens on the way. */
@@ -100,7 +102,10 @@ describe('account page: second-factor self-service', () => {
       return { client, config, tokens };
     }
     const refreshFails = async (config: Awaited<ReturnType<typeof relyingParty>>, refreshToken: string) =>
-      oidc.refreshTokenGrant(config, refreshToken).then(() => false, (err: oidc.ResponseBodyError) => err.error === 'invalid_grant');
+      oidc.refreshTokenGrant(config, refreshToken).then(
+        () => false,
+        (err: oidc.ResponseBodyError) => err.error === 'invalid_grant',
+      );
 
     it('changes the password only with the current one and a policy-compliant new one, and signs other devices out', async () => {
       const user = await addUser(server);
@@ -108,17 +113,30 @@ describe('account page: second-factor self-service', () => {
       const browser = new Browser(server.issuer);
       const account = await openAccount(browser, user);
 
-      const wrong = await browser.submit(account, '/password', { current_password: 'nope', new_password: 'a brand new passphrase' });
+      const wrong = await browser.submit(account, '/password', {
+        current_password: 'nope',
+        new_password: 'a brand new passphrase',
+      });
       expect(wrong.status).to.equal(401);
-      const common = await browser.submit(account, '/password', { current_password: user.password, new_password: 'password123' });
+      const common = await browser.submit(account, '/password', {
+        current_password: user.password,
+        new_password: 'password123',
+      });
       expect(common.status).to.equal(400);
       expect(common.html).to.include('too common');
 
-      const changed = await browser.submit(account, '/password', { current_password: user.password, new_password: 'a brand new passphrase' });
+      const changed = await browser.submit(account, '/password', {
+        current_password: user.password,
+        new_password: 'a brand new passphrase',
+      });
       expect(changed.html).to.include('Password changed.');
-      expect(await refreshFails(elsewhere.config, elsewhere.tokens.refresh_token!), 'other device signed out').to.equal(true);
+      expect(await refreshFails(elsewhere.config, elsewhere.tokens.refresh_token!), 'other device signed out').to.equal(
+        true,
+      );
       expect((await browser.open('/account')).html, 'this browser stays signed in').to.include(user.email);
-      const audit = await auditModel(server.connection).findOne({ event: 'account.password_change', account: user.id, outcome: 'success' }).lean();
+      const audit = await auditModel(server.connection)
+        .findOne({ event: 'account.password_change', account: user.id, outcome: 'success' })
+        .lean();
       expect(audit).to.not.equal(null);
     });
 

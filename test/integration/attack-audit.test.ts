@@ -51,7 +51,9 @@ describe('attack: rewriting, truncating, silencing and flooding the audit log', 
     expect(head.code, head.stderr).to.equal(0);
     const anchor = JSON.parse(head.stdout) as { seq: number; hash: string };
     expect(anchor.seq).to.equal(2);
-    expect((await runAdmin(server, KEK, ['audit', 'verify', '--anchor', `${anchor.seq}:${anchor.hash}`])).code).to.equal(0);
+    expect(
+      (await runAdmin(server, KEK, ['audit', 'verify', '--anchor', `${anchor.seq}:${anchor.hash}`])).code,
+    ).to.equal(0);
     await auditModel(server.connection).deleteOne({ _id: 2 });
     const cut = await runAdmin(server, KEK, ['audit', 'verify', '--anchor', `${anchor.seq}:${anchor.hash}`]);
     expect(cut.code).to.equal(1);
@@ -76,7 +78,7 @@ describe('attack: rewriting, truncating, silencing and flooding the audit log', 
   it('a flood of refused attempts from one address adds a bounded number of records, then one with the count', async () => {
     const before = await auditModel(server.connection).countDocuments({});
     for (let i = 0; i < 40; i += 1) await loginAttempt(server, client, `flood-${i}@example.test`, 'wrong');
-    const written = await auditModel(server.connection).countDocuments({}) - before;
+    const written = (await auditModel(server.connection).countDocuments({})) - before;
     expect(written, 'records written during the flood').to.be.at.most(20);
 
     // Once the minute is over, one record carries the count of what was left out.

@@ -21,13 +21,17 @@ describe('attack: brute force around the lockouts', () => {
     let client: TestClient;
     before(async () => {
       // Every refusal chained (no flood guard): the audit log is how these tests count checks.
-      server = await startTestServer('attack-burst', { MFA_ENCRYPTION_KEY: ENCRYPTION_KEY, AUDIT_FAILURES_PER_MINUTE: '10000' });
+      server = await startTestServer('attack-burst', {
+        MFA_ENCRYPTION_KEY: ENCRYPTION_KEY,
+        AUDIT_FAILURES_PER_MINUTE: '10000',
+      });
       client = await addWebClient(server);
     });
     after(() => server.stop());
 
     // What was checked shows in the audit log: a refused attempt is recorded as throttled.
-    const checkedEvents = (events: string[], filter: Record<string, unknown> = {}) => auditModel(server.connection).countDocuments({ event: { $in: events }, ...filter });
+    const checkedEvents = (events: string[], filter: Record<string, unknown> = {}) =>
+      auditModel(server.connection).countDocuments({ event: { $in: events }, ...filter });
 
     it('a burst of 61 concurrent wrong passwords checks no more than the 5 free attempts', async () => {
       const user = await addUser(server);
@@ -35,10 +39,15 @@ describe('attack: brute force around the lockouts', () => {
       const before = await checkedEvents(['login.failure', 'login.locked']);
       const pages = await Promise.all(screens.map((attempt, i) => attempt(user.email, `wrong-${i}`)));
       expect(count(pages, 401) + count(pages, 429)).to.equal(61);
-      expect(await checkedEvents(['login.failure', 'login.locked']) - before, 'passwords actually checked').to.be.within(1, 5);
+      expect(
+        (await checkedEvents(['login.failure', 'login.locked'])) - before,
+        'passwords actually checked',
+      ).to.be.within(1, 5);
     });
 
-    async function userAtCodeScreen(count: number): Promise<{ user: TestUser; prompts: { browser: Browser; page: Page }[] }> {
+    async function userAtCodeScreen(
+      count: number,
+    ): Promise<{ user: TestUser; prompts: { browser: Browser; page: Page }[] }> {
       const user = await addUser(server);
       await enrollTotp(server, user, ENCRYPTION_KEY);
       const config = await relyingParty(server.issuer, client);
@@ -53,27 +62,37 @@ describe('attack: brute force around the lockouts', () => {
       return { user, prompts };
     }
 
-    const burst = (prompts: { browser: Browser; page: Page }[], code: (i: number) => string) => Promise.all(prompts.map(async ({ browser, page }, i) => {
-      const form = parseForms(page.html).find((f) => f.action.endsWith('/mfa'))!;
-      const response = await browser.fetch(new URL(form.action, page.url), {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ ...form.fields, code: code(i) }).toString(),
-      });
-      return { url: page.url, status: response.status, html: await response.text(), headers: response.headers };
-    }));
+    const burst = (prompts: { browser: Browser; page: Page }[], code: (i: number) => string) =>
+      Promise.all(
+        prompts.map(async ({ browser, page }, i) => {
+          const form = parseForms(page.html).find((f) => f.action.endsWith('/mfa'))!;
+          const response = await browser.fetch(new URL(form.action, page.url), {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ ...form.fields, code: code(i) }).toString(),
+          });
+          return { url: page.url, status: response.status, html: await response.text(), headers: response.headers };
+        }),
+      );
 
     it('a burst of 20 concurrent wrong TOTP codes checks no more than 5', async () => {
       const { user, prompts } = await userAtCodeScreen(20);
       const pages = await burst(prompts, (i) => String(100000 + i * 7));
       expect(count(pages, 401) + count(pages, 429)).to.equal(20);
-      expect(await checkedEvents(['mfa.failure', 'mfa.locked'], { account: user.id }), 'codes actually checked').to.be.within(1, 5);
+      expect(
+        await checkedEvents(['mfa.failure', 'mfa.locked'], { account: user.id }),
+        'codes actually checked',
+      ).to.be.within(1, 5);
     });
 
     it('a burst of 12 concurrent wrong recovery codes checks no more than 5', async () => {
       const { user, prompts } = await userAtCodeScreen(12);
       const pages = await burst(prompts, (i) => `WRONG-CODE${String.fromCharCode(65 + i)}`.slice(0, 11));
       expect(count(pages, 401) + count(pages, 429)).to.equal(12);
-      expect(await checkedEvents(['mfa.failure', 'mfa.locked'], { account: user.id }), 'recovery codes actually checked').to.be.within(1, 5);
+      expect(
+        await checkedEvents(['mfa.failure', 'mfa.locked'], { account: user.id }),
+        'recovery codes actually checked',
+      ).to.be.within(1, 5);
     });
   });
 
@@ -82,7 +101,10 @@ describe('attack: brute force around the lockouts', () => {
     let client: TestClient;
     before(async () => {
       server = await startTestServer('attack-proxy', {
-        TRUST_PROXY: '1', LOGIN_DELAY_AFTER_FAILURES: '3', LOGIN_LOCK_AFTER_FAILURES: '3', LOGIN_LOCK_SECONDS: '600',
+        TRUST_PROXY: '1',
+        LOGIN_DELAY_AFTER_FAILURES: '3',
+        LOGIN_LOCK_AFTER_FAILURES: '3',
+        LOGIN_LOCK_SECONDS: '600',
       });
       client = await addWebClient(server);
     });
@@ -93,19 +115,27 @@ describe('attack: brute force around the lockouts', () => {
     it('uses the address the proxy saw, not the leftmost X-Forwarded-For entry the client wrote', async () => {
       const user = await addUser(server);
       await loginAttempt(server, client, user.email, 'wrong', via('203.0.113.7', '192.0.2.1'));
-      const [record] = await auditModel(server.connection).find({ event: { $in: ['login.failure', 'login.locked'] } }).sort({ _id: -1 }).limit(1).lean();
+      const [record] = await auditModel(server.connection)
+        .find({ event: { $in: ['login.failure', 'login.locked'] } })
+        .sort({ _id: -1 })
+        .limit(1)
+        .lean();
       expect(record!.ip).to.equal('203.0.113.7');
     });
 
     it('rotating the forged entry does not escape the lock', async () => {
       const user = await addUser(server);
       const statuses = [];
-      for (let i = 0; i < 5; i += 1) statuses.push((await loginAttempt(server, client, user.email, `wrong-${i}`, via('203.0.113.8', `192.0.2.${i}`))).status);
+      for (let i = 0; i < 5; i += 1)
+        statuses.push(
+          (await loginAttempt(server, client, user.email, `wrong-${i}`, via('203.0.113.8', `192.0.2.${i}`))).status,
+        );
       expect(statuses.slice(3)).to.deep.equal([429, 429]);
     });
 
     it('a spray over many accounts from one address does not lock other users out', async () => {
-      for (let i = 0; i < 12; i += 1) await loginAttempt(server, client, `sprayed-${i}@example.test`, 'Winter2026!', via('203.0.113.9'));
+      for (let i = 0; i < 12; i += 1)
+        await loginAttempt(server, client, `sprayed-${i}@example.test`, 'Winter2026!', via('203.0.113.9'));
       const bystander = await addUser(server);
       const response = await loginAttempt(server, client, bystander.email, bystander.password, via('203.0.113.9'));
       expect(response.status, 'the bystander signs in').to.equal(303);
@@ -113,9 +143,16 @@ describe('attack: brute force around the lockouts', () => {
 
     it('an attacker locking an account from one address does not lock its owner out elsewhere', async () => {
       const victim = await addUser(server);
-      for (let i = 0; i < 4; i += 1) await loginAttempt(server, client, victim.email, `guess-${i}`, via('203.0.113.10'));
-      expect((await loginAttempt(server, client, victim.email, victim.password, via('203.0.113.10'))).status, 'the attacker\'s address is locked').to.equal(429);
-      expect((await loginAttempt(server, client, victim.email, victim.password, via('198.51.100.20'))).status, 'the owner signs in from home').to.equal(303);
+      for (let i = 0; i < 4; i += 1)
+        await loginAttempt(server, client, victim.email, `guess-${i}`, via('203.0.113.10'));
+      expect(
+        (await loginAttempt(server, client, victim.email, victim.password, via('203.0.113.10'))).status,
+        "the attacker's address is locked",
+      ).to.equal(429);
+      expect(
+        (await loginAttempt(server, client, victim.email, victim.password, via('198.51.100.20'))).status,
+        'the owner signs in from home',
+      ).to.equal(303);
     });
   });
 });

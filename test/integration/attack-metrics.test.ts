@@ -24,7 +24,13 @@ describe('attack: reading /metrics from the public port', () => {
     const anonymous = await fetch(`${server.url}/metrics`);
     expect(anonymous.status).to.equal(401);
     expect(anonymous.headers.get('www-authenticate')).to.match(/^Bearer/);
-    expect((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-wrong-token-wrong-token' } })).status).to.equal(401);
+    expect(
+      (
+        await fetch(`${server.url}/metrics`, {
+          headers: { authorization: 'Bearer wrong-token-wrong-token-wrong-token' },
+        })
+      ).status,
+    ).to.equal(401);
     const scraper = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(scraper.status).to.equal(200);
     expect(await scraper.text()).to.include('meshid_http_requests_total');

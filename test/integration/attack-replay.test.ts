@@ -23,13 +23,17 @@ describe('attack: redeeming one authorization code or refresh token twice at the
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
       body: new URLSearchParams(params).toString(),
     });
-    return { status: response.status, body: await response.json() as Record<string, string> };
+    return { status: response.status, body: (await response.json()) as Record<string, string> };
   }
 
   async function freshCode(): Promise<{ code: string; verifier: string }> {
     const user = await addUser(server);
     const config = await relyingParty(server.issuer, client);
-    const request = await authorizationRequest(config, { scope: 'openid offline_access orders:read', resource: API, prompt: 'consent' });
+    const request = await authorizationRequest(config, {
+      scope: 'openid offline_access orders:read',
+      resource: API,
+      prompt: 'consent',
+    });
     const callback = await signIn(new Browser(server.issuer), request, user);
     return { code: callback.searchParams.get('code')!, verifier: request.verifier };
   }
@@ -43,7 +47,8 @@ describe('attack: redeeming one authorization code or refresh token twice at the
       const answers = await Promise.all(Array.from({ length: 5 }, () => redeem(code)));
       const winners = answers.filter((answer) => answer.status === 200);
       expect(winners.length, JSON.stringify(answers.map((a) => a.status))).to.be.at.most(1);
-      for (const loser of answers.filter((answer) => answer.status !== 200)) expect(loser.body.error).to.equal('invalid_grant');
+      for (const loser of answers.filter((answer) => answer.status !== 200))
+        expect(loser.body.error).to.equal('invalid_grant');
       for (const winner of winners) {
         const refreshed = await token({ grant_type: 'refresh_token', refresh_token: winner.body.refresh_token! });
         expect(refreshed.status, 'the grant of a raced code is revoked').to.equal(400);
@@ -54,7 +59,9 @@ describe('attack: redeeming one authorization code or refresh token twice at the
   it('of five concurrent uses of one refresh token at most one wins, and the race revokes the grant', async () => {
     const first = await redeem(await freshCode());
     expect(first.status).to.equal(200);
-    const answers = await Promise.all(Array.from({ length: 5 }, () => token({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token! })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => token({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token! })),
+    );
     const winners = answers.filter((answer) => answer.status === 200);
     expect(winners.length, JSON.stringify(answers.map((a) => a.status))).to.be.at.most(1);
     for (const winner of winners) {

@@ -25,7 +25,11 @@ describe('attack: defeating two-step verification with the password alone', () =
   });
   after(() => server.stop());
 
-  const mfaDeps = () => ({ connection: server.connection, encryptionKey: Buffer.from(ENCRYPTION_KEY, 'base64'), issuerName: 'meshid' });
+  const mfaDeps = () => ({
+    connection: server.connection,
+    encryptionKey: Buffer.from(ENCRYPTION_KEY, 'base64'),
+    issuerName: 'meshid',
+  });
 
   async function userWithTotp(): Promise<{ user: TestUser; secret: string }> {
     const user = await addUser(server);
@@ -58,8 +62,13 @@ describe('attack: defeating two-step verification with the password alone', () =
     // Whatever the attacker posts to the account forms without the page's token is refused.
     for (const action of ['/account/mfa/remove', '/account/password', '/account/mfa/start']) {
       const response = await browser.fetch(action, {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ proof: user.password, current_password: user.password, new_password: 'attacker chosen passphrase' }).toString(),
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          proof: user.password,
+          current_password: user.password,
+          new_password: 'attacker chosen passphrase',
+        }).toString(),
       });
       expect(response.status, action).to.be.oneOf([303, 403]);
     }
@@ -93,10 +102,12 @@ describe('attack: defeating two-step verification with the password alone', () =
     const { csrf } = parseForms(prompt.html).find((form) => form.action.endsWith('/mfa'))!.fields;
     const enrollUrl = new URL(`${prompt.url.pathname}/mfa/enroll`, server.issuer);
 
-    const post = (code: string) => browser.fetch(enrollUrl, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ csrf: csrf!, code }).toString(),
-    });
+    const post = (code: string) =>
+      browser.fetch(enrollUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf: csrf!, code }).toString(),
+      });
     const first = await post('000000');
     const html = await first.text();
     expect(first.status).to.equal(400);
@@ -107,7 +118,9 @@ describe('attack: defeating two-step verification with the password alone', () =
     const second = await post(await totpCode(planted));
     expect(second.status).to.equal(400);
     expect(second.headers.get('location')).to.equal(null);
-    expect(await activateEnrollment(mfaDeps(), user.id, await totpCode(planted, 1))).to.deep.equal({ activated: false });
+    expect(await activateEnrollment(mfaDeps(), user.id, await totpCode(planted, 1))).to.deep.equal({
+      activated: false,
+    });
     expect(await storedSecret(user)).to.equal(before);
   });
 
@@ -123,7 +136,10 @@ describe('attack: defeating two-step verification with the password alone', () =
       { 'payload.accountId': user.id },
       { $set: { 'payload.loginTs': Math.floor(Date.now() / 1000) - 11 * 60 } },
     );
-    const stale = await browser.submit(account, '/password', { current_password: user.password, new_password: 'a brand new passphrase' });
+    const stale = await browser.submit(account, '/password', {
+      current_password: user.password,
+      new_password: 'a brand new passphrase',
+    });
     expect(stale.status).to.equal(401);
     expect(stale.html).to.include('sign in again');
     const reauth = await browser.open('/account/reauthenticate');
@@ -131,22 +147,32 @@ describe('attack: defeating two-step verification with the password alone', () =
     expect(reauth.html).to.include('name="password"');
     const fresh = await browser.submit(reauth, '/login', { email: user.email, password: user.password });
     expect(fresh.url.pathname).to.equal('/account');
-    const changed = await browser.submit(fresh, '/password', { current_password: user.password, new_password: 'a brand new passphrase' });
+    const changed = await browser.submit(fresh, '/password', {
+      current_password: user.password,
+      new_password: 'a brand new passphrase',
+    });
     expect(changed.html).to.include('Password changed.');
   });
 
   it('a recovery code can turn the factor off (the phone is lost), and replacing a factor needs it off first', async () => {
     const user = await addUser(server);
     const browser = new Browser(server.issuer);
-    const account = await browser.submit(await browser.open('/account'), '/login', { email: user.email, password: user.password });
+    const account = await browser.submit(await browser.open('/account'), '/login', {
+      email: user.email,
+      password: user.password,
+    });
     await awayFromStepBoundary();
     const enroll = await browser.submit(account, '/mfa/start');
     const secret = secretOnPage(enroll);
     const codes = recoveryCodesOnPage(await browser.submit(enroll, '/mfa/activate', { code: await totpCode(secret) }));
     const on = await browser.open('/account');
-    expect(parseForms(on.html).some((form) => form.action.endsWith('/mfa/start')), 'no "set up" while a factor is on').to.equal(false);
+    expect(
+      parseForms(on.html).some((form) => form.action.endsWith('/mfa/start')),
+      'no "set up" while a factor is on',
+    ).to.equal(false);
     const restart = await browser.fetch('/account/mfa/start', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ csrf: parseForms(on.html)[0]!.fields.csrf! }).toString(),
     });
     expect(restart.status).to.equal(400);

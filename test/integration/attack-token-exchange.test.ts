@@ -4,7 +4,16 @@ import * as oidc from 'openid-client';
 
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../provider/token-exchange/token-types.ts';
 import { Browser } from '../helpers/browser.ts';
-import { API, addApi, addServiceClient, addUser, addWebClient, basicAuth, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import {
+  API,
+  addApi,
+  addServiceClient,
+  addUser,
+  addWebClient,
+  basicAuth,
+  type TestClient,
+  type TestUser,
+} from '../helpers/fixtures.ts';
 import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -12,7 +21,7 @@ const ORDERS = 'https://orders-internal.attack.example';
 const OTHER_API = 'https://billing.attack.example';
 
 /** Attacks on token exchange by a client allowed to exchange: forging who acts, taking any token. */
-describe('attack: token exchange with someone else\'s actor token or a subject token it should not take', () => {
+describe("attack: token exchange with someone else's actor token or a subject token it should not take", () => {
   let server: TestServer;
   let user: TestUser;
   let web: TestClient;
@@ -34,28 +43,42 @@ describe('attack: token exchange with someone else\'s actor token or a subject t
   });
   after(() => server.stop());
 
-  async function userToken(params: Record<string, string> = { scope: 'openid orders:read', resource: API }): Promise<string> {
+  async function userToken(
+    params: Record<string, string> = { scope: 'openid orders:read', resource: API },
+  ): Promise<string> {
     const config = await relyingParty(server.issuer, web);
     const request = await authorizationRequest(config, params);
     return (await redeem(config, request, await signIn(new Browser(server.issuer), request, user))).access_token;
   }
 
   async function serviceToken(client: TestClient): Promise<string> {
-    return (await oidc.clientCredentialsGrant(await relyingParty(server.issuer, client), { resource: API, scope: 'orders:read' })).access_token;
+    return (
+      await oidc.clientCredentialsGrant(await relyingParty(server.issuer, client), {
+        resource: API,
+        scope: 'orders:read',
+      })
+    ).access_token;
   }
 
   async function exchange(client: TestClient, params: Record<string, string>) {
     const response = await fetch(`${server.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
-      body: new URLSearchParams({ grant_type: TOKEN_EXCHANGE_GRANT, subject_token_type: ACCESS_TOKEN_TYPE, resource: ORDERS, ...params }).toString(),
+      body: new URLSearchParams({
+        grant_type: TOKEN_EXCHANGE_GRANT,
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        resource: ORDERS,
+        ...params,
+      }).toString(),
     });
-    return { status: response.status, body: await response.json() as Record<string, unknown> };
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
   it('an actor token issued to another client cannot name that client as the actor', async () => {
     const { status, body } = await exchange(exchanger, {
-      subject_token: await userToken(), actor_token: await serviceToken(victimService), actor_token_type: ACCESS_TOKEN_TYPE,
+      subject_token: await userToken(),
+      actor_token: await serviceToken(victimService),
+      actor_token_type: ACCESS_TOKEN_TYPE,
     });
     expect(status).to.equal(400);
     expect(body.error).to.equal('invalid_request');
@@ -64,30 +87,47 @@ describe('attack: token exchange with someone else\'s actor token or a subject t
 
   it('the subject token cannot be its own actor token', async () => {
     const subject = await userToken();
-    const { status, body } = await exchange(exchanger, { subject_token: subject, actor_token: subject, actor_token_type: ACCESS_TOKEN_TYPE });
+    const { status, body } = await exchange(exchanger, {
+      subject_token: subject,
+      actor_token: subject,
+      actor_token_type: ACCESS_TOKEN_TYPE,
+    });
     expect(status).to.equal(400);
     expect(body.error).to.equal('invalid_request');
   });
 
   it('may_act is checked against the authenticated caller, not a borrowed actor token', async () => {
-    const guarded = await addWebClient(server, { allowed_resources: [API], may_act: { client_id: victimService.clientId } });
+    const guarded = await addWebClient(server, {
+      allowed_resources: [API],
+      may_act: { client_id: victimService.clientId },
+    });
     const config = await relyingParty(server.issuer, guarded);
     const request = await authorizationRequest(config, { scope: 'openid orders:read', resource: API });
-    const subject = (await redeem(config, request, await signIn(new Browser(server.issuer), request, user))).access_token;
-    const { status, body } = await exchange(exchanger, { subject_token: subject, actor_token: await serviceToken(victimService), actor_token_type: ACCESS_TOKEN_TYPE });
+    const subject = (await redeem(config, request, await signIn(new Browser(server.issuer), request, user)))
+      .access_token;
+    const { status, body } = await exchange(exchanger, {
+      subject_token: subject,
+      actor_token: await serviceToken(victimService),
+      actor_token_type: ACCESS_TOKEN_TYPE,
+    });
     expect(status).to.equal(400);
     expect(body.error).to.equal('invalid_request');
   });
 
   it('a subject token for an audience outside token_exchange.subject_audiences is refused', async () => {
-    const { status, body } = await exchange(exchanger, { subject_token: await userToken({ scope: 'openid orders:read', resource: OTHER_API }) });
+    const { status, body } = await exchange(exchanger, {
+      subject_token: await userToken({ scope: 'openid orders:read', resource: OTHER_API }),
+    });
     expect(status).to.equal(400);
     expect(body.error).to.equal('invalid_request');
     expect(body.error_description).to.include('token_exchange.subject_audiences');
   });
 
   it('an exchanger without token_exchange.subject_audiences accepts no subject token (secure by default)', async () => {
-    const unlisted = await addServiceClient(server, { grant_types: [TOKEN_EXCHANGE_GRANT], token_exchange: { resources: [ORDERS] } });
+    const unlisted = await addServiceClient(server, {
+      grant_types: [TOKEN_EXCHANGE_GRANT],
+      token_exchange: { resources: [ORDERS] },
+    });
     const { status, body } = await exchange(unlisted, { subject_token: await userToken() });
     expect(status).to.equal(400);
     expect(body.error).to.equal('invalid_request');
@@ -106,10 +146,17 @@ describe('attack: token exchange with someone else\'s actor token or a subject t
     expect(allowed.status, JSON.stringify(allowed.body)).to.equal(200);
   });
 
-  it('delegation with the caller\'s own client-credentials token still works and names the caller', async () => {
+  it("delegation with the caller's own client-credentials token still works and names the caller", async () => {
     const own = (await oidc.clientCredentialsGrant(await relyingParty(server.issuer, exchanger))).access_token;
-    const { status, body } = await exchange(exchanger, { subject_token: await userToken(), actor_token: own, actor_token_type: ACCESS_TOKEN_TYPE });
+    const { status, body } = await exchange(exchanger, {
+      subject_token: await userToken(),
+      actor_token: own,
+      actor_token_type: ACCESS_TOKEN_TYPE,
+    });
     expect(status).to.equal(200);
-    expect(decodeJwt(body.access_token as string).act).to.deep.equal({ sub: exchanger.clientId, client_id: exchanger.clientId });
+    expect(decodeJwt(body.access_token as string).act).to.deep.equal({
+      sub: exchanger.clientId,
+      client_id: exchanger.clientId,
+    });
   });
 });

@@ -20,8 +20,10 @@ describe('attack: a token for another API (or only for /me) at a gateway that na
     await addApi(server, OTHER_API, ['orders:read']);
     const service = await addServiceClient(server, { allowed_resources: [API, OTHER_API] });
     const config = await relyingParty(server.issuer, service);
-    const tokenFor = async (resource: string) => (await oidc.clientCredentialsGrant(config, { resource, scope: 'orders:read' })).access_token;
-    const validate = (token: string, query = '') => fetch(`${server.issuer}/validate${query}`, { headers: { authorization: `Bearer ${token}` } });
+    const tokenFor = async (resource: string) =>
+      (await oidc.clientCredentialsGrant(config, { resource, scope: 'orders:read' })).access_token;
+    const validate = (token: string, query = '') =>
+      fetch(`${server.issuer}/validate${query}`, { headers: { authorization: `Bearer ${token}` } });
     return { server, tokenFor, validate };
   }
 
@@ -29,26 +31,34 @@ describe('attack: a token for another API (or only for /me) at a gateway that na
     const { tokenFor, validate } = await setUp();
     const response = await validate(await tokenFor(OTHER_API));
     expect(response.status).to.equal(401);
-    expect(response.headers.get('www-authenticate')).to.include('error="invalid_request"').and.include('audience is required');
+    expect(response.headers.get('www-authenticate'))
+      .to.include('error="invalid_request"')
+      .and.include('audience is required');
     expect(await response.json()).to.include({ active: false, error: 'invalid_request' });
   });
 
-  it('VALIDATE_DEFAULT_AUDIENCE lets the API\'s own tokens through and keeps the other API\'s out', async () => {
+  it("VALIDATE_DEFAULT_AUDIENCE lets the API's own tokens through and keeps the other API's out", async () => {
     const { tokenFor, validate } = await setUp({ VALIDATE_DEFAULT_AUDIENCE: API });
     expect((await validate(await tokenFor(API))).status).to.equal(200);
     const other = await validate(await tokenFor(OTHER_API));
     expect(other.status).to.equal(403);
     expect(other.headers.get('www-authenticate')).to.include('another audience');
     // The query still wins for a gateway in front of another API.
-    expect((await validate(await tokenFor(OTHER_API), `?audience=${encodeURIComponent(OTHER_API)}`)).status).to.equal(200);
+    expect((await validate(await tokenFor(OTHER_API), `?audience=${encodeURIComponent(OTHER_API)}`)).status).to.equal(
+      200,
+    );
   });
 
-  it('a user token only good at /me (no audience) passes no API\'s gateway', async () => {
+  it("a user token only good at /me (no audience) passes no API's gateway", async () => {
     const { server, validate } = await setUp({ VALIDATE_DEFAULT_AUDIENCE: API });
     const user = await addUser(server);
     const config = await relyingParty(server.issuer, await addWebClient(server));
     const request = await authorizationRequest(config);
-    const { access_token: userinfoOnly } = await redeem(config, request, await signIn(new Browser(server.issuer), request, user));
+    const { access_token: userinfoOnly } = await redeem(
+      config,
+      request,
+      await signIn(new Browser(server.issuer), request, user),
+    );
     expect((await validate(userinfoOnly)).status).to.equal(403);
   });
 });

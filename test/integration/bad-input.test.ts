@@ -3,7 +3,17 @@ import * as oidc from 'openid-client';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
 import { Browser } from '../helpers/browser.ts';
-import { API, CALLBACK, addApi, basicAuth, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import {
+  API,
+  CALLBACK,
+  addApi,
+  basicAuth,
+  addServiceClient,
+  addUser,
+  addWebClient,
+  type TestClient,
+  type TestUser,
+} from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -33,8 +43,13 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
   }
 
   const validAuth = () => ({
-    client_id: web.clientId, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid',
-    code_challenge: CHALLENGE, code_challenge_method: 'S256', state: 'st',
+    client_id: web.clientId,
+    redirect_uri: CALLBACK,
+    response_type: 'code',
+    scope: 'openid',
+    code_challenge: CHALLENGE,
+    code_challenge_method: 'S256',
+    state: 'st',
   });
 
   function token(body: Record<string, string>, authorization = basicAuth(web)): Promise<Response> {
@@ -81,9 +96,16 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
 
     it('lets a native app vary the port of a loopback redirect URI (RFC 8252 7.3)', async () => {
       const native = await addWebClient(server, {
-        application_type: 'native', redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none', post_logout_redirect_uris: [],
+        application_type: 'native',
+        redirect_uris: ['http://127.0.0.1/cb'],
+        token_endpoint_auth_method: 'none',
+        post_logout_redirect_uris: [],
       });
-      const response = await authorize({ ...validAuth(), client_id: native.clientId, redirect_uri: 'http://127.0.0.1:53123/cb' });
+      const response = await authorize({
+        ...validAuth(),
+        client_id: native.clientId,
+        redirect_uri: 'http://127.0.0.1:53123/cb',
+      });
       expect(response.status).to.equal(303);
       expect(response.headers.get('location')).to.match(/^\/interaction\//);
     });
@@ -119,26 +141,42 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
 
     it('refuses to register http redirect URIs except on loopback, and fragments', async () => {
       for (const uri of ['http://app.example.com/callback', 'https://app.example.com/cb#frag', 'javascript:alert(1)']) {
-        const refused = await addWebClient(server, { redirect_uris: [uri] }).then(() => undefined, (err: { error?: string }) => err);
+        const refused = await addWebClient(server, { redirect_uris: [uri] }).then(
+          () => undefined,
+          (err: { error?: string }) => err,
+        );
         expect(refused?.error, uri).to.equal('invalid_client_metadata');
       }
-      const refusedLogout = await addWebClient(server, { post_logout_redirect_uris: ['http://app.example.com/'] })
-        .then(() => undefined, (err: { error?: string }) => err);
+      const refusedLogout = await addWebClient(server, { post_logout_redirect_uris: ['http://app.example.com/'] }).then(
+        () => undefined,
+        (err: { error?: string }) => err,
+      );
       expect(refusedLogout?.error).to.equal('invalid_client_metadata');
-      expect((await addWebClient(server, { redirect_uris: ['https://app.example.com/callback', 'http://localhost:8080/cb'] })).clientId).to.be.a('string');
+      expect(
+        (
+          await addWebClient(server, {
+            redirect_uris: ['https://app.example.com/callback', 'http://localhost:8080/cb'],
+          })
+        ).clientId,
+      ).to.be.a('string');
     });
 
     it('never redirects to an unregistered post_logout_redirect_uri', async () => {
-      const response = await fetch(`${server.issuer}/session/end?${new URLSearchParams({ client_id: web.clientId, post_logout_redirect_uri: 'https://evil.example/' })}`, {
-        redirect: 'manual', headers: { accept: 'text/html' },
-      });
+      const response = await fetch(
+        `${server.issuer}/session/end?${new URLSearchParams({ client_id: web.clientId, post_logout_redirect_uri: 'https://evil.example/' })}`,
+        {
+          redirect: 'manual',
+          headers: { accept: 'text/html' },
+        },
+      );
       expect(response.status).to.equal(400);
       expect(response.headers.get('location')).to.equal(null);
     });
 
     it('sends no CORS headers, even to a cross-origin caller', async () => {
       const response = await fetch(new URL(`/auth?${new URLSearchParams(validAuth())}`, server.issuer), {
-        redirect: 'manual', headers: { origin: 'https://evil.example' },
+        redirect: 'manual',
+        headers: { origin: 'https://evil.example' },
       });
       expect(response.headers.get('access-control-allow-origin')).to.equal(null);
     });
@@ -153,7 +191,10 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
     });
 
     it('answers an unknown client with 401 invalid_client', async () => {
-      const response = await token({ grant_type: 'client_credentials' }, basicAuth({ clientId: 'nobody', clientSecret: 'x' }));
+      const response = await token(
+        { grant_type: 'client_credentials' },
+        basicAuth({ clientId: 'nobody', clientSecret: 'x' }),
+      );
       expect(response.status).to.equal(401);
       expect((await response.json()).error).to.equal('invalid_client');
     });
@@ -163,7 +204,12 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
       const ok = await fetch(`${server.issuer}/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: postClient.clientId, client_secret: postClient.clientSecret, resource: API }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: postClient.clientId,
+          client_secret: postClient.clientSecret,
+          resource: API,
+        }).toString(),
       });
       expect(ok.status).to.equal(200);
       expect((await ok.json()).token_type).to.equal('Bearer');
@@ -182,7 +228,13 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
     });
 
     it('refuses client credentials for an unknown or not-allowed resource (invalid_target)', async () => {
-      for (const resource of ['https://unknown.example', 'https://other-api.test.example', 'not a uri', '/relative', `${API}#fragment`]) {
+      for (const resource of [
+        'https://unknown.example',
+        'https://other-api.test.example',
+        'not a uri',
+        '/relative',
+        `${API}#fragment`,
+      ]) {
         const response = await token({ grant_type: 'client_credentials', resource }, basicAuth(service));
         expect(response.status, resource).to.equal(400);
         expect((await response.json()).error, resource).to.equal('invalid_target');
@@ -192,15 +244,28 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
     it('binds a code to its client, its redirect URI and its verifier', async () => {
       const code = await codeFor(web);
       const other = await addWebClient(server);
-      const wrongClient = await token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: VERIFIER }, basicAuth(other));
+      const wrongClient = await token(
+        { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: VERIFIER },
+        basicAuth(other),
+      );
       expect((await wrongClient.json()).error).to.equal('invalid_grant');
 
       const code2 = await codeFor(web);
-      const wrongUri = await token({ grant_type: 'authorization_code', code: code2, redirect_uri: `${CALLBACK}x`, code_verifier: VERIFIER });
+      const wrongUri = await token({
+        grant_type: 'authorization_code',
+        code: code2,
+        redirect_uri: `${CALLBACK}x`,
+        code_verifier: VERIFIER,
+      });
       expect((await wrongUri.json()).error).to.equal('invalid_grant');
 
       const code3 = await codeFor(web);
-      const wrongVerifier = await token({ grant_type: 'authorization_code', code: code3, redirect_uri: CALLBACK, code_verifier: 'x'.repeat(43) });
+      const wrongVerifier = await token({
+        grant_type: 'authorization_code',
+        code: code3,
+        redirect_uri: CALLBACK,
+        code_verifier: 'x'.repeat(43),
+      });
       expect((await wrongVerifier.json()).error).to.equal('invalid_grant');
     });
 
@@ -229,19 +294,50 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
 
     it('answers malformed and oversized bodies with a 4xx and an error code', async () => {
       const cases: [string, RequestInit][] = [
-        ['json body', { headers: { 'content-type': 'application/json', authorization: basicAuth(service) }, body: '{"grant_type":"client_credentials"}' }],
-        ['broken encoding', { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(service) }, body: 'grant_type=%E0%A4%A' }],
+        [
+          'json body',
+          {
+            headers: { 'content-type': 'application/json', authorization: basicAuth(service) },
+            body: '{"grant_type":"client_credentials"}',
+          },
+        ],
+        [
+          'broken encoding',
+          {
+            headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(service) },
+            body: 'grant_type=%E0%A4%A',
+          },
+        ],
         ['no body', { headers: { authorization: basicAuth(service) } }],
-        ['duplicate parameters', { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(service) }, body: 'grant_type=client_credentials&grant_type=client_credentials' }],
-        ['oversized', { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(service) }, body: `grant_type=client_credentials&x=${'a'.repeat(2_000_000)}` }],
-        ['garbage authorization', { headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic %%%' }, body: 'grant_type=client_credentials' }],
+        [
+          'duplicate parameters',
+          {
+            headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(service) },
+            body: 'grant_type=client_credentials&grant_type=client_credentials',
+          },
+        ],
+        [
+          'oversized',
+          {
+            headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(service) },
+            body: `grant_type=client_credentials&x=${'a'.repeat(2_000_000)}`,
+          },
+        ],
+        [
+          'garbage authorization',
+          {
+            headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic %%%' },
+            body: 'grant_type=client_credentials',
+          },
+        ],
       ];
       for (const [label, init] of cases) {
         const response = await fetch(`${server.issuer}/token`, { method: 'POST', ...init });
         expect(response.status, label).to.be.within(400, 499);
         const text = await response.text();
         expect(text, label).not.to.include('    at ');
-        if (response.headers.get('content-type')?.includes('json')) expect(JSON.parse(text).error, label).to.be.a('string');
+        if (response.headers.get('content-type')?.includes('json'))
+          expect(JSON.parse(text).error, label).to.be.a('string');
       }
     });
   });
@@ -271,7 +367,11 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
       const noCsrf = await browser.submit(page, '/login', { email: user.email, password: user.password, csrf: '' });
       expect(noCsrf.status).to.equal(403);
       expect(noCsrf.html).to.include('This form has expired');
-      const forged = await browser.submit(page, '/login', { email: user.email, password: user.password, csrf: 'forged' });
+      const forged = await browser.submit(page, '/login', {
+        email: user.email,
+        password: user.password,
+        csrf: 'forged',
+      });
       expect(forged.status).to.equal(403);
     });
 

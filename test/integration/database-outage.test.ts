@@ -4,7 +4,15 @@ import { startEmbeddedMongo, type EmbeddedMongo } from '../../adapters/embedded-
 import { freePort } from '../../scripts/free-port.ts';
 import { Browser } from '../helpers/browser.ts';
 import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
-import { API, CALLBACK, addApi, basicAuth, addServiceClient, addWebClient, type TestClient } from '../helpers/fixtures.ts';
+import {
+  API,
+  CALLBACK,
+  addApi,
+  basicAuth,
+  addServiceClient,
+  addWebClient,
+  type TestClient,
+} from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 /**
@@ -21,7 +29,11 @@ describe('database outage and recovery', function () {
     port = await freePort();
     database = await startEmbeddedMongo({ port });
     // No client cache: every request below must really need the database.
-    server = await startTestServer('outage', { MONGODB_URI: database.uri, DATABASE_TIMEOUT_MS: '500', CLIENT_CACHE_TTL: '0' });
+    server = await startTestServer('outage', {
+      MONGODB_URI: database.uri,
+      DATABASE_TIMEOUT_MS: '500',
+      CLIENT_CACHE_TTL: '0',
+    });
   });
   after(async () => {
     await server.close();
@@ -68,12 +80,21 @@ describe('database outage and recovery', function () {
     expect(token.status).to.equal(503);
     expect(await token.json()).to.deep.include({ error: 'temporarily_unavailable' });
 
-    const authorize = await fetch(`${server.issuer}/auth?${new URLSearchParams({
-      client_id: web.clientId, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
-    })}`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    const authorize = await fetch(
+      `${server.issuer}/auth?${new URLSearchParams({
+        client_id: web.clientId,
+        redirect_uri: CALLBACK,
+        response_type: 'code',
+        scope: 'openid',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      })}`,
+      { headers: { accept: 'text/html' }, redirect: 'manual' },
+    );
     expect(authorize.status).to.equal(503);
-    expect(await authorize.text()).to.include('temporarily').and.not.include('    at ');
+    expect(await authorize.text())
+      .to.include('temporarily')
+      .and.not.include('    at ');
 
     const screen = await browser.open(loginPage.url);
     expect(screen.status).to.equal(503);

@@ -2,7 +2,17 @@ import { expect } from 'chai';
 
 import { Browser } from '../helpers/browser.ts';
 import { countCommands } from '../helpers/count-commands.ts';
-import { API, CALLBACK, addApi, basicAuth, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import {
+  API,
+  CALLBACK,
+  addApi,
+  basicAuth,
+  addServiceClient,
+  addUser,
+  addWebClient,
+  type TestClient,
+  type TestUser,
+} from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -28,9 +38,12 @@ describe('database operations per request (pinned)', () => {
   });
   after(() => server.stop());
 
-  const post = (path: string, client: TestClient, body: Record<string, string>) => fetch(`${server.issuer}${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) }, body: new URLSearchParams(body).toString(),
-  }).then((r) => r.json() as Promise<Record<string, string>>);
+  const post = (path: string, client: TestClient, body: Record<string, string>) =>
+    fetch(`${server.issuer}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
+      body: new URLSearchParams(body).toString(),
+    }).then((r) => r.json() as Promise<Record<string, string>>);
   const serviceToken = () => post('/token', service, { grant_type: 'client_credentials', resource: API });
   const count = (work: () => Promise<unknown>) => countCommands(server.connection, work);
 
@@ -38,16 +51,26 @@ describe('database operations per request (pinned)', () => {
   async function signInFlow(client = web, params: Record<string, string> = {}): Promise<Record<string, string>> {
     const browser = new Browser(server.issuer);
     const config = await relyingParty(server.issuer, client);
-    const request = await authorizationRequest(config, { code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', ...params });
+    const request = await authorizationRequest(config, {
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      ...params,
+    });
     let page = await browser.open(request.url);
     page = await browser.submit(page, '/login', { email: user.email, password: user.password });
     if (page.html.includes('/confirm"')) page = await browser.submit(page, '/confirm');
     const code = page.leftTo!.searchParams.get('code')!;
-    return post('/token', client, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk' });
+    return post('/token', client, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CALLBACK,
+      code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+    });
   }
 
   it('serves discovery and JWKS from memory: 0 operations', async () => {
-    expect(await count(() => fetch(`${server.issuer}/.well-known/openid-configuration`).then((r) => r.text()))).to.include({ reads: 0, writes: 0 });
+    expect(
+      await count(() => fetch(`${server.issuer}/.well-known/openid-configuration`).then((r) => r.text())),
+    ).to.include({ reads: 0, writes: 0 });
     expect(await count(() => fetch(`${server.issuer}/jwks`).then((r) => r.text()))).to.include({ reads: 0, writes: 0 });
   });
 
@@ -60,7 +83,13 @@ describe('database operations per request (pinned)', () => {
 
   it('validates a service JWT with 0 operations', async () => {
     const { access_token: token } = await serviceToken();
-    expect(await count(() => fetch(`${server.issuer}/validate?audience=${encodeURIComponent(API)}`, { headers: { authorization: `Bearer ${token}` } }))).to.include({ reads: 0, writes: 0 });
+    expect(
+      await count(() =>
+        fetch(`${server.issuer}/validate?audience=${encodeURIComponent(API)}`, {
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      ),
+    ).to.include({ reads: 0, writes: 0 });
   });
 
   it('introspects a JWT with 0 operations and an opaque token with 5 reads', async () => {
@@ -78,7 +107,9 @@ describe('database operations per request (pinned)', () => {
 
   it('rotates a refresh token with 4 reads and 3 writes', async () => {
     const tokens = await signInFlow();
-    const refresh = await count(() => post('/token', web, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! }));
+    const refresh = await count(() =>
+      post('/token', web, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! }),
+    );
     // reads: the token, its session, its grant, the account; writes: consume, new refresh token, access token
     expect(refresh, refresh.log.join(', ')).to.include({ reads: 4, writes: 3 });
   });

@@ -11,15 +11,24 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 describe('demo seed', () => {
   let server: TestServer;
 
-  before(async () => { server = await startTestServer('demo-seed', { DEMO_SEED: '1' }); });
+  before(async () => {
+    server = await startTestServer('demo-seed', { DEMO_SEED: '1' });
+  });
   after(() => server.stop());
 
   it('creates the demo user, two web clients and a service client, with secrets shown once', () => {
     const demo = server.demo!;
     expect(demo.user.email).to.equal(DEMO_EMAIL);
     expect(demo.user.password).to.be.a('string').with.length.greaterThan(11);
-    expect(demo.clients.map((c) => c.clientId)).to.deep.equal(['demo-web-1', 'demo-web-2', 'demo-spa', 'demo-service', 'demo-exchanger']);
-    for (const client of demo.clients) expect(client.clientSecret, client.clientId).to.be.a(client.public ? 'undefined' : 'string');
+    expect(demo.clients.map((c) => c.clientId)).to.deep.equal([
+      'demo-web-1',
+      'demo-web-2',
+      'demo-spa',
+      'demo-service',
+      'demo-exchanger',
+    ]);
+    for (const client of demo.clients)
+      expect(client.clientSecret, client.clientId).to.be.a(client.public ? 'undefined' : 'string');
   });
 
   it('stores only a hash of each client secret', async () => {
@@ -34,20 +43,25 @@ describe('demo seed', () => {
     expect(again.user.password).to.equal(undefined);
     for (const client of again.clients) expect(client.clientSecret).to.equal(undefined);
     expect(await accountModel(server.connection).countDocuments({ email: DEMO_EMAIL })).to.equal(1);
-    expect(await oidcModel(server.connection, 'Client').countDocuments({ _id: { $ne: ACCOUNT_CLIENT_ID } })).to.equal(5);
+    expect(await oidcModel(server.connection, 'Client').countDocuments({ _id: { $ne: ACCOUNT_CLIENT_ID } })).to.equal(
+      5,
+    );
     expect(await resourceServerModel(server.connection).countDocuments({ _id: DEMO_API })).to.equal(1);
   });
 
   it('lets the demo exchanger narrow the demo service token for the internal API', async () => {
     const secret = (id: string) => server.demo!.clients.find((c) => c.clientId === id)!.clientSecret!;
-    const post = async (client: string, body: Record<string, string>) => (await fetch(`${server.issuer}/token`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: basicAuth({ clientId: client, clientSecret: secret(client) }),
-      },
-      body: new URLSearchParams(body).toString(),
-    })).json();
+    const post = async (client: string, body: Record<string, string>) =>
+      (
+        await fetch(`${server.issuer}/token`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: basicAuth({ clientId: client, clientSecret: secret(client) }),
+          },
+          body: new URLSearchParams(body).toString(),
+        })
+      ).json();
     const subject = await post('demo-service', { grant_type: 'client_credentials', scope: 'orders:read orders:write' });
     const exchanged = await post('demo-exchanger', {
       grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
@@ -55,7 +69,11 @@ describe('demo seed', () => {
       subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
       resource: DEMO_INTERNAL_API,
     });
-    expect(exchanged).to.include({ scope: 'orders:read', token_type: 'Bearer', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' });
+    expect(exchanged).to.include({
+      scope: 'orders:read',
+      token_type: 'Bearer',
+      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+    });
   });
 
   it('lets the demo service get a token for the demo API with the printed secret', async () => {

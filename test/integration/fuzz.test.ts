@@ -7,13 +7,20 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 describe('fuzzer (short run; npm run fuzz does 10,000)', function () {
   this.timeout(120_000);
   let server: TestServer;
-  before(async () => { server = await startTestServer('fuzz', { LOG_LEVEL: 'warn' }); });
+  before(async () => {
+    server = await startTestServer('fuzz', { LOG_LEVEL: 'warn' });
+  });
   after(() => server.stop());
 
   it('answers 1,000 malformed requests on every endpoint without a single 5xx, and stays up', async () => {
     await addApi(server);
-    const client = await addWebClient(server, { grant_types: ['authorization_code', 'refresh_token', 'client_credentials'] });
-    const summary = await runFuzz({ baseUrl: server.issuer, clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: CALLBACK }, { count: 1000, seed: 42 });
+    const client = await addWebClient(server, {
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    });
+    const summary = await runFuzz(
+      { baseUrl: server.issuer, clientId: client.clientId, clientSecret: client.clientSecret, redirectUri: CALLBACK },
+      { count: 1000, seed: 42 },
+    );
     expect(summary.requests).to.equal(1000);
     expect(summary.serverErrors, formatSummary(summary)).to.deep.equal([]);
     expect(summary.networkErrors).to.equal(0);

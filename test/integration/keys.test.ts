@@ -24,7 +24,8 @@ describe('signing and cookie keys: sealed at rest, rotation without restart', ()
   after(() => server.stop());
 
   const jwks = async () => (await (await fetch(`${server.issuer}/jwks`)).json()) as { keys: JWK[] };
-  const serviceToken = async () => (await oidc.clientCredentialsGrant(await relyingParty(server.issuer, service), { resource: API })).access_token;
+  const serviceToken = async () =>
+    (await oidc.clientCredentialsGrant(await relyingParty(server.issuer, service), { resource: API })).access_token;
   const rotate = async () => {
     expect((await rotateKeys(server.connection, KEK, 86400)).rotated).to.equal(true);
     await server.reloadKeys();
@@ -37,7 +38,8 @@ describe('signing and cookie keys: sealed at rest, rotation without restart', ()
     const dump = JSON.stringify(raw);
     for (const jwk of opened.signing) expect(dump).not.to.include(jwk.d!);
     for (const secret of opened.cookie) expect(dump).not.to.include(secret);
-    for (const doc of raw) expect(decodeProtectedHeader(doc.sealed as string)).to.include({ alg: 'dir', enc: 'A256GCM', sub: doc._id });
+    for (const doc of raw)
+      expect(decodeProtectedHeader(doc.sealed as string)).to.include({ alg: 'dir', enc: 'A256GCM', sub: doc._id });
   });
 
   it('publishes the key that will sign next before it signs', async () => {
@@ -48,7 +50,9 @@ describe('signing and cookie keys: sealed at rest, rotation without restart', ()
     expect(decodeProtectedHeader(await serviceToken()).kid).not.to.equal(next!.publicJwk!.kid);
 
     await rotate();
-    expect(decodeProtectedHeader(await serviceToken()).kid, 'the former next key signs now').to.equal(next!.publicJwk!.kid);
+    expect(decodeProtectedHeader(await serviceToken()).kid, 'the former next key signs now').to.equal(
+      next!.publicJwk!.kid,
+    );
   });
 
   it('keeps tokens signed before a rotation verifying through JWKS', async () => {
@@ -83,7 +87,10 @@ describe('signing and cookie keys: sealed at rest, rotation without restart', ()
   });
 
   it('deletes retired keys once every token they signed has expired', async () => {
-    await keyModel(server.connection).updateMany({ state: 'retired' }, { $set: { retiredAt: new Date(Date.now() - 2 * 86400_000) } });
+    await keyModel(server.connection).updateMany(
+      { state: 'retired' },
+      { $set: { retiredAt: new Date(Date.now() - 2 * 86400_000) } },
+    );
     const retired = await keyModel(server.connection).countDocuments({ state: 'retired' });
     expect(retired).to.be.greaterThan(0);
     await rotate();
@@ -96,7 +103,10 @@ describe('signing and cookie keys: sealed at rest, rotation without restart', ()
     const refused = await startTestServer('keys-wrong-kek', {
       KEY_ENCRYPTION_KEY: Buffer.alloc(32, 6).toString('base64'),
       MONGODB_DATABASE: server.connection.name,
-    }).then(() => undefined, (err: Error) => err);
+    }).then(
+      () => undefined,
+      (err: Error) => err,
+    );
     expect(refused?.message).to.include('KEY_ENCRYPTION_KEY does not open the stored key');
   });
 });

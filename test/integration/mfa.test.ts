@@ -6,7 +6,13 @@ import { activateEnrollment, startEnrollment } from '../../provider/mfa/enrollme
 import { mfaModel } from '../../provider/mfa/mfa-model.ts';
 import { Browser, type Page } from '../helpers/browser.ts';
 import { addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
-import { authorizationRequest, redeem, relyingParty, signIn, type AuthorizationRequest } from '../helpers/relying-party.ts';
+import {
+  authorizationRequest,
+  redeem,
+  relyingParty,
+  signIn,
+  type AuthorizationRequest,
+} from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { awayFromStepBoundary, continueLink, recoveryCodesOnPage, secretOnPage, totpCode } from '../helpers/totp.ts';
 
@@ -22,7 +28,11 @@ describe('multi-factor sign-in (TOTP)', () => {
   });
   after(() => server.stop());
 
-  const mfaDeps = () => ({ connection: server.connection, encryptionKey: Buffer.from(ENCRYPTION_KEY, 'base64'), issuerName: 'meshid' });
+  const mfaDeps = () => ({
+    connection: server.connection,
+    encryptionKey: Buffer.from(ENCRYPTION_KEY, 'base64'),
+    issuerName: 'meshid',
+  });
 
   /** Enrolls a factor directly (as if done long ago) and returns its secret. */
   async function enrollDirectly(user: TestUser): Promise<string> {
@@ -168,7 +178,10 @@ describe('multi-factor sign-in (TOTP)', () => {
     const stored = await mfaModel(server.connection).findById(user.id).lean();
     expect(stored!.failures).to.equal(5);
     // The next failure after the lock doubles it (shared state: another instance reads the same document).
-    await mfaModel(server.connection).updateOne({ _id: user.id }, { $set: { lockedUntil: new Date(Date.now() - 1000) } });
+    await mfaModel(server.connection).updateOne(
+      { _id: user.id },
+      { $set: { lockedUntil: new Date(Date.now() - 1000) } },
+    );
     const sixth = await browser.submit(locked, '/mfa', { code: '000000' });
     expect(sixth.html).to.include('Try again in 60 seconds.');
   });
@@ -184,7 +197,10 @@ describe('multi-factor sign-in (TOTP)', () => {
     const browser = new Browser(server.issuer);
     const request = await authorizationRequest(config);
     const page = await passwordStep(browser, request, user);
-    const done = await finish(browser, await browser.submit(page, '/mfa', { code: first!.toLowerCase().replace('-', ' ') }));
+    const done = await finish(
+      browser,
+      await browser.submit(page, '/mfa', { code: first!.toLowerCase().replace('-', ' ') }),
+    );
     expect((await redeem(config, request, done)).claims()!.amr).to.deep.equal(['pwd', 'otp', 'mfa']);
 
     const again = new Browser(server.issuer);
@@ -204,7 +220,11 @@ describe('multi-factor sign-in (TOTP)', () => {
     const stepUp = await authorizationRequest(config, { acr_values: ACR_MFA });
     const mfaPage = await browser.open(stepUp.url);
     expect(mfaPage.html).to.include('Two-step verification').and.not.include('name="password"');
-    const stepped = await redeem(config, stepUp, await finish(browser, await browser.submit(mfaPage, '/mfa', { code: await totpCode(secret) })));
+    const stepped = await redeem(
+      config,
+      stepUp,
+      await finish(browser, await browser.submit(mfaPage, '/mfa', { code: await totpCode(secret) })),
+    );
     expect(stepped.claims()).to.include({ acr: ACR_MFA });
 
     const silent = await authorizationRequest(config, { acr_values: ACR_MFA, prompt: 'none' });
@@ -232,8 +252,10 @@ describe('multi-factor sign-in (TOTP)', () => {
   });
 
   it('refuses an unknown require_mfa value in client metadata', async () => {
-    const refused = await addWebClient(server, { require_mfa: 'yes' as never })
-      .then(() => undefined, (err: { error?: string; error_description?: string }) => err);
+    const refused = await addWebClient(server, { require_mfa: 'yes' as never }).then(
+      () => undefined,
+      (err: { error?: string; error_description?: string }) => err,
+    );
     expect(refused?.error).to.equal('invalid_client_metadata');
     expect(refused?.error_description).to.include('require_mfa must be a boolean');
   });

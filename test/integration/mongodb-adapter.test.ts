@@ -9,8 +9,15 @@ import { dropTestDatabase } from '../helpers/drop-database.ts';
 /** Counts the commands this connection's driver sends: each adapter method must be one. */
 function commandCounter(connection: Connection): { count(): number; reset(): void } {
   let n = 0;
-  connection.getClient().on('commandStarted', () => { n += 1; });
-  return { count: () => n, reset: () => { n = 0; } };
+  connection.getClient().on('commandStarted', () => {
+    n += 1;
+  });
+  return {
+    count: () => n,
+    reset: () => {
+      n = 0;
+    },
+  };
 }
 
 describe('MongoAdapter (oidc-provider storage)', () => {
@@ -48,7 +55,10 @@ describe('MongoAdapter (oidc-provider storage)', () => {
   it('never returns an expired record, even though no TTL reaper has run', async () => {
     const adapter = new MongoAdapter(connection, 'AuthorizationCode');
     await adapter.upsert('old', { jti: 'old', kind: 'AuthorizationCode', uid: 'u-old' }, 60);
-    await oidcModel(connection, 'AuthorizationCode').updateOne({ _id: 'old' }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    await oidcModel(connection, 'AuthorizationCode').updateOne(
+      { _id: 'old' },
+      { $set: { expiresAt: new Date(Date.now() - 1000) } },
+    );
     expect(await adapter.find('old')).to.equal(undefined);
     expect(await adapter.findByUid('u-old')).to.equal(undefined);
     // The record is still stored: only the read refused it.
@@ -68,16 +78,21 @@ describe('MongoAdapter (oidc-provider storage)', () => {
     await adapter.consume('c1');
     expect(commands.count()).to.equal(1);
     const found = await adapter.find('c1');
-    expect(found!.consumed).to.be.a('number').and.be.closeTo(Date.now() / 1000, 5);
+    expect(found!.consumed)
+      .to.be.a('number')
+      .and.be.closeTo(Date.now() / 1000, 5);
   });
 
-  it('refuses a second consume, as reuse: invalid_grant, and the grant\'s records are revoked', async () => {
+  it("refuses a second consume, as reuse: invalid_grant, and the grant's records are revoked", async () => {
     const codes = new MongoAdapter(connection, 'AuthorizationCode');
     const tokens = new MongoAdapter(connection, 'AccessToken');
     await codes.upsert('c2', { jti: 'c2', kind: 'AuthorizationCode', grantId: 'g-race' }, 60);
     await tokens.upsert('t2', { jti: 't2', kind: 'AccessToken', grantId: 'g-race' }, 60);
     await codes.consume('c2');
-    const second = await codes.consume('c2').then(() => undefined, (err: Error) => err);
+    const second = await codes.consume('c2').then(
+      () => undefined,
+      (err: Error) => err,
+    );
     expect(second).to.be.instanceOf(errors.InvalidGrant);
     expect(await tokens.find('t2')).to.equal(undefined);
   });

@@ -4,7 +4,17 @@ import { decodeProtectedHeader } from 'jose';
 import { rotateKeys } from '../../provider/keys/rotate-keys.ts';
 import { keyModel } from '../../provider/keys/key-model.ts';
 import { Browser } from '../helpers/browser.ts';
-import { API, CALLBACK, addApi, basicAuth, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import {
+  API,
+  CALLBACK,
+  addApi,
+  basicAuth,
+  addServiceClient,
+  addUser,
+  addWebClient,
+  type TestClient,
+  type TestUser,
+} from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -22,7 +32,12 @@ describe('two instances on one database', function () {
   let user: TestUser;
 
   before(async () => {
-    const shared = { KEY_ENCRYPTION_KEY: KEK.toString('base64'), KEY_RELOAD_SECONDS: '1', LOGIN_DELAY_AFTER_FAILURES: '3', LOGIN_LOCK_AFTER_FAILURES: '3' };
+    const shared = {
+      KEY_ENCRYPTION_KEY: KEK.toString('base64'),
+      KEY_RELOAD_SECONDS: '1',
+      LOGIN_DELAY_AFTER_FAILURES: '3',
+      LOGIN_LOCK_AFTER_FAILURES: '3',
+    };
     a = await startTestServer('multi', shared);
     b = await startTestServer('multi', { ...shared, ISSUER: a.issuer, MONGODB_DATABASE: a.connection.name });
     await addApi(a);
@@ -41,7 +56,7 @@ describe('two instances on one database', function () {
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
       body: new URLSearchParams(body).toString(),
     });
-    return { status: response.status, body: await response.json() as Record<string, unknown> };
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
   async function codeFromA(): Promise<string> {
@@ -52,16 +67,29 @@ describe('two instances on one database', function () {
 
   it('redeems on B a code from a sign-in on A, and refreshes on B', async () => {
     const code = await codeFromA();
-    const tokens = await post(b, '/token', web, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: VERIFIER });
+    const tokens = await post(b, '/token', web, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CALLBACK,
+      code_verifier: VERIFIER,
+    });
     expect(tokens.status).to.equal(200);
     expect(tokens.body.id_token).to.be.a('string');
-    const refreshed = await post(b, '/token', web, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string });
+    const refreshed = await post(b, '/token', web, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.body.refresh_token as string,
+    });
     expect(refreshed.status).to.equal(200);
   });
 
   it('makes a key rotated through A sign on B within the reload bound, and refresh on B keeps working', async () => {
     const code = await codeFromA();
-    const tokens = await post(a, '/token', web, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: VERIFIER });
+    const tokens = await post(a, '/token', web, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CALLBACK,
+      code_verifier: VERIFIER,
+    });
     const next = await keyModel(a.connection).findOne({ kind: 'signing', alg: 'ES256', state: 'next' }).lean();
 
     expect((await rotateKeys(a.connection, KEK, 86400)).rotated).to.equal(true);
@@ -78,7 +106,10 @@ describe('two instances on one database', function () {
     expect(kid).to.equal(next!.publicJwk!.kid);
     expect(Date.now() - started).to.be.below(5000);
 
-    const refreshed = await post(b, '/token', web, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string });
+    const refreshed = await post(b, '/token', web, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.body.refresh_token as string,
+    });
     expect(refreshed.status).to.equal(200);
     expect(decodeProtectedHeader(refreshed.body.id_token as string).kid).to.equal(kid);
   });
@@ -104,13 +135,23 @@ describe('two instances on one database', function () {
   });
 
   it('makes a token revoked on A inactive on B', async () => {
-    const cc = await post(a, '/token', web, { grant_type: 'authorization_code', code: await codeFromAfterUnlock(), redirect_uri: CALLBACK, code_verifier: VERIFIER });
+    const cc = await post(a, '/token', web, {
+      grant_type: 'authorization_code',
+      code: await codeFromAfterUnlock(),
+      redirect_uri: CALLBACK,
+      code_verifier: VERIFIER,
+    });
     const accessToken = cc.body.access_token as string;
     expect((await post(b, '/token/introspection', web, { token: accessToken })).body.active).to.equal(true);
-    expect((await fetch(`${a.url}/token/revocation`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(web) },
-      body: new URLSearchParams({ token: accessToken }).toString(),
-    })).status).to.equal(200);
+    expect(
+      (
+        await fetch(`${a.url}/token/revocation`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(web) },
+          body: new URLSearchParams({ token: accessToken }).toString(),
+        })
+      ).status,
+    ).to.equal(200);
     expect((await post(b, '/token/introspection', web, { token: accessToken })).body).to.deep.equal({ active: false });
   });
 

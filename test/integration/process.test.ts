@@ -9,22 +9,39 @@ const ENTRY = new URL('../../provider/main.ts', import.meta.url).pathname;
 
 function run(env: Record<string, string>) {
   // Only what the test names: the provider must not depend on anything else in the environment.
-  const child = spawn(process.execPath, [ENTRY], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [ENTRY], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
   return { child, output: () => ({ stdout, stderr }) };
 }
 
 const ADMIN = new URL('../../scripts/admin.ts', import.meta.url).pathname;
 
-async function admin(env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [ADMIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function admin(
+  env: Record<string, string>,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [ADMIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
   const [code] = await once(child, 'exit');
   return { code: code as number, stdout, stderr };
 }
@@ -60,7 +77,17 @@ describe('the provider process (npm start)', () => {
     const list = await admin(env, ['clients', 'list', '--json']);
     expect(list.code, list.stderr).to.equal(0);
     expect((JSON.parse(list.stdout) as { client_id: string }[]).map((c) => c.client_id)).to.include('demo-web-1');
-    const added = await admin(env, ['clients', 'add', '--type', 'service', '--name', 'From the banner', '--resource', 'https://api.example.test', '--json']);
+    const added = await admin(env, [
+      'clients',
+      'add',
+      '--type',
+      'service',
+      '--name',
+      'From the banner',
+      '--resource',
+      'https://api.example.test',
+      '--json',
+    ]);
     expect(added.code, added.stderr).to.equal(0);
     const verified = await admin(env, ['audit', 'verify']);
     expect(verified.stdout, verified.stderr).to.include('audit chain intact');
@@ -71,7 +98,11 @@ describe('the provider process (npm start)', () => {
   });
 
   it('uses MONGODB_URI when given, and then seeds nothing unless asked', async () => {
-    const { child, output } = run({ PORT: '0', MONGODB_URI: testDatabaseUri(), MONGODB_DATABASE: uniqueDatabaseName('process') });
+    const { child, output } = run({
+      PORT: '0',
+      MONGODB_URI: testDatabaseUri(),
+      MONGODB_DATABASE: uniqueDatabaseName('process'),
+    });
     await until(() => output().stdout.includes('"msg":"listening"'), 'listening');
     expect(output().stderr).not.to.include('NOTHING IS KEPT');
     expect(output().stdout).not.to.include('Demo user');
@@ -80,7 +111,11 @@ describe('the provider process (npm start)', () => {
   });
 
   for (const [label, env, variable] of [
-    ['refuses the embedded database in production', { NODE_ENV: 'production', ISSUER: 'https://id.example.com' }, 'MONGODB_URI'],
+    [
+      'refuses the embedded database in production',
+      { NODE_ENV: 'production', ISSUER: 'https://id.example.com' },
+      'MONGODB_URI',
+    ],
     ['stops on a bad variable, naming it', { PORT: 'abc' }, 'PORT'],
   ] as [string, Record<string, string>, string][]) {
     it(label, async () => {

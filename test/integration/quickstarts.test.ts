@@ -14,13 +14,18 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
   const secret = (id: string) => server.demo!.clients.find((c) => c.clientId === id)!.clientSecret!;
   const demoUser = () => ({ id: '', email: DEMO_EMAIL, password: server.demo!.user.password! });
 
-  before(async () => { server = await startTestServer('quickstarts', { DEMO_SEED: '1' }); });
+  before(async () => {
+    server = await startTestServer('quickstarts', { DEMO_SEED: '1' });
+  });
   after(() => server.stop());
 
   async function curlToken(clientId: string, body: Record<string, string>) {
     const response = await fetch(`${server.issuer}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth({ clientId, clientSecret: secret(clientId) }) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basicAuth({ clientId, clientSecret: secret(clientId) }),
+      },
       body: new URLSearchParams(body).toString(),
     });
     return response.json() as Promise<Record<string, string>>;
@@ -29,23 +34,34 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
   /** Signs the demo user in through the screens and returns the callback the app would receive. */
   async function browserSignIn(browser: Browser, url: URL): Promise<URL> {
     let page = await browser.open(url);
-    if (page.html.includes('/login"')) page = await browser.submit(page, '/login', { email: demoUser().email, password: demoUser().password });
+    if (page.html.includes('/login"'))
+      page = await browser.submit(page, '/login', { email: demoUser().email, password: demoUser().password });
     if (page.html.includes('/confirm"')) page = await browser.submit(page, '/confirm');
     return page.leftTo!;
   }
 
   it('web-app.md: openid-client code + PKCE with demo-web-1, userinfo, refresh, then SSO for demo-web-2', async () => {
     const browser = new Browser(server.issuer);
-    const config = await oidc.discovery(new URL(server.issuer), 'demo-web-1', secret('demo-web-1'), undefined, { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(new URL(server.issuer), 'demo-web-1', secret('demo-web-1'), undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
     const request = await authorizationRequest(config, { redirect_uri: 'http://localhost:3001/callback' });
     const callback = await browserSignIn(browser, request.url);
     expect(callback.origin).to.equal('http://localhost:3001');
-    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+    const tokens = await oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
     const me = await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
     expect(me).to.include({ name: 'Demo User', email: DEMO_EMAIL });
-    expect((await oidc.refreshTokenGrant(config, tokens.refresh_token!)).refresh_token).not.to.equal(tokens.refresh_token);
+    expect((await oidc.refreshTokenGrant(config, tokens.refresh_token!)).refresh_token).not.to.equal(
+      tokens.refresh_token,
+    );
 
-    const config2 = await oidc.discovery(new URL(server.issuer), 'demo-web-2', secret('demo-web-2'), undefined, { execute: [oidc.allowInsecureRequests] });
+    const config2 = await oidc.discovery(new URL(server.issuer), 'demo-web-2', secret('demo-web-2'), undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
     const request2 = await authorizationRequest(config2, { redirect_uri: 'http://localhost:3002/callback' });
     const consent = await browser.open(request2.url);
     expect(consent.html).not.to.include('name="password"');
@@ -53,20 +69,29 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
 
   it('spa.md: the public demo-spa redeems its code with PKCE only, and CORS allows its own origin', async () => {
     const browser = new Browser(server.issuer);
-    const config = await oidc.discovery(new URL(server.issuer), 'demo-spa', undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
-    const request = await authorizationRequest(config, { redirect_uri: 'http://localhost:3003/callback', scope: 'openid orders:read', resource: DEMO_API });
+    const config = await oidc.discovery(new URL(server.issuer), 'demo-spa', undefined, oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const request = await authorizationRequest(config, {
+      redirect_uri: 'http://localhost:3003/callback',
+      scope: 'openid orders:read',
+      resource: DEMO_API,
+    });
     const callback = await browserSignIn(browser, request.url);
     const response = await fetch(`${server.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:3003' },
       body: new URLSearchParams({
-        grant_type: 'authorization_code', client_id: 'demo-spa', code: callback.searchParams.get('code')!,
-        redirect_uri: 'http://localhost:3003/callback', code_verifier: request.verifier,
+        grant_type: 'authorization_code',
+        client_id: 'demo-spa',
+        code: callback.searchParams.get('code')!,
+        redirect_uri: 'http://localhost:3003/callback',
+        code_verifier: request.verifier,
       }).toString(),
     });
     expect(response.status).to.equal(200);
     expect(response.headers.get('access-control-allow-origin')).to.equal('http://localhost:3003');
-    const tokens = await response.json() as Record<string, string>;
+    const tokens = (await response.json()) as Record<string, string>;
     expect(decodeJwt(tokens.access_token!)).to.include({ aud: DEMO_API, scope: 'orders:read' });
     expect(tokens.refresh_token).to.be.a('string');
   });
@@ -78,27 +103,48 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
   });
 
   it('token-exchange.md: demo-exchanger narrows the token and records itself as actor', async () => {
-    const subject = await curlToken('demo-service', { grant_type: 'client_credentials', scope: 'orders:read orders:write' });
+    const subject = await curlToken('demo-service', {
+      grant_type: 'client_credentials',
+      scope: 'orders:read orders:write',
+    });
     const actor = await curlToken('demo-exchanger', { grant_type: 'client_credentials' });
     const exchanged = await curlToken('demo-exchanger', {
       grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
-      subject_token: subject.access_token!, subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
-      actor_token: actor.access_token!, actor_token_type: 'urn:ietf:params:oauth:token-type:access_token',
-      resource: DEMO_INTERNAL_API, scope: 'orders:read',
+      subject_token: subject.access_token!,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      actor_token: actor.access_token!,
+      actor_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      resource: DEMO_INTERNAL_API,
+      scope: 'orders:read',
     });
-    expect(exchanged).to.include({ scope: 'orders:read', expires_in: 300, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' });
+    expect(exchanged).to.include({
+      scope: 'orders:read',
+      expires_in: 300,
+      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+    });
     expect(decodeJwt(exchanged.access_token!)).to.deep.include({
-      sub: 'demo-service', client_id: 'demo-exchanger', aud: DEMO_INTERNAL_API, act: { sub: 'demo-exchanger', client_id: 'demo-exchanger' },
+      sub: 'demo-service',
+      client_id: 'demo-exchanger',
+      aud: DEMO_INTERNAL_API,
+      act: { sub: 'demo-exchanger', client_id: 'demo-exchanger' },
     });
   });
 
   it('gateway.md: /validate passes the token with X-Auth-* headers and refuses a missing scope', async () => {
-    const { access_token: token } = await curlToken('demo-service', { grant_type: 'client_credentials', scope: 'orders:read' });
-    const ok = await fetch(`${server.issuer}/validate?scope=orders:read&audience=${encodeURIComponent(DEMO_API)}`, { headers: { authorization: `Bearer ${token}` } });
+    const { access_token: token } = await curlToken('demo-service', {
+      grant_type: 'client_credentials',
+      scope: 'orders:read',
+    });
+    const ok = await fetch(`${server.issuer}/validate?scope=orders:read&audience=${encodeURIComponent(DEMO_API)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(ok.status).to.equal(200);
     expect(ok.headers.get('x-auth-subject')).to.equal('demo-service');
     expect(ok.headers.get('x-auth-audience')).to.equal(DEMO_API);
-    const forbidden = await fetch(`${server.issuer}/validate?scope=orders:write&audience=${encodeURIComponent(DEMO_API)}`, { headers: { authorization: `Bearer ${token}` } });
+    const forbidden = await fetch(
+      `${server.issuer}/validate?scope=orders:write&audience=${encodeURIComponent(DEMO_API)}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
     expect(forbidden.status).to.equal(403);
     expect(forbidden.headers.get('www-authenticate')).to.include('insufficient_scope');
   });

@@ -14,7 +14,6 @@ import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/r
 import { errorText, loginAttempt } from '../helpers/login-attempt.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
-
 const KEK = Buffer.alloc(32, 21).toString('base64');
 
 describe('security: brute force, audit chain, headers, cookies, proxies', () => {
@@ -22,7 +21,12 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
   let client: TestClient;
 
   before(async () => {
-    server = await startTestServer('security', { LOGIN_DELAY_AFTER_FAILURES: '2', LOGIN_LOCK_AFTER_FAILURES: '3', LOGIN_LOCK_SECONDS: '600', KEY_ENCRYPTION_KEY: KEK });
+    server = await startTestServer('security', {
+      LOGIN_DELAY_AFTER_FAILURES: '2',
+      LOGIN_LOCK_AFTER_FAILURES: '3',
+      LOGIN_LOCK_SECONDS: '600',
+      KEY_ENCRYPTION_KEY: KEK,
+    });
     client = await addWebClient(server);
   });
   after(() => server.stop());
@@ -41,7 +45,9 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
       expect(errorText(locked)).to.equal('Too many failed sign-in attempts. Try again in 600 seconds.');
       expect((await loginAttempt(server, client, user.email, user.password)).status, 'while locked').to.equal(429);
       // The lock is on this address's attempts at the account; the account-wide count goes on.
-      const stored = await loginThrottleModel(server.connection).findOne({ _id: { $regex: `^acct-ip:${user.email.replace(/\./g, '\\.')}\\|` } }).lean();
+      const stored = await loginThrottleModel(server.connection)
+        .findOne({ _id: { $regex: `^acct-ip:${user.email.replace(/\./g, '\\.')}\\|` } })
+        .lean();
       expect(stored!.failures).to.equal(3);
       expect((await loginThrottleModel(server.connection).findById(`acct:${user.email}`).lean())!.failures).to.equal(3);
       expect(stored!.lockedUntil!.getTime()).to.be.greaterThan(Date.now() + 500_000);
@@ -50,17 +56,27 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
     it('throttles an unknown email exactly like a real one (no enumeration through the lock)', async () => {
       const email = 'nobody-at-all@example.test';
       expect(errorText(await loginAttempt(server, client, email, 'x1'))).to.equal('Wrong email or password.');
-      expect(errorText(await loginAttempt(server, client, email, 'x2'))).to.equal('Too many failed sign-in attempts. Try again in 1 seconds.');
+      expect(errorText(await loginAttempt(server, client, email, 'x2'))).to.equal(
+        'Too many failed sign-in attempts. Try again in 1 seconds.',
+      );
     });
 
     it('clears the account counter on a successful sign-in', async () => {
       const user = await addUser(server);
       expect((await loginAttempt(server, client, user.email, 'wrong')).status).to.equal(401);
-      expect(await loginThrottleModel(server.connection).countDocuments({ _id: { $regex: `^acct(-ip)?:${user.email.replace(/\./g, '\\.')}` } })).to.equal(2);
+      expect(
+        await loginThrottleModel(server.connection).countDocuments({
+          _id: { $regex: `^acct(-ip)?:${user.email.replace(/\./g, '\\.')}` },
+        }),
+      ).to.equal(2);
       const config = await relyingParty(server.issuer, client);
       const request = await authorizationRequest(config);
       await redeem(config, request, await signIn(new Browser(server.issuer), request, user));
-      expect(await loginThrottleModel(server.connection).countDocuments({ _id: { $regex: `^acct(-ip)?:${user.email.replace(/\./g, '\\.')}` } })).to.equal(0);
+      expect(
+        await loginThrottleModel(server.connection).countDocuments({
+          _id: { $regex: `^acct(-ip)?:${user.email.replace(/\./g, '\\.')}` },
+        }),
+      ).to.equal(0);
     });
   });
 
@@ -76,7 +92,9 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
       expect(login).to.include({ client: client.clientId, outcome: 'success' });
       expect(login.ip).to.match(/127\.0\.0\.1$/);
       expect(login.requestId).to.be.a('string');
-      const failures = await auditModel(server.connection).countDocuments({ event: { $in: ['login.failure', 'login.locked', 'login.throttled'] } });
+      const failures = await auditModel(server.connection).countDocuments({
+        event: { $in: ['login.failure', 'login.locked', 'login.throttled'] },
+      });
       expect(failures).to.be.greaterThan(0);
     });
 
@@ -84,7 +102,11 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
       const a = new AuditLog(server.connection, server.logger, { key: server.auditKey });
       const b = new AuditLog(server.connection, server.logger, { key: server.auditKey });
       const before = await auditModel(server.connection).countDocuments({});
-      await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).append({ event: 'test.concurrent', outcome: 'success', details: { i } })));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? a : b).append({ event: 'test.concurrent', outcome: 'success', details: { i } }),
+        ),
+      );
       expect(await auditModel(server.connection).countDocuments({})).to.equal(before + 20);
       const verdict = await verifyAuditChain(server.connection, server.auditKey);
       expect(verdict).to.deep.equal({ ok: true, records: before + 20, unkeyed: 0 });
@@ -122,12 +144,21 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
     async function runVerifier(expectedCode: number, expectedText: string): Promise<void> {
       const script = new URL('../../scripts/audit-verify.ts', import.meta.url).pathname;
       const child = spawn(process.execPath, [script], {
-        env: { PATH: process.env.PATH ?? '', MONGODB_URI: testDatabaseUri(), MONGODB_DATABASE: server.connection.name, KEY_ENCRYPTION_KEY: KEK },
+        env: {
+          PATH: process.env.PATH ?? '',
+          MONGODB_URI: testDatabaseUri(),
+          MONGODB_DATABASE: server.connection.name,
+          KEY_ENCRYPTION_KEY: KEK,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
-      child.stdout.on('data', (chunk) => { out += chunk; });
-      child.stderr.on('data', (chunk) => { out += chunk; });
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+      });
+      child.stderr.on('data', (chunk) => {
+        out += chunk;
+      });
       const [code] = await once(child, 'exit');
       expect(out).to.include(expectedText);
       expect(code).to.equal(expectedCode);
@@ -136,8 +167,12 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
 
   describe('headers and cookies', () => {
     it('sends the screen headers on sign-in pages and no-store on token responses', async () => {
-      const page = await new Browser(server.issuer).open((await authorizationRequest(await relyingParty(server.issuer, client))).url);
-      expect(page.headers.get('content-security-policy')).to.equal("default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'");
+      const page = await new Browser(server.issuer).open(
+        (await authorizationRequest(await relyingParty(server.issuer, client))).url,
+      );
+      expect(page.headers.get('content-security-policy')).to.equal(
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+      );
       expect(page.headers.get('x-frame-options')).to.equal('DENY');
       expect(page.headers.get('referrer-policy')).to.equal('no-referrer');
       expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
@@ -145,12 +180,18 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
       expect(page.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
       expect(page.html).not.to.match(/<script|https?:\/\/(?!127\.0\.0\.1)[a-z]/i);
 
-      const token = await fetch(`${server.issuer}/token`, { method: 'POST', body: 'grant_type=client_credentials', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const token = await fetch(`${server.issuer}/token`, {
+        method: 'POST',
+        body: 'grant_type=client_credentials',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(token.headers.get('cache-control')).to.equal('no-store');
     });
 
     it('sets HttpOnly, SameSite=Lax cookies, not Secure on a plain-http issuer', async () => {
-      const response = await fetch((await authorizationRequest(await relyingParty(server.issuer, client))).url, { redirect: 'manual' });
+      const response = await fetch((await authorizationRequest(await relyingParty(server.issuer, client))).url, {
+        redirect: 'manual',
+      });
       const cookies = response.headers.getSetCookie();
       expect(cookies.length).to.be.greaterThan(0);
       for (const cookie of cookies) {
@@ -162,11 +203,19 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
 
     it('ignores X-Forwarded-* from an untrusted caller', async () => {
       const user = await addUser(server);
-      await loginAttempt(server, client, user.email, 'wrong', { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' });
-      const [record] = await auditModel(server.connection).find({ event: 'login.failure' }).sort({ _id: -1 }).limit(1).lean();
+      await loginAttempt(server, client, user.email, 'wrong', {
+        'x-forwarded-for': '203.0.113.9',
+        'x-forwarded-proto': 'https',
+      });
+      const [record] = await auditModel(server.connection)
+        .find({ event: 'login.failure' })
+        .sort({ _id: -1 })
+        .limit(1)
+        .lean();
       expect(record!.ip).to.match(/127\.0\.0\.1$/);
       const response = await fetch((await authorizationRequest(await relyingParty(server.issuer, client))).url, {
-        redirect: 'manual', headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' },
+        redirect: 'manual',
+        headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' },
       });
       expect(response.headers.get('location')).not.to.include('evil.example');
       for (const cookie of response.headers.getSetCookie()) expect(cookie).not.to.match(/; secure/i);
@@ -188,8 +237,12 @@ describe('security behind a trusted proxy with an https issuer', () => {
   it('marks every cookie Secure and believes X-Forwarded-For from the proxy', async () => {
     const url = new URL('/auth', server.url);
     url.search = new URLSearchParams({
-      client_id: client.clientId, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+      client_id: client.clientId,
+      redirect_uri: CALLBACK,
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
     }).toString();
     const response = await fetch(url, { redirect: 'manual', headers: { 'x-forwarded-proto': 'https' } });
     const cookies = response.headers.getSetCookie();
@@ -198,14 +251,25 @@ describe('security behind a trusted proxy with an https issuer', () => {
 
     const interaction = new URL(response.headers.get('location')!, server.url);
     const cookieHeader = cookies.map((c) => c.split(';')[0]).join('; ');
-    const page = await fetch(new URL(interaction.pathname, server.url), { headers: { cookie: cookieHeader, 'x-forwarded-proto': 'https' } });
+    const page = await fetch(new URL(interaction.pathname, server.url), {
+      headers: { cookie: cookieHeader, 'x-forwarded-proto': 'https' },
+    });
     const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1]!;
     await fetch(new URL(`${interaction.pathname}/login`, server.url), {
       method: 'POST',
-      headers: { cookie: cookieHeader, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' },
+      headers: {
+        cookie: cookieHeader,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': '203.0.113.9',
+        'x-forwarded-proto': 'https',
+      },
       body: new URLSearchParams({ csrf, email: user.email, password: 'wrong' }).toString(),
     });
-    const [record] = await auditModel(server.connection).find({ event: 'login.failure' }).sort({ _id: -1 }).limit(1).lean();
+    const [record] = await auditModel(server.connection)
+      .find({ event: 'login.failure' })
+      .sort({ _id: -1 })
+      .limit(1)
+      .lean();
     expect(record!.ip).to.equal('203.0.113.9');
   });
 });

@@ -30,7 +30,11 @@ describe('sign-in with openid-client as the relying party', () => {
     expect(meta.authorization_response_iss_parameter_supported).to.equal(true);
     expect(meta.introspection_endpoint).to.be.a('string');
     expect(meta.revocation_endpoint).to.be.a('string');
-    expect(meta.token_endpoint_auth_methods_supported).to.include.members(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+    expect(meta.token_endpoint_auth_methods_supported).to.include.members([
+      'client_secret_basic',
+      'client_secret_post',
+      'private_key_jwt',
+    ]);
     expect(meta.token_endpoint_auth_methods_supported).not.to.include('client_secret_jwt');
   });
 

@@ -6,7 +6,16 @@ import { oidcModel } from '../../adapters/mongodb.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../provider/token-exchange/token-types.ts';
 import { Browser } from '../helpers/browser.ts';
-import { API, addApi, basicAuth, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import {
+  API,
+  addApi,
+  basicAuth,
+  addServiceClient,
+  addUser,
+  addWebClient,
+  type TestClient,
+  type TestUser,
+} from '../helpers/fixtures.ts';
 import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -35,7 +44,12 @@ describe('token exchange (RFC 8693)', () => {
     exchanger = await addServiceClient(server, {
       grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT],
       allowed_resources: [ORDERS],
-      token_exchange: { resources: [ORDERS, PROFILE_API], subject_audiences: [API, server.issuer], scopes: ['orders:read', 'orders:write', 'email'], actor: true },
+      token_exchange: {
+        resources: [ORDERS, PROFILE_API],
+        subject_audiences: [API, server.issuer],
+        scopes: ['orders:read', 'orders:write', 'email'],
+        actor: true,
+      },
     });
     second = await addServiceClient(server, {
       grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT],
@@ -49,7 +63,10 @@ describe('token exchange (RFC 8693)', () => {
   });
   after(() => server.stop());
 
-  async function userTokens(client = web, params: Record<string, string> = { scope: 'openid orders:read orders:write', resource: API }) {
+  async function userTokens(
+    client = web,
+    params: Record<string, string> = { scope: 'openid orders:read orders:write', resource: API },
+  ) {
     const config = await relyingParty(server.issuer, client);
     const request = await authorizationRequest(config, params);
     return redeem(config, request, await signIn(new Browser(server.issuer), request, user));
@@ -68,7 +85,7 @@ describe('token exchange (RFC 8693)', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
       body: body.toString(),
     });
-    return { status: response.status, body: await response.json() as Record<string, unknown> };
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
   const subjectParams = (token: string) => ({ subject_token: token, subject_token_type: ACCESS_TOKEN_TYPE });
@@ -80,13 +97,21 @@ describe('token exchange (RFC 8693)', () => {
 
   it('downscopes a user token to one scope for one resource, answering per RFC 8693 2.2', async () => {
     const { access_token: subject } = await userTokens();
-    const { status, body } = await exchange(exchanger, { ...subjectParams(subject), scope: 'orders:read', resource: ORDERS });
+    const { status, body } = await exchange(exchanger, {
+      ...subjectParams(subject),
+      scope: 'orders:read',
+      resource: ORDERS,
+    });
     expect(status).to.equal(200);
     expect(body).to.include({ issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'Bearer', scope: 'orders:read' });
     expect(body.expires_in).to.be.a('number');
     expect(body).not.to.have.property('refresh_token');
 
-    const { payload, protectedHeader } = await jwtVerify(body.access_token as string, jwks, { issuer: server.issuer, audience: ORDERS, typ: 'at+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(body.access_token as string, jwks, {
+      issuer: server.issuer,
+      audience: ORDERS,
+      typ: 'at+jwt',
+    });
     expect(protectedHeader.alg).to.equal('ES256');
     expect(payload).to.include({ sub: user.id, client_id: exchanger.clientId, scope: 'orders:read' });
     expect(payload.aud).to.equal(ORDERS);
@@ -95,7 +120,11 @@ describe('token exchange (RFC 8693)', () => {
 
   it('changes the audience with the audience parameter and keeps every subject scope the target allows', async () => {
     const { access_token: subject } = await userTokens();
-    const { status, body } = await exchange(exchanger, { ...subjectParams(subject), audience: ORDERS, requested_token_type: JWT_TOKEN_TYPE });
+    const { status, body } = await exchange(exchanger, {
+      ...subjectParams(subject),
+      audience: ORDERS,
+      requested_token_type: JWT_TOKEN_TYPE,
+    });
     expect(status).to.equal(200);
     expect(body.scope).to.equal('orders:read orders:write');
     expect(decodeJwt(body.access_token as string).aud).to.equal(ORDERS);
@@ -104,7 +133,11 @@ describe('token exchange (RFC 8693)', () => {
   it('exchanges an opaque user token as well', async () => {
     const { access_token: opaque } = await userTokens(web, { scope: 'openid email profile' });
     expect(opaque.split('.')).to.have.length(1);
-    const { status, body } = await exchange(exchanger, { ...subjectParams(opaque), scope: 'email', resource: PROFILE_API });
+    const { status, body } = await exchange(exchanger, {
+      ...subjectParams(opaque),
+      scope: 'email',
+      resource: PROFILE_API,
+    });
     expect(status).to.equal(200);
     expect(decodeJwt(body.access_token as string)).to.include({ sub: user.id, scope: 'email', aud: PROFILE_API });
   });
@@ -144,7 +177,12 @@ describe('token exchange (RFC 8693)', () => {
       expect(body.error, client.clientId).to.equal('unauthorized_client');
     }
     const actor = await serviceToken(exchanger);
-    const { body } = await exchange(noDelegation, { ...subjectParams(subject), resource: ORDERS, actor_token: actor, actor_token_type: ACCESS_TOKEN_TYPE });
+    const { body } = await exchange(noDelegation, {
+      ...subjectParams(subject),
+      resource: ORDERS,
+      actor_token: actor,
+      actor_token_type: ACCESS_TOKEN_TYPE,
+    });
     expect(body.error).to.equal('unauthorized_client');
   });
 
@@ -152,18 +190,35 @@ describe('token exchange (RFC 8693)', () => {
     const tokens = await userTokens();
     const { privateKey } = await generateKeyPair('ES256');
     const forged = await new SignJWT({ scope: 'orders:read', client_id: web.clientId })
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' }).setIssuer(server.issuer).setSubject(user.id)
-      .setAudience(API).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
+      .setIssuer(server.issuer)
+      .setSubject(user.id)
+      .setAudience(API)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
 
     const { access_token: opaque } = await userTokens(web, { scope: 'openid email' });
-    await oidcModel(server.connection, 'AccessToken').updateOne({ _id: opaque }, { $set: { 'payload.exp': Math.floor(Date.now() / 1000) - 60 } });
+    await oidcModel(server.connection, 'AccessToken').updateOne(
+      { _id: opaque },
+      { $set: { 'payload.exp': Math.floor(Date.now() / 1000) - 60 } },
+    );
 
     const cases: [string, Record<string, string>][] = [
       ['forged', subjectParams(forged)],
       ['garbage', subjectParams('garbage')],
       ['expired', subjectParams(opaque)],
-      ['jwt type for an opaque token', { subject_token: (await userTokens(web, { scope: 'openid email' })).access_token, subject_token_type: JWT_TOKEN_TYPE }],
-      ['refresh token type', { subject_token: tokens.refresh_token!, subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }],
+      [
+        'jwt type for an opaque token',
+        {
+          subject_token: (await userTokens(web, { scope: 'openid email' })).access_token,
+          subject_token_type: JWT_TOKEN_TYPE,
+        },
+      ],
+      [
+        'refresh token type',
+        { subject_token: tokens.refresh_token!, subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' },
+      ],
       ['a refresh token as access token', subjectParams(tokens.refresh_token!)],
       ['an ID token as access token', subjectParams(tokens.id_token!)],
     ];
@@ -183,8 +238,16 @@ describe('token exchange (RFC 8693)', () => {
     const cases: Record<string, string>[] = [
       { subject_token_type: ACCESS_TOKEN_TYPE, resource: ORDERS },
       { subject_token: subject, resource: ORDERS },
-      { ...subjectParams(subject), resource: ORDERS, requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' },
-      { ...subjectParams(subject), resource: ORDERS, requested_token_type: 'urn:ietf:params:oauth:token-type:id_token' },
+      {
+        ...subjectParams(subject),
+        resource: ORDERS,
+        requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token',
+      },
+      {
+        ...subjectParams(subject),
+        resource: ORDERS,
+        requested_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+      },
       { ...subjectParams(subject), resource: ORDERS, actor_token: subject },
       { ...subjectParams(subject), resource: ORDERS, actor_token_type: ACCESS_TOKEN_TYPE },
       { ...subjectParams(subject), resource: ORDERS, actor_token: 'garbage', actor_token_type: ACCESS_TOKEN_TYPE },
@@ -199,8 +262,11 @@ describe('token exchange (RFC 8693)', () => {
   it('records the actor in act, and nests an earlier act two levels deep (RFC 8693 4.1)', async () => {
     const { access_token: subject } = await userTokens();
     const first = await exchange(exchanger, {
-      ...subjectParams(subject), resource: ORDERS, scope: 'orders:read',
-      actor_token: await serviceToken(exchanger), actor_token_type: ACCESS_TOKEN_TYPE,
+      ...subjectParams(subject),
+      resource: ORDERS,
+      scope: 'orders:read',
+      actor_token: await serviceToken(exchanger),
+      actor_token_type: ACCESS_TOKEN_TYPE,
     });
     expect(first.status).to.equal(200);
     const hop1 = decodeJwt(first.body.access_token as string);
@@ -208,21 +274,36 @@ describe('token exchange (RFC 8693)', () => {
     expect(hop1.sub).to.equal(user.id);
 
     const secondHop = await exchange(second, {
-      ...subjectParams(first.body.access_token as string), audience: WAREHOUSE,
-      actor_token: await serviceToken(second), actor_token_type: ACCESS_TOKEN_TYPE,
+      ...subjectParams(first.body.access_token as string),
+      audience: WAREHOUSE,
+      actor_token: await serviceToken(second),
+      actor_token_type: ACCESS_TOKEN_TYPE,
     });
     expect(secondHop.status).to.equal(200);
-    const { payload: hop2 } = await jwtVerify(secondHop.body.access_token as string, jwks, { issuer: server.issuer, audience: WAREHOUSE });
+    const { payload: hop2 } = await jwtVerify(secondHop.body.access_token as string, jwks, {
+      issuer: server.issuer,
+      audience: WAREHOUSE,
+    });
     expect(hop2.sub).to.equal(user.id);
     expect(hop2.scope).to.equal('orders:read');
     expect(hop2.act).to.deep.equal({
-      sub: second.clientId, client_id: second.clientId,
+      sub: second.clientId,
+      client_id: second.clientId,
       act: { sub: exchanger.clientId, client_id: exchanger.clientId },
     });
 
     // Introspection shows the chain, the scope and the audience.
-    const introspection = await oidc.tokenIntrospection(await relyingParty(server.issuer, second), secondHop.body.access_token as string);
-    expect(introspection).to.deep.include({ active: true, scope: 'orders:read', aud: WAREHOUSE, act: hop2.act, sub: user.id });
+    const introspection = await oidc.tokenIntrospection(
+      await relyingParty(server.issuer, second),
+      secondHop.body.access_token as string,
+    );
+    expect(introspection).to.deep.include({
+      active: true,
+      scope: 'orders:read',
+      aud: WAREHOUSE,
+      act: hop2.act,
+      sub: user.id,
+    });
   });
 
   it('caps the lifetime by configuration and never outlives the subject token', async () => {
@@ -234,7 +315,10 @@ describe('token exchange (RFC 8693)', () => {
 
     const { access_token: opaque } = await userTokens(web, { scope: 'openid email' });
     const subjectExp = Math.floor(Date.now() / 1000) + 40;
-    await oidcModel(server.connection, 'AccessToken').updateOne({ _id: opaque }, { $set: { 'payload.exp': subjectExp } });
+    await oidcModel(server.connection, 'AccessToken').updateOne(
+      { _id: opaque },
+      { $set: { 'payload.exp': subjectExp } },
+    );
     const short = await exchange(exchanger, { ...subjectParams(opaque), resource: PROFILE_API });
     expect(short.body.expires_in).to.be.at.most(40);
     expect(decodeJwt(short.body.access_token as string).exp).to.be.at.most(subjectExp);
@@ -242,7 +326,11 @@ describe('token exchange (RFC 8693)', () => {
 
   it('makes exchanged tokens inactive when the original grant is revoked', async () => {
     const tokens = await userTokens();
-    const { body } = await exchange(exchanger, { ...subjectParams(tokens.access_token), resource: ORDERS, scope: 'orders:read' });
+    const { body } = await exchange(exchanger, {
+      ...subjectParams(tokens.access_token),
+      resource: ORDERS,
+      scope: 'orders:read',
+    });
     const introspector = await relyingParty(server.issuer, exchanger);
     expect((await oidc.tokenIntrospection(introspector, body.access_token as string)).active).to.equal(true);
     await oidc.tokenRevocation(await relyingParty(server.issuer, web), tokens.refresh_token!);
@@ -250,11 +338,17 @@ describe('token exchange (RFC 8693)', () => {
   });
 
   it('enforces may_act stamped on the subject token', async () => {
-    const guarded = await addWebClient(server, { allowed_resources: [API], may_act: { client_id: exchanger.clientId } });
+    const guarded = await addWebClient(server, {
+      allowed_resources: [API],
+      may_act: { client_id: exchanger.clientId },
+    });
     const { access_token: subject } = await userTokens(guarded);
     expect(decodeJwt(subject).may_act).to.deep.equal({ client_id: exchanger.clientId });
 
-    const outsider = await addServiceClient(server, { grant_types: [TOKEN_EXCHANGE_GRANT], token_exchange: { resources: [ORDERS], subject_audiences: [API] } });
+    const outsider = await addServiceClient(server, {
+      grant_types: [TOKEN_EXCHANGE_GRANT],
+      token_exchange: { resources: [ORDERS], subject_audiences: [API] },
+    });
     const refused = await exchange(outsider, { ...subjectParams(subject), resource: ORDERS });
     expect(refused.status).to.equal(400);
     expect(refused.body.error).to.equal('invalid_request');
@@ -266,9 +360,18 @@ describe('token exchange (RFC 8693)', () => {
   it('writes an audit event for every exchange: who, for whom, from which scopes to which', async () => {
     const { access_token: subject } = await userTokens();
     await exchange(exchanger, { ...subjectParams(subject), resource: ORDERS, scope: 'orders:read' });
-    const [event] = await auditModel(server.connection).find({ event: 'token_exchange' }).sort({ _id: -1 }).limit(1).lean();
+    const [event] = await auditModel(server.connection)
+      .find({ event: 'token_exchange' })
+      .sort({ _id: -1 })
+      .limit(1)
+      .lean();
     expect(event).to.deep.include({ client: exchanger.clientId, account: user.id, outcome: 'success' });
-    expect(event!.details).to.deep.include({ subject: user.id, fromScopes: 'orders:read orders:write', toScopes: 'orders:read', audience: ORDERS });
+    expect(event!.details).to.deep.include({
+      subject: user.id,
+      fromScopes: 'orders:read orders:write',
+      toScopes: 'orders:read',
+      audience: ORDERS,
+    });
     expect(server.logs.join('\n')).not.to.include(subject);
   });
 });

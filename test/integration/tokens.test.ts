@@ -4,7 +4,16 @@ import * as oidc from 'openid-client';
 
 import { registerClient } from '../../provider/clients/register-client.ts';
 import { Browser } from '../helpers/browser.ts';
-import { API, addApi, basicAuth, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import {
+  API,
+  addApi,
+  basicAuth,
+  addServiceClient,
+  addUser,
+  addWebClient,
+  type TestClient,
+  type TestUser,
+} from '../helpers/fixtures.ts';
 import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -45,22 +54,33 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
     expect((await oidc.tokenIntrospection(config, third.access_token)).active).to.equal(true);
 
     // Replay of the rotated first token: refused, and everything from the grant stops working.
-    const replay = await oidc.refreshTokenGrant(config, first).then(() => undefined, (err: oidc.ResponseBodyError) => err);
+    const replay = await oidc.refreshTokenGrant(config, first).then(
+      () => undefined,
+      (err: oidc.ResponseBodyError) => err,
+    );
     expect(replay?.error).to.equal('invalid_grant');
-    const afterReplay = await oidc.refreshTokenGrant(config, third.refresh_token!).then(() => undefined, (err: oidc.ResponseBodyError) => err);
+    const afterReplay = await oidc.refreshTokenGrant(config, third.refresh_token!).then(
+      () => undefined,
+      (err: oidc.ResponseBodyError) => err,
+    );
     expect(afterReplay?.error).to.equal('invalid_grant');
     expect(await oidc.tokenIntrospection(config, third.access_token)).to.deep.equal({ active: false });
   });
 
   it('never lets a refresh token widen its scope or serve another client', async () => {
     const { config, tokens } = await signedIn({ scope: 'openid email' });
-    const wider = await oidc.refreshTokenGrant(config, tokens.refresh_token!, { scope: 'openid email profile' })
-      .then(() => undefined, (err: oidc.ResponseBodyError) => err);
+    const wider = await oidc.refreshTokenGrant(config, tokens.refresh_token!, { scope: 'openid email profile' }).then(
+      () => undefined,
+      (err: oidc.ResponseBodyError) => err,
+    );
     expect(wider?.error).to.equal('invalid_scope');
 
     const other = await addWebClient(server);
     const otherConfig = await relyingParty(server.issuer, other);
-    const stolen = await oidc.refreshTokenGrant(otherConfig, tokens.refresh_token!).then(() => undefined, (err: oidc.ResponseBodyError) => err);
+    const stolen = await oidc.refreshTokenGrant(otherConfig, tokens.refresh_token!).then(
+      () => undefined,
+      (err: oidc.ResponseBodyError) => err,
+    );
     expect(stolen?.error).to.equal('invalid_grant');
   });
 
@@ -72,7 +92,11 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
     expect(response.refresh_token).to.equal(undefined);
 
     const jwks = createRemoteJWKSet(new URL(`${server.issuer}/jwks`));
-    const { payload, protectedHeader } = await jwtVerify(response.access_token, jwks, { issuer: server.issuer, audience: API, typ: 'at+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(response.access_token, jwks, {
+      issuer: server.issuer,
+      audience: API,
+      typ: 'at+jwt',
+    });
     expect(protectedHeader.alg).to.equal('ES256');
     expect(payload.scope).to.equal('orders:read');
     expect(payload.client_id).to.equal(service.clientId);
@@ -95,7 +119,7 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
       redirect_uris: [],
       token_endpoint_auth_method: 'private_key_jwt',
       token_endpoint_auth_signing_alg: 'ES256',
-      jwks: { keys: [{ ...await exportJWK(publicKey), alg: 'ES256', use: 'sig' }] },
+      jwks: { keys: [{ ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' }] },
       allowed_resources: [API],
     });
     const config = await oidc.discovery(new URL(server.issuer), clientId, undefined, oidc.PrivateKeyJwt(privateKey), {
@@ -108,7 +132,10 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
     const impostor = await oidc.discovery(new URL(server.issuer), clientId, undefined, oidc.PrivateKeyJwt(otherKey), {
       execute: [oidc.allowInsecureRequests],
     });
-    const refused = await oidc.clientCredentialsGrant(impostor, { resource: API }).then(() => undefined, (err: oidc.ResponseBodyError) => err);
+    const refused = await oidc.clientCredentialsGrant(impostor, { resource: API }).then(
+      () => undefined,
+      (err: oidc.ResponseBodyError) => err,
+    );
     expect(refused?.error).to.equal('invalid_client');
   });
 
@@ -123,7 +150,11 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
   it('issues a JWT for the API a user consented to, with its audience and scopes', async () => {
     const { tokens } = await signedIn({ scope: 'openid orders:read', resource: API });
     const jwks = createRemoteJWKSet(new URL(`${server.issuer}/jwks`));
-    const { payload } = await jwtVerify(tokens.access_token, jwks, { issuer: server.issuer, audience: API, typ: 'at+jwt' });
+    const { payload } = await jwtVerify(tokens.access_token, jwks, {
+      issuer: server.issuer,
+      audience: API,
+      typ: 'at+jwt',
+    });
     expect(payload.sub).to.equal(user.id);
     expect(payload.scope).to.equal('orders:read');
   });
@@ -136,7 +167,14 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
     const serviceConfig = await relyingParty(server.issuer, service);
     const cc = await oidc.clientCredentialsGrant(serviceConfig, { scope: 'orders:read', resource: API });
     const jwt = await oidc.tokenIntrospection(config, cc.access_token);
-    expect(jwt).to.include({ active: true, client_id: service.clientId, scope: 'orders:read', aud: API, iss: server.issuer, token_type: 'Bearer' });
+    expect(jwt).to.include({
+      active: true,
+      client_id: service.clientId,
+      scope: 'orders:read',
+      aud: API,
+      iss: server.issuer,
+      token_type: 'Bearer',
+    });
     expect(jwt).not.to.have.property('gid');
 
     expect(await oidc.tokenIntrospection(config, 'not-a-token')).to.deep.equal({ active: false });
@@ -155,11 +193,12 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
 
   it('requires client authentication for introspection and revocation', async () => {
     for (const path of ['/token/introspection', '/token/revocation']) {
-      const post = (headers: Record<string, string>) => fetch(`${server.issuer}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-        body: 'token=abc',
-      });
+      const post = (headers: Record<string, string>) =>
+        fetch(`${server.issuer}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+          body: 'token=abc',
+        });
       // No credentials at all: oidc-provider cannot even name the client.
       const anonymous = await post({});
       expect(anonymous.status, path).to.equal(400);
@@ -177,7 +216,10 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
     await oidc.tokenRevocation(config, tokens.access_token);
     expect(await oidc.tokenIntrospection(config, tokens.access_token)).to.deep.equal({ active: false });
     await oidc.tokenRevocation(config, tokens.refresh_token!);
-    const refused = await oidc.refreshTokenGrant(config, tokens.refresh_token!).then(() => undefined, (err: oidc.ResponseBodyError) => err);
+    const refused = await oidc.refreshTokenGrant(config, tokens.refresh_token!).then(
+      () => undefined,
+      (err: oidc.ResponseBodyError) => err,
+    );
     expect(refused?.error).to.equal('invalid_grant');
   });
 

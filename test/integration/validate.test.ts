@@ -3,7 +3,15 @@ import * as oidc from 'openid-client';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
 import { Browser } from '../helpers/browser.ts';
-import { API, addApi, addServiceClient, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import {
+  API,
+  addApi,
+  addServiceClient,
+  addUser,
+  addWebClient,
+  type TestClient,
+  type TestUser,
+} from '../helpers/fixtures.ts';
 import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -23,10 +31,21 @@ describe('gateway validation: GET /validate', () => {
   after(() => server.stop());
 
   const forApi = `?audience=${encodeURIComponent(API)}`;
-  const validate = (token: string | undefined, query = forApi, method = 'GET') => fetch(`${server.issuer}/validate${query}`, {
-    method, headers: token === undefined ? {} : { authorization: token.startsWith('Bearer') || token.startsWith('Basic') ? token : `Bearer ${token}` },
-  });
-  const serviceToken = async () => (await oidc.clientCredentialsGrant(await relyingParty(server.issuer, service), { resource: API, scope: 'orders:read' })).access_token;
+  const validate = (token: string | undefined, query = forApi, method = 'GET') =>
+    fetch(`${server.issuer}/validate${query}`, {
+      method,
+      headers:
+        token === undefined
+          ? {}
+          : { authorization: token.startsWith('Bearer') || token.startsWith('Basic') ? token : `Bearer ${token}` },
+    });
+  const serviceToken = async () =>
+    (
+      await oidc.clientCredentialsGrant(await relyingParty(server.issuer, service), {
+        resource: API,
+        scope: 'orders:read',
+      })
+    ).access_token;
   async function userTokens(params: Record<string, string> = {}) {
     const config = await relyingParty(server.issuer, web);
     const request = await authorizationRequest(config, params);
@@ -36,7 +55,9 @@ describe('gateway validation: GET /validate', () => {
   it('passes a service JWT with headers a gateway can forward, without touching the database', async () => {
     const token = await serviceToken();
     let commands = 0;
-    const count = () => { commands += 1; };
+    const count = () => {
+      commands += 1;
+    };
     server.connection.getClient().on('commandStarted', count);
     const response = await validate(token);
     server.connection.getClient().off('commandStarted', count);
@@ -64,11 +85,17 @@ describe('gateway validation: GET /validate', () => {
     expect(missing.headers.get('www-authenticate')).to.equal(`Bearer realm="${server.issuer}"`);
 
     const { tokens } = await userTokens();
-    await oidcModel(server.connection, 'AccessToken').updateOne({ _id: tokens.access_token }, { $set: { 'payload.exp': Math.floor(Date.now() / 1000) - 60 } });
+    await oidcModel(server.connection, 'AccessToken').updateOne(
+      { _id: tokens.access_token },
+      { $set: { 'payload.exp': Math.floor(Date.now() / 1000) - 60 } },
+    );
     const [h, p] = (await serviceToken()).split('.');
     for (const [label, header] of [
-      ['malformed', 'Bearer a b'], ['basic', 'Basic Zm9vOmJhcg=='], ['garbage', 'Bearer garbage'],
-      ['forged', `Bearer ${h}.${p}.${'A'.repeat(86)}`], ['expired', `Bearer ${tokens.access_token}`],
+      ['malformed', 'Bearer a b'],
+      ['basic', 'Basic Zm9vOmJhcg=='],
+      ['garbage', 'Bearer garbage'],
+      ['forged', `Bearer ${h}.${p}.${'A'.repeat(86)}`],
+      ['expired', `Bearer ${tokens.access_token}`],
     ]) {
       const response = await validate(header);
       expect(response.status, label).to.equal(401);
@@ -78,10 +105,12 @@ describe('gateway validation: GET /validate', () => {
 
   it('answers 403 insufficient_scope when a required scope or audience is missing', async () => {
     const token = await serviceToken();
-    expect((await validate(token, '?scope=orders:read&audience=' + encodeURIComponent(API))).status).to.equal(200);
+    expect((await validate(token, `?scope=orders:read&audience=${encodeURIComponent(API)}`)).status).to.equal(200);
     const scope = await validate(token, `${forApi}&scope=orders:write`);
     expect(scope.status).to.equal(403);
-    expect(scope.headers.get('www-authenticate')).to.include('error="insufficient_scope"').and.include('scope="orders:write"');
+    expect(scope.headers.get('www-authenticate'))
+      .to.include('error="insufficient_scope"')
+      .and.include('scope="orders:write"');
     const audience = await validate(token, '?audience=https://other.example');
     expect(audience.status).to.equal(403);
   });

@@ -15,7 +15,14 @@ function failure(env: Record<string, string>): ConfigError {
 describe('loadConfig', () => {
   it('starts with no variables at all: localhost issuer, embedded database, demo seeded', () => {
     const config = loadConfig({});
-    expect(config).to.include({ issuer: 'http://localhost:3000', port: 3000, host: '127.0.0.1', proxyHops: 0, demoSeed: true, logLevel: 'info' });
+    expect(config).to.include({
+      issuer: 'http://localhost:3000',
+      port: 3000,
+      host: '127.0.0.1',
+      proxyHops: 0,
+      demoSeed: true,
+      logLevel: 'info',
+    });
     expect(config.mongodbUri).to.equal(undefined);
     expect(config.ttl.authorizationCode).to.equal(60);
   });
@@ -28,8 +35,13 @@ describe('loadConfig', () => {
   it('accepts a complete production configuration', () => {
     const key = Buffer.alloc(32, 1).toString('base64');
     const config = loadConfig({
-      NODE_ENV: 'production', ISSUER: 'https://id.example.com', MONGODB_URI: 'mongodb://db1,db2/idp?replicaSet=rs0',
-      MFA_ENCRYPTION_KEY: key, KEY_ENCRYPTION_KEY: key, TRUST_PROXY: '1', MFA_POLICY: 'required',
+      NODE_ENV: 'production',
+      ISSUER: 'https://id.example.com',
+      MONGODB_URI: 'mongodb://db1,db2/idp?replicaSet=rs0',
+      MFA_ENCRYPTION_KEY: key,
+      KEY_ENCRYPTION_KEY: key,
+      TRUST_PROXY: '1',
+      MFA_POLICY: 'required',
     });
     expect(config).to.include({ nodeEnv: 'production', proxyHops: 1, demoSeed: false, mongodbDatabase: undefined });
     expect(config.mfa).to.include({ policy: 'required', ephemeralKey: false });
@@ -63,8 +75,19 @@ describe('loadConfig', () => {
     [{ REFRESH_TOKEN_TTL: '9999999', GRANT_TTL: '86400' }, 'GRANT_TTL'],
     [{ NODE_ENV: 'production', ISSUER: 'https://id.example.com' }, 'MONGODB_URI'],
     [{ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/idp' }, 'ISSUER'],
-    [{ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/idp', ISSUER: 'https://id.example.com' }, 'MFA_ENCRYPTION_KEY'],
-    [{ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/idp', ISSUER: 'https://id.example.com', MFA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') }, 'KEY_ENCRYPTION_KEY'],
+    [
+      { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/idp', ISSUER: 'https://id.example.com' },
+      'MFA_ENCRYPTION_KEY',
+    ],
+    [
+      {
+        NODE_ENV: 'production',
+        MONGODB_URI: 'mongodb://db/idp',
+        ISSUER: 'https://id.example.com',
+        MFA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
+      },
+      'KEY_ENCRYPTION_KEY',
+    ],
     [{ MFA_ENCRYPTION_KEY: 'too-short' }, 'MFA_ENCRYPTION_KEY'],
     [{ KEY_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') }, 'KEY_ENCRYPTION_KEY'],
     [{ MFA_POLICY: 'sometimes' }, 'MFA_POLICY'],

@@ -10,17 +10,24 @@ describe('recovery codes: one guess costs one argon2 verification at most', func
   this.timeout(10_000);
   let codes: string[];
   let stored: Awaited<ReturnType<typeof newRecoveryCodes>>['stored'];
-  before(async () => { ({ codes, stored } = await newRecoveryCodes(KEY)); });
+  before(async () => {
+    ({ codes, stored } = await newRecoveryCodes(KEY));
+  });
 
   function counting() {
     const calls = { count: 0 };
-    const verify = (hash: string, input: string) => { calls.count += 1; return verifyPassword(hash, input); };
+    const verify = (hash: string, input: string) => {
+      calls.count += 1;
+      return verifyPassword(hash, input);
+    };
     return { calls, verify };
   }
 
   it('finds a right code (any spelling) with exactly one verification', async () => {
     const { calls, verify } = counting();
-    expect(await matchRecoveryCode(stored, codes[6]!.toLowerCase().replace('-', ' '), { key: KEY, verify })).to.equal(6);
+    expect(await matchRecoveryCode(stored, codes[6]!.toLowerCase().replace('-', ' '), { key: KEY, verify })).to.equal(
+      6,
+    );
     expect(calls.count).to.equal(1);
   });
 
