@@ -14,7 +14,7 @@ import { metricsEndpoint, requestMetrics } from './http/request-metrics.ts';
 import { secureCookies } from './http/secure-cookies.ts';
 import { staticAssets } from './http/static-assets.ts';
 import type { InteractionDeps } from './interactions/interaction-deps.ts';
-import { tokenValidator } from './validate/token-validator.ts';
+import { liveTokens } from './tokens/live-tokens.ts';
 import { validateRoute } from './validate/validate-route.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import type { MfaDeps } from './mfa/mfa-deps.ts';
@@ -87,7 +87,7 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
     validateRoute(
       config.issuer,
       config.validateDefaultAudiences,
-      tokenValidator({
+      liveTokens({
         provider: () => holder.provider,
         publishedKeys: () => holder.keys.published,
         cacheSeconds: config.validateCacheSeconds,

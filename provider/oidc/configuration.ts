@@ -13,7 +13,7 @@ import { EXTRA_CLIENT_METADATA, validateExtraClientMetadata } from './client-met
 import { ACR_VALUES } from '../mfa/acr.ts';
 import { buildInteractionPolicy } from './interaction-policy.ts';
 import { loadExistingGrant } from './load-existing-grant.ts';
-import { GRANT_CLAIM } from './own-jwt-access-token.ts';
+import { GRANT_CLAIM } from '../tokens/jwt-claims.ts';
 import { resourceIndicators } from './resource-indicators.ts';
 import { screens } from './screens.ts';
 

@@ -6,10 +6,10 @@ import type { Metrics } from '../observability/metrics.ts';
 import { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
 import type { AuditLog } from '../security/audit-log.ts';
 import { registerTokenExchange } from '../token-exchange/token-exchange-grant.ts';
+import { liveTokens } from '../tokens/live-tokens.ts';
 import { buildConfiguration, type ConfigurationInput } from './configuration.ts';
 import { databaseUnavailable } from './database-unavailable.ts';
 import { jwtIntrospection } from './jwt-introspection.ts';
-import { ownJwtVerifier } from './own-jwt-access-token.ts';
 import { unauthorizedClient } from './unauthorized-client.ts';
 
 /**
@@ -33,11 +33,16 @@ export function createProvider(
     return clientSecretMatches(this.clientSecret, actual);
   };
 
-  const verifyOwnJwt = ownJwtVerifier(provider, { keys: input.keys.published });
-  provider.use(jwtIntrospection(verifyOwnJwt));
+  // Introspection and exchange see a revocation at once: no cache.
+  const resolveToken = liveTokens({
+    provider: () => provider,
+    publishedKeys: () => input.keys.published,
+    cacheSeconds: 0,
+  });
+  provider.use(jwtIntrospection(resolveToken));
   registerTokenExchange({
     provider,
-    verifyOwnJwt,
+    resolveToken,
     directory,
     audit: input.audit,
     maxTtl: input.config.tokenExchangeMaxTtl,

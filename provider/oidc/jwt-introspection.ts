@@ -1,7 +1,8 @@
 import type { JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
-import { GRANT_CLAIM, looksLikeJwt, type OwnJwtVerifier } from './own-jwt-access-token.ts';
+import { GRANT_CLAIM, looksLikeJwt } from '../tokens/jwt-claims.ts';
+import type { ResolveToken } from '../tokens/live-tokens.ts';
 
 /**
  * RFC 7662 for our own JWT access tokens (RFC 9068).
@@ -10,7 +11,8 @@ import { GRANT_CLAIM, looksLikeJwt, type OwnJwtVerifier } from './own-jwt-access
  * not store them. A gateway that only speaks RFC 7662 must still be able to check every token
  * we issue, so after oidc-provider has authenticated the caller and refused the JWT, this
  * middleware verifies it against our own keys and answers active only while it is unexpired
- * and, for user tokens, its grant still stands (revoking a grant deactivates its JWTs).
+ * and, for user tokens, its grant still stands (revoking a grant deactivates its JWTs), and its
+ * client still exists (tokens/live-tokens.ts decides all of that).
  */
 
 const INACTIVE = { active: false } as const;
@@ -33,13 +35,13 @@ function introspectionBody(payload: JWTPayload): Record<string, unknown> {
   return { ...claims, active: true, token_type: 'Bearer' };
 }
 
-export function jwtIntrospection(verifyOwnJwt: OwnJwtVerifier) {
+export function jwtIntrospection(resolve: ResolveToken) {
   return async function introspectJwtAccessTokens(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
     await next();
     if (!isRefusedStructuredToken(ctx)) return;
 
     const client = ctx.oidc.client!;
-    const payload = await verifyOwnJwt(ctx.oidc.params!.token as string);
+    const payload = (await resolve(ctx.oidc.params!.token, { jwtOnly: true }))?.claims;
     // The same rule as oidc-provider's default allowedPolicy: a public client sees only its own tokens.
     const allowed = payload && (client.clientAuthMethod !== 'none' || payload.client_id === client.clientId);
     ctx.status = 200;

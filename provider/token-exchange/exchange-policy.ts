@@ -71,17 +71,15 @@ export function exchangePolicy(metadata: ClientMetadata): ExchangePolicy | undef
 
 /**
  * Why this policy refuses a subject token (undefined: it takes it). A token with no audience of
- * its own (an opaque token only good at /me) counts as audienced to the issuer.
+ * its own (an opaque token only good at /me) has the issuer as its audience (tokens/token-facts.ts).
  */
 export function subjectRefusal(
   policy: ExchangePolicy,
   subject: { audience: string[]; clientId: string },
-  issuer: string,
 ): string | undefined {
   if (policy.subjectAudiences.length === 0)
     return 'this client takes no subject token: token_exchange.subject_audiences is not set';
-  const audience = subject.audience.length > 0 ? subject.audience : [issuer];
-  if (!audience.some((aud) => policy.subjectAudiences.includes(aud)))
+  if (!subject.audience.some((aud) => policy.subjectAudiences.includes(aud)))
     return "the subject_token's audience is not in this client's token_exchange.subject_audiences";
   if (policy.subjectClients && !policy.subjectClients.includes(subject.clientId))
     return "the subject_token was issued to a client not in this client's token_exchange.subject_clients";

@@ -2,7 +2,6 @@ import type { Provider, TokenEndpointGrantContext } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 
 import type { AuditLog } from '../security/audit-log.ts';
-import type { OwnJwtVerifier } from '../oidc/own-jwt-access-token.ts';
 import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
 import { metadataOf } from '../oidc/client-metadata.ts';
 import { chooseScopes } from './choose-scopes.ts';
@@ -10,14 +9,16 @@ import { chooseTarget } from './choose-target.ts';
 import { setExchangeClaims } from './exchange-claims.ts';
 import { exchangePolicy, subjectRefusal } from './exchange-policy.ts';
 import { mayActAllows } from './may-act.ts';
-import { resolveToken, type TokenFacts } from './resolve-token.ts';
-import { ACCESS_TOKEN_TYPE, SUPPORTED_TOKEN_TYPES, TOKEN_EXCHANGE_GRANT } from './token-types.ts';
+import type { ResolveToken } from '../tokens/live-tokens.ts';
+import type { TokenFacts } from '../tokens/token-facts.ts';
+import { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, SUPPORTED_TOKEN_TYPES, TOKEN_EXCHANGE_GRANT } from './token-types.ts';
 
 type AccessTokenInit = ConstructorParameters<Provider['AccessToken']>[0];
 
 export interface TokenExchangeDeps {
   provider: Provider;
-  verifyOwnJwt: OwnJwtVerifier;
+  /** tokens/live-tokens.ts: is this token ours and live, and what does it say */
+  resolveToken: ResolveToken;
   directory: ResourceServerDirectory;
   audit: AuditLog;
   /** TOKEN_EXCHANGE_MAX_TTL */
@@ -71,15 +72,10 @@ function checkRequest(params: ExchangeParams): void {
  * its own client-credentials token). A token of another client would let the caller write that
  * client's name into `act`; the subject token as its own actor names nobody new.
  */
-async function resolveActor(
-  params: ExchangeParams,
-  provider: Provider,
-  verify: OwnJwtVerifier,
-  callerId: string,
-): Promise<TokenFacts> {
+async function resolveActor(params: ExchangeParams, resolveToken: ResolveToken, callerId: string): Promise<TokenFacts> {
   if (params.actor_token === params.subject_token)
     throw new errors.InvalidRequest('actor_token must not be the subject_token');
-  const actor = await resolveToken(provider, verify, params.actor_token, params.actor_token_type!);
+  const actor = await resolveToken(params.actor_token, { jwtOnly: params.actor_token_type === JWT_TOKEN_TYPE });
   if (!actor) throw new errors.InvalidRequest('actor_token is invalid, expired or revoked');
   if (actor.clientId !== callerId)
     throw new errors.InvalidRequest('actor_token must be issued to the requesting client');
@@ -98,7 +94,7 @@ function delegationChain(subject: TokenFacts, actor: TokenFacts | undefined): Re
  * 2.2.2: bad subject/actor tokens are invalid_request, targets invalid_target, scopes invalid_scope.
  */
 export function tokenExchangeGrant(deps: TokenExchangeDeps) {
-  const { provider, verifyOwnJwt, directory, audit } = deps;
+  const { provider, resolveToken, directory, audit } = deps;
 
   return async function tokenExchange(ctx: TokenEndpointGrantContext): Promise<void> {
     const client = ctx.oidc.client!;
@@ -109,14 +105,12 @@ export function tokenExchangeGrant(deps: TokenExchangeDeps) {
     if (params.actor_token !== undefined && !policy.actor)
       throw new errors.UnauthorizedClient('this client is not allowed to request delegation');
 
-    const subject = await resolveToken(provider, verifyOwnJwt, params.subject_token, params.subject_token_type!);
+    const subject = await resolveToken(params.subject_token, { jwtOnly: params.subject_token_type === JWT_TOKEN_TYPE });
     if (!subject) throw new errors.InvalidRequest('subject_token is invalid, expired or revoked');
-    const refusal = subjectRefusal(policy, subject, provider.issuer);
+    const refusal = subjectRefusal(policy, subject);
     if (refusal) throw new errors.InvalidRequest(refusal);
     const actor =
-      params.actor_token === undefined
-        ? undefined
-        : await resolveActor(params, provider, verifyOwnJwt, client.clientId);
+      params.actor_token === undefined ? undefined : await resolveActor(params, resolveToken, client.clientId);
     // may_act is held against the authenticated caller: the actor token can only be its own.
     if (!mayActAllows(subject.mayAct, { sub: actor?.sub ?? client.clientId, client_id: client.clientId })) {
       throw new errors.InvalidRequest('the acting party may not act for this subject (may_act)');

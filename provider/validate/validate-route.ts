@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 
-import type { TokenInfo } from './token-validator.ts';
+import type { ResolveToken } from '../tokens/live-tokens.ts';
 
 const HEADER_SAFE = /^[\x20-\x7e]*$/;
 
@@ -29,11 +29,7 @@ function wanted(value: unknown): string[] {
  * An audience is required, from the query or else VALIDATE_DEFAULT_AUDIENCE: a gateway that
  * names none would let every token of the provider through, those of other APIs included.
  */
-export function validateRoute(
-  realm: string,
-  defaultAudiences: string[],
-  validate: (token: string) => Promise<TokenInfo | undefined>,
-) {
+export function validateRoute(realm: string, defaultAudiences: string[], resolveToken: ResolveToken) {
   return async function validateRoute(ctx: Context, next: Next): Promise<void> {
     if (ctx.path !== '/validate') return next();
     ctx.set('Cache-Control', 'no-store');
@@ -64,7 +60,7 @@ export function validateRoute(
       ctx.body = { active: false, error: 'invalid_request', error_description: description };
       return;
     }
-    const info = await validate(token);
+    const info = await resolveToken(token);
     if (!info) {
       ctx.status = 401;
       ctx.set('WWW-Authenticate', challenge(realm, 'invalid_token', 'the access token is invalid, expired or revoked'));

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+
+import { createLocalJWKSet, type JWK, jwtVerify } from 'jose';
+import type { Provider } from 'oidc-provider';
+
+import { TtlCache } from '../cache/ttl-cache.ts';
+import { looksLikeJwt } from './jwt-claims.ts';
+import { asObject, audiences, factsFromClaims, type TokenFacts } from './token-facts.ts';
+
+export interface LiveTokenOptions {
+  provider: () => Provider;
+  /** the keys in JWKS (current, next and retired): what our JWTs may be signed with */
+  publishedKeys: () => JWK[];
+  /** how long an answer about a grant, a client or an opaque token may be reused; 0: never */
+  cacheSeconds: number;
+}
+
+/** The one set of checks a JWT access token of ours passes (RFC 9068). */
+const JWT_RULES = { typ: 'at+jwt', algorithms: ['ES256', 'RS256'] };
+const MAX_TOKEN_LENGTH = 8192;
+
+export type ResolveToken = (token: unknown, options?: { jwtOnly?: boolean }) => Promise<TokenFacts | undefined>;
+
+/**
+ * The one place that decides whether a token is ours and still live: a JWT verified against our
+ * keys and issuer, or an opaque token found in storage; unexpired; for a user's token its grant
+ * still standing for the same account; its client not deleted. Introspection, /validate and
+ * token exchange all ask here. Answers about grants, clients and opaque tokens are reused for
+ * `cacheSeconds` (/validate's VALIDATE_CACHE_SECONDS; 0 for introspection and exchange), which
+ * bounds how late a revocation is seen.
+ */
+export function liveTokens({ provider, publishedKeys, cacheSeconds }: LiveTokenOptions): ResolveToken {
+  const ttl = cacheSeconds * 1000;
+  const grants = new TtlCache<boolean>();
+  const clients = new TtlCache<boolean>();
+  const opaque = new TtlCache<TokenFacts>();
+  let keySet: { keys: JWK[]; verify: ReturnType<typeof createLocalJWKSet> } | undefined;
+
+  function jwks() {
+    const keys = publishedKeys();
+    if (keySet?.keys !== keys) keySet = { keys, verify: createLocalJWKSet({ keys }) };
+    return keySet.verify;
+  }
+
+  async function grantStands(grantId: string, accountId: string): Promise<boolean> {
+    const key = `${grantId}:${accountId}`;
+    const cached = grants.get(key);
+    if (cached !== undefined) return cached;
+    const grant = await provider().Grant.find(grantId);
+    const stands = !!grant && grant.accountId === accountId;
+    grants.set(key, stands, ttl);
+    return stands;
+  }
+
+  async function clientExists(clientId: string): Promise<boolean> {
+    const cached = clients.get(clientId);
+    if (cached !== undefined) return cached;
+    const exists = !!(await provider().Client.find(clientId));
+    clients.set(clientId, exists, ttl);
+    return exists;
+  }
+
+  async function stillLive(facts: TokenFacts | undefined): Promise<TokenFacts | undefined> {
+    if (!facts) return undefined;
+    if (facts.grantId && !(await grantStands(facts.grantId, facts.sub))) return undefined;
+    return (await clientExists(facts.clientId)) ? facts : undefined;
+  }
+
+  async function fromJwt(token: string): Promise<TokenFacts | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, jwks(), { issuer: provider().issuer, ...JWT_RULES });
+      return await stillLive(factsFromClaims(payload));
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function lookUp(token: string): Promise<TokenFacts | undefined> {
+    const userToken = await provider().AccessToken.find(token);
+    if (userToken) {
+      if (!userToken.accountId || !userToken.grantId || !userToken.exp || !userToken.clientId) return undefined;
+      const audience = audiences(userToken.aud);
+      return {
+        sub: userToken.accountId,
+        clientId: userToken.clientId,
+        grantId: userToken.grantId,
+        accountId: userToken.accountId,
+        scopes: [...userToken.scopes],
+        audience: audience.length > 0 ? audience : [provider().issuer],
+        exp: userToken.exp,
+        act: asObject(userToken.extra?.act),
+        mayAct: userToken.extra?.may_act,
+      };
+    }
+    const serviceToken = await provider().ClientCredentials.find(token);
+    if (!serviceToken?.exp || !serviceToken.clientId) return undefined;
+    const audience = audiences(serviceToken.aud);
+    return {
+      sub: serviceToken.clientId,
+      clientId: serviceToken.clientId,
+      scopes: [...serviceToken.scopes],
+      audience: audience.length > 0 ? audience : [provider().issuer],
+      exp: serviceToken.exp,
+      act: asObject(serviceToken.extra?.act),
+      mayAct: serviceToken.extra?.may_act,
+    };
+  }
+
+  async function fromOpaque(token: string): Promise<TokenFacts | undefined> {
+    // Keyed by a hash: the cache never holds a usable token.
+    const key = createHash('sha256').update(token).digest('base64url');
+    const cached = opaque.get(key);
+    if (cached) return cached.exp > Date.now() / 1000 ? cached : undefined;
+    const facts = await stillLive(await lookUp(token));
+    if (facts) opaque.set(key, facts, Math.min(ttl, (facts.exp - Date.now() / 1000) * 1000));
+    return facts;
+  }
+
+  return async function resolve(token, { jwtOnly = false } = {}) {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined;
+    if (looksLikeJwt(token)) return fromJwt(token);
+    return jwtOnly ? undefined : fromOpaque(token);
+  };
+}
