@@ -2,8 +2,8 @@ import Koa from 'koa';
 import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
 
-import type { AccountDeps } from './account/account-deps.ts';
-import { accountRoutes } from './account/index.ts';
+import type { AccountDeps } from './self-service/account-deps.ts';
+import { accountRoutes } from './self-service/index.ts';
 import type { Config } from './config.ts';
 import { accessLog } from './http/access-log.ts';
 import { errorHandler } from './http/error-handler.ts';

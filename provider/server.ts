@@ -7,7 +7,7 @@ import type { Connection } from 'mongoose';
 import type { Provider } from 'oidc-provider';
 
 import { connectDatabase } from '../adapters/database.ts';
-import { ensureAccountClient } from './account/account-client.ts';
+import { ensureAccountClient } from './self-service/account-client.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { seedDemo, type DemoSeed } from './demo/seed-demo.ts';

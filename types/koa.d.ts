@@ -1,4 +1,4 @@
-import type { AccountSession } from '../provider/account/current-session.ts';
+import type { AccountSession } from '../provider/self-service/current-session.ts';
 import type { Interaction } from './oidc-interaction.ts';
 
 declare module 'koa' {

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 
 import type { InteractionDeps } from './interaction-deps.ts';
-import { seeOther } from './see-other.ts';
+import { seeOther } from '../forms/see-other.ts';
 
 /** POST /interaction/:uid/abort — "Cancel": the client receives access_denied (RFC 6749 4.1.2.1). */
 export function abort(deps: InteractionDeps) {

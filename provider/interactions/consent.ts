@@ -3,10 +3,10 @@ import type { Context } from 'koa';
 import { InvalidRequest } from '../errors.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { Interaction } from '../../types/oidc-interaction.ts';
-import { csrfToken } from './csrf.ts';
+import { csrfToken } from '../forms/csrf.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { describeScope } from './scope-descriptions.ts';
-import { seeOther } from './see-other.ts';
+import { seeOther } from '../forms/see-other.ts';
 
 interface ConsentDetails {
   missingOIDCScope?: string[];

@@ -7,10 +7,10 @@ import { loadInteraction } from './load-interaction.ts';
 import { login } from './login.ts';
 import { verifyMfa } from './mfa.ts';
 import { enrollMfa } from './mfa-enroll.ts';
-import { noStore } from './no-store.ts';
-import { parseForm } from './parse-form.ts';
+import { noStore } from '../forms/no-store.ts';
+import { parseForm } from '../forms/parse-form.ts';
 import { showInteraction } from './show.ts';
-import { verifyCsrf } from './verify-csrf.ts';
+import { verifyCsrf } from '../forms/verify-csrf.ts';
 
 /** The route table of the sign-in screens: the only place that says which steps run in what order. */
 export function interactionRoutes(deps: InteractionDeps): Router {

@@ -5,10 +5,10 @@ import { InvalidRequest } from '../errors.ts';
 import { ACR_PASSWORD, AMR_PASSWORD } from '../mfa/acr.ts';
 import { throttleKeys } from '../security/login-throttle.ts';
 import { renderScreen } from '../views/render-screen.ts';
-import { csrfToken } from './csrf.ts';
-import { formField } from './form-field.ts';
+import { csrfToken } from '../forms/csrf.ts';
+import { formField } from '../forms/form-field.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
-import { seeOther } from './see-other.ts';
+import { seeOther } from '../forms/see-other.ts';
 
 /** One message for unknown email, wrong password and disabled account: no account enumeration. */
 export const WRONG_CREDENTIALS = 'Wrong email or password.';

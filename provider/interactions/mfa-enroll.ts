@@ -3,12 +3,12 @@ import type { Context } from 'koa';
 import { accountLabel } from '../accounts/account-label.ts';
 import { InvalidRequest } from '../errors.ts';
 import { ACR_MFA, AMR_MFA } from '../mfa/acr.ts';
-import { activateEnrollment, pendingEnrollment, startEnrollment } from '../mfa/enrollment.ts';
-import { qrCodeDataUri } from '../mfa/qr-code.ts';
+import { activateEnrollment, pendingOrNewEnrollment } from '../mfa/enrollment.ts';
 import { MFA_ENROLL_REASON } from '../oidc/interaction-policy.ts';
+import { renderEnrollmentScreen } from '../views/enrollment-screen.ts';
 import { renderScreen } from '../views/render-screen.ts';
-import { csrfToken } from './csrf.ts';
-import { formField } from './form-field.ts';
+import { csrfToken } from '../forms/csrf.ts';
+import { formField } from '../forms/form-field.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { mfaAccount } from './mfa.ts';
 
@@ -28,21 +28,12 @@ function enrollingAccount(ctx: Context): string {
 export async function renderEnroll(deps: InteractionDeps, ctx: Context, error?: string, status = 200): Promise<void> {
   const accountId = enrollingAccount(ctx);
   const interaction = ctx.state.interaction!;
-  const label = await accountLabel(deps.connection, accountId);
-  const pending =
-    (await pendingEnrollment(deps.mfa, accountId, label)) ?? (await startEnrollment(deps.mfa, accountId, label));
-  renderScreen(
+  const pending = await pendingOrNewEnrollment(deps.mfa, accountId, await accountLabel(deps.connection, accountId));
+  const action = `/interaction/${interaction.uid}/mfa/enroll`;
+  await renderEnrollmentScreen(
     deps.views,
     ctx,
-    'mfa-enroll.njk',
-    {
-      title: 'Set up two-step verification',
-      action: `/interaction/${interaction.uid}/mfa/enroll`,
-      csrf: csrfToken(deps.csrfSecret, interaction.uid),
-      qrCode: await qrCodeDataUri(pending.uri),
-      secret: pending.secret.replace(/(.{4})/g, '$1 ').trim(),
-      error,
-    },
+    { pending, action, csrf: csrfToken(deps.csrfSecret, interaction.uid), error },
     status,
   );
 }

@@ -5,10 +5,10 @@ import { ACR_MFA, AMR_MFA } from '../mfa/acr.ts';
 import { verifySecondFactor, type SecondFactorResult } from '../mfa/verify-second-factor.ts';
 import { MFA_PROMPT } from '../oidc/interaction-policy.ts';
 import { renderScreen } from '../views/render-screen.ts';
-import { csrfToken } from './csrf.ts';
-import { formField } from './form-field.ts';
+import { csrfToken } from '../forms/csrf.ts';
+import { formField } from '../forms/form-field.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
-import { seeOther } from './see-other.ts';
+import { seeOther } from '../forms/see-other.ts';
 
 function failureMessage(result: Exclude<SecondFactorResult, { ok: true }>): string {
   if (result.reason === 'locked' || result.reason === 'throttled')

@@ -50,6 +50,16 @@ export async function pendingEnrollment(
   return { secret, uri: totpUri(secret, label, deps.issuerName) };
 }
 
+/** The pending secret to show: the one being enrolled (a page reload), or a new one. */
+export async function pendingOrNewEnrollment(
+  deps: MfaDeps,
+  accountId: string,
+  label: string,
+  { restart = false } = {},
+): Promise<PendingEnrollment> {
+  return (!restart && (await pendingEnrollment(deps, accountId, label))) || startEnrollment(deps, accountId, label);
+}
+
 export type ActivationResult = { activated: true; recoveryCodes: string[] } | { activated: false };
 
 /**

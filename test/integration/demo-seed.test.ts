@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
-import { ACCOUNT_CLIENT_ID } from '../../provider/account/account-client.ts';
+import { ACCOUNT_CLIENT_ID } from '../../provider/self-service/account-client.ts';
 import { accountModel } from '../../provider/accounts/account-model.ts';
 import { DEMO_API, DEMO_EMAIL, DEMO_INTERNAL_API, seedDemo } from '../../provider/demo/seed-demo.ts';
 import { resourceServerModel } from '../../provider/resources/resource-server-model.ts';

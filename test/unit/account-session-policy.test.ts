@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
-import { isRecent } from '../../provider/account/require-recent-sign-in.ts';
-import { satisfiesPolicy } from '../../provider/account/require-session.ts';
+import { isRecent } from '../../provider/self-service/require-recent-sign-in.ts';
+import { satisfiesPolicy } from '../../provider/self-service/require-session.ts';
 
 describe('account session policy', () => {
   it('needs a second factor in the session only when the account demands one', () => {

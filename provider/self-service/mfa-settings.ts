@@ -2,13 +2,13 @@ import type { Context } from 'koa';
 
 import { accountLabel } from '../accounts/account-label.ts';
 import { InvalidRequest } from '../errors.ts';
-import { csrfToken } from '../interactions/csrf.ts';
-import { formField } from '../interactions/form-field.ts';
-import { activateEnrollment, pendingEnrollment, startEnrollment } from '../mfa/enrollment.ts';
+import { csrfToken } from '../forms/csrf.ts';
+import { formField } from '../forms/form-field.ts';
+import { activateEnrollment, pendingOrNewEnrollment } from '../mfa/enrollment.ts';
 import { regenerateRecoveryCodes, removeFactor } from '../mfa/manage-factor.ts';
 import { mfaStatus } from '../mfa/mfa-status.ts';
-import { qrCodeDataUri } from '../mfa/qr-code.ts';
 import { verifySecondFactor } from '../mfa/verify-second-factor.ts';
+import { renderEnrollmentScreen } from '../views/enrollment-screen.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { accountCsrfSubject } from './account-csrf.ts';
@@ -17,22 +17,14 @@ import { renderAccount } from './show-account.ts';
 
 async function renderEnrollment(deps: AccountDeps, ctx: Context, restart: boolean, error?: string): Promise<void> {
   const { accountId } = ctx.state.accountSession!;
-  const label = await accountLabel(deps.connection, accountId);
-  const pending =
-    (!restart && (await pendingEnrollment(deps.mfa, accountId, label))) ||
-    (await startEnrollment(deps.mfa, accountId, label));
-  renderScreen(
+  const pending = await pendingOrNewEnrollment(deps.mfa, accountId, await accountLabel(deps.connection, accountId), {
+    restart,
+  });
+  const csrf = csrfToken(deps.csrfSecret, accountCsrfSubject(ctx)!);
+  await renderEnrollmentScreen(
     deps.views,
     ctx,
-    'mfa-enroll.njk',
-    {
-      title: 'Set up two-step verification',
-      action: '/account/mfa/activate',
-      csrf: csrfToken(deps.csrfSecret, accountCsrfSubject(ctx)!),
-      qrCode: await qrCodeDataUri(pending.uri),
-      secret: pending.secret.replace(/(.{4})/g, '$1 ').trim(),
-      error,
-    },
+    { pending, action: '/account/mfa/activate', csrf, error },
     error ? 401 : 200,
   );
 }

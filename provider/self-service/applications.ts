@@ -2,27 +2,10 @@ import type { Context } from 'koa';
 
 import { accountGrants, revokeAccountGrants, revokeGrants } from '../accounts/revoke-account-grants.ts';
 import { InvalidRequest } from '../errors.ts';
-import { formField } from '../interactions/form-field.ts';
+import { formField } from '../forms/form-field.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { renderAccount } from './show-account.ts';
-
-/**
- * The applications this account has granted access to, one entry per application (a user who
- * signed in to it from several browsers has several grants for it).
- */
-export async function grantedApplications(
-  deps: AccountDeps,
-  accountId: string,
-): Promise<{ clientId: string; name: string }[]> {
-  const clientIds = [...new Set((await accountGrants(deps.connection, accountId)).map((grant) => grant.clientId))];
-  return Promise.all(
-    clientIds.map(async (clientId) => {
-      const client = await deps.provider.Client.find(clientId);
-      return { clientId, name: client?.clientName ?? clientId };
-    }),
-  );
-}
 
 /** POST /account/applications/revoke — the application's tokens stop working; next time it asks for consent again. */
 export function revokeApplication(deps: AccountDeps) {

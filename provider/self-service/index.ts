@@ -1,8 +1,8 @@
 import Router from '@koa/router';
 
-import { noStore } from '../interactions/no-store.ts';
-import { parseForm } from '../interactions/parse-form.ts';
-import { verifyCsrf } from '../interactions/verify-csrf.ts';
+import { noStore } from '../forms/no-store.ts';
+import { parseForm } from '../forms/parse-form.ts';
+import { verifyCsrf } from '../forms/verify-csrf.ts';
 import { accountCsrfSubject } from './account-csrf.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { revokeApplication, signOutEverywhere } from './applications.ts';

@@ -6,7 +6,7 @@ import { hashPassword } from '../accounts/password.ts';
 import { passwordProblem } from '../accounts/password-policy.ts';
 import { revokeAccountGrants } from '../accounts/revoke-account-grants.ts';
 import { recheckPassword } from '../accounts/recheck-password.ts';
-import { formField } from '../interactions/form-field.ts';
+import { formField } from '../forms/form-field.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { renderAccount } from './show-account.ts';
 

@@ -1,12 +1,12 @@
 import type { Context } from 'koa';
 
 import { accountLabel } from '../accounts/account-label.ts';
-import { csrfToken } from '../interactions/csrf.ts';
+import { csrfToken } from '../forms/csrf.ts';
 import { mfaStatus } from '../mfa/mfa-status.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { ACCOUNT_CLIENT_ID } from './account-client.ts';
-import { grantedApplications } from './applications.ts';
+import { grantedApplications } from '../accounts/granted-applications.ts';
 import { accountCsrfSubject } from './account-csrf.ts';
 
 /** GET /account — who is signed in and their second-factor settings. */
@@ -20,7 +20,7 @@ export async function renderAccount(
   const [email, mfa, applications] = await Promise.all([
     accountLabel(deps.connection, accountId),
     mfaStatus(deps.connection, accountId),
-    grantedApplications(deps, accountId),
+    grantedApplications(deps.provider, deps.connection, accountId),
   ]);
   renderScreen(
     deps.views,
