@@ -1,7 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
 
-import type { Config } from '../provider/config.ts';
-import type { Logger } from '../provider/observability/logger.ts';
 import { startEmbeddedMongo } from './embedded-mongo.ts';
 
 export interface Database {
@@ -14,6 +12,24 @@ export interface Database {
 }
 
 const DEFAULT_DATABASE = 'meshid';
+
+export interface DatabaseOptions {
+  /** MONGODB_URI; undefined: start the embedded development server */
+  uri: string | undefined;
+  /** MONGODB_DATABASE; else the one in the URI's path, else "meshid" */
+  databaseName: string | undefined;
+  /** production never gets the embedded server */
+  production: boolean;
+  /** how long an operation waits for a reachable server */
+  timeoutMs: number;
+}
+
+/** What this module logs through (a pino logger fits). */
+export interface DatabaseLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
 
 /** The database named in a mongodb:// URI's path, if any (the driver would fall back to "test"). */
 function databaseInUri(uri: string | undefined): string | undefined {
@@ -33,14 +49,14 @@ const EMBEDDED_WARNING = [
 
 /**
  * Connects to MONGODB_URI, or starts the embedded development server when it is unset
- * (never in production: config.ts already refuses that, and this checks again).
+ * (never in production: the configuration already refuses that, and this checks again).
  */
-export async function connectDatabase(config: Config, logger: Logger): Promise<Database> {
-  let uri = config.mongodbUri;
+export async function connectDatabase(options: DatabaseOptions, logger: DatabaseLog): Promise<Database> {
+  let uri = options.uri;
   let stopEmbedded: (() => Promise<void>) | undefined;
 
   if (uri === undefined) {
-    if (config.nodeEnv === 'production') {
+    if (options.production) {
       throw new Error('MONGODB_URI is required in production: the embedded database keeps nothing');
     }
     const embedded = await startEmbeddedMongo();
@@ -54,7 +70,7 @@ export async function connectDatabase(config: Config, logger: Logger): Promise<D
   // `create` command. Indexes are created explicitly at start-up (ensureIndexes).
   // bufferCommands off: while the database is unreachable an operation fails (after the driver's
   // server selection timeout) and the request gets a 503, instead of queueing without bound.
-  const dbName = config.mongodbDatabase ?? databaseInUri(config.mongodbUri) ?? DEFAULT_DATABASE;
+  const dbName = options.databaseName ?? databaseInUri(options.uri) ?? DEFAULT_DATABASE;
   const connection = mongoose.createConnection(uri, {
     autoCreate: false,
     autoIndex: false,
@@ -62,14 +78,14 @@ export async function connectDatabase(config: Config, logger: Logger): Promise<D
     // Command monitoring feeds the database latency metric.
     monitorCommands: true,
     dbName,
-    serverSelectionTimeoutMS: config.databaseTimeoutMs,
+    serverSelectionTimeoutMS: options.timeoutMs,
   });
   // An 'error' event without a listener would end the process; a lost database is survivable.
   connection.on('error', (err: Error) =>
     logger.error({ err: { name: err.name, message: err.message } }, 'database error'),
   );
-  connection.on('disconnected', () => logger.warn('database disconnected'));
-  connection.on('reconnected', () => logger.info('database reconnected'));
+  connection.on('disconnected', () => logger.warn({}, 'database disconnected'));
+  connection.on('reconnected', () => logger.info({}, 'database reconnected'));
   await connection.asPromise();
 
   return {

@@ -1,8 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 
-import { TtlCache } from '../provider/cache/ttl-cache.ts';
-
 /**
  * The oidc-provider Adapter over mongoose: one collection per oidc-provider model name.
  *
@@ -100,16 +98,27 @@ function toPayload(record: StoredRecord | null): AdapterPayload | undefined {
   return record.consumed ? { ...record.payload, consumed: record.consumed } : record.payload;
 }
 
+/**
+ * The store the Client model's short in-process cache lives in (clients are read on every token
+ * request and rarely change): the caller hands one in, such as provider/cache/ttl-cache.ts.
+ */
+export interface PayloadCache {
+  entry(id: string): { value: AdapterPayload | undefined } | undefined;
+  set(id: string, payload: AdapterPayload | undefined, ttlMs: number): void;
+  delete(id: string): void;
+}
+
 export interface MongoAdapterOptions {
+  clientCache: PayloadCache;
   /** seconds a Client's metadata may be served from memory; 0 disables the cache */
   clientCacheTtl: number;
 }
 
-/** A short in-process cache: clients are read on every token request and rarely change. */
 class ClientCache {
-  readonly #entries = new TtlCache<AdapterPayload | undefined>();
+  readonly #entries: PayloadCache;
   readonly #ttlMs: number;
-  constructor(ttlSeconds: number) {
+  constructor(entries: PayloadCache, ttlSeconds: number) {
+    this.#entries = entries;
     this.#ttlMs = ttlSeconds * 1000;
   }
   get(id: string): { payload: AdapterPayload | undefined } | undefined {
@@ -196,6 +205,6 @@ export class MongoAdapter implements Adapter {
  * Only the Client model gets the in-memory cache.
  */
 export function mongoAdapterFactory(connection: Connection, options: MongoAdapterOptions): (name: string) => Adapter {
-  const clientCache = new ClientCache(options.clientCacheTtl);
+  const clientCache = new ClientCache(options.clientCache, options.clientCacheTtl);
   return (name) => new MongoAdapter(connection, name, name === 'Client' ? clientCache : undefined);
 }

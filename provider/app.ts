@@ -48,15 +48,10 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
   app.maxIpsCount = config.proxyHops;
   app.on('error', (err) => logger.error({ err }, 'koa error outside a request handler'));
 
-  // Getters: after a key rotation the routes see the rebuilt provider and the new cookie keys.
+  // One explicit object. The holder is the live part: after a key rotation the routes read the
+  // rebuilt provider and the new cookie keys from it.
   const screenDeps: InteractionDeps = {
-    get provider() {
-      return holder.provider;
-    },
-    get csrfSecret() {
-      return holder.keys.cookie[0]!;
-    },
-    csrfSecrets: () => holder.keys.cookie,
+    live: holder,
     connection,
     views,
     logger,
@@ -64,12 +59,13 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
     audit,
     throttle,
   };
-  const accountDeps = Object.create(screenDeps, {
-    issuer: { value: config.issuer },
-    passwordMinLength: { value: config.passwordMinLength },
-    mfaPolicy: { value: config.mfa.policy },
-    reauthSeconds: { value: config.accountReauthSeconds },
-  }) as AccountDeps;
+  const accountDeps: AccountDeps = {
+    ...screenDeps,
+    issuer: config.issuer,
+    passwordMinLength: config.passwordMinLength,
+    mfaPolicy: config.mfa.policy,
+    reauthSeconds: config.accountReauthSeconds,
+  };
   const interactions = interactionRoutes(screenDeps);
   const account = accountRoutes(accountDeps);
 
@@ -87,11 +83,7 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
     validateRoute(
       config.issuer,
       config.validateDefaultAudiences,
-      liveTokens({
-        provider: () => holder.provider,
-        publishedKeys: () => holder.keys.published,
-        cacheSeconds: config.validateCacheSeconds,
-      }),
+      liveTokens({ live: holder, cacheSeconds: config.validateCacheSeconds }),
     ),
   );
   app.use(interactions.routes());

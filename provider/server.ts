@@ -18,6 +18,8 @@ import { metricsEndpoint } from './http/request-metrics.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, observeDatabase, type Metrics } from './observability/metrics.ts';
 import { createProvider } from './oidc/create-provider.ts';
+import type { RenderPage } from './oidc/screens.ts';
+import { renderScreen } from './views/render-screen.ts';
 import { riskyDefaults } from './risky-defaults.ts';
 import { ProviderHolder } from './oidc/provider-holder.ts';
 import { auditKey } from './security/audit-hash.ts';
@@ -102,7 +104,15 @@ async function listenForMetrics(
 /** config → database → keys → provider → app → listen. main.ts and the tests both start here. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination);
-  const database = await connectDatabase(config, logger);
+  const database = await connectDatabase(
+    {
+      uri: config.mongodbUri,
+      databaseName: config.mongodbDatabase,
+      production: config.nodeEnv === 'production',
+      timeoutMs: config.databaseTimeoutMs,
+    },
+    logger,
+  );
   const { connection } = database;
   try {
     warnAboutRiskySettings(config, logger);
@@ -110,6 +120,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await ensureKeys(connection, config.keys.encryptionKey);
     const keys = await loadKeys(connection, config.keys.encryptionKey, config.keys.retiredRetentionSeconds);
     const views = createViews();
+    const renderPage: RenderPage = (ctx, template, data, status) => renderScreen(views, ctx, template, data, status);
     let holder: ProviderHolder | undefined;
     const metrics = createMetrics(() => keyAges(holder?.keys ?? keys));
     observeDatabase(connection, metrics);
@@ -119,7 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onEvent: (event) => metrics.securityEvents.inc({ event: event.event, outcome: event.outcome }),
     });
     holder = new ProviderHolder(
-      (current) => createProvider({ config, connection, keys: current, views, logger, audit, metrics }),
+      (current) => createProvider({ config, connection, keys: current, renderPage, logger, audit, metrics }),
       keys,
     );
     await ensureAccountClient(holder.provider, connection, config.issuer);

@@ -6,7 +6,7 @@ import { seeOther } from '../forms/see-other.ts';
 /** POST /interaction/:uid/abort — "Cancel": the client receives access_denied (RFC 6749 4.1.2.1). */
 export function abort(deps: InteractionDeps) {
   return async function abort(ctx: Context): Promise<void> {
-    const url = await deps.provider.interactionResult(
+    const url = await deps.live.provider.interactionResult(
       ctx.req,
       ctx.res,
       {

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { InvalidRequest } from '../errors.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { Interaction } from '../../types/oidc-interaction.ts';
-import { csrfToken } from '../forms/csrf.ts';
+import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { describeScope } from './scope-descriptions.ts';
 import { seeOther } from '../forms/see-other.ts';
@@ -16,12 +16,12 @@ interface ConsentDetails {
 
 export async function renderConsent(deps: InteractionDeps, ctx: Context): Promise<void> {
   const interaction = ctx.state.interaction!;
-  const client = await deps.provider.Client.find(String(interaction.params.client_id));
+  const client = await deps.live.provider.Client.find(String(interaction.params.client_id));
   const details = interaction.prompt.details as ConsentDetails;
   renderScreen(deps.views, ctx, 'consent.njk', {
     title: 'Allow access',
     uid: interaction.uid,
-    csrf: csrfToken(deps.csrfSecret, interaction.uid),
+    csrf: csrfToken(currentCsrfKey(deps.live), interaction.uid),
     clientName: client?.clientName ?? client?.clientId,
     scopes: (details.missingOIDCScope ?? []).filter((s) => s !== 'openid').map(describeScope),
     resources: Object.entries(details.missingResourceScopes ?? {}).map(([indicator, scopes]) => ({
@@ -36,7 +36,7 @@ export async function renderConsent(deps: InteractionDeps, ctx: Context): Promis
  * An existing grant (from earlier consent) is extended rather than replaced.
  */
 export async function grantConsent(deps: InteractionDeps, ctx: Context, interaction: Interaction): Promise<string> {
-  const { provider } = deps;
+  const { provider } = deps.live;
   const accountId = interaction.session?.accountId;
   if (!accountId) throw new InvalidRequest('Sign in first.');
 

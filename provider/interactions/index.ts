@@ -10,13 +10,14 @@ import { enrollMfa } from './mfa-enroll.ts';
 import { noStore } from '../forms/no-store.ts';
 import { parseForm } from '../forms/parse-form.ts';
 import { showInteraction } from './show.ts';
+import { validCsrfKeys } from '../forms/csrf.ts';
 import { verifyCsrf } from '../forms/verify-csrf.ts';
 
 /** The route table of the sign-in screens: the only place that says which steps run in what order. */
 export function interactionRoutes(deps: InteractionDeps): Router {
   const router = new Router({ prefix: '/interaction' });
-  const load = loadInteraction(() => deps.provider);
-  const csrf = verifyCsrf(deps.csrfSecrets);
+  const load = loadInteraction(deps.live);
+  const csrf = verifyCsrf(() => validCsrfKeys(deps.live));
 
   router.get('/:uid', noStore, load, showInteraction(deps));
   router.post('/:uid/login', noStore, parseForm, csrf, load, login(deps));

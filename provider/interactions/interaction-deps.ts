@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
-import type { Provider } from 'oidc-provider';
 
+import type { LiveProvider } from '../forms/csrf.ts';
 import type { MfaDeps } from '../mfa/mfa-deps.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { AuditLog } from '../security/audit-log.ts';
@@ -9,14 +9,11 @@ import type { LoginThrottle } from '../security/login-throttle.ts';
 
 /** What the interaction routes need from the rest of the provider. */
 export interface InteractionDeps {
-  readonly provider: Provider;
+  /** the provider and its keys, both replaced when keys rotate (oidc/provider-holder.ts) */
+  live: LiveProvider;
   connection: Connection;
   views: nunjucks.Environment;
   logger: Logger;
-  /** the current cookie key: new CSRF tokens are keyed with it */
-  readonly csrfSecret: string;
-  /** every cookie key still valid: a token keyed with any of them is accepted (key rotation) */
-  csrfSecrets: () => string[];
   mfa: MfaDeps;
   audit: AuditLog;
   throttle: LoginThrottle;

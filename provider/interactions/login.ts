@@ -5,7 +5,7 @@ import { InvalidRequest } from '../errors.ts';
 import { ACR_PASSWORD, AMR_PASSWORD } from '../mfa/acr.ts';
 import { throttleKeys } from '../security/login-throttle.ts';
 import { renderScreen } from '../views/render-screen.ts';
-import { csrfToken } from '../forms/csrf.ts';
+import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { formField } from '../forms/form-field.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { seeOther } from '../forms/see-other.ts';
@@ -24,7 +24,7 @@ interface LoginView {
 
 export async function renderLogin(deps: InteractionDeps, ctx: Context, view: LoginView, status = 200): Promise<void> {
   const interaction = ctx.state.interaction!;
-  const client = await deps.provider.Client.find(String(interaction.params.client_id));
+  const client = await deps.live.provider.Client.find(String(interaction.params.client_id));
   const hint = typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined;
   renderScreen(
     deps.views,
@@ -33,7 +33,7 @@ export async function renderLogin(deps: InteractionDeps, ctx: Context, view: Log
     {
       title: 'Sign in',
       uid: interaction.uid,
-      csrf: csrfToken(deps.csrfSecret, interaction.uid),
+      csrf: csrfToken(currentCsrfKey(deps.live), interaction.uid),
       clientName: client?.clientName ?? client?.clientId,
       email: view.email ?? hint ?? '',
       error: view.error,
@@ -87,7 +87,7 @@ export function login(deps: InteractionDeps) {
 
     await deps.throttle.release(keys);
     await deps.audit.record({ event: 'login.success', outcome: 'success', account: accountId, ...who });
-    const url = await deps.provider.interactionResult(
+    const url = await deps.live.provider.interactionResult(
       ctx.req,
       ctx.res,
       {

@@ -7,7 +7,7 @@ import { activateEnrollment, pendingOrNewEnrollment } from '../mfa/enrollment.ts
 import { MFA_ENROLL_REASON } from '../oidc/interaction-policy.ts';
 import { renderEnrollmentScreen } from '../views/enrollment-screen.ts';
 import { renderScreen } from '../views/render-screen.ts';
-import { csrfToken } from '../forms/csrf.ts';
+import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { formField } from '../forms/form-field.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { mfaAccount } from './mfa.ts';
@@ -33,7 +33,7 @@ export async function renderEnroll(deps: InteractionDeps, ctx: Context, error?: 
   await renderEnrollmentScreen(
     deps.views,
     ctx,
-    { pending, action, csrf: csrfToken(deps.csrfSecret, interaction.uid), error },
+    { pending, action, csrf: csrfToken(currentCsrfKey(deps.live), interaction.uid), error },
     status,
   );
 }
@@ -61,7 +61,7 @@ export function enrollMfa(deps: InteractionDeps) {
       ip: ctx.ip,
       requestId: ctx.state.requestId,
     });
-    const resume = await deps.provider.interactionResult(
+    const resume = await deps.live.provider.interactionResult(
       ctx.req,
       ctx.res,
       {

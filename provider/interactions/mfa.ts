@@ -5,7 +5,7 @@ import { ACR_MFA, AMR_MFA } from '../mfa/acr.ts';
 import { verifySecondFactor, type SecondFactorResult } from '../mfa/verify-second-factor.ts';
 import { MFA_PROMPT } from '../oidc/interaction-policy.ts';
 import { renderScreen } from '../views/render-screen.ts';
-import { csrfToken } from '../forms/csrf.ts';
+import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { formField } from '../forms/form-field.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { seeOther } from '../forms/see-other.ts';
@@ -25,7 +25,7 @@ export function renderMfa(deps: InteractionDeps, ctx: Context, error?: string, s
     {
       title: 'Two-step verification',
       uid: interaction.uid,
-      csrf: csrfToken(deps.csrfSecret, interaction.uid),
+      csrf: csrfToken(currentCsrfKey(deps.live), interaction.uid),
       error,
     },
     status,
@@ -65,7 +65,7 @@ export function verifyMfa(deps: InteractionDeps) {
     }
     await deps.audit.record({ ...who, event: 'mfa.success', outcome: 'success', details: { method: result.method } });
     // A login result again: the session's amr/acr become MFA and auth_time moves to now.
-    const url = await deps.provider.interactionResult(
+    const url = await deps.live.provider.interactionResult(
       ctx.req,
       ctx.res,
       {

@@ -17,7 +17,7 @@ export function showInteraction(deps: InteractionDeps) {
       case 'login':
         return renderLogin(deps, ctx, {});
       case 'consent': {
-        const client = await deps.provider.Client.find(String(interaction.params.client_id));
+        const client = await deps.live.provider.Client.find(String(interaction.params.client_id));
         // The operator's own apps do not ask their users for consent. Their grant is normally filled
         // in before this prompt (oidc/load-existing-grant.ts); it is reached when the app itself
         // sends prompt=consent.

@@ -1,8 +1,8 @@
 import type { Connection } from 'mongoose';
-import type nunjucks from 'nunjucks';
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 import { mongoAdapterFactory } from '../../adapters/mongodb.ts';
+import { TtlCache } from '../cache/ttl-cache.ts';
 import { makeFindAccount } from '../accounts/find-account.ts';
 import type { Config } from '../config.ts';
 import type { ProviderKeys } from '../keys/key-store.ts';
@@ -15,13 +15,14 @@ import { buildInteractionPolicy } from './interaction-policy.ts';
 import { loadExistingGrant } from './load-existing-grant.ts';
 import { GRANT_CLAIM } from '../tokens/jwt-claims.ts';
 import { resourceIndicators } from './resource-indicators.ts';
-import { screens } from './screens.ts';
+import { type RenderPage, screens } from './screens.ts';
 
 export interface ConfigurationInput {
   config: Config;
   connection: Connection;
   keys: ProviderKeys;
-  views: nunjucks.Environment;
+  /** renders our page templates (the library's error and logout pages) */
+  renderPage: RenderPage;
   directory: ResourceServerDirectory;
 }
 
@@ -32,13 +33,19 @@ const ASYMMETRIC_JWS = ['ES256', 'RS256', 'PS256', 'EdDSA', 'Ed25519'] as const;
  * The whole oidc-provider configuration. Each key says what it controls and, where we depart
  * from the library default, why.
  */
-export function buildConfiguration({ config, connection, keys, views, directory }: ConfigurationInput): Configuration {
+export function buildConfiguration({
+  config,
+  connection,
+  keys,
+  renderPage,
+  directory,
+}: ConfigurationInput): Configuration {
   const { ttl } = config;
   const issuerIsHttps = config.issuer.startsWith('https:');
-  const pages = screens(views);
+  const pages = screens(renderPage);
 
   return {
-    adapter: mongoAdapterFactory(connection, { clientCacheTtl: config.clientCacheTtl }),
+    adapter: mongoAdapterFactory(connection, { clientCache: new TtlCache(), clientCacheTtl: config.clientCacheTtl }),
     findAccount: makeFindAccount(connection),
 
     jwks: { keys: keys.signing },

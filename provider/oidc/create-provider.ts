@@ -34,11 +34,7 @@ export function createProvider(
   };
 
   // Introspection and exchange see a revocation at once: no cache.
-  const resolveToken = liveTokens({
-    provider: () => provider,
-    publishedKeys: () => input.keys.published,
-    cacheSeconds: 0,
-  });
+  const resolveToken = liveTokens({ live: { provider, keys: input.keys }, cacheSeconds: 0 });
   provider.use(jwtIntrospection(resolveToken));
   registerTokenExchange({
     provider,
@@ -49,7 +45,7 @@ export function createProvider(
     accessTokenTtl: input.config.ttl.accessToken,
   });
   provider.use(unauthorizedClient);
-  provider.use(databaseUnavailable(provider, input.views));
+  provider.use(databaseUnavailable(provider, input.renderPage));
 
   provider.on('grant.success', (ctx) => {
     const grantType = ctx.oidc.params?.grant_type;

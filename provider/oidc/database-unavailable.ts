@@ -1,8 +1,7 @@
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
-import type nunjucks from 'nunjucks';
 
 import { isDatabaseUnavailable } from '../../adapters/database-errors.ts';
-import { renderScreen } from '../views/render-screen.ts';
+import type { RenderPage } from './screens.ts';
 
 type Next = () => Promise<unknown>;
 
@@ -14,7 +13,7 @@ const DESCRIPTION = 'the service is temporarily unavailable, try again shortly';
  * own code for it (`temporarily_unavailable`, RFC 6749 4.1.2.1 / 5.2 usage), as JSON, as a page,
  * or in the error redirect to the client.
  */
-export function databaseUnavailable(provider: Provider, views: nunjucks.Environment) {
+export function databaseUnavailable(provider: Provider, renderPage: RenderPage) {
   const causes = new WeakMap<object, unknown>();
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: unknown) => {
     causes.set(ctx, err);
@@ -35,8 +34,7 @@ export function databaseUnavailable(provider: Provider, views: nunjucks.Environm
       return;
     }
     if (ctx.response.is('html')) {
-      renderScreen(
-        views,
+      renderPage(
         ctx,
         'error.njk',
         {

@@ -1,7 +1,11 @@
+import type { Context } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type nunjucks from 'nunjucks';
 
-import { renderScreen } from '../views/render-screen.ts';
+/**
+ * Renders one of our page templates as the response: handed in by the app (views/), so this
+ * folder configures the library without depending on how pages are made.
+ */
+export type RenderPage = (ctx: Context, template: string, data: Record<string, unknown>, status?: number) => void;
 
 /**
  * The pages oidc-provider renders itself (errors it cannot redirect, the logout
@@ -19,12 +23,11 @@ const ERROR_TEXT: Record<string, string> = {
   server_error: 'Something went wrong on our side. Please try again.',
 };
 
-export function screens(views: nunjucks.Environment) {
+export function screens(renderPage: RenderPage) {
   return {
     async renderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }) {
       const message = ERROR_TEXT[out.error] ?? 'The sign-in request could not be completed.';
-      renderScreen(
-        views,
+      renderPage(
         ctx,
         'error.njk',
         {
@@ -39,7 +42,7 @@ export function screens(views: nunjucks.Environment) {
 
     async logoutSource(ctx: KoaContextWithOIDC, form: string) {
       const client = ctx.oidc.client;
-      renderScreen(views, ctx, 'logout.njk', {
+      renderPage(ctx, 'logout.njk', {
         title: 'Sign out',
         clientName: client?.clientName ?? client?.clientId,
         // The form is oidc-provider's own markup (action URL and its xsrf token), not user input.
@@ -49,7 +52,7 @@ export function screens(views: nunjucks.Environment) {
 
     async postLogoutSuccessSource(ctx: KoaContextWithOIDC) {
       const client = ctx.oidc.client;
-      renderScreen(views, ctx, 'logged-out.njk', {
+      renderPage(ctx, 'logged-out.njk', {
         title: 'Signed out',
         clientName: client?.clientName ?? client?.clientId,
       });

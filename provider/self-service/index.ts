@@ -2,6 +2,7 @@ import Router from '@koa/router';
 
 import { noStore } from '../forms/no-store.ts';
 import { parseForm } from '../forms/parse-form.ts';
+import { validCsrfKeys } from '../forms/csrf.ts';
 import { verifyCsrf } from '../forms/verify-csrf.ts';
 import { accountCsrfSubject } from './account-csrf.ts';
 import type { AccountDeps } from './account-deps.ts';
@@ -16,8 +17,8 @@ import { finishAccountSignIn, startAccountSignIn } from './sign-in-redirect.ts';
 /** The route table of the account pages (/account): the signed-in user's own settings. */
 export function accountRoutes(deps: AccountDeps): Router {
   const router = new Router({ prefix: '/account' });
-  const session = requireSession(() => deps.provider, deps);
-  const csrf = verifyCsrf(deps.csrfSecrets, accountCsrfSubject);
+  const session = requireSession(deps.live, deps);
+  const csrf = verifyCsrf(() => validCsrfKeys(deps.live), accountCsrfSubject);
   // Password and second-factor changes: a recent sign-in too ("sudo mode").
   const recent = requireRecentSignIn(deps);
 

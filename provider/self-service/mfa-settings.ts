@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 
 import { accountLabel } from '../accounts/account-label.ts';
 import { InvalidRequest } from '../errors.ts';
-import { csrfToken } from '../forms/csrf.ts';
+import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { formField } from '../forms/form-field.ts';
 import { activateEnrollment, pendingOrNewEnrollment } from '../mfa/enrollment.ts';
 import { regenerateRecoveryCodes, removeFactor } from '../mfa/manage-factor.ts';
@@ -20,7 +20,7 @@ async function renderEnrollment(deps: AccountDeps, ctx: Context, restart: boolea
   const pending = await pendingOrNewEnrollment(deps.mfa, accountId, await accountLabel(deps.connection, accountId), {
     restart,
   });
-  const csrf = csrfToken(deps.csrfSecret, accountCsrfSubject(ctx)!);
+  const csrf = csrfToken(currentCsrfKey(deps.live), accountCsrfSubject(ctx)!);
   await renderEnrollmentScreen(
     deps.views,
     ctx,
@@ -66,7 +66,7 @@ export function activateMfa(deps: AccountDeps) {
         'That code is not right. Check the time on your phone and enter the current code.',
       );
     // The code just typed proves the factor: this session stays good for the account pages.
-    await recordSecondFactor(deps.provider, ctx.state.accountSession!.id);
+    await recordSecondFactor(deps.live.provider, ctx.state.accountSession!.id);
     await deps.audit.record({
       event: 'mfa.enrolled',
       outcome: 'success',

@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
-import type { Provider } from 'oidc-provider';
 
 import type { MfaPolicy } from '../config.ts';
+import type { LiveProvider } from '../forms/csrf.ts';
 import { mfaStatus } from '../mfa/mfa-status.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { currentSession, type AccountSession } from './current-session.ts';
@@ -18,9 +18,12 @@ export function satisfiesPolicy(session: Pick<AccountSession, 'amr'>, needsSecon
  * is asked, so a sign-in abandoned at the code screen has a session; it is sent back through
  * /account/login, where the provider's mfa prompt asks for the code. Anyone else signs in first.
  */
-export function requireSession(provider: () => Provider, deps: Pick<AccountDeps, 'connection' | 'mfaPolicy'>) {
+export function requireSession(
+  live: Pick<LiveProvider, 'provider'>,
+  deps: Pick<AccountDeps, 'connection' | 'mfaPolicy'>,
+) {
   return async function requireSession(ctx: Context, next: Next) {
-    const session = await currentSession(provider(), ctx);
+    const session = await currentSession(live.provider, ctx);
     const needsSecondFactor =
       session !== undefined && (await secondFactorDemanded(deps.connection, deps.mfaPolicy, session.accountId));
     if (!session || !satisfiesPolicy(session, needsSecondFactor)) {

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 
 import { accountLabel } from '../accounts/account-label.ts';
-import { csrfToken } from '../forms/csrf.ts';
+import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { mfaStatus } from '../mfa/mfa-status.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { AccountDeps } from './account-deps.ts';
@@ -20,7 +20,7 @@ export async function renderAccount(
   const [email, mfa, applications] = await Promise.all([
     accountLabel(deps.connection, accountId),
     mfaStatus(deps.connection, accountId),
-    grantedApplications(deps.provider, deps.connection, accountId),
+    grantedApplications(deps.live.provider, deps.connection, accountId),
   ]);
   renderScreen(
     deps.views,
@@ -31,7 +31,7 @@ export async function renderAccount(
       email,
       mfa,
       applications: applications.filter((app) => app.clientId !== ACCOUNT_CLIENT_ID),
-      csrf: csrfToken(deps.csrfSecret, accountCsrfSubject(ctx)!),
+      csrf: csrfToken(currentCsrfKey(deps.live), accountCsrfSubject(ctx)!),
       message: notice?.message,
       error: notice?.error,
       reauthenticate: notice?.reauthenticate,

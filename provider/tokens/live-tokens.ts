@@ -8,9 +8,8 @@ import { looksLikeJwt } from './jwt-claims.ts';
 import { asObject, audiences, factsFromClaims, type TokenFacts } from './token-facts.ts';
 
 export interface LiveTokenOptions {
-  provider: () => Provider;
-  /** the keys in JWKS (current, next and retired): what our JWTs may be signed with */
-  publishedKeys: () => JWK[];
+  /** the provider and the keys in JWKS (current, next and retired), read at each call: keys rotate */
+  live: { readonly provider: Provider; readonly keys: { readonly published: JWK[] } };
   /** how long an answer about a grant, a client or an opaque token may be reused; 0: never */
   cacheSeconds: number;
 }
@@ -29,7 +28,8 @@ export type ResolveToken = (token: unknown, options?: { jwtOnly?: boolean }) => 
  * `cacheSeconds` (/validate's VALIDATE_CACHE_SECONDS; 0 for introspection and exchange), which
  * bounds how late a revocation is seen.
  */
-export function liveTokens({ provider, publishedKeys, cacheSeconds }: LiveTokenOptions): ResolveToken {
+export function liveTokens({ live, cacheSeconds }: LiveTokenOptions): ResolveToken {
+  const provider = () => live.provider;
   const ttl = cacheSeconds * 1000;
   const grants = new TtlCache<boolean>();
   const clients = new TtlCache<boolean>();
@@ -37,7 +37,7 @@ export function liveTokens({ provider, publishedKeys, cacheSeconds }: LiveTokenO
   let keySet: { keys: JWK[]; verify: ReturnType<typeof createLocalJWKSet> } | undefined;
 
   function jwks() {
-    const keys = publishedKeys();
+    const keys = live.keys.published;
     if (keySet?.keys !== keys) keySet = { keys, verify: createLocalJWKSet({ keys }) };
     return keySet.verify;
   }

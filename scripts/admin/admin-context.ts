@@ -10,7 +10,6 @@ import { createMetrics } from '../../provider/observability/metrics.ts';
 import { createProvider } from '../../provider/oidc/create-provider.ts';
 import { auditKey } from '../../provider/security/audit-hash.ts';
 import { AuditLog } from '../../provider/security/audit-log.ts';
-import { createViews } from '../../provider/views/environment.ts';
 
 /** What every admin command works with: the configuration, the database, and an audit log. */
 export interface AdminContext {
@@ -60,7 +59,8 @@ export async function openAdminContext(): Promise<AdminContext> {
         config,
         connection,
         keys: await throwawayKeys(),
-        views: createViews(),
+        // It only validates metadata: it never renders a page.
+        renderPage: () => undefined,
         logger,
         audit,
         metrics: createMetrics(() => ({})),

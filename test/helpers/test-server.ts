@@ -39,8 +39,8 @@ export async function startTestServer(label: string, env: Record<string, string>
     ...env,
   });
   const running = await startServer(config, { logDestination });
-  // Not a spread: `provider` and `keys` are live getters (keys rotate).
-  return Object.assign(Object.create(running) as RunningServer, {
+  // Added onto the server itself, not spread: `provider` and `keys` are live (keys rotate).
+  return Object.assign(running, {
     issuer,
     logs,
     async stop() {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { errors } from 'oidc-provider';
 import type { Connection } from 'mongoose';
 
+import { TtlCache } from '../../provider/cache/ttl-cache.ts';
 import { ensureAdapterIndexes, MongoAdapter, mongoAdapterFactory, oidcModel } from '../../adapters/mongodb.ts';
 import { connectTestDatabase, uniqueDatabaseName } from '../helpers/database.ts';
 import { dropTestDatabase } from '../helpers/drop-database.ts';
@@ -135,7 +136,7 @@ describe('MongoAdapter (oidc-provider storage)', () => {
   });
 
   it('serves Client metadata from a short cache, dropped on change in this process', async () => {
-    const factory = mongoAdapterFactory(connection, { clientCacheTtl: 60 });
+    const factory = mongoAdapterFactory(connection, { clientCache: new TtlCache(), clientCacheTtl: 60 });
     const clients = factory('Client');
     await clients.upsert('client-1', { client_id: 'client-1', client_name: 'One' });
     expect(await clients.find('client-1')).to.deep.include({ client_name: 'One' });
