@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 
-import type { Browser, Page } from './browser.ts';
+import { Browser, type Page } from './browser.ts';
 import { CALLBACK, type TestClient, type TestUser } from './fixtures.ts';
 
 /** An openid-client relying party for one of our clients (plain http is fine on 127.0.0.1). */
@@ -63,4 +63,21 @@ export async function redeem(config: oidc.Configuration, request: AuthorizationR
     expectedNonce: request.nonce,
     idTokenExpected: true,
   });
+}
+
+/**
+ * The whole code flow as a user goes through it: a relying party for `client`, an authorization
+ * request, the real screens, and the code redeemed. The test setup written most often.
+ */
+export async function signInWithCode(
+  issuer: string,
+  client: TestClient,
+  user: TestUser,
+  params: Record<string, string> = {},
+  browser = new Browser(issuer),
+) {
+  const config = await relyingParty(issuer, client);
+  const request = await authorizationRequest(config, params);
+  const tokens = await redeem(config, request, await signIn(browser, request, user));
+  return { config, request, tokens, browser };
 }

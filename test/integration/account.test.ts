@@ -5,7 +5,7 @@ import { mfaModel } from '../../provider/mfa/mfa-model.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { Browser, type Page } from '../helpers/browser.ts';
 import { addUser, addWebClient, type TestUser } from '../helpers/fixtures.ts';
-import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
+import { authorizationRequest, relyingParty, signInWithCode } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { awayFromStepBoundary, recoveryCodesOnPage, secretOnPage, totpCode } from '../helpers/totp.ts';
 
@@ -96,9 +96,7 @@ describe('account page: second-factor self-service', () => {
   describe('password, applications and sessions', () => {
     async function appTokens(user: TestUser, browser = new Browser(server.issuer)) {
       const client = await addWebClient(server, { client_name: 'Orders App' });
-      const config = await relyingParty(server.issuer, client);
-      const request = await authorizationRequest(config);
-      const tokens = await redeem(config, request, await signIn(browser, request, user));
+      const { config, tokens } = await signInWithCode(server.issuer, client, user, {}, browser);
       return { client, config, tokens };
     }
     const refreshFails = async (config: Awaited<ReturnType<typeof relyingParty>>, refreshToken: string) =>

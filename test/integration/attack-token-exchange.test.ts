@@ -3,7 +3,6 @@ import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../provider/token-exchange/token-types.ts';
-import { Browser } from '../helpers/browser.ts';
 import {
   API,
   addApi,
@@ -14,7 +13,7 @@ import {
   type TestClient,
   type TestUser,
 } from '../helpers/fixtures.ts';
-import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
+import { relyingParty, signInWithCode } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const ORDERS = 'https://orders-internal.attack.example';
@@ -46,9 +45,7 @@ describe("attack: token exchange with someone else's actor token or a subject to
   async function userToken(
     params: Record<string, string> = { scope: 'openid orders:read', resource: API },
   ): Promise<string> {
-    const config = await relyingParty(server.issuer, web);
-    const request = await authorizationRequest(config, params);
-    return (await redeem(config, request, await signIn(new Browser(server.issuer), request, user))).access_token;
+    return (await signInWithCode(server.issuer, web, user, params)).tokens.access_token;
   }
 
   async function serviceToken(client: TestClient): Promise<string> {
@@ -101,10 +98,8 @@ describe("attack: token exchange with someone else's actor token or a subject to
       allowed_resources: [API],
       may_act: { client_id: victimService.clientId },
     });
-    const config = await relyingParty(server.issuer, guarded);
-    const request = await authorizationRequest(config, { scope: 'openid orders:read', resource: API });
-    const subject = (await redeem(config, request, await signIn(new Browser(server.issuer), request, user)))
-      .access_token;
+    const subject = (await signInWithCode(server.issuer, guarded, user, { scope: 'openid orders:read', resource: API }))
+      .tokens.access_token;
     const { status, body } = await exchange(exchanger, {
       subject_token: subject,
       actor_token: await serviceToken(victimService),

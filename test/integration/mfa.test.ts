@@ -12,6 +12,7 @@ import {
   relyingParty,
   signIn,
   type AuthorizationRequest,
+  signInWithCode,
 } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { awayFromStepBoundary, continueLink, recoveryCodesOnPage, secretOnPage, totpCode } from '../helpers/totp.ts';
@@ -58,9 +59,7 @@ describe('multi-factor sign-in (TOTP)', () => {
 
   it('signs in with a password alone when no factor is enrolled and the policy is optional', async () => {
     const user = await addUser(server);
-    const config = await relyingParty(server.issuer, client);
-    const request = await authorizationRequest(config);
-    const tokens = await redeem(config, request, await signIn(new Browser(server.issuer), request, user));
+    const { tokens } = await signInWithCode(server.issuer, client, user);
     expect(tokens.claims()).to.include({ acr: ACR_PASSWORD });
     expect(tokens.claims()!.amr).to.deep.equal(['pwd']);
   });

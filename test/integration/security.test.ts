@@ -10,7 +10,7 @@ import { verifyAuditChain } from '../../provider/security/verify-audit-chain.ts'
 import { Browser } from '../helpers/browser.ts';
 import { testDatabaseUri } from '../helpers/database.ts';
 import { CALLBACK, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
-import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
+import { authorizationRequest, relyingParty, signInWithCode } from '../helpers/relying-party.ts';
 import { errorText, loginAttempt } from '../helpers/login-attempt.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -69,9 +69,7 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
           _id: { $regex: `^acct(-ip)?:${user.email.replace(/\./g, '\\.')}` },
         }),
       ).to.equal(2);
-      const config = await relyingParty(server.issuer, client);
-      const request = await authorizationRequest(config);
-      await redeem(config, request, await signIn(new Browser(server.issuer), request, user));
+      await signInWithCode(server.issuer, client, user);
       expect(
         await loginThrottleModel(server.connection).countDocuments({
           _id: { $regex: `^acct(-ip)?:${user.email.replace(/\./g, '\\.')}` },
@@ -83,9 +81,7 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
   describe('audit log', () => {
     it('records sign-in events with account, client, IP and request id', async () => {
       const user = await addUser(server);
-      const config = await relyingParty(server.issuer, client);
-      const request = await authorizationRequest(config);
-      await redeem(config, request, await signIn(new Browser(server.issuer), request, user));
+      await signInWithCode(server.issuer, client, user);
       const events = await auditModel(server.connection).find({ account: user.id }).sort({ _id: 1 }).lean();
       expect(events.map((e) => e.event)).to.include.members(['login.success', 'consent.granted']);
       const login = events.find((e) => e.event === 'login.success')!;

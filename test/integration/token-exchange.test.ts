@@ -5,7 +5,6 @@ import * as oidc from 'openid-client';
 import { oidcModel } from '../../adapters/mongodb.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../provider/token-exchange/token-types.ts';
-import { Browser } from '../helpers/browser.ts';
 import {
   API,
   addApi,
@@ -16,7 +15,7 @@ import {
   type TestClient,
   type TestUser,
 } from '../helpers/fixtures.ts';
-import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
+import { relyingParty, signInWithCode } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const ORDERS = 'https://orders-internal.test.example';
@@ -67,9 +66,7 @@ describe('token exchange (RFC 8693)', () => {
     client = web,
     params: Record<string, string> = { scope: 'openid orders:read orders:write', resource: API },
   ) {
-    const config = await relyingParty(server.issuer, client);
-    const request = await authorizationRequest(config, params);
-    return redeem(config, request, await signIn(new Browser(server.issuer), request, user));
+    return (await signInWithCode(server.issuer, client, user, params)).tokens;
   }
 
   async function serviceToken(client: TestClient): Promise<string> {

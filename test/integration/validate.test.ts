@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import * as oidc from 'openid-client';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
-import { Browser } from '../helpers/browser.ts';
 import {
   API,
   addApi,
@@ -12,7 +11,7 @@ import {
   type TestClient,
   type TestUser,
 } from '../helpers/fixtures.ts';
-import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
+import { relyingParty, signInWithCode } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 describe('gateway validation: GET /validate', () => {
@@ -47,9 +46,8 @@ describe('gateway validation: GET /validate', () => {
       })
     ).access_token;
   async function userTokens(params: Record<string, string> = {}) {
-    const config = await relyingParty(server.issuer, web);
-    const request = await authorizationRequest(config, params);
-    return { config, tokens: await redeem(config, request, await signIn(new Browser(server.issuer), request, user)) };
+    const { config, tokens } = await signInWithCode(server.issuer, web, user, params);
+    return { config, tokens };
   }
 
   it('passes a service JWT with headers a gateway can forward, without touching the database', async () => {
