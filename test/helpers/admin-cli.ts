@@ -18,13 +18,18 @@ export function runAdmin(
   args: string[],
   stdin = '',
 ): Promise<AdminResult> {
+  const env = {
+    MONGODB_URI: testDatabaseUri(),
+    MONGODB_DATABASE: server.connection.name,
+    KEY_ENCRYPTION_KEY: keyEncryptionKey,
+  };
+  return runAdminWith(env, args, stdin);
+}
+
+/** Runs the admin CLI with exactly these variables (and PATH): nothing else of the environment. */
+export function runAdminWith(env: Record<string, string>, args: string[], stdin = ''): Promise<AdminResult> {
   const child = spawn(process.execPath, [ADMIN, ...args], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      MONGODB_URI: testDatabaseUri(),
-      MONGODB_DATABASE: server.connection.name,
-      KEY_ENCRYPTION_KEY: keyEncryptionKey,
-    },
+    env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

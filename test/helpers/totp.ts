@@ -51,3 +51,8 @@ export async function enrollTotp(server: TestServer, user: TestUser, encryptionK
   if (!activation.activated) throw new Error('enrollment did not activate');
   return secret;
 }
+
+/** The second-factor services' dependencies for a test server run with MFA_ENCRYPTION_KEY=encryptionKey. */
+export function mfaDepsFor(server: TestServer, encryptionKey: string) {
+  return { connection: server.connection, encryptionKey: Buffer.from(encryptionKey, 'base64'), issuerName: 'meshid' };
+}

@@ -7,7 +7,14 @@ import { Browser, parseForms, type Page } from '../helpers/browser.ts';
 import { addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { awayFromStepBoundary, enrollTotp, recoveryCodesOnPage, secretOnPage, totpCode } from '../helpers/totp.ts';
+import {
+  awayFromStepBoundary,
+  enrollTotp,
+  recoveryCodesOnPage,
+  secretOnPage,
+  totpCode,
+  mfaDepsFor,
+} from '../helpers/totp.ts';
 
 const ENCRYPTION_KEY = Buffer.alloc(32, 11).toString('base64');
 
@@ -25,11 +32,7 @@ describe('attack: defeating two-step verification with the password alone', () =
   });
   after(() => server.stop());
 
-  const mfaDeps = () => ({
-    connection: server.connection,
-    encryptionKey: Buffer.from(ENCRYPTION_KEY, 'base64'),
-    issuerName: 'meshid',
-  });
+  const mfaDeps = () => mfaDepsFor(server, ENCRYPTION_KEY);
 
   async function userWithTotp(): Promise<{ user: TestUser; secret: string }> {
     const user = await addUser(server);

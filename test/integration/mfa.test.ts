@@ -15,7 +15,14 @@ import {
   signInWithCode,
 } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { awayFromStepBoundary, continueLink, recoveryCodesOnPage, secretOnPage, totpCode } from '../helpers/totp.ts';
+import {
+  awayFromStepBoundary,
+  continueLink,
+  recoveryCodesOnPage,
+  secretOnPage,
+  totpCode,
+  mfaDepsFor,
+} from '../helpers/totp.ts';
 
 const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
@@ -29,11 +36,7 @@ describe('multi-factor sign-in (TOTP)', () => {
   });
   after(() => server.stop());
 
-  const mfaDeps = () => ({
-    connection: server.connection,
-    encryptionKey: Buffer.from(ENCRYPTION_KEY, 'base64'),
-    issuerName: 'meshid',
-  });
+  const mfaDeps = () => mfaDepsFor(server, ENCRYPTION_KEY);
 
   /** Enrolls a factor directly (as if done long ago) and returns its secret. */
   async function enrollDirectly(user: TestUser): Promise<string> {

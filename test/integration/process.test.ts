@@ -3,6 +3,7 @@ import { once } from 'node:events';
 
 import { expect } from 'chai';
 
+import { runAdminWith } from '../helpers/admin-cli.ts';
 import { testDatabaseUri, uniqueDatabaseName } from '../helpers/database.ts';
 
 const ENTRY = new URL('../../provider/main.ts', import.meta.url).pathname;
@@ -22,28 +23,6 @@ function run(env: Record<string, string>) {
     stderr += chunk;
   });
   return { child, output: () => ({ stdout, stderr }) };
-}
-
-const ADMIN = new URL('../../scripts/admin.ts', import.meta.url).pathname;
-
-async function admin(
-  env: Record<string, string>,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [ADMIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const [code] = await once(child, 'exit');
-  return { code: code as number, stdout, stderr };
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -74,10 +53,10 @@ describe('the provider process (npm start)', () => {
     const adminLine = stdout.split('\n').find((line) => line.includes('npm run admin -- clients list'))!;
     const env = Object.fromEntries([...adminLine.matchAll(/([A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
     expect(env).to.have.keys('MONGODB_URI', 'KEY_ENCRYPTION_KEY');
-    const list = await admin(env, ['clients', 'list', '--json']);
+    const list = await runAdminWith(env, ['clients', 'list', '--json']);
     expect(list.code, list.stderr).to.equal(0);
     expect((JSON.parse(list.stdout) as { client_id: string }[]).map((c) => c.client_id)).to.include('demo-web-1');
-    const added = await admin(env, [
+    const added = await runAdminWith(env, [
       'clients',
       'add',
       '--type',
@@ -89,7 +68,7 @@ describe('the provider process (npm start)', () => {
       '--json',
     ]);
     expect(added.code, added.stderr).to.equal(0);
-    const verified = await admin(env, ['audit', 'verify']);
+    const verified = await runAdminWith(env, ['audit', 'verify']);
     expect(verified.stdout, verified.stderr).to.include('audit chain intact');
 
     child.kill('SIGTERM');
