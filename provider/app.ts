@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { accessLog } from './http/access-log.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { health } from './http/health.ts';
+import { homePage } from './http/home-page.ts';
 import { notFound } from './http/not-found.ts';
 import { requestId } from './http/request-id.ts';
 import { metricsEndpoint, requestMetrics } from './http/request-metrics.ts';
@@ -76,6 +77,7 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
   app.use(errorHandler(views, logger));
   app.use(notFound);
   app.use(staticAssets());
+  app.use(homePage(views, config.mfa.issuerName));
   app.use(health(connection, config.databaseTimeoutMs));
   // Internals are nobody's business on the public port, unless a scraper brings the token.
   if (config.metricsToken !== undefined) app.use(metricsEndpoint(metrics, config.metricsToken));

@@ -181,8 +181,9 @@ function proxyHops(env: Env): number {
   return flag(env, 'TRUST_PROXY', false) ? 1 : 0;
 }
 
-function issuerUrl(env: Env, nodeEnv: NodeEnv): string {
-  const value = text(env, 'ISSUER') ?? 'http://localhost:3000';
+/** ISSUER; unset, it follows PORT (`http://localhost:$PORT`), so changing the port alone works. */
+function issuerUrl(env: Env, nodeEnv: NodeEnv, port: number): string {
+  const value = text(env, 'ISSUER') ?? `http://localhost:${port || 3000}`;
   const url = URL.parse(value);
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new ConfigError('ISSUER', `must be an http(s) URL (got "${value}")`);
@@ -313,15 +314,16 @@ function loginThrottle(env: Env): LoginThrottleConfig {
 
 export function loadConfig(env: Env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const port = integer(env, 'PORT', 3000, 0, 65535);
   const uri = mongodbUri(env, nodeEnv);
   const ttl = lifetimes(env);
   const tokenExchangeMaxTtl = integer(env, 'TOKEN_EXCHANGE_MAX_TTL', 5 * MINUTE, 10, DAY);
   const longestToken = Math.max(ttl.accessToken, ttl.clientCredentials, ttl.idToken, tokenExchangeMaxTtl);
   return {
     nodeEnv,
-    issuer: issuerUrl(env, nodeEnv),
+    issuer: issuerUrl(env, nodeEnv, port),
     host: text(env, 'HOST') ?? '127.0.0.1',
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port,
     mongodbUri: uri,
     mongodbDatabase: databaseName(env),
     proxyHops: proxyHops(env),

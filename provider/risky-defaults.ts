@@ -10,6 +10,13 @@ function databaseHosts(uri: string): string[] | undefined {
   return hosts.split(',').map((host) => host.replace(/:\d+$/, ''));
 }
 
+/** The port of an issuer on this machine (localhost), when HOST is local too; else undefined. */
+function issuerPortOnThisHost(config: Config): number | undefined {
+  const url = URL.parse(config.issuer);
+  if (!url || !LOCAL_HOSTS.test(url.hostname) || !LOCAL_HOSTS.test(config.host)) return undefined;
+  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+}
+
 function isLocalDatabase(uri: string): boolean {
   return databaseHosts(uri)?.every((host) => LOCAL_HOSTS.test(host)) ?? false;
 }
@@ -21,6 +28,12 @@ function isLocalDatabase(uri: string): boolean {
  */
 export function riskyDefaults(config: Config): string[] {
   const warnings: string[] = [];
+  const issuerPort = issuerPortOnThisHost(config);
+  if (issuerPort !== undefined && config.port !== 0 && issuerPort !== config.port) {
+    warnings.push(
+      `ISSUER (${config.issuer}) names port ${issuerPort} but PORT is ${config.port}: browsers and clients will go to the wrong port. Unset ISSUER to follow PORT, or fix one of them.`,
+    );
+  }
   if (config.mongodbUri === undefined) return warnings;
   if (config.nodeEnv !== 'production' && !isLocalDatabase(config.mongodbUri)) {
     warnings.push(

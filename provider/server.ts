@@ -54,16 +54,18 @@ export interface StartOptions {
 }
 
 function warnAboutRiskySettings(config: Config, logger: Logger): void {
+  for (const warning of riskyDefaults(config)) logger.warn({ risky: true }, `RISKY SETTING: ${warning}`);
   if (config.mongodbUri === undefined) return;
-  if (config.mfa.ephemeralKey)
+  if (config.mfa.ephemeralKey) {
     logger.warn(
       'MFA_ENCRYPTION_KEY is not set: TOTP secrets enrolled now cannot be read after a restart or by another instance',
     );
-  if (config.keys.ephemeralKey)
+  }
+  if (config.keys.ephemeralKey) {
     logger.warn(
       'KEY_ENCRYPTION_KEY is not set: the keys created now cannot be opened after a restart or by another instance',
     );
-  for (const warning of riskyDefaults(config)) logger.warn({ risky: true }, `RISKY SETTING: ${warning}`);
+  }
 }
 
 /**

@@ -9,6 +9,8 @@ export function formatDemo(issuer: string, seed: DemoSeed, adminEnvironment?: Re
     Object.entries(adminEnvironment)
       .map(([name, value]) => `${name}=${value}`)
       .join(' ');
+  // The real secret when it was just made; a placeholder when it was made on an earlier start.
+  const serviceSecret = seed.clients.find((c) => c.clientId === 'demo-service')?.clientSecret ?? '<secret>';
   const lines = [
     '',
     '=== meshid demo =====================================================',
@@ -24,7 +26,7 @@ export function formatDemo(issuer: string, seed: DemoSeed, adminEnvironment?: Re
     ),
     '',
     'Try client credentials:',
-    `  curl -s -u demo-service:<secret> -d grant_type=client_credentials -d scope=orders:read ${issuer}/token`,
+    `  curl -s -u demo-service:${serviceSecret} -d grant_type=client_credentials -d scope=orders:read ${issuer}/token`,
     ...(admin
       ? [
           '',

@@ -43,6 +43,9 @@ describe('the provider process (npm start)', () => {
     expect(stdout).to.include('Demo user:     demo@example.test  password: ');
     expect(stdout).to.include('demo-service   secret: ');
     expect(stdout).to.include('demo-exchanger secret: ');
+    // The example command carries the secret it just printed, ready to paste.
+    const serviceSecret = /demo-service\s+secret: (\S+)/.exec(stdout)![1]!;
+    expect(stdout).to.include(`curl -s -u demo-service:${serviceSecret} `);
 
     const url = JSON.parse(stdout.split('\n').find((line) => line.includes('"msg":"listening"'))!).url as string;
     const health = await fetch(`${url}/healthz`);

@@ -55,6 +55,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: 'off' }).proxyHops).to.equal(0);
   });
 
+  it('lets the issuer follow PORT when ISSUER is not set', () => {
+    expect(loadConfig({ PORT: '8080' }).issuer).to.equal('http://localhost:8080');
+    expect(loadConfig({ PORT: '8080', ISSUER: 'https://id.example.com' }).issuer).to.equal('https://id.example.com');
+  });
+
   it('drops a trailing slash from the issuer', () => {
     expect(loadConfig({ ISSUER: 'https://id.example.com/' }).issuer).to.equal('https://id.example.com');
   });

@@ -39,6 +39,17 @@ describe('risky defaults: development settings against a real database', () => {
     );
   });
 
+  it('warns when a local ISSUER and PORT name different ports', () => {
+    expect(riskyDefaults(loadConfig({ PORT: '4000', ISSUER: 'http://localhost:3000' })).join('\n')).to.include(
+      'PORT is 4000',
+    );
+    expect(riskyDefaults(loadConfig({ PORT: '4000' }))).to.deep.equal([]);
+    expect(
+      riskyDefaults(loadConfig({ PORT: '4000', ISSUER: 'https://id.example.com' })),
+      'behind a proxy',
+    ).to.deep.equal([]);
+  });
+
   it('refuses the demo seed in production', () => {
     const key = Buffer.alloc(32, 1).toString('base64');
     expect(() =>
