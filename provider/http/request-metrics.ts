@@ -40,7 +40,7 @@ function tokenMatches(presented: string, expected: string): boolean {
 export function metricsEndpoint(metrics: Metrics, token?: string) {
   return async function metricsEndpoint(ctx: Context, next: Next) {
     if (ctx.path !== '/metrics' || ctx.method !== 'GET') return next();
-    if (token !== undefined && !tokenMatches(/^Bearer (\S+)$/.exec(ctx.get('authorization'))?.[1] ?? '', token)) {
+    if (token !== undefined && !tokenMatches(/^Bearer (\S+)$/i.exec(ctx.get('authorization'))?.[1] ?? '', token)) {
       ctx.status = 401;
       ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
       ctx.body = { error: 'invalid_token', error_description: 'a metrics bearer token is required' };

@@ -9,7 +9,9 @@ import { registerTokenExchange } from '../token-exchange/token-exchange-grant.ts
 import { liveTokens } from '../tokens/live-tokens.ts';
 import { buildConfiguration, type ConfigurationInput } from './configuration.ts';
 import { databaseUnavailable } from './database-unavailable.ts';
+import { grantErrorDetails } from './grant-error-details.ts';
 import { jwtIntrospection } from './jwt-introspection.ts';
+import { auditGrantReuse } from './reuse-audit.ts';
 import { unauthorizedClient } from './unauthorized-client.ts';
 
 /**
@@ -44,6 +46,8 @@ export function createProvider(
     maxTtl: input.config.tokenExchangeMaxTtl,
     accessTokenTtl: input.config.ttl.accessToken,
   });
+  provider.use(grantErrorDetails(provider, input.logger));
+  provider.use(auditGrantReuse(provider, input.audit));
   provider.use(unauthorizedClient);
   provider.use(databaseUnavailable(provider, input.renderPage));
 

@@ -23,6 +23,17 @@ export function clientScopesAt(serverScopes: string[], clientAllowed: string[] |
  * RFC 8707 resource indicators: every resource server issues JWT access tokens (RFC 9068)
  * with its indicator as `aud`, signed ES256. Unknown or not-allowed resources are `invalid_target`.
  */
+/** invalid_scope (RFC 6749 5.2) when scopes were asked for and none of them may be granted. */
+export function refuseWhenNothingGranted(requested: unknown, allowed: string[]): void {
+  const asked = typeof requested === 'string' ? requested.split(' ').filter(Boolean) : [];
+  if (asked.length > 0 && !asked.some((scope) => allowed.includes(scope))) {
+    throw new errors.InvalidScope(
+      'none of the requested scopes is allowed for this client at this resource',
+      asked.join(' '),
+    );
+  }
+}
+
 export function resourceIndicators({ directory, accessTokenTtl, clientCredentialsTtl }: ResourceIndicatorOptions) {
   return {
     enabled: true,
@@ -42,9 +53,15 @@ export function resourceIndicators({ directory, accessTokenTtl, clientCredential
       if (!allowedResources(metadata).includes(indicator)) {
         throw new errors.InvalidTarget('this client may not request this resource');
       }
-      const fallbackTtl = ctx.oidc.params?.grant_type === 'client_credentials' ? clientCredentialsTtl : accessTokenTtl;
+      const serviceRequest = ctx.oidc.params?.grant_type === 'client_credentials';
+      const scopes = clientScopesAt(server.scopes, allowedScopesAt(metadata, indicator));
+      // Partly allowed scopes are narrowed (the response's `scope` says what was granted, RFC 6749
+      // 5.1); a service request of which nothing is allowed is refused rather than answered with
+      // a token that can do nothing.
+      if (serviceRequest) refuseWhenNothingGranted(ctx.oidc.params?.scope, scopes);
+      const fallbackTtl = serviceRequest ? clientCredentialsTtl : accessTokenTtl;
       return {
-        scope: clientScopesAt(server.scopes, allowedScopesAt(metadata, indicator)).join(' '),
+        scope: scopes.join(' '),
         audience: indicator,
         accessTokenTTL: server.accessTokenTtl ?? fallbackTtl,
         accessTokenFormat: 'jwt',

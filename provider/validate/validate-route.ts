@@ -13,7 +13,8 @@ function challenge(realm: string, error?: string, description?: string, scope?: 
 }
 
 function bearer(ctx: Context): string | undefined {
-  const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(ctx.get('authorization'));
+  // The scheme name is case-insensitive (RFC 9110 11.1).
+  const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(ctx.get('authorization'));
   return match?.[1];
 }
 
