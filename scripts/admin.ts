@@ -7,7 +7,7 @@
 import { Command } from 'commander';
 
 import { ConfigError } from '../provider/config.ts';
-import { AdminError, openAdminContext, type AdminContext } from './admin/admin-context.ts';
+import { AdminConfigurationError, AdminError, openAdminContext, type AdminContext } from './admin/admin-context.ts';
 import { auditCommand } from './admin/audit-command.ts';
 import { clientsCommand } from './admin/clients-command.ts';
 import { keysCommand } from './admin/keys-command.ts';
@@ -26,7 +26,7 @@ async function run(action: (ctx: AdminContext) => Promise<void>): Promise<void> 
     process.stderr.write(
       `error: ${known ? described.message : (described.error_description ?? described.message ?? String(err))}\n`,
     );
-    process.exitCode = err instanceof ConfigError ? 2 : 1;
+    process.exitCode = err instanceof ConfigError || err instanceof AdminConfigurationError ? 2 : 1;
   } finally {
     await ctx?.close();
   }

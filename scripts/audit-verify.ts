@@ -5,10 +5,20 @@
 import mongoose from 'mongoose';
 
 import { ConfigError, loadConfig } from '../provider/config.ts';
+import { scriptArgs } from './cli-args.ts';
 import { auditKey } from '../provider/security/audit-hash.ts';
 import { verifyAuditChain } from '../provider/security/verify-audit-chain.ts';
 
+const USAGE = `Usage: npm run audit:verify
+
+Walks the audit hash chain in MONGODB_URI's database (keyed with KEY_ENCRYPTION_KEY) and names
+the first broken record. Exit 0 intact, 1 broken, 2 bad configuration.
+To also catch records cut from the end: npm run admin -- audit verify --anchor <seq:hash>
+
+  --help   this text`;
+
 async function main(): Promise<number> {
+  scriptArgs(USAGE, {});
   const config = loadConfig(process.env);
   if (!config.mongodbUri) {
     process.stderr.write(

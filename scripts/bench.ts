@@ -8,7 +8,6 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 
 import { SignJWT, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
@@ -16,12 +15,20 @@ import * as oidc from 'openid-client';
 import { freePort } from './free-port.ts';
 import { hashPassword, verifyPassword } from '../provider/accounts/password.ts';
 import { startChild, type Child } from './bench/child.ts';
+import { scriptArgs } from './cli-args.ts';
 import { replaceGeneratedSection } from './bench/report-section.ts';
 import { load, type LoadOptions, type LoadResult } from './bench/load.ts';
 import { refreshLoad } from './bench/refresh-chains.ts';
 import { signInLoad, signInOnce, type FlowTarget } from './bench/sign-in-flow.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const USAGE = `Usage: npm run bench [-- --quick]
+
+Load-tests the provider against a bare oidc-provider in the same run (autocannon on 127.0.0.1)
+and rewrites the generated section of docs/BENCHMARKS.md. Takes about ten minutes.
+
+  --quick   a short run (about two minutes) that writes nothing
+  --help    this text`;
+const values = scriptArgs(USAGE, { quick: { type: 'boolean', default: false } });
 const SECONDS = values.quick ? 2 : 5;
 const WARMUP = values.quick ? 1 : 2;
 const SOAK = values.quick ? 10_000 : 100_000;

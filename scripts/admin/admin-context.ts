@@ -23,6 +23,9 @@ export interface AdminContext {
 
 export class AdminError extends Error {}
 
+/** The environment is not enough to run (exit 2, like a ConfigError). */
+export class AdminConfigurationError extends AdminError {}
+
 async function throwawayKeys(): Promise<ProviderKeys> {
   const signing: JWK[] = [];
   for (const alg of ['ES256', 'RS256']) {
@@ -36,8 +39,8 @@ async function throwawayKeys(): Promise<ProviderKeys> {
 export async function openAdminContext(): Promise<AdminContext> {
   const config = loadConfig(process.env);
   if (!config.mongodbUri)
-    throw new AdminError(
-      'MONGODB_URI is not set: the admin CLI works on a real database (the embedded one lives only inside `npm start`)',
+    throw new AdminConfigurationError(
+      "MONGODB_URI is not set: the admin CLI works on a real database, or on the demo's embedded one while `npm start` runs (its banner prints the command)",
     );
   const connection = mongoose.createConnection(config.mongodbUri, {
     dbName: config.mongodbDatabase,

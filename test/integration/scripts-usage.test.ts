@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+import { expect } from 'chai';
+
+import { runAdminWith } from '../helpers/admin-cli.ts';
+
+async function script(name: string, args: string[]): Promise<{ code: number; out: string }> {
+  const child = spawn(process.execPath, [new URL(`../../scripts/${name}`, import.meta.url).pathname, ...args], {
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    out += chunk;
+  });
+  const [code] = await once(child, 'exit');
+  return { code: code as number, out };
+}
+
+describe('every script answers --help and a bad option with usage, not a stack trace', function () {
+  this.timeout(30_000);
+
+  for (const name of ['fuzz.ts', 'bench.ts', 'audit-verify.ts']) {
+    it(`${name}: --help prints usage and exits 0; an unknown option prints the problem and usage and exits 2`, async () => {
+      const help = await script(name, ['--help']);
+      expect(help.code).to.equal(0);
+      expect(help.out).to.match(/^Usage: npm run /);
+      const bad = await script(name, ['--no-such-option']);
+      expect(bad.code).to.equal(2);
+      expect(bad.out).to.include("Unknown option '--no-such-option'").and.include('Usage: npm run');
+      expect(bad.out).not.to.include('    at ');
+    });
+  }
+
+  it('fuzz.ts: a bad --count value is a usage error', async () => {
+    const bad = await script('fuzz.ts', ['--count', 'lots']);
+    expect(bad.code).to.equal(2);
+    expect(bad.out).to.include('--count must be').and.include('Usage:');
+  });
+
+  it('the admin CLI exits 2 for a configuration problem, as docs/admin.md says', async () => {
+    const noDatabase = await runAdminWith({}, ['clients', 'list']);
+    expect(noDatabase.code).to.equal(2);
+    expect(noDatabase.stderr).to.include('MONGODB_URI is not set');
+    const badVariable = await runAdminWith({ MONGODB_URI: 'postgres://nope' }, ['clients', 'list']);
+    expect(badVariable.code).to.equal(2);
+    expect(badVariable.stderr).to.include('MONGODB_URI');
+  });
+});
