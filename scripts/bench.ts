@@ -155,7 +155,7 @@ try {
     issuer,
     clientId: 'demo-web-1',
     clientSecret: secretOf(output, 'demo-web-1'),
-    redirectUri: 'http://localhost:3001/callback',
+    redirectUri: 'http://localhost:4401/callback',
     email: 'demo@example.test',
     password,
   };

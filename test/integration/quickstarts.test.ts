@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
 import { expect } from 'chai';
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
@@ -45,9 +48,9 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
     const config = await oidc.discovery(new URL(server.issuer), 'demo-web-1', secret('demo-web-1'), undefined, {
       execute: [oidc.allowInsecureRequests],
     });
-    const request = await authorizationRequest(config, { redirect_uri: 'http://localhost:3001/callback' });
+    const request = await authorizationRequest(config, { redirect_uri: 'http://localhost:4401/callback' });
     const callback = await browserSignIn(browser, request.url);
-    expect(callback.origin).to.equal('http://localhost:3001');
+    expect(callback.origin).to.equal('http://localhost:4401');
     const tokens = await oidc.authorizationCodeGrant(config, callback, {
       pkceCodeVerifier: request.verifier,
       expectedState: request.state,
@@ -62,9 +65,42 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
     const config2 = await oidc.discovery(new URL(server.issuer), 'demo-web-2', secret('demo-web-2'), undefined, {
       execute: [oidc.allowInsecureRequests],
     });
-    const request2 = await authorizationRequest(config2, { redirect_uri: 'http://localhost:3002/callback' });
+    const request2 = await authorizationRequest(config2, { redirect_uri: 'http://localhost:4402/callback' });
     const consent = await browser.open(request2.url);
     expect(consent.html).not.to.include('name="password"');
+  });
+
+  it("web-app.md's sample, run as written: signs in, and a reloaded callback or a foreign state gets a message", async function () {
+    this.timeout(20_000);
+    const source = /```js\n([\s\S]*?)```/
+      .exec(readFileSync(new URL('../../docs/quickstart/web-app.md', import.meta.url), 'utf8'))![1]!
+      .replace("'http://localhost:3000'", `'${server.issuer}'`)
+      .replace("'<demo-web-1 secret>'", `'${secret('demo-web-1')}'`);
+    // Inside node_modules/ so that the sample's `import 'openid-client'` resolves as in an app.
+    const dir = new URL('../../node_modules/.cache/meshid-quickstart/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const file = new URL('web-app.mjs', dir);
+    writeFileSync(file, source);
+    const app = spawn(process.execPath, [file.pathname], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        app.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('open http://localhost:4401/') && resolve());
+        app.once('exit', (code) => reject(new Error(`the sample exited with ${code}`)));
+      });
+      const start = await fetch('http://localhost:4401/', { redirect: 'manual' });
+      const callback = await browserSignIn(new Browser(server.issuer), new URL(start.headers.get('location')!));
+      const hello = await fetch(callback);
+      expect(await hello.text()).to.equal('Hello Demo User (demo@example.test)');
+
+      const reload = await fetch(callback);
+      expect(reload.status).to.equal(400);
+      expect(await reload.text()).to.include('Start again at /');
+      const foreign = await fetch('http://localhost:4401/callback?code=x&state=not-ours');
+      expect(foreign.status).to.equal(400);
+      expect(app.exitCode, 'the sample is still running').to.equal(null);
+    } finally {
+      app.kill();
+    }
   });
 
   it('spa.md: the public demo-spa redeems its code with PKCE only, and CORS allows its own origin', async () => {
@@ -73,24 +109,24 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
       execute: [oidc.allowInsecureRequests],
     });
     const request = await authorizationRequest(config, {
-      redirect_uri: 'http://localhost:3003/callback',
+      redirect_uri: 'http://localhost:4403/callback',
       scope: 'openid orders:read',
       resource: DEMO_API,
     });
     const callback = await browserSignIn(browser, request.url);
     const response = await fetch(`${server.issuer}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:3003' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:4403' },
       body: new URLSearchParams({
         grant_type: 'authorization_code',
         client_id: 'demo-spa',
         code: callback.searchParams.get('code')!,
-        redirect_uri: 'http://localhost:3003/callback',
+        redirect_uri: 'http://localhost:4403/callback',
         code_verifier: request.verifier,
       }).toString(),
     });
     expect(response.status).to.equal(200);
-    expect(response.headers.get('access-control-allow-origin')).to.equal('http://localhost:3003');
+    expect(response.headers.get('access-control-allow-origin')).to.equal('http://localhost:4403');
     const tokens = (await response.json()) as Record<string, string>;
     expect(decodeJwt(tokens.access_token!)).to.include({ aud: DEMO_API, scope: 'orders:read' });
     expect(tokens.refresh_token).to.be.a('string');
