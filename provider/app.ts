@@ -15,6 +15,7 @@ import { metricsEndpoint, requestMetrics } from './http/request-metrics.ts';
 import { secureCookies } from './http/secure-cookies.ts';
 import { staticAssets } from './http/static-assets.ts';
 import type { InteractionDeps } from './interactions/interaction-deps.ts';
+import { ResourceServerDirectory } from './resources/resource-server-directory.ts';
 import { liveTokens } from './tokens/live-tokens.ts';
 import { validateRoute } from './validate/validate-route.ts';
 import { interactionRoutes } from './interactions/index.ts';
@@ -53,6 +54,7 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
   // rebuilt provider and the new cookie keys from it.
   const screenDeps: InteractionDeps = {
     live: holder,
+    resources: new ResourceServerDirectory(connection, config.clientCacheTtl),
     connection,
     views,
     logger,

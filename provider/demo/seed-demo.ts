@@ -105,7 +105,15 @@ async function seedClient(
 /** Creates the demo API, user and clients if they are missing; running it twice creates nothing twice. */
 export async function seedDemo(provider: Provider, connection: Connection): Promise<DemoSeed> {
   const scopes = ['orders:read', 'orders:write'];
-  await saveResourceServer(connection, { _id: DEMO_API, name: 'Demo orders API', scopes });
+  await saveResourceServer(connection, {
+    _id: DEMO_API,
+    name: 'Demo orders API',
+    scopes,
+    scopeDescriptions: [
+      { scope: 'orders:read', text: 'See your orders' },
+      { scope: 'orders:write', text: 'Place and change orders for you' },
+    ],
+  });
   await saveResourceServer(connection, {
     _id: DEMO_INTERNAL_API,
     name: 'Demo orders database API',

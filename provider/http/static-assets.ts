@@ -8,6 +8,7 @@ import { VIEWS_DIR } from '../views/environment.ts';
 /** The few static files the screens use, read once at start-up and served from memory. */
 const ASSETS: Record<string, { type: string; file: string }> = {
   '/assets/style.css': { type: 'text/css; charset=utf-8', file: 'static/style.css' },
+  '/assets/recovery-codes.js': { type: 'text/javascript; charset=utf-8', file: 'static/recovery-codes.js' },
 };
 
 export function staticAssets() {

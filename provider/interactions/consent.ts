@@ -5,6 +5,7 @@ import { renderScreen } from '../views/render-screen.ts';
 import type { Interaction } from '../../types/oidc-interaction.ts';
 import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
+import { scopeDescription } from '../resources/resource-server-directory.ts';
 import { describeScope } from './scope-descriptions.ts';
 import { seeOther } from '../forms/see-other.ts';
 
@@ -24,10 +25,18 @@ export async function renderConsent(deps: InteractionDeps, ctx: Context): Promis
     csrf: csrfToken(currentCsrfKey(deps.live), interaction.uid),
     clientName: client?.clientName ?? client?.clientId,
     scopes: (details.missingOIDCScope ?? []).filter((s) => s !== 'openid').map(describeScope),
-    resources: Object.entries(details.missingResourceScopes ?? {}).map(([indicator, scopes]) => ({
-      indicator,
-      scopes,
-    })),
+    // Each API by its display name and each scope by its description; the raw values only as
+    // a fallback, in small type.
+    resources: await Promise.all(
+      Object.entries(details.missingResourceScopes ?? {}).map(async ([indicator, scopes]) => {
+        const server = await deps.resources.find(indicator);
+        return {
+          indicator,
+          name: server?.name,
+          scopes: scopes.map((scope) => ({ scope, description: scopeDescription(server, scope) })),
+        };
+      }),
+    ),
   });
 }
 

@@ -3,6 +3,7 @@ import type nunjucks from 'nunjucks';
 
 import type { LiveProvider } from '../forms/csrf.ts';
 import type { MfaDeps } from '../mfa/mfa-deps.ts';
+import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { AuditLog } from '../security/audit-log.ts';
 import type { LoginThrottle } from '../security/login-throttle.ts';
@@ -15,6 +16,8 @@ export interface InteractionDeps {
   views: nunjucks.Environment;
   logger: Logger;
   mfa: MfaDeps;
+  /** APIs by resource indicator: their display names and scope descriptions (consent) */
+  resources: ResourceServerDirectory;
   audit: AuditLog;
   throttle: LoginThrottle;
 }

@@ -30,10 +30,19 @@ export async function renderEnroll(deps: InteractionDeps, ctx: Context, error?: 
   const interaction = ctx.state.interaction!;
   const pending = await pendingOrNewEnrollment(deps.mfa, accountId, await accountLabel(deps.connection, accountId));
   const action = `/interaction/${interaction.uid}/mfa/enroll`;
+  const client = await deps.live.provider.Client.find(String(interaction.params.client_id));
+  const reason = `Your organisation requires two-step verification to sign in to ${client?.clientName ?? client?.clientId ?? 'this application'}. Set it up now, or cancel to go back.`;
   await renderEnrollmentScreen(
     deps.views,
     ctx,
-    { pending, action, csrf: csrfToken(currentCsrfKey(deps.live), interaction.uid), error },
+    {
+      pending,
+      action,
+      csrf: csrfToken(currentCsrfKey(deps.live), interaction.uid),
+      error,
+      reason,
+      cancel: { action: `/interaction/${interaction.uid}/abort` },
+    },
     status,
   );
 }

@@ -27,6 +27,39 @@ export class ResourceServerDirectory {
   }
 }
 
+/** What a scope of an API is called on the consent screen; the scope itself when undescribed. */
+export function scopeDescription(
+  server: Pick<ResourceServerRecord, 'scopeDescriptions'> | undefined,
+  scope: string,
+): string | undefined {
+  return server?.scopeDescriptions?.find((entry) => entry.scope === scope)?.text;
+}
+
+/**
+ * Sets (or, with an empty text, removes) what one scope of an API is called on the consent
+ * screen. False when the API does not have that scope. (Admin-only: read, change, write back.)
+ */
+export async function describeScope(
+  connection: Connection,
+  indicator: string,
+  scope: string,
+  description: string,
+): Promise<boolean> {
+  const Model = resourceServerModel(connection);
+  const server = await Model.findOne(
+    { _id: indicator, scopes: scope },
+    { scopeDescriptions: 1 },
+  ).lean<ResourceServerRecord>();
+  if (!server) return false;
+  const others = (server.scopeDescriptions ?? []).filter((entry) => entry.scope !== scope);
+  const text = description.trim();
+  await Model.updateOne(
+    { _id: indicator },
+    { $set: { scopeDescriptions: text ? [...others, { scope, text }] : others } },
+  );
+  return true;
+}
+
 export async function saveResourceServer(
   connection: Connection,
   input: Omit<ResourceServerRecord, 'createdAt'>,
@@ -37,7 +70,12 @@ export async function saveResourceServer(
   await resourceServerModel(connection).updateOne(
     { _id: input._id },
     {
-      $set: { name: input.name, scopes: input.scopes, accessTokenTtl: input.accessTokenTtl },
+      $set: {
+        name: input.name,
+        scopes: input.scopes,
+        accessTokenTtl: input.accessTokenTtl,
+        ...(input.scopeDescriptions ? { scopeDescriptions: input.scopeDescriptions } : {}),
+      },
       $setOnInsert: { createdAt: new Date() },
     },
     { upsert: true },

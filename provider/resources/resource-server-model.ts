@@ -7,6 +7,8 @@ export interface ResourceServerRecord {
   name: string;
   /** every scope this API understands */
   scopes: string[];
+  /** what scopes let an application do, in words a person can consent to (scope names may hold dots: a list, not keys) */
+  scopeDescriptions?: { scope: string; text: string }[];
   /** seconds; falls back to ACCESS_TOKEN_TTL / CLIENT_CREDENTIALS_TTL */
   accessTokenTtl?: number;
   createdAt: Date;
@@ -17,6 +19,7 @@ const resourceServerSchema = new Schema<ResourceServerRecord>(
     _id: { type: String, required: true },
     name: { type: String, required: true },
     scopes: { type: [String], default: [] },
+    scopeDescriptions: { type: [{ scope: String, text: String, _id: false }], default: undefined },
     accessTokenTtl: { type: Number },
     createdAt: { type: Date, required: true },
   },

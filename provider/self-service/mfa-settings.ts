@@ -24,7 +24,7 @@ async function renderEnrollment(deps: AccountDeps, ctx: Context, restart: boolea
   await renderEnrollmentScreen(
     deps.views,
     ctx,
-    { pending, action: '/account/mfa/activate', csrf, error },
+    { pending, action: '/account/mfa/activate', csrf, error, cancel: { href: '/account' } },
     error ? 401 : 200,
   );
 }

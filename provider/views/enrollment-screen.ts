@@ -12,7 +12,16 @@ import { renderScreen } from './render-screen.ts';
 export async function renderEnrollmentScreen(
   views: nunjucks.Environment,
   ctx: Context,
-  screen: { pending: PendingEnrollment; action: string; csrf: string; error?: string },
+  screen: {
+    pending: PendingEnrollment;
+    action: string;
+    csrf: string;
+    error?: string;
+    /** why enrollment is asked for, when it is not the user's own choice */
+    reason?: string;
+    /** how to leave: a form post (the sign-in's abort, with the same CSRF token) or a link */
+    cancel: { action: string } | { href: string };
+  },
   status = 200,
 ): Promise<void> {
   renderScreen(
@@ -26,6 +35,8 @@ export async function renderEnrollmentScreen(
       qrCode: await qrCodeDataUri(screen.pending.uri),
       secret: screen.pending.secret.replace(/(.{4})/g, '$1 ').trim(),
       error: screen.error,
+      reason: screen.reason,
+      cancel: screen.cancel,
     },
     status,
   );

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 
 /**
- * Headers for every HTML screen: no inline script, no framing (clickjacking on the login
+ * Headers for every HTML screen: scripts only from our own files, none inline, no framing (clickjacking on the login
  * form), no referrer (interaction URLs and codes must not leak), never cached.
  * `form-action` is left out on purpose: browsers apply it to the redirect chain after a
  * form post, which ends at the client's redirect_uri on another origin.
@@ -9,6 +9,7 @@ import type { Context } from 'koa';
 const CSP = [
   "default-src 'none'",
   "style-src 'self'",
+  "script-src 'self'",
   "img-src 'self' data:",
   "base-uri 'none'",
   "frame-ancestors 'none'",

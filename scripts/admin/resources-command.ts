@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
 import { resourceServerModel, type ResourceServerRecord } from '../../provider/resources/resource-server-model.ts';
-import { saveResourceServer } from '../../provider/resources/resource-server-directory.ts';
+import { describeScope, saveResourceServer } from '../../provider/resources/resource-server-directory.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
 import { print } from './output.ts';
 
@@ -45,6 +45,23 @@ export function resourcesCommand(program: Command, run: Run): void {
           all.map((r) => ({ indicator: r._id, name: r.name, scopes: r.scopes.join(' '), ttl: r.accessTokenTtl ?? '' })),
           options.json,
         );
+      }),
+    );
+
+  resources
+    .command('describe-scope <indicator> <scope> [text...]')
+    .description('what a scope lets an application do, as the consent screen says it (no text: back to the raw scope)')
+    .action((indicator: string, scope: string, words: string[]) =>
+      run(async (ctx) => {
+        const text = words.join(' ');
+        if (!(await describeScope(ctx.connection, indicator, scope, text)))
+          throw new AdminError(`no scope ${scope} on resource ${indicator}`);
+        await ctx.audit.append({
+          event: 'admin.resource.scope_described',
+          outcome: 'success',
+          details: { indicator, scope, text },
+        });
+        print(text ? `${indicator} ${scope}: "${text}"` : `${indicator} ${scope}: no description`, false);
       }),
     );
 

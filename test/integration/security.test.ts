@@ -167,7 +167,7 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
         (await authorizationRequest(await relyingParty(server.issuer, client))).url,
       );
       expect(page.headers.get('content-security-policy')).to.equal(
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
       );
       expect(page.headers.get('x-frame-options')).to.equal('DENY');
       expect(page.headers.get('referrer-policy')).to.equal('no-referrer');
