@@ -51,7 +51,7 @@ describe('first-hour screens in a real browser (Chromium): home, consent in word
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForSelector('text=Allow access?');
     await screenshot(page, 'consent-in-words');
-    const text = await page.locator('.scopes').innerText();
+    const text = (await page.locator('.scopes').textContent()) ?? '';
     expect(text).to.include('Test API').and.include('See your orders');
     expect(await page.locator('.scopes small.detail', { hasText: API }).count(), 'the raw indicator, small').to.equal(
       1,
@@ -81,10 +81,11 @@ describe('first-hour screens in a real browser (Chromium): home, consent in word
 
     await signInTo();
     await screenshot(page, 'enroll-required');
-    expect(await page.locator('#enroll-reason').innerText())
+    expect((await page.locator('#enroll-reason').textContent()) ?? '')
       .to.include('Your organisation requires two-step verification')
       .and.include('Payroll');
     expect(await accessibilityProblems(page)).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
     // Back to the app with access_denied (nothing listens at the test app's callback).
     await Promise.all([
       page.waitForRequest((r) => r.url().includes('error=access_denied')),
