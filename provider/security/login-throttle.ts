@@ -33,6 +33,15 @@ export function accountDelay(failures: number, config: LoginThrottleConfig): num
   return Math.min(MAX_DELAY_SECONDS, 2 ** (failures - config.delayAfter));
 }
 
+/** Clears every failure count and lock of an account: from all addresses and from each one. */
+export async function unlockAccount(connection: Connection, email: string): Promise<void> {
+  const { account } = throttleKeys(email, '');
+  const escaped = account.slice('acct:'.length).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await loginThrottleModel(connection).deleteMany({
+    $or: [{ _id: account }, { _id: { $regex: `^acct-ip:${escaped}\\|` } }],
+  });
+}
+
 /** Seconds the account is locked, for every address, after `failures` from all of them. */
 export function accountWideDelay(failures: number, config: LoginThrottleConfig): number {
   return failures >= config.accountLockAfter ? config.lockSeconds : 0;

@@ -9,7 +9,7 @@ import { revokeAccountGrants } from '../../provider/accounts/revoke-account-gran
 import { removeFactor } from '../../provider/mfa/manage-factor.ts';
 import { mfaModel } from '../../provider/mfa/mfa-model.ts';
 import { mfaStatus } from '../../provider/mfa/mfa-status.ts';
-import { loginThrottleModel } from '../../provider/security/login-throttle-model.ts';
+import { unlockAccount } from '../../provider/security/login-throttle.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
 import { print } from './output.ts';
 import { readSecret } from './read-secret.ts';
@@ -138,7 +138,7 @@ export function usersCommand(program: Command, run: Run): void {
     .action((email: string) =>
       run(async (ctx) => {
         const found = await account(ctx, email);
-        await loginThrottleModel(ctx.connection).deleteOne({ _id: `acct:${found.email}` });
+        await unlockAccount(ctx.connection, found.email);
         await mfaModel(ctx.connection).updateOne({ _id: found._id }, { $set: { failures: 0, lockedUntil: null } });
         await ctx.audit.append({ event: 'admin.user.unlocked', outcome: 'success', account: found._id });
         print(`${found.email} unlocked`, false);

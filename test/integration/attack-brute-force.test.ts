@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
 import { auditModel } from '../../provider/security/audit-model.ts';
+import { unlockAccount } from '../../provider/security/login-throttle.ts';
 import { Browser, parseForms, type Page } from '../helpers/browser.ts';
 import { addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { loginAttempt, loginScreen } from '../helpers/login-attempt.ts';
@@ -153,6 +154,12 @@ describe('attack: brute force around the lockouts', () => {
         (await loginAttempt(server, client, victim.email, victim.password, via('198.51.100.20'))).status,
         'the owner signs in from home',
       ).to.equal(303);
+      // An operator's unlock clears the counts of every address, not only the account-wide one.
+      await loginAttempt(server, client, victim.email, 'guess-again', via('203.0.113.10'));
+      await unlockAccount(server.connection, victim.email);
+      expect((await loginAttempt(server, client, victim.email, victim.password, via('203.0.113.10'))).status).to.equal(
+        303,
+      );
     });
   });
 });
