@@ -22,6 +22,8 @@ export interface DatabaseOptions {
   production: boolean;
   /** how long an operation waits for a reachable server */
   timeoutMs: number;
+  /** where the embedded server's contents are kept between runs, if they are (for the start-up warning) */
+  embeddedKeptIn?: string;
 }
 
 /** What this module logs through (a pino logger fits). */
@@ -37,15 +39,20 @@ function databaseInUri(uri: string | undefined): string | undefined {
   return match ? decodeURIComponent(match[1]!) : undefined;
 }
 
-const EMBEDDED_WARNING = [
-  '',
-  '****************************************************************************',
-  '*  MONGODB_URI is not set: using the EMBEDDED IN-MEMORY development database. *',
-  '*  NOTHING IS KEPT: every account, client, key and session is lost on exit.  *',
-  '*  Set MONGODB_URI to a real MongoDB (6.0+) for anything but a demo.         *',
-  '****************************************************************************',
-  '',
-].join('\n');
+function embeddedWarning(keptIn: string | undefined): string {
+  const kept = keptIn
+    ? [`*  Its contents are saved in ${keptIn}/ and loaded at the next start (development only).`]
+    : ['*  NOTHING IS KEPT: every account, client, key and session is lost on exit.'];
+  return [
+    '',
+    '****************************************************************************',
+    '*  MONGODB_URI is not set: using the EMBEDDED IN-MEMORY development database.',
+    ...kept,
+    '*  Set MONGODB_URI to a real MongoDB (6.0+) for anything but development.',
+    '****************************************************************************',
+    '',
+  ].join('\n');
+}
 
 /**
  * Connects to MONGODB_URI, or starts the embedded development server when it is unset
@@ -62,8 +69,8 @@ export async function connectDatabase(options: DatabaseOptions, logger: Database
     const embedded = await startEmbeddedMongo();
     uri = embedded.uri;
     stopEmbedded = embedded.stop;
-    process.stderr.write(EMBEDDED_WARNING);
-    logger.warn({ embedded: true }, 'embedded in-memory database started: nothing is kept after exit');
+    process.stderr.write(embeddedWarning(options.embeddedKeptIn));
+    logger.warn({ embedded: true, keptIn: options.embeddedKeptIn }, 'embedded in-memory database started');
   }
 
   // autoCreate off: collections appear on first write, and the development server has no

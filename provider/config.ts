@@ -62,6 +62,8 @@ export interface Config {
   port: number;
   /** undefined: start the embedded in-memory development database */
   mongodbUri: string | undefined;
+  /** the embedded database's contents (and the development keys) are kept here across restarts; undefined: nothing is kept */
+  devDataDir: string | undefined;
   mongodbDatabase: string | undefined;
   /** how many reverse proxies stand in front (0: none, X-Forwarded-* ignored); the client address is the one the nearest trusted proxy saw */
   proxyHops: number;
@@ -171,6 +173,14 @@ function demoSeed(env: Env, nodeEnv: NodeEnv, uri: string | undefined): boolean 
       "must be off when NODE_ENV=production (the demo's secrets are printed to the console)",
     );
   return seed;
+}
+
+/** DEV_DATA_DIR: where development keeps the embedded database between runs (default .meshid; "none": nowhere). */
+function devDataDir(env: Env, nodeEnv: NodeEnv, uri: string | undefined): string | undefined {
+  const value = text(env, 'DEV_DATA_DIR');
+  if (uri !== undefined || nodeEnv === 'production') return undefined;
+  if (value === 'none') return undefined;
+  return value ?? '.meshid';
 }
 
 /** TRUST_PROXY: 0/false (no proxy), 1/true (one), or the number of proxies in front, up to 10. */
@@ -325,6 +335,7 @@ export function loadConfig(env: Env): Config {
     host: text(env, 'HOST') ?? '127.0.0.1',
     port,
     mongodbUri: uri,
+    devDataDir: devDataDir(env, nodeEnv, uri),
     mongodbDatabase: databaseName(env),
     proxyHops: proxyHops(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

@@ -1,4 +1,7 @@
+import { rm } from 'node:fs/promises';
+
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { withDevelopmentKeys } from './dev-data/development-keys.ts';
 import { formatDemo } from './demo/format-demo.ts';
 import { startServer } from './server.ts';
 
@@ -15,12 +18,23 @@ function readConfig(): Config {
   }
 }
 
-/** Process entry: read configuration, start, print the demo, stop cleanly on SIGTERM/SIGINT. */
+/**
+ * Process entry: read configuration, start, print the demo, stop cleanly on SIGTERM/SIGINT.
+ * `npm start -- --fresh` forgets the kept development data first.
+ */
 async function main(): Promise<void> {
-  const config = readConfig();
+  let config = readConfig();
+  if (config.devDataDir !== undefined && process.argv.includes('--fresh')) {
+    await rm(config.devDataDir, { recursive: true, force: true });
+  }
+  config = await withDevelopmentKeys(config);
 
   const running = await startServer(config);
-  if (running.demo) process.stdout.write(formatDemo(config.issuer, running.demo, running.adminEnvironment));
+  if (running.demo) {
+    process.stdout.write(
+      formatDemo(config.issuer, running.demo, { admin: running.adminEnvironment, dataDir: running.devDataDir }),
+    );
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -20,6 +20,7 @@ import { createMetrics, observeDatabase, type Metrics } from './observability/me
 import { createProvider } from './oidc/create-provider.ts';
 import type { RenderPage } from './oidc/screens.ts';
 import { renderScreen } from './views/render-screen.ts';
+import { keptData } from './dev-data/kept-data.ts';
 import { riskyDefaults } from './risky-defaults.ts';
 import { ProviderHolder } from './oidc/provider-holder.ts';
 import { auditKey } from './security/audit-hash.ts';
@@ -39,6 +40,8 @@ export interface RunningServer {
   /** the audit chain's HMAC key (from KEY_ENCRYPTION_KEY), for verifying it */
   auditKey: Uint8Array;
   demo: DemoSeed | undefined;
+  /** where the embedded database's contents are kept between runs, if they are */
+  devDataDir: string | undefined;
   /** with the embedded database: the environment under which the admin CLI reaches it while this runs */
   adminEnvironment: Record<string, string> | undefined;
   /** where Prometheus scrapes without a token (METRICS_PORT), if anywhere */
@@ -69,15 +72,12 @@ function warnAboutRiskySettings(config: Config, logger: Logger): void {
 }
 
 /**
- * What `npm run admin` needs to manage this very process's embedded database: its address and,
- * when the keys are sealed with a throwaway key, that key (a demo secret like the others).
+ * What `npm run admin` needs to manage this very process's embedded database: its address and
+ * the key its keys are sealed with (a throwaway or a development key: a demo secret like the others).
  */
 function adminEnvironment(config: Config, embeddedUri: string | undefined): Record<string, string> | undefined {
   if (embeddedUri === undefined) return undefined;
-  return {
-    MONGODB_URI: embeddedUri,
-    ...(config.keys.ephemeralKey ? { KEY_ENCRYPTION_KEY: config.keys.encryptionKey.toString('base64') } : {}),
-  };
+  return { MONGODB_URI: embeddedUri, KEY_ENCRYPTION_KEY: config.keys.encryptionKey.toString('base64') };
 }
 
 function keyAges(keys: ProviderKeys): Record<string, number> {
@@ -112,6 +112,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       databaseName: config.mongodbDatabase,
       production: config.nodeEnv === 'production',
       timeoutMs: config.databaseTimeoutMs,
+      embeddedKeptIn: config.devDataDir,
     },
     logger,
   );
@@ -119,6 +120,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     warnAboutRiskySettings(config, logger);
     await ensureIndexes(connection);
+    // Development keeps the embedded database's contents between runs (DEV_DATA_DIR).
+    const kept = database.embedded ? await keptData(connection, config.devDataDir, logger) : undefined;
     await ensureKeys(connection, config.keys.encryptionKey);
     const keys = await loadKeys(connection, config.keys.encryptionKey, config.keys.retiredRetentionSeconds);
     const views = createViews();
@@ -184,6 +187,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       demo,
       auditKey: auditKey(config.keys.encryptionKey),
       adminEnvironment: adminEnvironment(config, database.embeddedUri),
+      devDataDir: kept ? config.devDataDir : undefined,
       metricsUrl: metricsServer?.url,
       get provider() {
         return live.provider;
@@ -199,6 +203,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await metricsServer?.close();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await kept?.stop();
         await database.close();
       },
     };

@@ -2,19 +2,34 @@ import type { DemoSeed } from './seed-demo.ts';
 
 const UNKNOWN = '(created earlier; only its hash is stored)';
 
+export interface DemoSurroundings {
+  /** the environment that lets the admin CLI reach the embedded database while it runs */
+  admin?: Record<string, string>;
+  /** where development data is kept between runs */
+  dataDir?: string;
+}
+
 /** The console banner that tells a new user what they can try. */
-export function formatDemo(issuer: string, seed: DemoSeed, adminEnvironment?: Record<string, string>): string {
+export function formatDemo(
+  issuer: string,
+  seed: DemoSeed,
+  { admin: adminEnvironment, dataDir }: DemoSurroundings = {},
+): string {
   const admin =
     adminEnvironment &&
     Object.entries(adminEnvironment)
       .map(([name, value]) => `${name}=${value}`)
       .join(' ');
+  const forgotten = seed.user.password === undefined || seed.clients.some((c) => !c.public && !c.clientSecret);
   // The real secret when it was just made; a placeholder when it was made on an earlier start.
   const serviceSecret = seed.clients.find((c) => c.clientId === 'demo-service')?.clientSecret ?? '<secret>';
   const lines = [
     '',
     '=== meshid demo =====================================================',
     `Issuer:        ${issuer}`,
+    ...(dataDir
+      ? [`Data:          kept in ${dataDir}/ across restarts (start over: npm start -- --fresh, or delete the folder)`]
+      : []),
     `Discovery:     ${issuer}/.well-known/openid-configuration`,
     `Demo user:     ${seed.user.email}  password: ${seed.user.password ?? UNKNOWN}`,
     `Demo API:      ${seed.api.indicator}  scopes: ${seed.api.scopes.join(' ')}`,
@@ -33,6 +48,13 @@ export function formatDemo(issuer: string, seed: DemoSeed, adminEnvironment?: Re
           'Manage this demo while it runs (the embedded database is reachable at this address):',
           `  ${admin} npm run admin -- clients list`,
           `  ${admin} npm run admin -- clients add --help`,
+          ...(forgotten
+            ? [
+                'Secrets made on an earlier start are kept only as hashes; make new ones with:',
+                `  ${admin} npm run admin -- clients rotate-secret demo-web-1`,
+                `  ${admin} npm run admin -- users reset-password ${seed.user.email}`,
+              ]
+            : []),
         ]
       : []),
     '======================================================================',

@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { expect } from 'chai';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 import { runAdminWith } from '../helpers/admin-cli.ts';
 import { testDatabaseUri, uniqueDatabaseName } from '../helpers/database.ts';
@@ -34,12 +39,15 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 describe('the provider process (npm start)', () => {
+  // Development data goes to a folder of the test's own, not the working tree's .meshid/.
+  const dataDir = () => mkdtempSync(join(tmpdir(), 'meshid-dev-'));
+
   it('starts with no configuration, prints the demo, serves, and exits 0 on SIGTERM', async () => {
-    const { child, output } = run({ PORT: '0' });
+    const { child, output } = run({ PORT: '0', DEV_DATA_DIR: dataDir() });
     // The banner is printed once start-up is complete, after the "listening" log line.
     await until(() => output().stdout.includes('Try client credentials:'), 'the demo banner');
     const { stdout, stderr } = output();
-    expect(stderr).to.include('NOTHING IS KEPT');
+    expect(stderr).to.include('EMBEDDED IN-MEMORY').and.include('saved in');
     expect(stdout).to.include('Demo user:     demo@example.test  password: ');
     expect(stdout).to.include('demo-service   secret: ');
     expect(stdout).to.include('demo-exchanger secret: ');
@@ -77,6 +85,60 @@ describe('the provider process (npm start)', () => {
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).to.equal(0);
+  });
+
+  it('keeps development data across a restart: the demo secret still works, --fresh starts over', async function () {
+    this.timeout(60_000);
+    const dir = dataDir();
+    const start = async (args: string[] = []) => {
+      const child = spawn(process.execPath, [ENTRY, ...args], {
+        env: { PATH: process.env.PATH ?? '', PORT: '0', DEV_DATA_DIR: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      await until(() => stdout.includes('Try client credentials:'), 'the demo banner');
+      const url = JSON.parse(stdout.split('\n').find((line) => line.includes('"msg":"listening"'))!).url as string;
+      const stop = async () => {
+        child.kill('SIGTERM');
+        const [code] = await once(child, 'exit');
+        expect(code, 'a clean stop').to.equal(0);
+      };
+      return { stdout, url, stop };
+    };
+    const clientCredentials = (url: string, secret: string) =>
+      fetch(`${url}/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`demo-service:${secret}`).toString('base64')}`,
+        },
+        body: 'grant_type=client_credentials&scope=orders:read',
+      });
+
+    const first = await start();
+    expect(first.stdout).to.include(`Data:          kept in ${dir}/`);
+    const secret = /demo-service\s+secret: (\S+)/.exec(first.stdout)![1]!;
+    await first.stop();
+    expect(existsSync(join(dir, 'database.json')), 'saved at a clean stop').to.equal(true);
+
+    const second = await start();
+    expect(second.stdout).to.include('(created earlier; only its hash is stored)');
+    expect(second.stdout).to.include('npm run admin -- clients rotate-secret demo-web-1');
+    const token = await clientCredentials(second.url, secret);
+    expect(token.status, "the first run's secret works after the restart").to.equal(200);
+    // The keys are kept too: the token verifies against this run's JWKS.
+    const { access_token: jwt } = (await token.json()) as { access_token: string };
+    const jwks = createRemoteJWKSet(new URL(`${second.url}/jwks`));
+    await jwtVerify(jwt, jwks);
+    await second.stop();
+
+    const fresh = await start(['--fresh']);
+    expect(/demo-service\s+secret: (\S+)/.exec(fresh.stdout)![1]).to.not.equal(secret);
+    expect((await clientCredentials(fresh.url, secret)).status).to.equal(401);
+    await fresh.stop();
   });
 
   it('uses MONGODB_URI when given, and then seeds nothing unless asked', async () => {
