@@ -15,7 +15,7 @@ import { metricsEndpoint, requestMetrics } from './http/request-metrics.ts';
 import { secureCookies } from './http/secure-cookies.ts';
 import { staticAssets } from './http/static-assets.ts';
 import type { InteractionDeps } from './interactions/interaction-deps.ts';
-import { ResourceServerDirectory } from './resources/resource-server-directory.ts';
+import type { ResourceServerDirectory } from './resources/resource-server-directory.ts';
 import { liveTokens } from './tokens/live-tokens.ts';
 import { validateRoute } from './validate/validate-route.ts';
 import { interactionRoutes } from './interactions/index.ts';
@@ -29,6 +29,8 @@ import type { LoginThrottle } from './security/login-throttle.ts';
 export interface AppInput {
   config: Config;
   holder: ProviderHolder;
+  /** the APIs (shared with the protocol's resource indicators, and its cache) */
+  directory: ResourceServerDirectory;
   connection: Connection;
   views: nunjucks.Environment;
   logger: Logger;
@@ -39,7 +41,18 @@ export interface AppInput {
 }
 
 /** Composes the Koa app: our middleware and screens first, oidc-provider's protocol routes last. */
-export function createApp({ config, holder, connection, views, logger, mfa, audit, throttle, metrics }: AppInput): Koa {
+export function createApp({
+  config,
+  holder,
+  directory,
+  connection,
+  views,
+  logger,
+  mfa,
+  audit,
+  throttle,
+  metrics,
+}: AppInput): Koa {
   const app = new Koa();
   // oidc-provider, mounted, sets its cookies through this app's context: sign them with the
   // same keys it verifies them with, which change when keys rotate.
@@ -54,7 +67,7 @@ export function createApp({ config, holder, connection, views, logger, mfa, audi
   // rebuilt provider and the new cookie keys from it.
   const screenDeps: InteractionDeps = {
     live: holder,
-    resources: new ResourceServerDirectory(connection, config.clientCacheTtl),
+    resources: directory,
     connection,
     views,
     logger,

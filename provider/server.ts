@@ -18,6 +18,7 @@ import { metricsEndpoint } from './http/request-metrics.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, observeDatabase, type Metrics } from './observability/metrics.ts';
 import { createProvider } from './oidc/create-provider.ts';
+import { ResourceServerDirectory } from './resources/resource-server-directory.ts';
 import type { RenderPage } from './oidc/screens.ts';
 import { renderScreen } from './views/render-screen.ts';
 import { keptData } from './dev-data/kept-data.ts';
@@ -134,8 +135,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       failuresPerMinute: config.auditFailuresPerMinute,
       onEvent: (event) => metrics.securityEvents.inc({ event: event.event, outcome: event.outcome }),
     });
+    // One directory of APIs (and its cache) for the protocol and the consent screen alike.
+    const directory = new ResourceServerDirectory(connection, config.clientCacheTtl);
     holder = new ProviderHolder(
-      (current) => createProvider({ config, connection, keys: current, renderPage, logger, audit, metrics }),
+      (current) => createProvider({ config, connection, keys: current, renderPage, logger, audit, metrics, directory }),
       keys,
     );
     await ensureAccountClient(holder.provider, connection, config.issuer);
@@ -145,6 +148,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const app = createApp({
       config,
       holder,
+      directory,
       connection,
       views,
       logger,

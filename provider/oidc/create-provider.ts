@@ -3,7 +3,6 @@ import { Provider } from 'oidc-provider';
 import { clientSecretMatches } from '../clients/client-secret.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
 import type { AuditLog } from '../security/audit-log.ts';
 import { registerTokenExchange } from '../token-exchange/token-exchange-grant.ts';
 import { liveTokens } from '../tokens/live-tokens.ts';
@@ -20,10 +19,10 @@ import { unauthorizedClient } from './unauthorized-client.ts';
  * keys on rotation (provider-holder.ts).
  */
 export function createProvider(
-  input: Omit<ConfigurationInput, 'directory'> & { logger: Logger; audit: AuditLog; metrics: Metrics },
+  input: ConfigurationInput & { logger: Logger; audit: AuditLog; metrics: Metrics },
 ): Provider {
-  const directory = new ResourceServerDirectory(input.connection, input.config.clientCacheTtl);
-  const provider = new Provider(input.config.issuer, buildConfiguration({ ...input, directory }));
+  const { directory } = input;
+  const provider = new Provider(input.config.issuer, buildConfiguration(input));
   provider.proxy = input.config.proxyHops > 0;
   provider.maxIpsCount = input.config.proxyHops;
 

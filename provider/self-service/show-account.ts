@@ -7,6 +7,7 @@ import { renderScreen } from '../views/render-screen.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { ACCOUNT_CLIENT_ID } from './account-client.ts';
 import { grantedApplications } from '../accounts/granted-applications.ts';
+import { recentReuseRevocations } from '../security/reuse-revocations.ts';
 import { accountCsrfSubject } from './account-csrf.ts';
 
 /** GET /account — who is signed in and their second-factor settings. */
@@ -17,11 +18,18 @@ export async function renderAccount(
   status = 200,
 ): Promise<void> {
   const { accountId } = ctx.state.accountSession!;
-  const [email, mfa, applications] = await Promise.all([
+  const [email, mfa, applications, revocations] = await Promise.all([
     accountLabel(deps.connection, accountId),
     mfaStatus(deps.connection, accountId),
     grantedApplications(deps.live.provider, deps.connection, accountId),
+    recentReuseRevocations(deps.connection, accountId),
   ]);
+  const revokedAccess = await Promise.all(
+    revocations.map(async ({ clientId, at }) => {
+      const client = await deps.live.provider.Client.find(clientId);
+      return { name: client?.clientName ?? clientId, date: at.toISOString().slice(0, 10) };
+    }),
+  );
   renderScreen(
     deps.views,
     ctx,
@@ -35,6 +43,7 @@ export async function renderAccount(
       message: notice?.message,
       error: notice?.error,
       reauthenticate: notice?.reauthenticate,
+      revokedAccess,
     },
     status,
   );

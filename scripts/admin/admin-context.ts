@@ -9,6 +9,7 @@ import { createLogger } from '../../provider/observability/logger.ts';
 import { createMetrics } from '../../provider/observability/metrics.ts';
 import { createProvider } from '../../provider/oidc/create-provider.ts';
 import { auditKey } from '../../provider/security/audit-hash.ts';
+import { ResourceServerDirectory } from '../../provider/resources/resource-server-directory.ts';
 import { AuditLog } from '../../provider/security/audit-log.ts';
 
 /** What every admin command works with: the configuration, the database, and an audit log. */
@@ -64,6 +65,7 @@ export async function openAdminContext(): Promise<AdminContext> {
         keys: await throwawayKeys(),
         // It only validates metadata: it never renders a page.
         renderPage: () => undefined,
+        directory: new ResourceServerDirectory(connection, 0),
         logger,
         audit,
         metrics: createMetrics(() => ({})),

@@ -39,8 +39,9 @@ describe('the first hour: errors that say what went wrong', () => {
   async function freshCode() {
     const config = await relyingParty(server.issuer, web);
     const request = await authorizationRequest(config, { scope: 'openid offline_access', prompt: 'consent' });
-    const callback = await signIn(new Browser(server.issuer), request, await addUser(server));
-    return { code: callback.searchParams.get('code')!, verifier: request.verifier };
+    const browser = new Browser(server.issuer);
+    const callback = await signIn(browser, request, await addUser(server));
+    return { code: callback.searchParams.get('code')!, verifier: request.verifier, browser };
   }
 
   it('answers / with a page that says what this is, with links to the account and discovery', async () => {
@@ -78,8 +79,9 @@ describe('the first hour: errors that say what went wrong', () => {
     ).to.equal(true);
   });
 
-  it('audits a refresh-token replay that revoked a grant, with the client, the grant and the account', async () => {
-    const first = await token(web, { grant_type: 'authorization_code', ...withCode(await freshCode()) });
+  it('audits a refresh-token replay that revoked a grant, and tells the user on the account page', async () => {
+    const signedIn = await freshCode();
+    const first = await token(web, { grant_type: 'authorization_code', ...withCode(signedIn) });
     const rotated = await token(web, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token! });
     expect(rotated.status).to.equal(200);
     const replay = await token(web, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token! });
@@ -91,6 +93,10 @@ describe('the first hour: errors that say what went wrong', () => {
     expect(record).to.not.equal(null);
     expect(record!.account).to.be.a('string');
     expect((record!.details as { grantId?: string }).grantId).to.be.a('string');
+    const account = await signedIn.browser.open('/account');
+    expect(account.html)
+      .to.include('Access by Test Web App was revoked')
+      .and.include('an old sign-in token was used again');
   });
 
   it('accepts the bearer scheme in any letter case (RFC 9110 11.1) at /validate and userinfo', async () => {
@@ -129,6 +135,9 @@ describe('the first hour: errors that say what went wrong', () => {
   });
 });
 
-function withCode({ code, verifier }: { code: string; verifier: string }, overrides: Record<string, string> = {}) {
+function withCode(
+  { code, verifier }: { code: string; verifier: string; browser?: Browser },
+  overrides: Record<string, string> = {},
+) {
   return { code, code_verifier: verifier, redirect_uri: CALLBACK, ...overrides };
 }
