@@ -1,94 +1,20 @@
 import type { Command } from 'commander';
 import type { ClientMetadata } from 'oidc-provider';
-import { randomBytes } from 'node:crypto';
 
 import { MongoAdapter, oidcModel, revokeGrants } from '../../adapters/mongodb.ts';
 import { registerClient } from '../../provider/clients/register-client.ts';
-import { TOKEN_EXCHANGE_GRANT } from '../../provider/token-exchange/token-types.ts';
+import { CLIENT_TYPES, clientTemplate, type ClientTemplateOptions } from '../../provider/clients/client-template.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
 import { print } from './output.ts';
 
 type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
-const TYPES = ['web', 'spa', 'native', 'service', 'exchanger'] as const;
-type ClientType = (typeof TYPES)[number];
-
-interface AddOptions {
-  type: ClientType;
-  id?: string;
-  name?: string;
-  redirectUri?: string[];
-  postLogoutUri?: string[];
-  resource?: string[];
-  firstParty?: boolean;
-  requireMfa?: boolean;
-  exchangeResource?: string[];
-  exchangeSubjectAudience?: string[];
-  exchangeSubjectClient?: string[];
-  exchangeScope?: string[];
-  actor?: boolean;
-  json?: boolean;
-}
-
-/** Client metadata for each kind of client an operator registers. */
-export function clientTemplate(options: AddOptions): ClientMetadata {
-  const common = {
-    client_id: options.id ?? `${options.type}-${randomBytes(4).toString('hex')}`,
-    client_name: options.name,
-    allowed_resources: options.resource ?? [],
-    first_party: options.firstParty ?? false,
-    require_mfa: options.requireMfa ?? false,
-  };
-  const browser = {
-    redirect_uris: options.redirectUri ?? [],
-    post_logout_redirect_uris: options.postLogoutUri ?? [],
-    response_types: ['code' as const],
-  };
-  const machine = { redirect_uris: [], response_types: [], grant_types: ['client_credentials'] };
-  switch (options.type) {
-    case 'web':
-      return {
-        ...common,
-        ...browser,
-        grant_types: ['authorization_code', 'refresh_token'],
-        token_endpoint_auth_method: 'client_secret_basic',
-      };
-    case 'spa':
-      return {
-        ...common,
-        ...browser,
-        grant_types: ['authorization_code', 'refresh_token'],
-        token_endpoint_auth_method: 'none',
-      };
-    case 'native':
-      return {
-        ...common,
-        ...browser,
-        application_type: 'native',
-        grant_types: ['authorization_code', 'refresh_token'],
-        token_endpoint_auth_method: 'none',
-      };
-    case 'service':
-      return { ...common, ...machine, token_endpoint_auth_method: 'client_secret_basic' };
-    case 'exchanger':
-      if (!options.exchangeResource?.length) throw new AdminError('an exchanger needs --exchange-resource');
-      if (!options.exchangeSubjectAudience?.length)
-        throw new AdminError('an exchanger needs --exchange-subject-audience: the APIs whose tokens it may exchange');
-      return {
-        ...common,
-        ...machine,
-        grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT],
-        token_endpoint_auth_method: 'client_secret_basic',
-        token_exchange: {
-          resources: options.exchangeResource,
-          subject_audiences: options.exchangeSubjectAudience,
-          subject_clients: options.exchangeSubjectClient,
-          scopes: options.exchangeScope,
-          actor: options.actor ?? false,
-        },
-      };
-    default:
-      throw new AdminError(`--type must be one of ${TYPES.join(', ')}`);
+/** The template, its refusals as the CLI's own. */
+function template(options: ClientTemplateOptions): ClientMetadata {
+  try {
+    return clientTemplate(options);
+  } catch (err) {
+    throw new AdminError((err as Error).message);
   }
 }
 
@@ -115,7 +41,7 @@ export function clientsCommand(program: Command, run: Run): void {
   clients
     .command('add')
     .description('register a client; a secret (for web, service, exchanger) is printed once')
-    .requiredOption('--type <type>', `one of ${TYPES.join(', ')}`)
+    .requiredOption('--type <type>', `one of ${CLIENT_TYPES.join(', ')}`)
     .option('--id <client_id>', 'client id (default: random)')
     .option('--name <name>', 'name shown on the consent screen')
     .option('--redirect-uri <uri...>', 'redirect URIs (web, spa, native)')
@@ -129,9 +55,9 @@ export function clientsCommand(program: Command, run: Run): void {
     .option('--exchange-scope <scope...>', 'exchanger: the most scopes it may ask for')
     .option('--actor', 'exchanger: may present actor tokens (delegation)')
     .option('--json', 'machine-readable output')
-    .action((options: AddOptions) =>
+    .action((options: ClientTemplateOptions & { json?: boolean }) =>
       run(async (ctx) => {
-        const { clientId, clientSecret } = await save(ctx, clientTemplate(options), 'added');
+        const { clientId, clientSecret } = await save(ctx, template(options), 'added');
         print({ client_id: clientId, client_secret: clientSecret ?? '(public client: none)' }, options.json);
       }),
     );
