@@ -20,6 +20,8 @@ COPY adapters ./adapters
 COPY provider ./provider
 COPY scripts ./scripts
 COPY views ./views
+# The demo is a configuration file (DEMO_SEED applies it).
+COPY docs/examples ./docs/examples
 # The node image's unprivileged user; nothing in /app is writable by it.
 USER node
 EXPOSE 3000

@@ -62,6 +62,8 @@ export interface Config {
   port: number;
   /** undefined: start the embedded in-memory development database */
   mongodbUri: string | undefined;
+  /** MESHID_CONFIG: a configuration file (YAML or JSON) of resources, clients and users, applied at start-up */
+  configFile: string | undefined;
   /** the embedded database's contents (and the development keys) are kept here across restarts; undefined: nothing is kept */
   devDataDir: string | undefined;
   mongodbDatabase: string | undefined;
@@ -336,6 +338,7 @@ export function loadConfig(env: Env): Config {
     port,
     mongodbUri: uri,
     devDataDir: devDataDir(env, nodeEnv, uri),
+    configFile: text(env, 'MESHID_CONFIG'),
     mongodbDatabase: databaseName(env),
     proxyHops: proxyHops(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   }
   config = await withDevelopmentKeys(config);
 
-  const running = await startServer(config);
+  // The configuration file's secret references ({ env: NAME }) are read from this process's environment.
+  const running = await startServer(config, { secretEnvironment: process.env });
   if (running.demo) {
     process.stdout.write(
       formatDemo(config.issuer, running.demo, { admin: running.adminEnvironment, dataDir: running.devDataDir }),

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -7,7 +8,7 @@ import type { Connection } from 'mongoose';
 import type { Provider } from 'oidc-provider';
 
 import { connectDatabase } from '../adapters/database.ts';
-import { ensureAccountClient } from './self-service/account-client.ts';
+import { ACCOUNT_CLIENT_ID, ensureAccountClient } from './self-service/account-client.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { seedDemo, type DemoSeed } from './demo/seed-demo.ts';
@@ -21,6 +22,9 @@ import { createProvider } from './oidc/create-provider.ts';
 import { ResourceServerDirectory } from './resources/resource-server-directory.ts';
 import type { RenderPage } from './oidc/screens.ts';
 import { renderScreen } from './views/render-screen.ts';
+import { applyDeclaration, describeChanges } from './declarative/apply-declaration.ts';
+import { parseDeclaration } from './declarative/parse-declaration.ts';
+import { secretResolver } from './declarative/secret-reference.ts';
 import { keptData } from './dev-data/kept-data.ts';
 import { riskyDefaults } from './risky-defaults.ts';
 import { ProviderHolder } from './oidc/provider-holder.ts';
@@ -55,6 +59,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** where JSON logs go (tests capture them); stdout by default */
   logDestination?: NodeJS.WritableStream;
+  /** where the configuration file's secret references ({ env: NAME }) are looked up */
+  secretEnvironment?: Readonly<Record<string, string | undefined>>;
 }
 
 function warnAboutRiskySettings(config: Config, logger: Logger): void {
@@ -79,6 +85,27 @@ function warnAboutRiskySettings(config: Config, logger: Logger): void {
 function adminEnvironment(config: Config, embeddedUri: string | undefined): Record<string, string> | undefined {
   if (embeddedUri === undefined) return undefined;
   return { MONGODB_URI: embeddedUri, KEY_ENCRYPTION_KEY: config.keys.encryptionKey.toString('base64') };
+}
+
+/** MESHID_CONFIG at start-up: what the file declares is made true; a bad file stops start-up. */
+async function applyConfigFile(
+  config: Config,
+  provider: Provider,
+  connection: Connection,
+  logger: Logger,
+  environment: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
+  const file = config.configFile!;
+  const declaration = parseDeclaration(await readFile(file, 'utf8'), file);
+  const result = await applyDeclaration(provider, connection, declaration, {
+    resolveSecret: secretResolver(environment),
+    keepClients: [ACCOUNT_CLIENT_ID],
+    passwordMinLength: config.passwordMinLength,
+  });
+  logger.info({ file, changes: describeChanges(result.changes) }, 'configuration file applied');
+  // Generated secrets are shown once, like the demo's: on the console, never in the log.
+  for (const { kind, id, secret } of result.generated)
+    process.stdout.write(`${kind} ${id}: generated secret ${secret} (shown once)\n`);
 }
 
 function keyAges(keys: ProviderKeys): Record<string, number> {
@@ -142,6 +169,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       keys,
     );
     await ensureAccountClient(holder.provider, connection, config.issuer);
+    if (config.configFile !== undefined) {
+      await applyConfigFile(config, holder.provider, connection, logger, options.secretEnvironment ?? {});
+    }
     const demo = config.demoSeed ? await seedDemo(holder.provider, connection) : undefined;
     if (demo && config.mongodbUri !== undefined)
       logger.warn({ risky: true }, 'demo seeded into a kept database: its secrets were printed to the console');

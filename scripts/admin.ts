@@ -7,6 +7,7 @@
 import { Command } from 'commander';
 
 import { ConfigError } from '../provider/config.ts';
+import { applyCommand } from './admin/apply-command.ts';
 import { AdminConfigurationError, AdminError, openAdminContext, type AdminContext } from './admin/admin-context.ts';
 import { auditCommand } from './admin/audit-command.ts';
 import { clientsCommand } from './admin/clients-command.ts';
@@ -42,5 +43,6 @@ resourcesCommand(program, run);
 usersCommand(program, run);
 keysCommand(program, run);
 auditCommand(program, run);
+applyCommand(program, run);
 
 await program.parseAsync(process.argv);

@@ -15,14 +15,14 @@ const NEEDS_SECRET = new Set(['client_secret_basic', 'client_secret_post']);
 
 /**
  * Validates client metadata with oidc-provider's own schema and stores it, hashing a fresh
- * secret for confidential clients. Re-registering an id keeps its stored secret hash
- * unless `rotateSecret` is set.
+ * secret for confidential clients (or the given `secret`). Re-registering an id keeps its
+ * stored secret hash unless `rotateSecret` is set or a `secret` is given.
  */
 export async function registerClient(
   provider: Provider,
   connection: Connection,
   metadata: ClientMetadata,
-  { rotateSecret = false }: { rotateSecret?: boolean } = {},
+  { rotateSecret = false, secret }: { rotateSecret?: boolean; secret?: string } = {},
 ): Promise<RegisteredClient> {
   const adapter = new MongoAdapter(connection, 'Client');
   const existing = await adapter.find(metadata.client_id);
@@ -32,7 +32,10 @@ export async function registerClient(
   const stored: ClientMetadata = { ...metadata };
   delete stored.client_secret;
   if (NEEDS_SECRET.has(authMethod)) {
-    if (existing?.client_secret && !rotateSecret) {
+    if (secret !== undefined) {
+      // A secret the operator manages (a configuration file's reference): only its hash is kept.
+      stored.client_secret = hashClientSecret(secret);
+    } else if (existing?.client_secret && !rotateSecret) {
       stored.client_secret = existing.client_secret as string;
     } else {
       clientSecret = generateClientSecret();

@@ -1,19 +1,20 @@
-import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 
 import type { Connection } from 'mongoose';
-import type { ClientMetadata, Provider } from 'oidc-provider';
+import type { Provider } from 'oidc-provider';
 
-import { MongoAdapter } from '../../adapters/mongodb.ts';
-import { accountModel } from '../accounts/account-model.ts';
-import { createAccount } from '../accounts/create-account.ts';
-import { registerClient } from '../clients/register-client.ts';
-import { saveResourceServer } from '../resources/resource-server-directory.ts';
-import { TOKEN_EXCHANGE_GRANT } from '../token-exchange/token-types.ts';
+import { applyDeclaration } from '../declarative/apply-declaration.ts';
+import type { DeclaredClient } from '../declarative/declaration.ts';
+import { parseDeclaration } from '../declarative/parse-declaration.ts';
+import { secretResolver } from '../declarative/secret-reference.ts';
 
 export const DEMO_API = 'https://api.example.test';
 export const DEMO_EMAIL = 'demo@example.test';
 /** A downstream API reached only with exchanged (narrowed) tokens. */
 export const DEMO_INTERNAL_API = 'https://orders-db.example.test';
+
+/** The demo is a configuration file like any other: docs/examples/demo.yaml. */
+export const DEMO_FILE = new URL('../../docs/examples/demo.yaml', import.meta.url);
 
 export interface DemoClient {
   clientId: string;
@@ -31,134 +32,47 @@ export interface DemoSeed {
   internalApi: { indicator: string; scopes: string[] };
 }
 
-function webClient(n: number, port: number): ClientMetadata {
-  return {
-    client_id: `demo-web-${n}`,
-    client_name: `Demo web app ${n}`,
-    redirect_uris: [`http://localhost:${port}/callback`, `http://127.0.0.1:${port}/callback`],
-    post_logout_redirect_uris: [`http://localhost:${port}/`],
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'client_secret_basic',
-    allowed_resources: [DEMO_API],
-  };
-}
-
-/** A single-page app: public (no secret), PKCE, its token calls allowed by CORS from its own origin. */
-const SPA_CLIENT: ClientMetadata = {
-  client_id: 'demo-spa',
-  client_name: 'Demo single-page app',
-  redirect_uris: ['http://localhost:4403/callback'],
-  post_logout_redirect_uris: ['http://localhost:4403/'],
-  grant_types: ['authorization_code', 'refresh_token'],
-  response_types: ['code'],
-  token_endpoint_auth_method: 'none',
-  allowed_resources: [DEMO_API],
-};
-
-const SERVICE_CLIENT: ClientMetadata = {
-  client_id: 'demo-service',
-  client_name: 'Demo service',
-  grant_types: ['client_credentials'],
-  response_types: [],
-  redirect_uris: [],
-  token_endpoint_auth_method: 'client_secret_basic',
-  allowed_resources: [DEMO_API],
-  resource_scopes: { [DEMO_API]: ['orders:read', 'orders:write'] },
-};
-
-const EXCHANGER_CLIENT: ClientMetadata = {
-  client_id: 'demo-exchanger',
-  client_name: 'Demo orders service (token exchange)',
-  grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT],
-  response_types: [],
-  redirect_uris: [],
-  token_endpoint_auth_method: 'client_secret_basic',
-  allowed_resources: [DEMO_API],
-  token_exchange: {
-    resources: [DEMO_INTERNAL_API],
-    subject_audiences: [DEMO_API],
-    scopes: ['orders:read'],
-    actor: true,
-  },
-};
-
-async function seedClient(
-  provider: Provider,
-  connection: Connection,
-  metadata: ClientMetadata,
-  description: string,
-): Promise<DemoClient> {
-  // Idempotent: an existing client is left as it is (and its secret cannot be shown again).
-  if (await new MongoAdapter(connection, 'Client').find(metadata.client_id)) {
-    return {
-      clientId: metadata.client_id,
-      clientSecret: undefined,
-      public: metadata.token_endpoint_auth_method === 'none',
-      description,
-    };
+/** One line for the banner: what kind of client it is and where it lives. */
+function describe(client: DeclaredClient): string {
+  switch (client.type) {
+    case 'web':
+      return `web app (code + PKCE), redirect ${client.redirectUris?.[0]}`;
+    case 'spa':
+      return `single-page app (public, PKCE, no secret), redirect ${client.redirectUris?.[0]}`;
+    case 'native':
+      return `native app (public, PKCE), redirect ${client.redirectUris?.[0]}`;
+    case 'service':
+      return `service (client_credentials) for ${client.resources?.join(' ')}`;
+    case 'exchanger':
+      return `token exchange to ${client.exchange?.resources.join(' ')} (${client.exchange?.scopes?.join(' ') ?? 'any scope'})`;
   }
-  const { clientId, clientSecret } = await registerClient(provider, connection, metadata);
-  return { clientId, clientSecret, public: metadata.token_endpoint_auth_method === 'none', description };
 }
 
-/** Creates the demo API, user and clients if they are missing; running it twice creates nothing twice. */
+/**
+ * Applies the demo file: its APIs, clients and user, created when missing (generated secrets and
+ * the password shown once), set back where they drifted; running it twice creates nothing twice.
+ */
 export async function seedDemo(provider: Provider, connection: Connection): Promise<DemoSeed> {
-  const scopes = ['orders:read', 'orders:write'];
-  await saveResourceServer(connection, {
-    _id: DEMO_API,
-    name: 'Demo orders API',
-    scopes,
-    scopeDescriptions: [
-      { scope: 'orders:read', text: 'See your orders' },
-      { scope: 'orders:write', text: 'Place and change orders for you' },
-    ],
+  const declaration = parseDeclaration(await readFile(DEMO_FILE, 'utf8'), 'docs/examples/demo.yaml');
+  const { generated } = await applyDeclaration(provider, connection, declaration, {
+    resolveSecret: secretResolver({}),
   });
-  await saveResourceServer(connection, {
-    _id: DEMO_INTERNAL_API,
-    name: 'Demo orders database API',
-    scopes: ['orders:read'],
-  });
-
-  let password: string | undefined;
-  if (!(await accountModel(connection).exists({ email: DEMO_EMAIL }))) {
-    password = randomBytes(12).toString('base64url');
-    await createAccount(connection, {
-      email: DEMO_EMAIL,
-      password,
-      name: 'Demo User',
-      givenName: 'Demo',
-      familyName: 'User',
-      emailVerified: true,
-    });
-  }
-
-  const clients = [
-    await seedClient(
-      provider,
-      connection,
-      webClient(1, 4401),
-      'web app (code + PKCE), redirect http://localhost:4401/callback',
-    ),
-    await seedClient(
-      provider,
-      connection,
-      webClient(2, 4402),
-      'second web app for SSO, redirect http://localhost:4402/callback',
-    ),
-    await seedClient(
-      provider,
-      connection,
-      SPA_CLIENT,
-      'single-page app (public, PKCE, no secret), redirect http://localhost:4403/callback',
-    ),
-    await seedClient(provider, connection, SERVICE_CLIENT, `service (client_credentials) for ${DEMO_API}`),
-    await seedClient(provider, connection, EXCHANGER_CLIENT, `token exchange to ${DEMO_INTERNAL_API} (orders:read)`),
-  ];
+  const made = (kind: 'client' | 'user', id: string) =>
+    generated.find((entry) => entry.kind === kind && entry.id === id)?.secret;
+  const resource = (indicator: string) => {
+    const declared = declaration.resources.find((r) => r.indicator === indicator)!;
+    return { indicator, scopes: declared.scopes };
+  };
+  const user = declaration.users[0]!;
   return {
-    user: { email: DEMO_EMAIL, password },
-    clients,
-    api: { indicator: DEMO_API, scopes },
-    internalApi: { indicator: DEMO_INTERNAL_API, scopes: ['orders:read'] },
+    user: { email: user.email, password: made('user', user.email) },
+    clients: declaration.clients.map((client) => ({
+      clientId: client.id,
+      clientSecret: made('client', client.id),
+      public: client.secret === undefined,
+      description: describe(client),
+    })),
+    api: resource(DEMO_API),
+    internalApi: resource(DEMO_INTERNAL_API),
   };
 }

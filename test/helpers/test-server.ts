@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 
 import { loadConfig } from '../../provider/config.ts';
-import { startServer, type RunningServer } from '../../provider/server.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../provider/server.ts';
 import { dropTestDatabase } from './drop-database.ts';
 import { testDatabaseUri, uniqueDatabaseName } from './database.ts';
 import { freePort } from '../../scripts/free-port.ts';
@@ -17,7 +17,11 @@ export interface TestServer extends RunningServer {
  * Starts the real provider on 127.0.0.1 with a fresh database of its own; `stop()` closes it
  * and drops that database. `env` overrides configuration variables.
  */
-export async function startTestServer(label: string, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  label: string,
+  env: Record<string, string> = {},
+  options: Pick<StartOptions, 'secretEnvironment'> = {},
+): Promise<TestServer> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const logs: string[] = [];
@@ -38,7 +42,7 @@ export async function startTestServer(label: string, env: Record<string, string>
     DEMO_SEED: '0',
     ...env,
   });
-  const running = await startServer(config, { logDestination });
+  const running = await startServer(config, { logDestination, ...options });
   // Added onto the server itself, not spread: `provider` and `keys` are live (keys rotate).
   return Object.assign(running, {
     issuer,

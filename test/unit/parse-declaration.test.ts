@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+
+import { expect } from 'chai';
+
+import { DeclarationError, parseDeclaration } from '../../provider/declarative/parse-declaration.ts';
+
+function problems(text: string): string[] {
+  try {
+    parseDeclaration(text, 'meshid.yaml');
+  } catch (err) {
+    if (err instanceof DeclarationError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a DeclarationError');
+}
+
+describe('configuration file (MESHID_CONFIG): parsing with line-precise errors', () => {
+  it('reads the example demo file', () => {
+    const declaration = parseDeclaration(
+      readFileSync(new URL('../../docs/examples/demo.yaml', import.meta.url), 'utf8'),
+      'demo.yaml',
+    );
+    expect(declaration.clients.map((c) => c.id)).to.deep.equal([
+      'demo-web-1',
+      'demo-web-2',
+      'demo-spa',
+      'demo-service',
+      'demo-exchanger',
+    ]);
+    expect(declaration.resources[0]!.scopeDescriptions).to.deep.equal({
+      'orders:read': 'See your orders',
+      'orders:write': 'Place and change orders for you',
+    });
+    expect(declaration.users[0]!.password).to.equal('generated');
+  });
+
+  it('reads JSON too, and an empty file as nothing declared', () => {
+    expect(parseDeclaration('{"clients": []}', 'meshid.json')).to.deep.equal({ resources: [], clients: [], users: [] });
+    expect(parseDeclaration('', 'meshid.yaml')).to.deep.equal({ resources: [], clients: [], users: [] });
+  });
+
+  it('names the line and column of a syntax error', () => {
+    expect(problems('clients:\n  - id: a\n    id: b\n    type: web\n')[0]).to.match(
+      /^meshid\.yaml:3:5: Map keys must be unique/,
+    );
+  });
+
+  it('names the line of each problem of shape, with its path', () => {
+    const found = problems(
+      [
+        'resources:',
+        '  - indicator: not a uri', // line 2
+        '    name: API',
+        '    scopes: [a]',
+        'clients:',
+        '  - id: web-1', // line 6
+        '    type: web',
+        '    secret: s3cr3t', // line 8: inline
+        '  - id: svc',
+        '    type: robot', // line 10
+        '    colour: blue', // line 11
+      ].join('\n'),
+    );
+    expect(found).to.include('meshid.yaml:2:16: must be an absolute URI (resources.0.indicator)');
+    expect(found.some((p) => p.startsWith('meshid.yaml:8:') && p.includes('never written in the file'))).to.equal(true);
+    expect(found.some((p) => p.startsWith('meshid.yaml:10:') && p.includes('must be one of web, spa'))).to.equal(true);
+    expect(found.some((p) => p.startsWith('meshid.yaml:11:') && p.includes('unknown key "colour"'))).to.equal(true);
+  });
+
+  it('refuses a confidential client without a secret, a public one with one, and duplicates', () => {
+    const found = problems(
+      [
+        'clients:',
+        '  - { id: a, type: service }',
+        '  - { id: b, type: spa, secret: generated }',
+        '  - { id: b, type: spa }',
+      ].join('\n'),
+    );
+    expect(found.join('\n')).to.include('needs a secret').and.include('is public').and.include('declared twice');
+  });
+});
