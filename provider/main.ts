@@ -5,6 +5,16 @@ import { withDevelopmentKeys } from './dev-data/development-keys.ts';
 import { formatDemo } from './demo/format-demo.ts';
 import { startServer } from './server.ts';
 
+const USAGE = `Usage: npm start [-- --fresh]
+
+Starts the provider. Every setting is an environment variable (.env.example lists them all,
+with what each does); without MONGODB_URI an embedded development database is started and the
+demo is seeded (docs/examples/demo.yaml), its data kept in DEV_DATA_DIR (default .meshid/).
+
+  --fresh   forget the kept development data first (new keys, new demo secrets)
+  --help    this text
+`;
+
 /** The configuration, or the process stops naming the bad variable. */
 function readConfig(): Config {
   try {
@@ -23,6 +33,10 @@ function readConfig(): Config {
  * `npm start -- --fresh` forgets the kept development data first.
  */
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
   let config = readConfig();
   if (config.devDataDir !== undefined && process.argv.includes('--fresh')) {
     await rm(config.devDataDir, { recursive: true, force: true });

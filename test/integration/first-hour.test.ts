@@ -70,6 +70,10 @@ describe('the first hour: errors that say what went wrong', () => {
     const reused = await token(web, { grant_type: 'authorization_code', ...withCode(code) });
     expect(reused.body.error).to.equal('invalid_grant');
     expect(reused.body.error_description).to.include('already used');
+    const revocation = await auditModel(server.connection)
+      .findOne({ event: 'grant.revoked_on_reuse', client: web.clientId, 'details.grantType': 'authorization_code' })
+      .lean();
+    expect(revocation, 'the reused code is audited').to.not.equal(null);
 
     const logged = server.logs
       .map((line) => JSON.parse(line) as Record<string, unknown>)

@@ -36,6 +36,22 @@ describe('every script answers --help and a bad option with usage, not a stack t
     });
   }
 
+  it('npm start -- --help prints usage and starts nothing', async () => {
+    const child = spawn(process.execPath, [new URL('../../provider/main.ts', import.meta.url).pathname, '--help'], {
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).to.equal(0);
+    expect(out)
+      .to.match(/^Usage: npm start/)
+      .and.include('--fresh');
+  });
+
   it('fuzz.ts: a bad --count value is a usage error', async () => {
     const bad = await script('fuzz.ts', ['--count', 'lots']);
     expect(bad.code).to.equal(2);
