@@ -22,6 +22,7 @@ import { interactionRoutes } from './interactions/index.ts';
 import type { MfaDeps } from './mfa/mfa-deps.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
+import { authorizationServerMetadata } from './oidc/authorization-server-metadata.ts';
 import type { ProviderHolder } from './oidc/provider-holder.ts';
 import type { AuditLog } from './security/audit-log.ts';
 import type { LoginThrottle } from './security/login-throttle.ts';
@@ -107,6 +108,7 @@ export function createApp({
   app.use(interactions.allowedMethods());
   app.use(account.routes());
   app.use(account.allowedMethods());
+  app.use(authorizationServerMetadata);
   app.use(holder.middleware());
   return app;
 }

@@ -62,6 +62,13 @@ export interface Config {
   port: number;
   /** undefined: start the embedded in-memory development database */
   mongodbUri: string | undefined;
+  /** dynamic client registration (RFC 7591): off, open to anyone, or with an initial access token */
+  registration: 'off' | 'open' | 'token';
+  /** the APIs dynamically registered clients may ask for */
+  registrationResources: string[];
+  /** at most this many dynamically registered clients; registrations from one address per hour */
+  registrationMaxClients: number;
+  registrationPerHour: number;
   /** MESHID_CONFIG: a configuration file (YAML or JSON) of resources, clients and users, applied at start-up */
   configFile: string | undefined;
   /** the embedded database's contents (and the development keys) are kept here across restarts; undefined: nothing is kept */
@@ -339,6 +346,10 @@ export function loadConfig(env: Env): Config {
     mongodbUri: uri,
     devDataDir: devDataDir(env, nodeEnv, uri),
     configFile: text(env, 'MESHID_CONFIG'),
+    registration: oneOf(env, 'REGISTRATION', ['off', 'open', 'token'] as const, 'off'),
+    registrationResources: uriList(env, 'REGISTRATION_RESOURCES'),
+    registrationMaxClients: integer(env, 'REGISTRATION_MAX_CLIENTS', 1000, 1, 1_000_000),
+    registrationPerHour: integer(env, 'REGISTRATION_PER_HOUR', 20, 1, 100_000),
     mongodbDatabase: databaseName(env),
     proxyHops: proxyHops(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 
 import { ensureAdapterIndexes } from '../adapters/mongodb.ts';
 import { accountModel } from './accounts/account-model.ts';
+import { registrationRateModel } from './clients/registration-rate-model.ts';
 import { keyModel } from './keys/key-model.ts';
 import { mfaModel } from './mfa/mfa-model.ts';
 import { auditModel } from './security/audit-model.ts';
@@ -20,5 +21,6 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     auditModel(connection).createIndexes(),
     auditRateModel(connection).createIndexes(),
     loginThrottleModel(connection).createIndexes(),
+    registrationRateModel(connection).createIndexes(),
   ]);
 }

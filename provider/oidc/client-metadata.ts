@@ -23,6 +23,7 @@ export const EXTRA_CLIENT_METADATA = [
   'require_mfa',
   'token_exchange',
   'may_act',
+  'dynamic_client',
 ];
 
 function isScopeMap(value: unknown): value is Record<string, string[]> {
@@ -56,6 +57,10 @@ export function validateExtraClientMetadata(
       if (value !== undefined && !isScopeMap(value)) {
         throw new errors.InvalidClientMetadata('resource_scopes must map resource indicators to arrays of scopes');
       }
+      break;
+    case 'dynamic_client':
+      if (value !== undefined && typeof value !== 'boolean')
+        throw new errors.InvalidClientMetadata('dynamic_client must be a boolean');
       break;
     case 'token_exchange':
       validateExchangePolicy(value);

@@ -16,6 +16,7 @@ import { loadExistingGrant } from './load-existing-grant.ts';
 import { GRANT_CLAIM } from '../tokens/jwt-claims.ts';
 import { resourceIndicators } from './resource-indicators.ts';
 import { type RenderPage, screens } from './screens.ts';
+import { applyRegistrationPolicy } from '../clients/registration-policy.ts';
 
 export interface ConfigurationInput {
   config: Config;
@@ -88,7 +89,18 @@ export function buildConfiguration({
       // auth_time in every ID token (as Keycloak does), not only when max_age was sent.
       require_auth_time: true,
     },
-    extraClientMetadata: { properties: EXTRA_CLIENT_METADATA, validator: validateExtraClientMetadata },
+    extraClientMetadata: {
+      properties: EXTRA_CLIENT_METADATA,
+      validator(ctx, key, value, metadata) {
+        // Self-registered clients (RFC 7591, and their updates, RFC 7592) get the registration
+        // policy first, before their metadata is checked like anyone's.
+        const route = (ctx as KoaContextWithOIDC | undefined)?.oidc?.route;
+        if (key === EXTRA_CLIENT_METADATA[0] && (route === 'registration' || route === 'client_update')) {
+          applyRegistrationPolicy(metadata, config.registrationResources);
+        }
+        validateExtraClientMetadata(ctx, key, value, metadata);
+      },
+    },
     enabledJWA: {
       clientAuthSigningAlgValues: ASYMMETRIC_JWS,
       requestObjectSigningAlgValues: ASYMMETRIC_JWS,
@@ -101,6 +113,13 @@ export function buildConfiguration({
     features: {
       // Our own screens in provider/interactions/ replace the library's development ones.
       devInteractions: { enabled: false },
+      // Dynamic client registration (RFC 7591) and its management (RFC 7592): off unless asked for.
+      registration: {
+        enabled: config.registration !== 'off',
+        initialAccessToken: config.registration === 'token',
+        issueRegistrationAccessToken: true,
+      },
+      registrationManagement: { enabled: config.registration !== 'off', rotateRegistrationAccessToken: true },
       clientCredentials: { enabled: true },
       introspection: {
         enabled: true,

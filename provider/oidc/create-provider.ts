@@ -10,6 +10,7 @@ import { buildConfiguration, type ConfigurationInput } from './configuration.ts'
 import { databaseUnavailable } from './database-unavailable.ts';
 import { grantErrorDetails } from './grant-error-details.ts';
 import { jwtIntrospection } from './jwt-introspection.ts';
+import { registrationGuard } from './registration-guard.ts';
 import { auditGrantReuse } from './reuse-audit.ts';
 import { unauthorizedClient } from './unauthorized-client.ts';
 
@@ -45,6 +46,14 @@ export function createProvider(
     maxTtl: input.config.tokenExchangeMaxTtl,
     accessTokenTtl: input.config.ttl.accessToken,
   });
+  if (input.config.registration !== 'off') {
+    provider.use(
+      registrationGuard(input.connection, input.audit, {
+        maxClients: input.config.registrationMaxClients,
+        perHour: input.config.registrationPerHour,
+      }),
+    );
+  }
   provider.use(grantErrorDetails(provider, input.logger));
   provider.use(auditGrantReuse(provider, input.audit));
   provider.use(unauthorizedClient);

@@ -65,10 +65,12 @@ export function clientsCommand(program: Command, run: Run): void {
   clients
     .command('list')
     .description('list clients')
+    .option('--dynamic', 'only the dynamically registered ones (RFC 7591)')
     .option('--json', 'machine-readable output')
-    .action((options: { json?: boolean }) =>
+    .action((options: { json?: boolean; dynamic?: boolean }) =>
       run(async (ctx) => {
-        const records = await oidcModel(ctx.connection, 'Client').find({}).sort({ _id: 1 }).lean();
+        const filter = options.dynamic ? { 'payload.dynamic_client': true } : {};
+        const records = await oidcModel(ctx.connection, 'Client').find(filter).sort({ _id: 1 }).lean();
         print(
           records.map(({ payload }) => {
             const m = payload as ClientMetadata;
@@ -77,6 +79,7 @@ export function clientsCommand(program: Command, run: Run): void {
               name: m.client_name ?? '',
               grants: (m.grant_types ?? []).join(' '),
               auth: m.token_endpoint_auth_method ?? '',
+              dynamic: m.dynamic_client === true ? 'yes' : '',
             };
           }),
           options.json,
@@ -145,6 +148,27 @@ export function clientsCommand(program: Command, run: Run): void {
         );
         await ctx.audit.append({ event: 'admin.client.deleted', outcome: 'success', client: id });
         print(`client ${id} deleted`, false);
+      }),
+    );
+
+  clients
+    .command('initial-token')
+    .description('an initial access token for dynamic registration (REGISTRATION=token), printed once')
+    .option('--expires <seconds>', 'lifetime in seconds (60 to 31536000)', '86400')
+    .option('--json', 'machine-readable output')
+    .action((options: { expires: string; json?: boolean }) =>
+      run(async (ctx) => {
+        const expiresIn = Number(options.expires);
+        if (!Number.isInteger(expiresIn) || expiresIn < 60 || expiresIn > 31_536_000)
+          throw new AdminError('--expires must be 60 to 31536000 seconds');
+        const provider = await ctx.validator();
+        const token = await new provider.InitialAccessToken({ expiresIn }).save();
+        await ctx.audit.append({
+          event: 'admin.registration.initial_token',
+          outcome: 'success',
+          details: { expiresIn },
+        });
+        print({ initial_access_token: token, expires_in: expiresIn }, options.json);
       }),
     );
 }

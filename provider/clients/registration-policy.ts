@@ -1,0 +1,72 @@
+import type { ClientMetadata } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+
+import { redirectUriProblem } from './redirect-uri-policy.ts';
+
+const GRANTS = new Set(['authorization_code', 'refresh_token']);
+/** What an operator may set on a client but a self-registered one may not. */
+const OPERATOR_ONLY = ['resource_scopes', 'token_exchange', 'may_act', 'require_mfa'] as const;
+
+/**
+ * The policy every dynamically registered client (RFC 7591) gets, on registration and on every
+ * update (RFC 7592): a public client (no secret: PKCE protects its code) of the code grant, with
+ * refresh tokens if it asks; redirect URIs https, loopback or a native app's private-use scheme,
+ * never a wildcard; never first-party (its users always see a consent screen); and only the APIs
+ * open to dynamic clients (REGISTRATION_RESOURCES). It fills in the defaults and throws
+ * invalid_client_metadata / invalid_redirect_uri naming what it refused.
+ */
+export function applyRegistrationPolicy(metadata: ClientMetadata, openResources: readonly string[]): void {
+  const method = metadata.token_endpoint_auth_method ?? 'none';
+  if (method !== 'none') {
+    throw new errors.InvalidClientMetadata(
+      'token_endpoint_auth_method must be none: dynamically registered clients are public (PKCE)',
+    );
+  }
+  metadata.token_endpoint_auth_method = 'none';
+  // oidc-provider made a secret for the default method before this policy ran: a public client has none.
+  delete metadata.client_secret;
+  delete metadata.client_secret_expires_at;
+
+  const grants = metadata.grant_types ?? ['authorization_code'];
+  const refused = grants.find((grant) => !GRANTS.has(grant));
+  if (refused)
+    throw new errors.InvalidClientMetadata(
+      `grant_types may only be authorization_code and refresh_token (not ${refused})`,
+    );
+  if (!grants.includes('authorization_code'))
+    throw new errors.InvalidClientMetadata('grant_types must include authorization_code');
+  metadata.grant_types = grants;
+  const responses = metadata.response_types ?? ['code'];
+  if (responses.length !== 1 || responses[0] !== 'code')
+    throw new errors.InvalidClientMetadata('response_types must be ["code"]');
+  metadata.response_types = ['code'];
+
+  const redirects = metadata.redirect_uris ?? [];
+  if (redirects.length === 0) throw new errors.InvalidRedirectUri('redirect_uris is required');
+  for (const uri of [...redirects, ...(metadata.post_logout_redirect_uris ?? [])]) {
+    if (uri.includes('*')) throw new errors.InvalidRedirectUri(`${uri}: wildcards are not allowed`);
+    const problem = redirectUriProblem(uri, metadata.application_type);
+    if (problem) throw new errors.InvalidRedirectUri(problem);
+  }
+
+  const asked = (metadata.allowed_resources as string[] | undefined) ?? [...openResources];
+  const closed = asked.find((resource) => !openResources.includes(resource));
+  if (closed)
+    throw new errors.InvalidClientMetadata(
+      `allowed_resources: ${closed} is not open to dynamically registered clients`,
+    );
+  metadata.allowed_resources = asked;
+
+  for (const key of OPERATOR_ONLY) {
+    if (metadata[key] !== undefined && !(key === 'require_mfa' && metadata[key] === false)) {
+      throw new errors.InvalidClientMetadata(`${key} cannot be set by a dynamically registered client`);
+    }
+  }
+  if (metadata.first_party === true)
+    throw new errors.InvalidClientMetadata('first_party cannot be set by a dynamically registered client');
+  metadata.first_party = false;
+  metadata.dynamic_client = true;
+  // MCP and other OAuth-only clients ask no openid scope: nothing may demand it of them
+  // (require_auth_time, our default for registered clients, would).
+  metadata.require_auth_time = false;
+}

@@ -1,0 +1,179 @@
+import { expect } from 'chai';
+import * as oidc from 'openid-client';
+
+import { oidcModel } from '../../adapters/mongodb.ts';
+import { auditModel } from '../../provider/security/audit-model.ts';
+import { Browser } from '../helpers/browser.ts';
+import { API, addApi, addUser } from '../helpers/fixtures.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+const REDIRECT = 'http://127.0.0.1:4567/callback';
+
+async function register(server: TestServer, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const response = await fetch(`${server.issuer}/reg`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const publicClient = (overrides: Record<string, unknown> = {}) => ({
+  client_name: 'An MCP client',
+  redirect_uris: [REDIRECT],
+  token_endpoint_auth_method: 'none',
+  grant_types: ['authorization_code', 'refresh_token'],
+  ...overrides,
+});
+
+describe('dynamic client registration (RFC 7591, RFC 7592)', function () {
+  this.timeout(30_000);
+  const servers: TestServer[] = [];
+  after(() => Promise.all(servers.map((server) => server.stop())));
+  async function start(env: Record<string, string>) {
+    const server = await startTestServer('registration', env);
+    servers.push(server);
+    await addApi(server);
+    return server;
+  }
+
+  describe('open registration, with the policy', () => {
+    let server: TestServer;
+    before(async () => {
+      server = await start({ REGISTRATION: 'open', REGISTRATION_RESOURCES: API });
+    });
+
+    it('publishes RFC 8414 metadata identical to OpenID discovery, with the registration endpoint and S256', async () => {
+      const oauth = await (await fetch(`${server.issuer}/.well-known/oauth-authorization-server`)).json();
+      const openid = await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json();
+      expect(oauth).to.deep.equal(openid);
+      expect(oauth).to.include({
+        registration_endpoint: `${server.issuer}/reg`,
+        authorization_response_iss_parameter_supported: true,
+      });
+      expect(oauth.code_challenge_methods_supported).to.deep.equal(['S256']);
+    });
+
+    it('registers a public client under the policy, which then signs a user in through the consent screen', async () => {
+      const { status, body } = await register(server, publicClient());
+      expect(status, JSON.stringify(body)).to.equal(201);
+      expect(body).to.not.have.property('client_secret');
+      expect(body.registration_access_token).to.be.a('string');
+      const stored = (await oidcModel(server.connection, 'Client')
+        .findById(body.client_id as string)
+        .lean())!.payload as Record<string, unknown>;
+      expect(stored).to.include({ dynamic_client: true, first_party: false, token_endpoint_auth_method: 'none' });
+      expect(stored.allowed_resources).to.deep.equal([API]);
+      expect(
+        await auditModel(server.connection).countDocuments({
+          event: 'client.registered',
+          client: body.client_id as string,
+        }),
+      ).to.equal(1);
+
+      const config = await oidc.discovery(new URL(server.issuer), body.client_id as string, undefined, oidc.None(), {
+        execute: [oidc.allowInsecureRequests],
+      });
+      const verifier = oidc.randomPKCECodeVerifier();
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: REDIRECT,
+        scope: 'orders:read',
+        resource: API,
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state: 'xyz',
+      });
+      const user = await addUser(server);
+      const browser = new Browser(server.issuer);
+      const login = await browser.open(url);
+      const consent = await browser.submit(login, '/login', { email: user.email, password: user.password });
+      expect(consent.html, 'a dynamic client never skips consent')
+        .to.include('Allow access?')
+        .and.include('An MCP client');
+      const back = await browser.submit(consent, '/confirm');
+      const tokens = await oidc.authorizationCodeGrant(config, back.leftTo!, {
+        pkceCodeVerifier: verifier,
+        expectedState: 'xyz',
+      });
+      expect(tokens.scope).to.equal('orders:read');
+      expect(tokens.id_token, 'no openid scope, no ID token').to.equal(undefined);
+      expect(tokens.refresh_token).to.be.a('string');
+    });
+
+    it('refuses what the policy forbids, each with an RFC 7591 error', async () => {
+      const cases: [string, Record<string, unknown>, string][] = [
+        ['a wildcard redirect', { redirect_uris: ['https://*.example.com/cb'] }, 'invalid_redirect_uri'],
+        ['http off loopback', { redirect_uris: ['http://app.example.com/cb'] }, 'invalid_redirect_uri'],
+        ['no redirect', { redirect_uris: [] }, 'invalid_redirect_uri'],
+        ['the implicit grant', { response_types: ['token'], grant_types: ['implicit'] }, 'invalid_client_metadata'],
+        ['client credentials', { grant_types: ['client_credentials'] }, 'invalid_client_metadata'],
+        ['a secret', { token_endpoint_auth_method: 'client_secret_basic' }, 'invalid_client_metadata'],
+        ['a closed API', { allowed_resources: ['https://internal.example.test'] }, 'invalid_client_metadata'],
+        ['first party', { first_party: true }, 'invalid_client_metadata'],
+        ['token exchange', { token_exchange: { resources: [API] } }, 'invalid_client_metadata'],
+      ];
+      for (const [label, overrides, error] of cases) {
+        const { status, body } = await register(server, publicClient(overrides));
+        expect(status, label).to.equal(400);
+        expect(body.error, `${label}: ${JSON.stringify(body)}`).to.equal(error);
+      }
+    });
+
+    it('lets the client read, update (under the same policy) and delete its registration', async () => {
+      const { body } = await register(server, publicClient());
+      const uri = body.registration_client_uri as string;
+      const auth = (token: unknown) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+      const read = await fetch(uri, { headers: auth(body.registration_access_token) });
+      expect(read.status).to.equal(200);
+      const current = (await read.json()) as Record<string, unknown>;
+      const bad = await fetch(uri, {
+        method: 'PUT',
+        headers: auth(current.registration_access_token),
+        body: JSON.stringify({
+          ...publicClient({ redirect_uris: ['http://evil.example/cb'] }),
+          client_id: body.client_id,
+        }),
+      });
+      expect(bad.status).to.equal(400);
+      const removed = await fetch(uri, { method: 'DELETE', headers: auth(current.registration_access_token) });
+      expect(removed.status).to.equal(204);
+      expect(await oidcModel(server.connection, 'Client').countDocuments({ _id: body.client_id as string })).to.equal(
+        0,
+      );
+    });
+  });
+
+  it('limits registrations per address and caps the number of dynamic clients', async () => {
+    const limited = await start({ REGISTRATION: 'open', REGISTRATION_RESOURCES: API, REGISTRATION_PER_HOUR: '2' });
+    expect((await register(limited, publicClient())).status).to.equal(201);
+    expect((await register(limited, publicClient())).status).to.equal(201);
+    const third = await register(limited, publicClient());
+    expect(third.status).to.equal(429);
+
+    const capped = await start({ REGISTRATION: 'open', REGISTRATION_RESOURCES: API, REGISTRATION_MAX_CLIENTS: '1' });
+    expect((await register(capped, publicClient())).status).to.equal(201);
+    const over = await register(capped, publicClient());
+    expect(over.status).to.equal(403);
+    expect(over.body.error).to.equal('access_denied');
+  });
+
+  it('with REGISTRATION=token asks for an initial access token; off by default', async () => {
+    const guarded = await start({ REGISTRATION: 'token', REGISTRATION_RESOURCES: API });
+    expect((await register(guarded, publicClient())).status).to.equal(401);
+    const token = await new guarded.provider.InitialAccessToken({ expiresIn: 600 }).save();
+    expect((await register(guarded, publicClient(), { authorization: `Bearer ${token}` })).status).to.equal(201);
+
+    const closed = await start({});
+    expect(
+      (
+        await fetch(`${closed.issuer}/reg`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).to.equal(404);
+    const metadata = await (await fetch(`${closed.issuer}/.well-known/oauth-authorization-server`)).json();
+    expect(metadata).to.not.have.property('registration_endpoint');
+  });
+});
