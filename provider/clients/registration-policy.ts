@@ -69,4 +69,8 @@ export function applyRegistrationPolicy(metadata: ClientMetadata, openResources:
   // MCP and other OAuth-only clients ask no openid scope: nothing may demand it of them
   // (require_auth_time, our default for registered clients, would).
   metadata.require_auth_time = false;
+  // MCP clients register the API scopes they want (e.g. `mcp:tools`) as their `scope`; those are
+  // the APIs' scopes, not this server's, and what a client gets of them is decided per API
+  // (allowed_resources, the API's scopes, the user's consent). Kept, the library would refuse them.
+  delete metadata.scope;
 }

@@ -1,0 +1,185 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
+import {
+  getOAuthProtectedResourceMetadataUrl,
+  mcpAuthMetadataRouter,
+} from '@modelcontextprotocol/sdk/server/auth/router.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { expect } from 'chai';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import * as oidc from 'openid-client';
+
+import { Browser } from '../helpers/browser.ts';
+import { API, addApi, addServiceClient, addUser, type TestUser } from '../helpers/fixtures.ts';
+import { relyingParty } from '../helpers/relying-party.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+const CALLBACK = 'http://127.0.0.1:4568/callback';
+
+/**
+ * The official MCP SDK on both sides: an MCP server protected by this provider's tokens, and an
+ * MCP client that knows only the server's URL. It discovers the provider, registers itself (RFC
+ * 7591), signs the user in through the real screens and calls a tool as that user.
+ */
+describe('an MCP client (official SDK) reaching an MCP server protected by this provider', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let mcp: Server;
+  let mcpUrl: string;
+  let user: TestUser;
+
+  before(async () => {
+    // The MCP server listens first (on a port of its own choosing): its URL names the API.
+    const app = createMcpExpressApp();
+    mcp = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    mcpUrl = `http://127.0.0.1:${(mcp.address() as AddressInfo).port}/mcp`;
+    server = await startTestServer('mcp', { REGISTRATION: 'open', REGISTRATION_RESOURCES: mcpUrl });
+    await addApi(server, mcpUrl, ['mcp:tools']);
+    await addApi(server);
+    user = await addUser(server);
+
+    // The MCP server, as its SDK's docs build one: RFC 9728 metadata naming this provider, and
+    // tokens verified locally against our JWKS for its own URL as audience.
+    const jwks = createRemoteJWKSet(new URL(`${server.issuer}/jwks`));
+    const verifier = {
+      async verifyAccessToken(token: string): Promise<AuthInfo> {
+        let payload: JWTPayload;
+        try {
+          ({ payload } = await jwtVerify(token, jwks, { issuer: server.issuer, typ: 'at+jwt' }));
+        } catch {
+          throw new InvalidTokenError('invalid, expired or foreign token');
+        }
+        return {
+          token,
+          clientId: String(payload.client_id),
+          scopes: String(payload.scope ?? '')
+            .split(' ')
+            .filter(Boolean),
+          expiresAt: payload.exp,
+          resource: new URL(String(payload.aud)),
+          extra: { sub: payload.sub },
+        };
+      },
+    };
+    const oauthMetadata = await (await fetch(`${server.issuer}/.well-known/oauth-authorization-server`)).json();
+    app.use(
+      mcpAuthMetadataRouter({ oauthMetadata, resourceServerUrl: new URL(mcpUrl), scopesSupported: ['mcp:tools'] }),
+    );
+    const auth = requireBearerAuth({
+      verifier,
+      requiredScopes: ['mcp:tools'],
+      resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(new URL(mcpUrl)),
+      expectedResource: new URL(mcpUrl),
+    });
+    app.post('/mcp', auth, async (req, res) => {
+      const tools = new McpServer({ name: 'orders-mcp', version: '1.0.0' });
+      tools.registerTool('whoami', { description: 'Who is calling' }, async () => ({
+        content: [{ type: 'text', text: `user ${String(req.auth?.extra?.sub)} via ${req.auth?.clientId}` }],
+      }));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      res.on('close', () => void transport.close());
+      await tools.connect(transport);
+      await transport.handleRequest(req, res, req.body);
+    });
+  });
+  after(async () => {
+    mcp?.close();
+    await server?.stop();
+  });
+
+  /** The SDK client's OAuth state: what a desktop app would keep between runs. */
+  function clientState() {
+    let information: OAuthClientInformationMixed | undefined;
+    let tokens: OAuthTokens | undefined;
+    let verifier = '';
+    let authorizationUrl: URL | undefined;
+    const provider: OAuthClientProvider = {
+      get redirectUrl() {
+        return CALLBACK;
+      },
+      get clientMetadata() {
+        return {
+          client_name: 'SDK test agent',
+          redirect_uris: [CALLBACK],
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'none',
+        };
+      },
+      clientInformation: () => information,
+      saveClientInformation: (saved) => {
+        information = saved;
+      },
+      tokens: () => tokens,
+      saveTokens: (saved) => {
+        tokens = saved;
+      },
+      redirectToAuthorization: (url) => {
+        authorizationUrl = url;
+      },
+      saveCodeVerifier: (saved) => {
+        verifier = saved;
+      },
+      codeVerifier: () => verifier,
+    };
+    return { provider, authorizationUrl: () => authorizationUrl, information: () => information };
+  }
+
+  it('discovers, registers by DCR, signs the user in through the screens, and calls a tool as that user', async () => {
+    const state = clientState();
+    const first = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: state.provider });
+    const client = new Client({ name: 'sdk-test-agent', version: '1.0.0' });
+    await client.connect(first).then(
+      () => expect.fail('the first connection needs authorization'),
+      (err: Error) => expect(err, err.message).to.be.instanceOf(UnauthorizedError),
+    );
+    const registered = state.information()!;
+    expect(registered.client_id).to.be.a('string');
+    const url = state.authorizationUrl()!;
+    expect(url.searchParams.get('resource')).to.equal(mcpUrl);
+
+    const browser = new Browser(server.issuer);
+    const login = await browser.open(url);
+    const consent = await browser.submit(login, '/login', { email: user.email, password: user.password });
+    expect(consent.html).to.include('SDK test agent');
+    const callback = (await browser.submit(consent, '/confirm')).leftTo!;
+    await first.finishAuth(callback.searchParams.get('code')!);
+
+    const connected = new Client({ name: 'sdk-test-agent', version: '1.0.0' });
+    await connected.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: state.provider }));
+    const result = await connected.callTool({ name: 'whoami', arguments: {} });
+    expect((result.content as { text: string }[])[0]!.text).to.equal(`user ${user.id} via ${registered.client_id}`);
+    await connected.close();
+  });
+
+  it('refuses, at the MCP server, a token of this provider for another audience', async () => {
+    const service = await addServiceClient(server);
+    const { access_token: token } = await oidc.clientCredentialsGrant(await relyingParty(server.issuer, service), {
+      resource: API,
+      scope: 'orders:read',
+    });
+    const response = await fetch(mcpUrl, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(response.status).to.equal(401);
+    expect(response.headers.get('www-authenticate')).to.include('resource_metadata=');
+  });
+});
