@@ -4,12 +4,26 @@ import type { ResolveToken } from '../tokens/live-tokens.ts';
 
 const HEADER_SAFE = /^[\x20-\x7e]*$/;
 
-function challenge(realm: string, error?: string, description?: string, scope?: string): string {
+interface Realm {
+  realm: string;
+  /** RFC 9728: where an MCP server behind this gateway publishes its protected-resource metadata */
+  resourceMetadata?: string;
+}
+
+function challenge({ realm, resourceMetadata }: Realm, error?: string, description?: string, scope?: string): string {
   const parts = [`realm="${realm}"`];
+  if (resourceMetadata) parts.push(`resource_metadata="${resourceMetadata}"`);
   if (error) parts.push(`error="${error}"`);
   if (description) parts.push(`error_description="${description}"`);
   if (scope) parts.push(`scope="${scope}"`);
   return `Bearer ${parts.join(', ')}`;
+}
+
+/** `?resource_metadata=` when it is an absolute http(s) URL safe in a header; else none. */
+function resourceMetadataOf(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !HEADER_SAFE.test(value) || value.includes('"')) return undefined;
+  const url = URL.parse(value);
+  return url && (url.protocol === 'https:' || url.protocol === 'http:') ? url.href : undefined;
 }
 
 function bearer(ctx: Context): string | undefined {
@@ -29,6 +43,7 @@ function wanted(value: unknown): string[] {
  * insufficient_scope when `scope` (all of them) or `audience` (any of them) are not met.
  * An audience is required, from the query or else VALIDATE_DEFAULT_AUDIENCE: a gateway that
  * names none would let every token of the provider through, those of other APIs included.
+ * With `resource_metadata`, every challenge names the protected resource's RFC 9728 metadata.
  */
 export function validateRoute(realm: string, defaultAudiences: string[], resolveToken: ResolveToken) {
   return async function validateRoute(ctx: Context, next: Next): Promise<void> {
@@ -42,12 +57,14 @@ export function validateRoute(realm: string, defaultAudiences: string[], resolve
     }
     const header = ctx.get('authorization');
     const token = bearer(ctx);
+    // Gateways in front of MCP servers add ?resource_metadata=: clients start from the challenge.
+    const here: Realm = { realm, resourceMetadata: resourceMetadataOf(ctx.query.resource_metadata) };
     if (!token) {
       ctx.status = 401;
       // RFC 6750 3.1: a request with no credentials at all gets a challenge without an error code.
       ctx.set(
         'WWW-Authenticate',
-        header ? challenge(realm, 'invalid_token', 'malformed Authorization header') : challenge(realm),
+        header ? challenge(here, 'invalid_token', 'malformed Authorization header') : challenge(here),
       );
       ctx.body = { active: false, error: header ? 'invalid_token' : 'missing_token' };
       return;
@@ -57,14 +74,14 @@ export function validateRoute(realm: string, defaultAudiences: string[], resolve
     if (audiences.length === 0) {
       ctx.status = 401;
       const description = 'an audience is required: add ?audience= to the gateway URL or set VALIDATE_DEFAULT_AUDIENCE';
-      ctx.set('WWW-Authenticate', challenge(realm, 'invalid_request', description));
+      ctx.set('WWW-Authenticate', challenge(here, 'invalid_request', description));
       ctx.body = { active: false, error: 'invalid_request', error_description: description };
       return;
     }
     const info = await resolveToken(token);
     if (!info) {
       ctx.status = 401;
-      ctx.set('WWW-Authenticate', challenge(realm, 'invalid_token', 'the access token is invalid, expired or revoked'));
+      ctx.set('WWW-Authenticate', challenge(here, 'invalid_token', 'the access token is invalid, expired or revoked'));
       ctx.body = { active: false, error: 'invalid_token' };
       return;
     }
@@ -77,7 +94,7 @@ export function validateRoute(realm: string, defaultAudiences: string[], resolve
       ctx.set(
         'WWW-Authenticate',
         challenge(
-          realm,
+          here,
           'insufficient_scope',
           audienceOk ? 'a required scope is missing' : 'the token is for another audience',
           HEADER_SAFE.test(required) ? required : undefined,

@@ -49,6 +49,22 @@ describe('attack: a token for another API (or only for /me) at a gateway that na
     );
   });
 
+  it("names an MCP server's resource metadata in its challenges when the gateway asks (RFC 9728)", async () => {
+    const { server, tokenFor, validate } = await setUp({ VALIDATE_DEFAULT_AUDIENCE: API });
+    const metadata = 'https://mcp.example.test/.well-known/oauth-protected-resource/mcp';
+    const query = `?resource_metadata=${encodeURIComponent(metadata)}`;
+    const missing = await fetch(`${server.issuer}/validate${query}`);
+    expect(missing.status).to.equal(401);
+    expect(missing.headers.get('www-authenticate')).to.include(`resource_metadata="${metadata}"`);
+    const forged = await validate('garbage', query);
+    expect(forged.headers.get('www-authenticate'))
+      .to.include(`resource_metadata="${metadata}"`)
+      .and.include('invalid_token');
+    const bad = await validate('garbage', `?resource_metadata=${encodeURIComponent('javascript:"x"')}`);
+    expect(bad.headers.get('www-authenticate')).not.to.include('resource_metadata');
+    expect((await validate(await tokenFor(API), query)).status).to.equal(200);
+  });
+
   it("a user token only good at /me (no audience) passes no API's gateway", async () => {
     const { server, validate } = await setUp({ VALIDATE_DEFAULT_AUDIENCE: API });
     const user = await addUser(server);
