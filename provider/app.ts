@@ -69,6 +69,7 @@ export function createApp({
   const screenDeps: InteractionDeps = {
     live: holder,
     resources: directory,
+    clientMetadataHosts: config.clientMetadataHosts,
     connection,
     views,
     logger,

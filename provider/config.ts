@@ -69,6 +69,10 @@ export interface Config {
   /** at most this many dynamically registered clients; registrations from one address per hour */
   registrationMaxClients: number;
   registrationPerHour: number;
+  /** client ID metadata documents: an https URL as client_id, its metadata fetched from there */
+  clientMetadataDocuments: boolean;
+  /** hosts whose metadata documents are fetched (patterns like *.example.com); empty: any, shown as unverified */
+  clientMetadataHosts: string[];
   /** MESHID_CONFIG: a configuration file (YAML or JSON) of resources, clients and users, applied at start-up */
   configFile: string | undefined;
   /** the embedded database's contents (and the development keys) are kept here across restarts; undefined: nothing is kept */
@@ -190,6 +194,15 @@ function devDataDir(env: Env, nodeEnv: NodeEnv, uri: string | undefined): string
   if (uri !== undefined || nodeEnv === 'production') return undefined;
   if (value === 'none') return undefined;
   return value ?? '.meshid';
+}
+
+/** Host names or `*.`-prefixed suffixes, separated by spaces. */
+function hostPatterns(env: Env, name: string): string[] {
+  const values = text(env, name)?.toLowerCase().split(/\s+/) ?? [];
+  const bad = values.find((value) => !/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(value));
+  if (bad !== undefined)
+    throw new ConfigError(name, `must be host names or *.domain patterns separated by spaces (got "${bad}")`);
+  return values;
 }
 
 /** TRUST_PROXY: 0/false (no proxy), 1/true (one), or the number of proxies in front, up to 10. */
@@ -346,6 +359,8 @@ export function loadConfig(env: Env): Config {
     mongodbUri: uri,
     devDataDir: devDataDir(env, nodeEnv, uri),
     configFile: text(env, 'MESHID_CONFIG'),
+    clientMetadataDocuments: flag(env, 'CLIENT_METADATA_DOCUMENTS', false),
+    clientMetadataHosts: hostPatterns(env, 'CIMD_ALLOWED_HOSTS'),
     registration: oneOf(env, 'REGISTRATION', ['off', 'open', 'token'] as const, 'off'),
     registrationResources: uriList(env, 'REGISTRATION_RESOURCES'),
     registrationMaxClients: integer(env, 'REGISTRATION_MAX_CLIENTS', 1000, 1, 1_000_000),

@@ -61,6 +61,8 @@ export interface StartOptions {
   logDestination?: NodeJS.WritableStream;
   /** where the configuration file's secret references ({ env: NAME }) are looked up */
   secretEnvironment?: Readonly<Record<string, string | undefined>>;
+  /** how the provider fetches client metadata documents (tests: a network of their own) */
+  outgoingFetch?: typeof fetch;
 }
 
 function warnAboutRiskySettings(config: Config, logger: Logger): void {
@@ -165,7 +167,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // One directory of APIs (and its cache) for the protocol and the consent screen alike.
     const directory = new ResourceServerDirectory(connection, config.clientCacheTtl);
     holder = new ProviderHolder(
-      (current) => createProvider({ config, connection, keys: current, renderPage, logger, audit, metrics, directory }),
+      (current) =>
+        createProvider({
+          config,
+          connection,
+          keys: current,
+          renderPage,
+          logger,
+          audit,
+          metrics,
+          directory,
+          outgoingFetch: options.outgoingFetch,
+        }),
       keys,
     );
     await ensureAccountClient(holder.provider, connection, config.issuer);

@@ -9,13 +9,17 @@ const OPERATOR_ONLY = ['resource_scopes', 'token_exchange', 'may_act', 'require_
 
 /**
  * The policy every dynamically registered client (RFC 7591) gets, on registration and on every
- * update (RFC 7592): a public client (no secret: PKCE protects its code) of the code grant, with
+ * update (RFC 7592), and every client described by a client ID metadata document: a public client (no secret: PKCE protects its code) of the code grant, with
  * refresh tokens if it asks; redirect URIs https, loopback or a native app's private-use scheme,
  * never a wildcard; never first-party (its users always see a consent screen); and only the APIs
  * open to dynamic clients (REGISTRATION_RESOURCES). It fills in the defaults and throws
  * invalid_client_metadata / invalid_redirect_uri naming what it refused.
  */
-export function applyRegistrationPolicy(metadata: ClientMetadata, openResources: readonly string[]): void {
+export function applyRegistrationPolicy(
+  metadata: ClientMetadata,
+  openResources: readonly string[],
+  { kind = 'dynamic' }: { kind?: 'dynamic' | 'metadata_document' } = {},
+): void {
   const method = metadata.token_endpoint_auth_method ?? 'none';
   if (method !== 'none') {
     throw new errors.InvalidClientMetadata(
@@ -65,7 +69,7 @@ export function applyRegistrationPolicy(metadata: ClientMetadata, openResources:
   if (metadata.first_party === true)
     throw new errors.InvalidClientMetadata('first_party cannot be set by a dynamically registered client');
   metadata.first_party = false;
-  metadata.dynamic_client = true;
+  if (kind === 'dynamic') metadata.dynamic_client = true;
   // MCP and other OAuth-only clients ask no openid scope: nothing may demand it of them
   // (require_auth_time, our default for registered clients, would).
   metadata.require_auth_time = false;

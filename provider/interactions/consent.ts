@@ -5,6 +5,7 @@ import { renderScreen } from '../views/render-screen.ts';
 import type { Interaction } from '../../types/oidc-interaction.ts';
 import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
+import { isMetadataDocumentClientId, metadataHostVerified } from '../clients/metadata-document-policy.ts';
 import { scopeDescription } from '../resources/resource-server-directory.ts';
 import { describeScope } from './scope-descriptions.ts';
 import { seeOther } from '../forms/see-other.ts';
@@ -19,7 +20,12 @@ export async function renderConsent(deps: InteractionDeps, ctx: Context): Promis
   const interaction = ctx.state.interaction!;
   const client = await deps.live.provider.Client.find(String(interaction.params.client_id));
   const details = interaction.prompt.details as ConsentDetails;
+  const clientId = String(interaction.params.client_id);
   renderScreen(deps.views, ctx, 'consent.njk', {
+    document:
+      client && isMetadataDocumentClientId(clientId)
+        ? documentClientNotice(clientId, interaction.params.redirect_uri, deps.clientMetadataHosts)
+        : undefined,
     title: 'Allow access',
     uid: interaction.uid,
     csrf: csrfToken(currentCsrfKey(deps.live), interaction.uid),
@@ -38,6 +44,23 @@ export async function renderConsent(deps: InteractionDeps, ctx: Context): Promis
       }),
     ),
   });
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * A client that describes itself by a metadata document is unknown to the operator: the consent
+ * screen says where it comes from and, prominently, where the browser will be sent, and whether
+ * the operator vouches for its host.
+ */
+function documentClientNotice(clientId: string, redirectUri: unknown, verifiedHosts: readonly string[]) {
+  const redirect = typeof redirectUri === 'string' ? URL.parse(redirectUri) : null;
+  return {
+    clientHost: new URL(clientId).host,
+    redirectHost: redirect?.host ?? '',
+    unverified: !metadataHostVerified(clientId, verifiedHosts),
+    localOnly: redirect ? LOOPBACK.has(redirect.hostname) : false,
+  };
 }
 
 /**

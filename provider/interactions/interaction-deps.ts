@@ -16,6 +16,8 @@ export interface InteractionDeps {
   views: nunjucks.Environment;
   logger: Logger;
   mfa: MfaDeps;
+  /** CIMD_ALLOWED_HOSTS: metadata-document clients the operator vouches for (consent shows the others as unverified) */
+  clientMetadataHosts: readonly string[];
   /** APIs by resource indicator: their display names and scope descriptions (consent) */
   resources: ResourceServerDirectory;
   audit: AuditLog;

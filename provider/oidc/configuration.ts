@@ -16,6 +16,7 @@ import { loadExistingGrant } from './load-existing-grant.ts';
 import { GRANT_CLAIM } from '../tokens/jwt-claims.ts';
 import { resourceIndicators } from './resource-indicators.ts';
 import { type RenderPage, screens } from './screens.ts';
+import { isMetadataDocumentClientId, metadataHostAllowed } from '../clients/metadata-document-policy.ts';
 import { applyRegistrationPolicy } from '../clients/registration-policy.ts';
 
 export interface ConfigurationInput {
@@ -25,7 +26,19 @@ export interface ConfigurationInput {
   /** renders our page templates (the library's error and logout pages) */
   renderPage: RenderPage;
   directory: ResourceServerDirectory;
+  /** how the provider fetches (client metadata documents); tests hand in a network of their own */
+  outgoingFetch?: typeof fetch;
 }
+
+/**
+ * In development a metadata document may live on this machine or a private network: the
+ * library's connect-time refusal of special-use addresses (its SSRF guard) is dropped there, and
+ * only there.
+ */
+const developmentFetch: typeof fetch = (url, options) => {
+  const { dispatcher: _guard, ...rest } = (options ?? {}) as RequestInit & { dispatcher?: unknown };
+  return fetch(url, rest);
+};
 
 /** Asymmetric only: client secrets are stored hashed, so they cannot key an HMAC. */
 const ASYMMETRIC_JWS = ['ES256', 'RS256', 'PS256', 'EdDSA', 'Ed25519'] as const;
@@ -40,12 +53,15 @@ export function buildConfiguration({
   keys,
   renderPage,
   directory,
+  outgoingFetch,
 }: ConfigurationInput): Configuration {
   const { ttl } = config;
+  const fetchOption = outgoingFetch ?? (config.nodeEnv === 'development' ? developmentFetch : undefined);
   const issuerIsHttps = config.issuer.startsWith('https:');
   const pages = screens(renderPage);
 
   return {
+    ...(fetchOption ? { fetch: fetchOption } : {}),
     adapter: mongoAdapterFactory(connection, { clientCache: new TtlCache(), clientCacheTtl: config.clientCacheTtl }),
     findAccount: makeFindAccount(connection),
 
@@ -97,6 +113,13 @@ export function buildConfiguration({
         const route = (ctx as KoaContextWithOIDC | undefined)?.oidc?.route;
         if (key === EXTRA_CLIENT_METADATA[0] && (route === 'registration' || route === 'client_update')) {
           applyRegistrationPolicy(metadata, config.registrationResources);
+        } else if (
+          key === EXTRA_CLIENT_METADATA[0] &&
+          config.clientMetadataDocuments &&
+          isMetadataDocumentClientId(metadata.client_id)
+        ) {
+          // A client described by its own metadata document is a stranger too: the same policy.
+          applyRegistrationPolicy(metadata, config.registrationResources, { kind: 'metadata_document' });
         }
         validateExtraClientMetadata(ctx, key, value, metadata);
       },
@@ -120,6 +143,16 @@ export function buildConfiguration({
         issueRegistrationAccessToken: true,
       },
       registrationManagement: { enabled: config.registration !== 'off', rotateRegistrationAccessToken: true },
+      // An https URL as client_id, its metadata fetched from there (draft-ietf-oauth-client-id-
+      // metadata-document-02; MCP's preferred registration). oidc-provider fetches: https only, no
+      // redirects, 5 KiB, special-use addresses refused at connect time.
+      clientIdMetadataDocument: {
+        enabled: config.clientMetadataDocuments,
+        ack: 'draft-02',
+        async allowFetch(_ctx: unknown, clientId: string) {
+          return metadataHostAllowed(clientId, config.clientMetadataHosts);
+        },
+      },
       clientCredentials: { enabled: true },
       introspection: {
         enabled: true,

@@ -20,7 +20,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(
   label: string,
   env: Record<string, string> = {},
-  options: Pick<StartOptions, 'secretEnvironment'> = {},
+  options: Pick<StartOptions, 'secretEnvironment' | 'outgoingFetch'> = {},
 ): Promise<TestServer> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;

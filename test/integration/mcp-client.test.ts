@@ -20,11 +20,13 @@ import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 
 import { Browser } from '../helpers/browser.ts';
+import { type DocumentNetwork, documentNetwork } from '../helpers/document-network.ts';
 import { API, addApi, addServiceClient, addUser, type TestUser } from '../helpers/fixtures.ts';
 import { relyingParty } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const CALLBACK = 'http://127.0.0.1:4568/callback';
+const AGENT_DOCUMENT = 'https://agent.example/mcp-client.json';
 
 /**
  * The official MCP SDK on both sides: an MCP server protected by this provider's tokens, and an
@@ -37,6 +39,7 @@ describe('an MCP client (official SDK) reaching an MCP server protected by this 
   let mcp: Server;
   let mcpUrl: string;
   let user: TestUser;
+  let network: DocumentNetwork;
 
   before(async () => {
     // The MCP server listens first (on a port of its own choosing): its URL names the API.
@@ -45,7 +48,21 @@ describe('an MCP client (official SDK) reaching an MCP server protected by this 
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
     mcpUrl = `http://127.0.0.1:${(mcp.address() as AddressInfo).port}/mcp`;
-    server = await startTestServer('mcp', { REGISTRATION: 'open', REGISTRATION_RESOURCES: mcpUrl });
+    // Agents on the web describe themselves by a metadata document on their own host.
+    network = await documentNetwork(['agent.example']);
+    network.serve('/mcp-client.json', {
+      json: {
+        client_id: AGENT_DOCUMENT,
+        client_name: 'Agent by document',
+        redirect_uris: [CALLBACK],
+        token_endpoint_auth_method: 'none',
+      },
+    });
+    server = await startTestServer(
+      'mcp',
+      { REGISTRATION: 'open', REGISTRATION_RESOURCES: mcpUrl, CLIENT_METADATA_DOCUMENTS: '1' },
+      { outgoingFetch: network.fetch },
+    );
     await addApi(server, mcpUrl, ['mcp:tools']);
     await addApi(server);
     user = await addUser(server);
@@ -95,17 +112,19 @@ describe('an MCP client (official SDK) reaching an MCP server protected by this 
     });
   });
   after(async () => {
+    network?.close();
     mcp?.close();
     await server?.stop();
   });
 
   /** The SDK client's OAuth state: what a desktop app would keep between runs. */
-  function clientState() {
+  function clientState(clientMetadataUrl?: string) {
     let information: OAuthClientInformationMixed | undefined;
     let tokens: OAuthTokens | undefined;
     let verifier = '';
     let authorizationUrl: URL | undefined;
     const provider: OAuthClientProvider = {
+      clientMetadataUrl,
       get redirectUrl() {
         return CALLBACK;
       },
@@ -161,6 +180,29 @@ describe('an MCP client (official SDK) reaching an MCP server protected by this 
     await connected.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: state.provider }));
     const result = await connected.callTool({ name: 'whoami', arguments: {} });
     expect((result.content as { text: string }[])[0]!.text).to.equal(`user ${user.id} via ${registered.client_id}`);
+    await connected.close();
+  });
+
+  it('registers by a client ID metadata document instead, and calls the tool the same way', async () => {
+    const state = clientState(AGENT_DOCUMENT);
+    const first = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: state.provider });
+    await new Client({ name: 'document-agent', version: '1.0.0' }).connect(first).then(
+      () => expect.fail('the first connection needs authorization'),
+      (err: Error) => expect(err, err.message).to.be.instanceOf(UnauthorizedError),
+    );
+    const url = state.authorizationUrl()!;
+    expect(url.searchParams.get('client_id'), 'no registration: the URL is the client_id').to.equal(AGENT_DOCUMENT);
+    const browser = new Browser(server.issuer);
+    const login = await browser.open(url);
+    const consent = await browser.submit(login, '/login', { email: user.email, password: user.password });
+    expect(consent.html).to.include('Agent by document').and.include('<strong>agent.example</strong>');
+    const callback = (await browser.submit(consent, '/confirm')).leftTo!;
+    await first.finishAuth(callback.searchParams.get('code')!);
+
+    const connected = new Client({ name: 'document-agent', version: '1.0.0' });
+    await connected.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: state.provider }));
+    const result = await connected.callTool({ name: 'whoami', arguments: {} });
+    expect((result.content as { text: string }[])[0]!.text).to.equal(`user ${user.id} via ${AGENT_DOCUMENT}`);
     await connected.close();
   });
 
