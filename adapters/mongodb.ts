@@ -17,6 +17,8 @@ interface StoredRecord {
   userCode?: string;
   uid?: string;
   consumed?: number;
+  /** Client records of self-registered clients: when one last got a token */
+  lastUsedAt?: Date;
 }
 
 /** Every model oidc-provider may store; indexes are created for each at start-up. */
@@ -46,6 +48,7 @@ const recordSchema = new Schema<StoredRecord>(
     userCode: { type: String },
     uid: { type: String },
     consumed: { type: Number },
+    lastUsedAt: { type: Date },
   },
   { versionKey: false, minimize: false, strict: true },
 );

@@ -69,6 +69,8 @@ export interface Config {
   /** at most this many dynamically registered clients; registrations from one address per hour */
   registrationMaxClients: number;
   registrationPerHour: number;
+  /** self-registered clients unused this many days are deleted */
+  registrationUnusedDays: number;
   /** client ID metadata documents: an https URL as client_id, its metadata fetched from there */
   clientMetadataDocuments: boolean;
   /** hosts whose metadata documents are fetched (patterns like *.example.com); empty: any, shown as unverified */
@@ -365,6 +367,7 @@ export function loadConfig(env: Env): Config {
     registrationResources: uriList(env, 'REGISTRATION_RESOURCES'),
     registrationMaxClients: integer(env, 'REGISTRATION_MAX_CLIENTS', 1000, 1, 1_000_000),
     registrationPerHour: integer(env, 'REGISTRATION_PER_HOUR', 20, 1, 100_000),
+    registrationUnusedDays: integer(env, 'REGISTRATION_UNUSED_DAYS', 30, 1, 3650),
     mongodbDatabase: databaseName(env),
     proxyHops: proxyHops(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

@@ -22,6 +22,7 @@ import { createProvider } from './oidc/create-provider.ts';
 import { ResourceServerDirectory } from './resources/resource-server-directory.ts';
 import type { RenderPage } from './oidc/screens.ts';
 import { renderScreen } from './views/render-screen.ts';
+import { DynamicClientLifetime } from './clients/dynamic-client-lifetime.ts';
 import { applyDeclaration, describeChanges } from './declarative/apply-declaration.ts';
 import { parseDeclaration } from './declarative/parse-declaration.ts';
 import { secretResolver } from './declarative/secret-reference.ts';
@@ -164,6 +165,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       failuresPerMinute: config.auditFailuresPerMinute,
       onEvent: (event) => metrics.securityEvents.inc({ event: event.event, outcome: event.outcome }),
     });
+    // Self-registered clients unused for REGISTRATION_UNUSED_DAYS are swept out, hourly.
+    const dynamicClients =
+      config.registration === 'off' ? undefined : new DynamicClientLifetime(connection, config.registrationUnusedDays);
+    const sweepClients = () =>
+      dynamicClients
+        ?.sweep()
+        .then((deleted) => deleted.length && logger.info({ deleted }, 'unused self-registered clients deleted'))
+        .catch((err: unknown) => logger.warn({ err }, 'unused self-registered clients not swept'));
+    void sweepClients();
+    const clientSweep = setInterval(sweepClients, 60 * 60 * 1000);
+    clientSweep.unref();
     // One directory of APIs (and its cache) for the protocol and the consent screen alike.
     const directory = new ResourceServerDirectory(connection, config.clientCacheTtl);
     holder = new ProviderHolder(
@@ -178,6 +190,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           metrics,
           directory,
           outgoingFetch: options.outgoingFetch,
+          dynamicClients,
         }),
       keys,
     );
@@ -247,6 +260,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // Stop accepting, let in-flight requests finish, then close the database.
         reloader.stop();
         clearInterval(auditFlush);
+        clearInterval(clientSweep);
         await metricsServer?.close();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,8 @@
 import { Provider } from 'oidc-provider';
 
 import { clientSecretMatches } from '../clients/client-secret.ts';
+import type { DynamicClientLifetime } from '../clients/dynamic-client-lifetime.ts';
+import { metadataOf } from './client-metadata.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { AuditLog } from '../security/audit-log.ts';
@@ -20,7 +22,12 @@ import { unauthorizedClient } from './unauthorized-client.ts';
  * keys on rotation (provider-holder.ts).
  */
 export function createProvider(
-  input: ConfigurationInput & { logger: Logger; audit: AuditLog; metrics: Metrics },
+  input: ConfigurationInput & {
+    logger: Logger;
+    audit: AuditLog;
+    metrics: Metrics;
+    dynamicClients?: DynamicClientLifetime;
+  },
 ): Provider {
   const { directory } = input;
   const provider = new Provider(input.config.issuer, buildConfiguration(input));
@@ -60,6 +67,12 @@ export function createProvider(
   provider.use(databaseUnavailable(provider, input.renderPage));
 
   provider.on('grant.success', (ctx) => {
+    const client = ctx.oidc.client;
+    if (client && input.dynamicClients && metadataOf(client).dynamic_client === true) {
+      input.dynamicClients
+        .used(client.clientId)
+        .catch((err: unknown) => input.logger.warn({ err }, 'dynamic client use not recorded'));
+    }
     const grantType = ctx.oidc.params?.grant_type;
     input.metrics.tokensIssued.inc({ grant_type: typeof grantType === 'string' ? grantType : 'unknown' });
   });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as oidc from 'openid-client';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
+import { DynamicClientLifetime } from '../../provider/clients/dynamic-client-lifetime.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { Browser } from '../helpers/browser.ts';
 import { API, addApi, addUser } from '../helpers/fixtures.ts';
@@ -98,6 +99,32 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', function () {
       expect(tokens.scope).to.equal('orders:read');
       expect(tokens.id_token, 'no openid scope, no ID token').to.equal(undefined);
       expect(tokens.refresh_token).to.be.a('string');
+      // Its use is recorded (once a day at most), for the sweep of unused clients.
+      let used: Date | undefined;
+      for (let i = 0; i < 20 && !used; i += 1) {
+        used = (
+          await oidcModel(server.connection, 'Client')
+            .findById(body.client_id as string)
+            .lean()
+        )?.lastUsedAt;
+        if (!used) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(used).to.be.instanceOf(Date);
+    });
+
+    it('deletes self-registered clients unused for REGISTRATION_UNUSED_DAYS, and only those', async () => {
+      const fresh = (await register(server, publicClient())).body.client_id as string;
+      const stale = (await register(server, publicClient())).body.client_id as string;
+      const Clients = oidcModel(server.connection, 'Client');
+      await Clients.updateOne(
+        { _id: stale },
+        { $set: { 'payload.client_id_issued_at': Math.floor(Date.now() / 1000) - 40 * 86_400 } },
+      );
+      const staticClients = await Clients.countDocuments({ 'payload.dynamic_client': { $ne: true } });
+      const deleted = await new DynamicClientLifetime(server.connection, 30).sweep();
+      expect(deleted).to.include(stale).and.not.include(fresh);
+      expect(await Clients.countDocuments({ _id: stale })).to.equal(0);
+      expect(await Clients.countDocuments({ 'payload.dynamic_client': { $ne: true } })).to.equal(staticClients);
     });
 
     it('refuses what the policy forbids, each with an RFC 7591 error', async () => {
