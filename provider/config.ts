@@ -125,6 +125,8 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const MINUTE = 60;
+/** The demo's MCP server (docs/examples/demo.yaml declares it; docs/quickstart/mcp.md runs it). */
+const DEMO_MCP_SERVER = 'http://localhost:3005/mcp';
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
@@ -353,6 +355,10 @@ export function loadConfig(env: Env): Config {
   const ttl = lifetimes(env);
   const tokenExchangeMaxTtl = integer(env, 'TOKEN_EXCHANGE_MAX_TTL', 5 * MINUTE, 10, DAY);
   const longestToken = Math.max(ttl.accessToken, ttl.clientCredentials, ttl.idToken, tokenExchangeMaxTtl);
+  const seed = demoSeed(env, nodeEnv, uri);
+  // The local demo (embedded database, demo seeded) lets agents register for its MCP server out
+  // of the box; everywhere else registration is off until the operator turns it on.
+  const localDemo = uri === undefined && seed;
   return {
     nodeEnv,
     issuer: issuerUrl(env, nodeEnv, port),
@@ -361,17 +367,20 @@ export function loadConfig(env: Env): Config {
     mongodbUri: uri,
     devDataDir: devDataDir(env, nodeEnv, uri),
     configFile: text(env, 'MESHID_CONFIG'),
-    clientMetadataDocuments: flag(env, 'CLIENT_METADATA_DOCUMENTS', false),
+    clientMetadataDocuments: flag(env, 'CLIENT_METADATA_DOCUMENTS', localDemo),
     clientMetadataHosts: hostPatterns(env, 'CIMD_ALLOWED_HOSTS'),
-    registration: oneOf(env, 'REGISTRATION', ['off', 'open', 'token'] as const, 'off'),
-    registrationResources: uriList(env, 'REGISTRATION_RESOURCES'),
+    registration: oneOf(env, 'REGISTRATION', ['off', 'open', 'token'] as const, localDemo ? 'open' : 'off'),
+    registrationResources:
+      text(env, 'REGISTRATION_RESOURCES') === undefined && localDemo
+        ? [DEMO_MCP_SERVER]
+        : uriList(env, 'REGISTRATION_RESOURCES'),
     registrationMaxClients: integer(env, 'REGISTRATION_MAX_CLIENTS', 1000, 1, 1_000_000),
     registrationPerHour: integer(env, 'REGISTRATION_PER_HOUR', 20, 1, 100_000),
     registrationUnusedDays: integer(env, 'REGISTRATION_UNUSED_DAYS', 30, 1, 3650),
     mongodbDatabase: databaseName(env),
     proxyHops: proxyHops(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-    demoSeed: demoSeed(env, nodeEnv, uri),
+    demoSeed: seed,
     ttl,
     clientCacheTtl: integer(env, 'CLIENT_CACHE_TTL', 30, 0, HOUR),
     mfa: mfaConfig(env, nodeEnv),

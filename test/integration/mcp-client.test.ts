@@ -1,9 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
 import {
@@ -14,18 +11,17 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { expect } from 'chai';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 
-import { Browser } from '../helpers/browser.ts';
+import { oidcModel } from '../../adapters/mongodb.ts';
 import { type DocumentNetwork, documentNetwork } from '../helpers/document-network.ts';
 import { API, addApi, addServiceClient, addUser, type TestUser } from '../helpers/fixtures.ts';
+import { AGENT_CALLBACK, runAgent } from '../helpers/mcp-agent.ts';
 import { relyingParty } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
-const CALLBACK = 'http://127.0.0.1:4568/callback';
 const AGENT_DOCUMENT = 'https://agent.example/mcp-client.json';
 
 /**
@@ -54,7 +50,7 @@ describe('an MCP client (official SDK) reaching an MCP server protected by this 
       json: {
         client_id: AGENT_DOCUMENT,
         client_name: 'Agent by document',
-        redirect_uris: [CALLBACK],
+        redirect_uris: [AGENT_CALLBACK],
         token_endpoint_auth_method: 'none',
       },
     });
@@ -117,93 +113,29 @@ describe('an MCP client (official SDK) reaching an MCP server protected by this 
     await server?.stop();
   });
 
-  /** The SDK client's OAuth state: what a desktop app would keep between runs. */
-  function clientState(clientMetadataUrl?: string) {
-    let information: OAuthClientInformationMixed | undefined;
-    let tokens: OAuthTokens | undefined;
-    let verifier = '';
-    let authorizationUrl: URL | undefined;
-    const provider: OAuthClientProvider = {
-      clientMetadataUrl,
-      get redirectUrl() {
-        return CALLBACK;
-      },
-      get clientMetadata() {
-        return {
-          client_name: 'SDK test agent',
-          redirect_uris: [CALLBACK],
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          token_endpoint_auth_method: 'none',
-        };
-      },
-      clientInformation: () => information,
-      saveClientInformation: (saved) => {
-        information = saved;
-      },
-      tokens: () => tokens,
-      saveTokens: (saved) => {
-        tokens = saved;
-      },
-      redirectToAuthorization: (url) => {
-        authorizationUrl = url;
-      },
-      saveCodeVerifier: (saved) => {
-        verifier = saved;
-      },
-      codeVerifier: () => verifier,
-    };
-    return { provider, authorizationUrl: () => authorizationUrl, information: () => information };
-  }
-
   it('discovers, registers by DCR, signs the user in through the screens, and calls a tool as that user', async () => {
-    const state = clientState();
-    const first = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: state.provider });
-    const client = new Client({ name: 'sdk-test-agent', version: '1.0.0' });
-    await client.connect(first).then(
-      () => expect.fail('the first connection needs authorization'),
-      (err: Error) => expect(err, err.message).to.be.instanceOf(UnauthorizedError),
-    );
-    const registered = state.information()!;
-    expect(registered.client_id).to.be.a('string');
-    const url = state.authorizationUrl()!;
-    expect(url.searchParams.get('resource')).to.equal(mcpUrl);
-
-    const browser = new Browser(server.issuer);
-    const login = await browser.open(url);
-    const consent = await browser.submit(login, '/login', { email: user.email, password: user.password });
-    expect(consent.html).to.include('SDK test agent');
-    const callback = (await browser.submit(consent, '/confirm')).leftTo!;
-    await first.finishAuth(callback.searchParams.get('code')!);
-
-    const connected = new Client({ name: 'sdk-test-agent', version: '1.0.0' });
-    await connected.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: state.provider }));
-    const result = await connected.callTool({ name: 'whoami', arguments: {} });
-    expect((result.content as { text: string }[])[0]!.text).to.equal(`user ${user.id} via ${registered.client_id}`);
-    await connected.close();
+    const run = await runAgent({ issuer: server.issuer, mcpUrl, user, name: 'SDK test agent' });
+    expect(run.authorizationUrl.searchParams.get('resource')).to.equal(mcpUrl);
+    expect(run.consentHtml).to.include('SDK test agent');
+    const stored = (await oidcModel(server.connection, 'Client').findById(run.clientId).lean())!.payload as Record<
+      string,
+      unknown
+    >;
+    expect(stored.dynamic_client, 'registered by DCR').to.equal(true);
+    expect(run.toolText).to.equal(`user ${user.id} via ${run.clientId}`);
   });
 
   it('registers by a client ID metadata document instead, and calls the tool the same way', async () => {
-    const state = clientState(AGENT_DOCUMENT);
-    const first = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: state.provider });
-    await new Client({ name: 'document-agent', version: '1.0.0' }).connect(first).then(
-      () => expect.fail('the first connection needs authorization'),
-      (err: Error) => expect(err, err.message).to.be.instanceOf(UnauthorizedError),
-    );
-    const url = state.authorizationUrl()!;
-    expect(url.searchParams.get('client_id'), 'no registration: the URL is the client_id').to.equal(AGENT_DOCUMENT);
-    const browser = new Browser(server.issuer);
-    const login = await browser.open(url);
-    const consent = await browser.submit(login, '/login', { email: user.email, password: user.password });
-    expect(consent.html).to.include('Agent by document').and.include('<strong>agent.example</strong>');
-    const callback = (await browser.submit(consent, '/confirm')).leftTo!;
-    await first.finishAuth(callback.searchParams.get('code')!);
-
-    const connected = new Client({ name: 'document-agent', version: '1.0.0' });
-    await connected.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: state.provider }));
-    const result = await connected.callTool({ name: 'whoami', arguments: {} });
-    expect((result.content as { text: string }[])[0]!.text).to.equal(`user ${user.id} via ${AGENT_DOCUMENT}`);
-    await connected.close();
+    const run = await runAgent({
+      issuer: server.issuer,
+      mcpUrl,
+      user,
+      name: 'document-agent',
+      clientMetadataUrl: AGENT_DOCUMENT,
+    });
+    expect(run.clientId, 'no registration: the URL is the client_id').to.equal(AGENT_DOCUMENT);
+    expect(run.consentHtml).to.include('Agent by document').and.include('<strong>agent.example</strong>');
+    expect(run.toolText).to.equal(`user ${user.id} via ${AGENT_DOCUMENT}`);
   });
 
   it('refuses, at the MCP server, a token of this provider for another audience', async () => {

@@ -8,6 +8,7 @@ import * as oidc from 'openid-client';
 import { DEMO_API, DEMO_EMAIL, DEMO_INTERNAL_API } from '../../provider/demo/seed-demo.ts';
 import { Browser } from '../helpers/browser.ts';
 import { basicAuth } from '../helpers/fixtures.ts';
+import { runAgent } from '../helpers/mcp-agent.ts';
 import { authorizationRequest } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -183,5 +184,44 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
     );
     expect(forbidden.status).to.equal(403);
     expect(forbidden.headers.get('www-authenticate')).to.include('insufficient_scope');
+  });
+});
+
+describe('quick start mcp.md: the documented MCP server, reached by an agent on the official SDK', function () {
+  this.timeout(60_000);
+  const MCP_URL = 'http://localhost:3005/mcp';
+  let server: TestServer;
+  let app: ReturnType<typeof spawn> | undefined;
+
+  before(async () => {
+    // As the local demo: registration open for the demo's MCP server (declared by the demo file).
+    server = await startTestServer('quickstart-mcp', {
+      DEMO_SEED: '1',
+      REGISTRATION: 'open',
+      REGISTRATION_RESOURCES: MCP_URL,
+    });
+  });
+  after(async () => {
+    app?.kill();
+    await server.stop();
+  });
+
+  it('runs the server as printed; an agent registers, the demo user allows, and whoami answers', async () => {
+    const source = /```js\n([\s\S]*?)```/
+      .exec(readFileSync(new URL('../../docs/quickstart/mcp.md', import.meta.url), 'utf8'))![1]!
+      .replace("const issuer = 'http://localhost:3000';", `const issuer = '${server.issuer}';`);
+    const dir = new URL('../../node_modules/.cache/meshid-quickstart/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const file = new URL('mcp-server.mjs', dir);
+    writeFileSync(file, source);
+    app = spawn(process.execPath, [file.pathname], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      app!.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('MCP server on') && resolve());
+      app!.once('exit', (code) => reject(new Error(`the MCP server exited with ${code}`)));
+    });
+    const demoUser = { id: '', email: DEMO_EMAIL, password: server.demo!.user.password! };
+    const run = await runAgent({ issuer: server.issuer, mcpUrl: MCP_URL, user: demoUser, name: 'Quick start agent' });
+    expect(run.consentHtml).to.include('Demo MCP server').and.include('Use the demo&#39;s tools for you');
+    expect(run.toolText).to.match(/^user [\w-]+$/);
   });
 });

@@ -55,6 +55,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: 'off' }).proxyHops).to.equal(0);
   });
 
+  it('opens registration for the demo MCP server in the local demo only', () => {
+    expect(loadConfig({})).to.deep.include({
+      registration: 'open',
+      clientMetadataDocuments: true,
+      registrationResources: ['http://localhost:3005/mcp'],
+    });
+    expect(loadConfig({ MONGODB_URI: 'mongodb://127.0.0.1/idp' })).to.deep.include({
+      registration: 'off',
+      clientMetadataDocuments: false,
+      registrationResources: [],
+    });
+    expect(loadConfig({ DEMO_SEED: '0' }).registration).to.equal('off');
+    expect(loadConfig({ REGISTRATION: 'off' }).registration).to.equal('off');
+  });
+
   it('lets the issuer follow PORT when ISSUER is not set', () => {
     expect(loadConfig({ PORT: '8080' }).issuer).to.equal('http://localhost:8080');
     expect(loadConfig({ PORT: '8080', ISSUER: 'https://id.example.com' }).issuer).to.equal('https://id.example.com');
