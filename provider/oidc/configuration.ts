@@ -16,6 +16,7 @@ import { loadExistingGrant } from './load-existing-grant.ts';
 import { GRANT_CLAIM } from '../tokens/jwt-claims.ts';
 import { resourceIndicators } from './resource-indicators.ts';
 import { type RenderPage, screens } from './screens.ts';
+import { LIMITED_USES_POLICY, limitedUsesPolicy } from '../clients/initial-token-uses.ts';
 import { isMetadataDocumentClientId, metadataHostAllowed } from '../clients/metadata-document-policy.ts';
 import { applyRegistrationPolicy } from '../clients/registration-policy.ts';
 
@@ -141,6 +142,10 @@ export function buildConfiguration({
         enabled: config.registration !== 'off',
         initialAccessToken: config.registration === 'token',
         issueRegistrationAccessToken: true,
+        // Initial access tokens made with --uses carry this policy: each registration takes one.
+        ...(config.registration === 'token'
+          ? { policies: { [LIMITED_USES_POLICY]: limitedUsesPolicy(connection) } }
+          : {}),
       },
       registrationManagement: { enabled: config.registration !== 'off', rotateRegistrationAccessToken: true },
       // An https URL as client_id, its metadata fetched from there (draft-ietf-oauth-client-id-

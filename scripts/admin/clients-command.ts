@@ -4,6 +4,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import { MongoAdapter, oidcModel, revokeGrants } from '../../adapters/mongodb.ts';
 import { registerClient } from '../../provider/clients/register-client.ts';
 import { CLIENT_TYPES, clientTemplate, type ClientTemplateOptions } from '../../provider/clients/client-template.ts';
+import { LIMITED_USES_POLICY, limitInitialTokenUses } from '../../provider/clients/initial-token-uses.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
 import { print } from './output.ts';
 
@@ -155,20 +156,29 @@ export function clientsCommand(program: Command, run: Run): void {
     .command('initial-token')
     .description('an initial access token for dynamic registration (REGISTRATION=token), printed once')
     .option('--expires <seconds>', 'lifetime in seconds (60 to 31536000)', '86400')
+    .option('--uses <n>', 'how many registrations it may make (default: any until it expires)')
     .option('--json', 'machine-readable output')
-    .action((options: { expires: string; json?: boolean }) =>
+    .action((options: { expires: string; uses?: string; json?: boolean }) =>
       run(async (ctx) => {
         const expiresIn = Number(options.expires);
         if (!Number.isInteger(expiresIn) || expiresIn < 60 || expiresIn > 31_536_000)
           throw new AdminError('--expires must be 60 to 31536000 seconds');
+        const uses = options.uses === undefined ? undefined : Number(options.uses);
+        if (uses !== undefined && (!Number.isInteger(uses) || uses < 1 || uses > 1_000_000))
+          throw new AdminError('--uses must be 1 to 1000000');
         const provider = await ctx.validator();
-        const token = await new provider.InitialAccessToken({ expiresIn }).save();
+        const iat = new provider.InitialAccessToken({
+          expiresIn,
+          ...(uses ? { policies: [LIMITED_USES_POLICY] } : {}),
+        });
+        const token = await iat.save();
+        if (uses) await limitInitialTokenUses(ctx.connection, iat.jti, uses, expiresIn);
         await ctx.audit.append({
           event: 'admin.registration.initial_token',
           outcome: 'success',
-          details: { expiresIn },
+          details: { expiresIn, uses },
         });
-        print({ initial_access_token: token, expires_in: expiresIn }, options.json);
+        print({ initial_access_token: token, expires_in: expiresIn, uses: uses ?? 'any' }, options.json);
       }),
     );
 }

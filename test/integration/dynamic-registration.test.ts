@@ -3,6 +3,7 @@ import * as oidc from 'openid-client';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
 import { DynamicClientLifetime } from '../../provider/clients/dynamic-client-lifetime.ts';
+import { LIMITED_USES_POLICY, limitInitialTokenUses } from '../../provider/clients/initial-token-uses.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { Browser } from '../helpers/browser.ts';
 import { API, addApi, addUser } from '../helpers/fixtures.ts';
@@ -189,6 +190,16 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', function () {
     expect((await register(guarded, publicClient())).status).to.equal(401);
     const token = await new guarded.provider.InitialAccessToken({ expiresIn: 600 }).save();
     expect((await register(guarded, publicClient(), { authorization: `Bearer ${token}` })).status).to.equal(201);
+
+    // A token for a number of registrations: each takes one, and then it is spent.
+    const once = new guarded.provider.InitialAccessToken({ expiresIn: 600, policies: [LIMITED_USES_POLICY] });
+    const limited = await once.save();
+    await limitInitialTokenUses(guarded.connection, once.jti, 1, 600);
+    const first = await register(guarded, publicClient(), { authorization: `Bearer ${limited}` });
+    expect(first.status, JSON.stringify(first.body)).to.equal(201);
+    const spent = await register(guarded, publicClient(), { authorization: `Bearer ${limited}` });
+    expect(spent.status).to.equal(401);
+    expect(spent.body.error).to.equal('invalid_token');
 
     const closed = await start({});
     expect(
