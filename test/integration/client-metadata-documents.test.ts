@@ -139,6 +139,15 @@ describe('client ID metadata documents', function () {
     }
   });
 
+  it('takes no http URL as a metadata document: such a client_id is an unknown client', async () => {
+    const server = await start();
+    network.serve('/plain.json', { json: agentDocument({ client_id: 'http://agent.example/plain.json' }) });
+    const { page } = await authorize(server, 'http://agent.example/plain.json');
+    expect(page.status).to.equal(400);
+    expect(page.leftTo).to.equal(undefined);
+    expect(/Error code: <code>([^<]+)/.exec(page.html)?.[1]).to.equal('invalid_client');
+  });
+
   it('fetches only listed hosts when CIMD_ALLOWED_HOSTS is set, and then shows them as verified', async () => {
     const server = await start({ CIMD_ALLOWED_HOSTS: 'agent.example' });
     network.serve('/client.json', { json: agentDocument() });
