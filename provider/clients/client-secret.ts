@@ -26,3 +26,12 @@ export function clientSecretMatches(storedHash: string | undefined, presented: s
   const actual = Buffer.from(hashClientSecret(presented));
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
+
+/**
+ * Constant-time check of a presented secret against a self-registered client's own secret (kept
+ * sealed at rest, clear in memory: sealed-client-secrets.ts). Hashing both gives equal lengths.
+ */
+export function clearSecretMatches(secret: string | undefined, presented: string | undefined): boolean {
+  if (!secret || typeof presented !== 'string') return false;
+  return timingSafeEqual(Buffer.from(hashClientSecret(secret)), Buffer.from(hashClientSecret(presented)));
+}

@@ -4,12 +4,22 @@ import { errors } from 'oidc-provider';
 import { redirectUriProblem } from './redirect-uri-policy.ts';
 
 const GRANTS = new Set(['authorization_code', 'refresh_token']);
+/**
+ * Public (PKCE alone) unless the client asks to be confidential. A metadata document cannot carry
+ * a secret (it is public), so such a client is public or signs with its own published keys.
+ */
+const AUTH_METHODS: Record<'dynamic' | 'metadata_document', readonly string[]> = {
+  dynamic: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+  metadata_document: ['none', 'private_key_jwt'],
+};
+const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post']);
 /** What an operator may set on a client but a self-registered one may not. */
 const OPERATOR_ONLY = ['resource_scopes', 'token_exchange', 'may_act', 'require_mfa'] as const;
 
 /**
  * The policy every dynamically registered client (RFC 7591) gets, on registration and on every
- * update (RFC 7592), and every client described by a client ID metadata document: a public client (no secret: PKCE protects its code) of the code grant, with
+ * update (RFC 7592), and every client described by a client ID metadata document: a client of
+ * the code grant with PKCE, public unless it asks for a secret or signs with its keys, with
  * refresh tokens if it asks; redirect URIs https, loopback or a native app's private-use scheme,
  * never a wildcard; never first-party (its users always see a consent screen); and only the APIs
  * open to dynamic clients (REGISTRATION_RESOURCES). It fills in the defaults and throws
@@ -21,15 +31,16 @@ export function applyRegistrationPolicy(
   { kind = 'dynamic' }: { kind?: 'dynamic' | 'metadata_document' } = {},
 ): void {
   const method = metadata.token_endpoint_auth_method ?? 'none';
-  if (method !== 'none') {
-    throw new errors.InvalidClientMetadata(
-      'token_endpoint_auth_method must be none: dynamically registered clients are public (PKCE)',
-    );
+  const methods = AUTH_METHODS[kind];
+  if (!methods.includes(method)) {
+    throw new errors.InvalidClientMetadata(`token_endpoint_auth_method must be one of ${methods.join(', ')}`);
   }
-  metadata.token_endpoint_auth_method = 'none';
-  // oidc-provider made a secret for the default method before this policy ran: a public client has none.
-  delete metadata.client_secret;
-  delete metadata.client_secret_expires_at;
+  metadata.token_endpoint_auth_method = method;
+  if (!SECRET_METHODS.has(method)) {
+    // oidc-provider made a secret for its default method before this policy ran: this client uses none.
+    delete metadata.client_secret;
+    delete metadata.client_secret_expires_at;
+  }
 
   const grants = metadata.grant_types ?? ['authorization_code'];
   const refused = grants.find((grant) => !GRANTS.has(grant));

@@ -19,6 +19,7 @@ import { type RenderPage, screens } from './screens.ts';
 import { LIMITED_USES_POLICY, limitedUsesPolicy } from '../clients/initial-token-uses.ts';
 import { isMetadataDocumentClientId, metadataHostAllowed } from '../clients/metadata-document-policy.ts';
 import { applyRegistrationPolicy } from '../clients/registration-policy.ts';
+import { sealingClientSecrets } from '../clients/sealed-client-secrets.ts';
 
 export interface ConfigurationInput {
   config: Config;
@@ -63,7 +64,10 @@ export function buildConfiguration({
 
   return {
     ...(fetchOption ? { fetch: fetchOption } : {}),
-    adapter: mongoAdapterFactory(connection, { clientCache: new TtlCache(), clientCacheTtl: config.clientCacheTtl }),
+    adapter: sealingClientSecrets(
+      mongoAdapterFactory(connection, { clientCache: new TtlCache(), clientCacheTtl: config.clientCacheTtl }),
+      config.keys.encryptionKey,
+    ),
     findAccount: makeFindAccount(connection),
 
     jwks: { keys: keys.signing },

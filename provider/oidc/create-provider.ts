@@ -1,6 +1,6 @@
 import { Provider } from 'oidc-provider';
 
-import { clientSecretMatches } from '../clients/client-secret.ts';
+import { clearSecretMatches, clientSecretMatches, isHashedClientSecret } from '../clients/client-secret.ts';
 import type { DynamicClientLifetime } from '../clients/dynamic-client-lifetime.ts';
 import { metadataOf } from './client-metadata.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -34,12 +34,15 @@ export function createProvider(
   provider.proxy = input.config.proxyHops > 0;
   provider.maxIpsCount = input.config.proxyHops;
 
-  // Stored secrets are hashes (clients/client-secret.ts): compare the hash of what was presented.
+  // An operator's clients store a hash of their secret (clients/client-secret.ts); a
+  // self-registered confidential client its own secret, sealed at rest (sealed-client-secrets.ts).
   provider.Client.prototype.compareClientSecret = function compareClientSecret(
-    this: { clientSecret?: string },
+    this: InstanceType<Provider['Client']>,
     actual: string,
   ) {
-    return clientSecretMatches(this.clientSecret, actual);
+    const stored = this.clientSecret;
+    if (isHashedClientSecret(stored)) return clientSecretMatches(stored, actual);
+    return metadataOf(this).dynamic_client === true && clearSecretMatches(stored, actual);
   };
 
   // Introspection and exchange see a revocation at once: no cache.

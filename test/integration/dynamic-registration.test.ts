@@ -6,7 +6,7 @@ import { DynamicClientLifetime } from '../../provider/clients/dynamic-client-lif
 import { LIMITED_USES_POLICY, limitInitialTokenUses } from '../../provider/clients/initial-token-uses.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { Browser } from '../helpers/browser.ts';
-import { API, addApi, addUser } from '../helpers/fixtures.ts';
+import { API, addApi, addUser, basicAuth } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const REDIRECT = 'http://127.0.0.1:4567/callback';
@@ -135,7 +135,8 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', function () {
         ['no redirect', { redirect_uris: [] }, 'invalid_redirect_uri'],
         ['the implicit grant', { response_types: ['token'], grant_types: ['implicit'] }, 'invalid_client_metadata'],
         ['client credentials', { grant_types: ['client_credentials'] }, 'invalid_client_metadata'],
-        ['a secret', { token_endpoint_auth_method: 'client_secret_basic' }, 'invalid_client_metadata'],
+        ['a shared-key JWT', { token_endpoint_auth_method: 'client_secret_jwt' }, 'invalid_client_metadata'],
+        ['a key JWT without keys', { token_endpoint_auth_method: 'private_key_jwt' }, 'invalid_client_metadata'],
         ['a closed API', { allowed_resources: ['https://internal.example.test'] }, 'invalid_client_metadata'],
         ['first party', { first_party: true }, 'invalid_client_metadata'],
         ['token exchange', { token_exchange: { resources: [API] } }, 'invalid_client_metadata'],
@@ -145,6 +146,58 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', function () {
         expect(status, label).to.equal(400);
         expect(body.error, `${label}: ${JSON.stringify(body)}`).to.equal(error);
       }
+    });
+
+    it('registers a confidential client whose secret authenticates it and is sealed at rest', async () => {
+      const { status, body } = await register(
+        server,
+        publicClient({ token_endpoint_auth_method: 'client_secret_basic' }),
+      );
+      expect(status, JSON.stringify(body)).to.equal(201);
+      const secret = body.client_secret as string;
+      expect(secret).to.be.a('string').with.length.above(30);
+      const record = await oidcModel(server.connection, 'Client').findById(body.client_id).lean();
+      const stored = JSON.stringify(record);
+      expect(stored, 'the database never holds the secret in clear').not.to.include(secret);
+      expect((record?.payload as { client_secret?: string } | undefined)?.client_secret).to.match(/^sealed\$/);
+
+      const revoke = (clientSecret: string) =>
+        fetch(`${server.issuer}/token/revocation`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: basicAuth({ clientId: body.client_id as string, clientSecret }),
+          },
+          body: new URLSearchParams({ token: 'not-a-token' }),
+        });
+      expect((await revoke(secret)).status).to.equal(200);
+      const wrong = await revoke(`${secret}x`);
+      expect(wrong.status).to.equal(401);
+      expect(((await wrong.json()) as { error: string }).error).to.equal('invalid_client');
+
+      // RFC 7592: reading gives the secret back; an update may carry it and must match it.
+      const uri = body.registration_client_uri as string;
+      const auth = (token: unknown) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+      const read = (await (await fetch(uri, { headers: auth(body.registration_access_token) })).json()) as Record<
+        string,
+        unknown
+      >;
+      expect(read.client_secret).to.equal(secret);
+      const update = (clientSecret: string, token: unknown) =>
+        fetch(uri, {
+          method: 'PUT',
+          headers: auth(token),
+          body: JSON.stringify({
+            ...publicClient({ token_endpoint_auth_method: 'client_secret_basic', client_name: 'Renamed' }),
+            client_id: body.client_id,
+            client_secret: clientSecret,
+          }),
+        });
+      expect((await update('not-the-secret', read.registration_access_token)).status).to.equal(400);
+      const updated = await update(secret, read.registration_access_token);
+      expect(updated.status).to.equal(200);
+      expect(((await updated.json()) as Record<string, unknown>).client_secret).to.equal(secret);
+      expect((await revoke(secret)).status, 'the secret survives an update').to.equal(200);
     });
 
     it('lets the client read, update (under the same policy) and delete its registration', async () => {

@@ -36,10 +36,21 @@ describe('dynamic registration policy', () => {
     ).not.to.throw();
   });
 
+  it('keeps the secret of a client that asks to be confidential; a metadata document cannot', () => {
+    const confidential = client({ token_endpoint_auth_method: 'client_secret_post', client_secret: 'generated' });
+    applyRegistrationPolicy(confidential, OPEN);
+    expect(confidential).to.include({ token_endpoint_auth_method: 'client_secret_post', client_secret: 'generated' });
+    expect(() =>
+      applyRegistrationPolicy(client({ token_endpoint_auth_method: 'client_secret_basic' }), OPEN, {
+        kind: 'metadata_document',
+      }),
+    ).to.throw(errors.InvalidClientMetadata);
+  });
+
   it('refuses each thing an operator alone may grant', () => {
     const refused: [Partial<ClientMetadata>, typeof errors.InvalidClientMetadata | typeof errors.InvalidRedirectUri][] =
       [
-        [{ token_endpoint_auth_method: 'client_secret_post' }, errors.InvalidClientMetadata],
+        [{ token_endpoint_auth_method: 'client_secret_jwt' }, errors.InvalidClientMetadata],
         [
           { grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:token-exchange'] },
           errors.InvalidClientMetadata,
