@@ -225,6 +225,11 @@ function issuerUrl(env: Env, nodeEnv: NodeEnv, port: number): string {
     throw new ConfigError('ISSUER', `must be an http(s) URL (got "${value}")`);
   }
   if (url.search || url.hash) throw new ConfigError('ISSUER', 'must not have a query or fragment (OpenID Discovery 3)');
+  // Every endpoint, screen and well-known document is served from the root of the host, so an
+  // issuer with a path would advertise discovery and endpoints where nothing answers.
+  if (url.pathname.replace(/\/+$/, '') !== '') {
+    throw new ConfigError('ISSUER', `must have no path: meshid serves from the root of its host (got "${value}")`);
+  }
   // Browsers drop Secure cookies and relying parties refuse plain-http issuers in production.
   if (nodeEnv === 'production' && url.protocol !== 'https:') {
     throw new ConfigError('ISSUER', 'must be https when NODE_ENV=production');

@@ -82,6 +82,7 @@ describe('loadConfig', () => {
   for (const [env, variable] of [
     [{ ISSUER: 'ftp://x' }, 'ISSUER'],
     [{ ISSUER: 'https://id.example.com/?a=1' }, 'ISSUER'],
+    [{ ISSUER: 'https://example.com/auth' }, 'ISSUER'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
