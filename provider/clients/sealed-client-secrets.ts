@@ -1,4 +1,4 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 
 import { open, seal } from '../security/secret-box.ts';
 import { isHashedClientSecret } from './client-secret.ts';
@@ -33,7 +33,13 @@ export class SealedClientSecrets implements Adapter {
     const payload = (await this.#inner.find(id)) || undefined;
     const secret = payload?.client_secret;
     if (!payload || typeof secret !== 'string' || !secret.startsWith(SEALED)) return payload;
-    return { ...payload, client_secret: await open(this.#key, secret.slice(SEALED.length), id) };
+    try {
+      return { ...payload, client_secret: await open(this.#key, secret.slice(SEALED.length), id) };
+    } catch {
+      // Tampered, copied from another client, or sealed under another KEY_ENCRYPTION_KEY: the
+      // client cannot authenticate, and says so as a protocol error rather than a crash.
+      throw new errors.InvalidClientAuth('the stored client secret cannot be opened');
+    }
   }
 
   findByUid(uid: string) {

@@ -198,6 +198,23 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', function () {
       expect(updated.status).to.equal(200);
       expect(((await updated.json()) as Record<string, unknown>).client_secret).to.equal(secret);
       expect((await revoke(secret)).status, 'the secret survives an update').to.equal(200);
+
+      // A sealed secret copied onto another client record does not open there: a clear
+      // invalid_client, not a crash.
+      const Clients = oidcModel(server.connection, 'Client');
+      const copy = (await Clients.findById(body.client_id).lean()) as { payload: Record<string, unknown> };
+      await Clients.create({ _id: 'copied-record', payload: { ...copy.payload, client_id: 'copied-record' } });
+      const copied = await fetch(`${server.issuer}/token/revocation`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: basicAuth({ clientId: 'copied-record', clientSecret: secret }),
+        },
+        body: new URLSearchParams({ token: 'not-a-token' }),
+      });
+      const copiedBody = await copied.text();
+      expect(copied.status, copiedBody).to.equal(401);
+      expect(JSON.parse(copiedBody).error).to.equal('invalid_client');
     });
 
     it('lets the client read, update (under the same policy) and delete its registration', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { expect } from 'chai';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 
 import { hashClientSecret } from '../../provider/clients/client-secret.ts';
 import { SealedClientSecrets } from '../../provider/clients/sealed-client-secrets.ts';
@@ -60,6 +60,8 @@ describe('sealed client secrets', () => {
     await clients.find('thief').catch((caught: unknown) => {
       error = caught;
     });
-    expect(error, 'a sealed secret copied onto another client does not open').to.be.instanceOf(Error);
+    expect(error, 'a sealed secret copied onto another client does not open').to.be.instanceOf(
+      errors.InvalidClientAuth,
+    );
   });
 });
