@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { accessLog } from './http/access-log.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { health } from './http/health.ts';
+import { issuerHost } from './http/issuer-host.ts';
 import { homePage } from './http/home-page.ts';
 import { notFound } from './http/not-found.ts';
 import { requestId } from './http/request-id.ts';
@@ -87,6 +88,7 @@ export function createApp({
   const interactions = interactionRoutes(screenDeps);
   const account = accountRoutes(accountDeps);
 
+  app.use(issuerHost(config.issuer));
   app.use(requestId({ trustIncoming: config.proxyHops > 0 }));
   app.use(requestMetrics(metrics));
   if (config.issuer.startsWith('https:')) app.use(secureCookies);

@@ -7,6 +7,7 @@ import { LIMITED_USES_POLICY, limitInitialTokenUses } from '../../provider/clien
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { Browser } from '../helpers/browser.ts';
 import { API, addApi, addUser, basicAuth } from '../helpers/fixtures.ts';
+import { rawRequest } from '../helpers/raw-request.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const REDIRECT = 'http://127.0.0.1:4567/callback';
@@ -215,6 +216,18 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', function () {
       const copiedBody = await copied.text();
       expect(copied.status, copiedBody).to.equal(401);
       expect(JSON.parse(copiedBody).error).to.equal('invalid_client');
+    });
+
+    it('names its registration URL on the issuer whatever Host the registering caller forges', async () => {
+      const forged = await rawRequest(server.url, {
+        method: 'POST',
+        path: '/reg',
+        host: 'evil.example',
+        body: JSON.stringify(publicClient()),
+      });
+      expect(forged.status).to.equal(201);
+      const body = JSON.parse(forged.body) as { client_id: string; registration_client_uri: string };
+      expect(body.registration_client_uri).to.equal(`${server.issuer}/reg/${body.client_id}`);
     });
 
     it('lets the client read, update (under the same policy) and delete its registration', async () => {

@@ -12,6 +12,7 @@ import { testDatabaseUri } from '../helpers/database.ts';
 import { CALLBACK, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty, signInWithCode } from '../helpers/relying-party.ts';
 import { errorText, loginAttempt } from '../helpers/login-attempt.ts';
+import { rawRequest } from '../helpers/raw-request.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const KEK = Buffer.alloc(32, 21).toString('base64');
@@ -216,6 +217,21 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
       expect(response.headers.get('location')).not.to.include('evil.example');
       for (const cookie of response.headers.getSetCookie()) expect(cookie).not.to.match(/; secure/i);
     });
+
+    it('advertises its endpoints on the issuer whatever Host a caller forges', async () => {
+      // Discovery builds its URLs from the request's host; a shared cache in front would hand a
+      // poisoned document to everyone.
+      for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+        const forged = await rawRequest(server.url, { method: 'GET', path, host: 'evil.example' });
+        expect(forged.status, path).to.equal(200);
+        expect(forged.body, path).not.to.include('evil.example');
+        expect(JSON.parse(forged.body).token_endpoint, path).to.equal(`${server.issuer}/token`);
+      }
+      // Requests by another name are still served (health probes come by address).
+      expect(
+        (await rawRequest(server.url, { method: 'GET', path: '/healthz', host: '10.0.0.7:3000' })).status,
+      ).to.equal(200);
+    });
   });
 });
 
@@ -267,5 +283,16 @@ describe('security behind a trusted proxy with an https issuer', () => {
       .limit(1)
       .lean();
     expect(record!.ip).to.equal('203.0.113.9');
+  });
+
+  it('believes X-Forwarded-Proto from the proxy but never a forwarded host', async () => {
+    const forged = await rawRequest(server.url, {
+      method: 'GET',
+      path: '/.well-known/openid-configuration',
+      host: 'id.test.example',
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' },
+    });
+    expect(forged.body).not.to.include('evil.example');
+    expect(JSON.parse(forged.body).token_endpoint).to.equal('https://id.test.example/token');
   });
 });
