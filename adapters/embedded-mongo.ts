@@ -71,7 +71,16 @@ function waitForReady(child: ChildProcess): Promise<string> {
 
 /** `port` lets a test restart the server where clients expect it; any free port otherwise. */
 export async function startEmbeddedMongo({ port = 0 }: { port?: number } = {}): Promise<EmbeddedMongo> {
-  const child = spawn(binaryPath(), ['--host=127.0.0.1', `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: Ctrl-C signals a terminal's whole foreground group, and the database
+  // must outlive that signal long enough for the final snapshot; stop() ends it after that.
+  const child = spawn(binaryPath(), ['--host=127.0.0.1', `--port=${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  // Detached, it would outlive a parent that exits without stop().
+  const orphanGuard = () => child.kill('SIGTERM');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
   // Drain stderr so a chatty binary never blocks on a full pipe.
   child.stderr?.resume();
   const uri = await waitForReady(child);

@@ -29,7 +29,7 @@ function readConfig(): Config {
 }
 
 /**
- * Process entry: read configuration, start, print the demo, stop cleanly on SIGTERM/SIGINT.
+ * Process entry: read configuration, start, print the demo, stop cleanly on SIGTERM/SIGINT/SIGHUP.
  * `npm start -- --fresh` forgets the kept development data first.
  */
 async function main(): Promise<void> {
@@ -61,6 +61,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  // A closed terminal: stop as cleanly as for Ctrl-C.
+  process.once('SIGHUP', () => void stop('SIGHUP'));
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -139,6 +139,36 @@ describe('the provider process (npm start)', () => {
     expect(/demo-service\s+secret: (\S+)/.exec(fresh.stdout)![1]).to.not.equal(secret);
     expect((await clientCredentials(fresh.url, secret)).status).to.equal(401);
     await fresh.stop();
+  });
+
+  it('saves what was written just before Ctrl-C, which signals the whole process group', async () => {
+    const dir = dataDir();
+    // Its own process group, as a terminal's foreground job is: Ctrl-C reaches every member.
+    const child = spawn(process.execPath, [ENTRY], {
+      env: { PATH: process.env.PATH ?? '', PORT: '0', DEV_DATA_DIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    await until(() => output.includes('Try client credentials:'), 'the demo banner');
+    const url = JSON.parse(output.split('\n').find((line) => line.includes('"msg":"listening"'))!).url as string;
+    const registered = await fetch(`${url}/reg`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:5000/cb'], token_endpoint_auth_method: 'none' }),
+    });
+    const { client_id: clientId } = (await registered.json()) as { client_id: string };
+    process.kill(-child.pid!, 'SIGINT');
+    const [code] = await once(child, 'exit');
+    expect(code, 'a clean stop').to.equal(0);
+    expect(output, 'no error on the way out').not.to.include('    at ');
+    expect(readFileSync(join(dir, 'database.json'), 'utf8'), 'the last write was saved').to.include(clientId);
   });
 
   it('uses MONGODB_URI when given, and then seeds nothing unless asked', async () => {
