@@ -17,8 +17,6 @@ interface StoredRecord {
   userCode?: string;
   uid?: string;
   consumed?: number;
-  /** Client records of self-registered clients: when one last got a token */
-  lastUsedAt?: Date;
 }
 
 /** Every model oidc-provider may store; indexes are created for each at start-up. */
@@ -48,7 +46,6 @@ const recordSchema = new Schema<StoredRecord>(
     userCode: { type: String },
     uid: { type: String },
     consumed: { type: Number },
-    lastUsedAt: { type: Date },
   },
   { versionKey: false, minimize: false, strict: true },
 );

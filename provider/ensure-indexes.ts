@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 
 import { ensureAdapterIndexes } from '../adapters/mongodb.ts';
 import { accountModel } from './accounts/account-model.ts';
+import { dynamicClientUseModel } from './clients/dynamic-client-use-model.ts';
 import { initialTokenUsesModel } from './clients/initial-token-uses.ts';
 import { registrationRateModel } from './clients/registration-rate-model.ts';
 import { keyModel } from './keys/key-model.ts';
@@ -24,5 +25,6 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     loginThrottleModel(connection).createIndexes(),
     registrationRateModel(connection).createIndexes(),
     initialTokenUsesModel(connection).createIndexes(),
+    dynamicClientUseModel(connection).createIndexes(),
   ]);
 }

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 
 import { oidcModel, revokeGrants } from '../../adapters/mongodb.ts';
+import { dynamicClientUseModel } from './dynamic-client-use-model.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -26,19 +27,25 @@ export class DynamicClientLifetime {
     if (last !== undefined && now - last < DAY_MS) return;
     this.#recorded.set(clientId, now);
     if (this.#recorded.size > 10_000) this.#recorded.delete(this.#recorded.keys().next().value!);
-    await oidcModel(this.#connection, 'Client').updateOne({ _id: clientId }, { $set: { lastUsedAt: new Date(now) } });
+    await dynamicClientUseModel(this.#connection).updateOne(
+      { _id: clientId },
+      { $set: { lastUsedAt: new Date(now), expiresAt: new Date(now + 2 * this.#unusedMs) } },
+      { upsert: true },
+    );
   }
 
   /** Deletes the dynamic clients unused for too long; returns their ids. */
   async sweep(now = Date.now()): Promise<string[]> {
     const Clients = oidcModel(this.#connection, 'Client');
     const cutoff = now - this.#unusedMs;
-    const dynamic = await Clients.find(
-      { 'payload.dynamic_client': true },
-      { lastUsedAt: 1, 'payload.client_id_issued_at': 1 },
-    ).lean<{ _id: string; lastUsedAt?: Date; payload: { client_id_issued_at?: number } }[]>();
+    const dynamic = await Clients.find({ 'payload.dynamic_client': true }, { 'payload.client_id_issued_at': 1 }).lean<
+      { _id: string; payload: { client_id_issued_at?: number } }[]
+    >();
+    const Uses = dynamicClientUseModel(this.#connection);
+    const uses = await Uses.find({ _id: { $in: dynamic.map((client) => client._id) } }).lean();
+    const lastUsed = new Map(uses.map((use) => [use._id, use.lastUsedAt.getTime()]));
     const stale = dynamic
-      .filter((client) => (client.lastUsedAt?.getTime() ?? (client.payload.client_id_issued_at ?? 0) * 1000) < cutoff)
+      .filter((client) => (lastUsed.get(client._id) ?? (client.payload.client_id_issued_at ?? 0) * 1000) < cutoff)
       .map((client) => client._id);
     if (stale.length === 0) return [];
     const grants = await oidcModel(this.#connection, 'Grant')
@@ -49,6 +56,7 @@ export class DynamicClientLifetime {
       grants.map((grant) => grant._id),
     );
     await Clients.deleteMany({ _id: { $in: stale }, 'payload.dynamic_client': true });
+    await Uses.deleteMany({ _id: { $in: stale } });
     return stale;
   }
 }

@@ -3,6 +3,7 @@ import * as oidc from 'openid-client';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
 import { DynamicClientLifetime } from '../../provider/clients/dynamic-client-lifetime.ts';
+import { dynamicClientUseModel } from '../../provider/clients/dynamic-client-use-model.ts';
 import { LIMITED_USES_POLICY, limitInitialTokenUses } from '../../provider/clients/initial-token-uses.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { Browser } from '../helpers/browser.ts';
@@ -105,7 +106,7 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', function () {
       let used: Date | undefined;
       for (let i = 0; i < 20 && !used; i += 1) {
         used = (
-          await oidcModel(server.connection, 'Client')
+          await dynamicClientUseModel(server.connection)
             .findById(body.client_id as string)
             .lean()
         )?.lastUsedAt;
@@ -127,6 +128,25 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', function () {
       expect(deleted).to.include(stale).and.not.include(fresh);
       expect(await Clients.countDocuments({ _id: stale })).to.equal(0);
       expect(await Clients.countDocuments({ 'payload.dynamic_client': { $ne: true } })).to.equal(staticClients);
+    });
+
+    it('keeps a long-registered client in use when it updates its registration', async () => {
+      const { body } = await register(server, publicClient());
+      const id = body.client_id as string;
+      const Clients = oidcModel(server.connection, 'Client');
+      await Clients.updateOne(
+        { _id: id },
+        { $set: { 'payload.client_id_issued_at': Math.floor(Date.now() / 1000) - 40 * 86_400 } },
+      );
+      await new DynamicClientLifetime(server.connection, 30).used(id);
+      const updated = await fetch(body.registration_client_uri as string, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${body.registration_access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...publicClient({ client_name: 'Renamed' }), client_id: id }),
+      });
+      expect(updated.status).to.equal(200);
+      expect(await new DynamicClientLifetime(server.connection, 30).sweep()).not.to.include(id);
+      expect(await Clients.countDocuments({ _id: id })).to.equal(1);
     });
 
     it('refuses what the policy forbids, each with an RFC 7591 error', async () => {
