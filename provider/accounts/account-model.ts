@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../../adapters/model-on.ts';
 
 export interface AccountRecord {
   _id: string;
@@ -34,8 +35,5 @@ const accountSchema = new Schema<AccountRecord>(
 accountSchema.index({ email: 1 }, { unique: true });
 
 export function accountModel(connection: Connection): Model<AccountRecord> {
-  return (
-    (connection.models.Account as Model<AccountRecord> | undefined) ??
-    connection.model<AccountRecord>('Account', accountSchema)
-  );
+  return modelOn<AccountRecord>(connection, 'Account', accountSchema);
 }

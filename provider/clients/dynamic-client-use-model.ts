@@ -1,4 +1,5 @@
 import { type Connection, type Model, Schema } from 'mongoose';
+import { modelOn } from '../../adapters/model-on.ts';
 
 /**
  * When a self-registered client last got a token (`_id` = client ID). Kept apart from the
@@ -22,8 +23,5 @@ const schema = new Schema<DynamicClientUseRecord>(
 schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export function dynamicClientUseModel(connection: Connection): Model<DynamicClientUseRecord> {
-  return (
-    (connection.models.DynamicClientUse as Model<DynamicClientUseRecord> | undefined) ??
-    connection.model<DynamicClientUseRecord>('DynamicClientUse', schema)
-  );
+  return modelOn<DynamicClientUseRecord>(connection, 'DynamicClientUse', schema);
 }

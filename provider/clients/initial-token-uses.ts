@@ -1,4 +1,5 @@
 import { type Connection, type Model, Schema } from 'mongoose';
+import { modelOn } from '../../adapters/model-on.ts';
 import { errors } from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
@@ -20,10 +21,7 @@ const schema = new Schema<InitialTokenUsesRecord>(
 schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export function initialTokenUsesModel(connection: Connection): Model<InitialTokenUsesRecord> {
-  return (
-    (connection.models.InitialTokenUses as Model<InitialTokenUsesRecord> | undefined) ??
-    connection.model<InitialTokenUsesRecord>('InitialTokenUses', schema)
-  );
+  return modelOn<InitialTokenUsesRecord>(connection, 'InitialTokenUses', schema);
 }
 
 /** The name of the registration policy that counts an initial access token's uses. */

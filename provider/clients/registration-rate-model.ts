@@ -1,4 +1,5 @@
 import { type Connection, type Model, Schema } from 'mongoose';
+import { modelOn } from '../../adapters/model-on.ts';
 
 /** Dynamic registrations from one address in one hour (`<address>|<hour start, ms>`). */
 export interface RegistrationRateRecord {
@@ -19,8 +20,5 @@ const schema = new Schema<RegistrationRateRecord>(
 schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export function registrationRateModel(connection: Connection): Model<RegistrationRateRecord> {
-  return (
-    (connection.models.RegistrationRate as Model<RegistrationRateRecord> | undefined) ??
-    connection.model<RegistrationRateRecord>('RegistrationRate', schema)
-  );
+  return modelOn<RegistrationRateRecord>(connection, 'RegistrationRate', schema);
 }

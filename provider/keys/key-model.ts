@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../../adapters/model-on.ts';
 
 export type KeyState = 'next' | 'current' | 'retired';
 
@@ -59,12 +60,9 @@ const versionSchema = new Schema<KeysetVersion>(
 );
 
 export function keyModel(connection: Connection): Model<StoredKey> {
-  return (connection.models.Key as Model<StoredKey> | undefined) ?? connection.model<StoredKey>('Key', keySchema);
+  return modelOn<StoredKey>(connection, 'Key', keySchema);
 }
 
 export function keysetVersionModel(connection: Connection): Model<KeysetVersion> {
-  return (
-    (connection.models.KeysetVersion as Model<KeysetVersion> | undefined) ??
-    connection.model<KeysetVersion>('KeysetVersion', versionSchema)
-  );
+  return modelOn<KeysetVersion>(connection, 'KeysetVersion', versionSchema);
 }

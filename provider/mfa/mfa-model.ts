@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../../adapters/model-on.ts';
 
 export interface RecoveryCode {
   /** argon2id hash of the code */
@@ -46,5 +47,5 @@ const mfaSchema = new Schema<MfaRecord>(
 );
 
 export function mfaModel(connection: Connection): Model<MfaRecord> {
-  return (connection.models.Mfa as Model<MfaRecord> | undefined) ?? connection.model<MfaRecord>('Mfa', mfaSchema);
+  return modelOn<MfaRecord>(connection, 'Mfa', mfaSchema);
 }

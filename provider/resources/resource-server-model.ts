@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../../adapters/model-on.ts';
 
 /** An API that accepts our access tokens, named by its resource indicator (RFC 8707). */
 export interface ResourceServerRecord {
@@ -27,8 +28,5 @@ const resourceServerSchema = new Schema<ResourceServerRecord>(
 );
 
 export function resourceServerModel(connection: Connection): Model<ResourceServerRecord> {
-  return (
-    (connection.models.ResourceServer as Model<ResourceServerRecord> | undefined) ??
-    connection.model<ResourceServerRecord>('ResourceServer', resourceServerSchema)
-  );
+  return modelOn<ResourceServerRecord>(connection, 'ResourceServer', resourceServerSchema);
 }

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../../adapters/model-on.ts';
 
 /** One security event. `_id` is its position in the chain (1, 2, 3...). */
 export interface AuditRecord {
@@ -41,7 +42,5 @@ auditSchema.index({ event: 1, at: -1 });
 auditSchema.index({ account: 1, at: -1 }, { sparse: true });
 
 export function auditModel(connection: Connection): Model<AuditRecord> {
-  return (
-    (connection.models.Audit as Model<AuditRecord> | undefined) ?? connection.model<AuditRecord>('Audit', auditSchema)
-  );
+  return modelOn<AuditRecord>(connection, 'Audit', auditSchema);
 }

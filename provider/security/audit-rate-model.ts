@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../../adapters/model-on.ts';
 
 /** Failure events of one source (client address) in one minute: the audit log's flood guard. */
 export interface AuditRateRecord {
@@ -28,8 +29,5 @@ schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 schema.index({ window: 1 });
 
 export function auditRateModel(connection: Connection): Model<AuditRateRecord> {
-  return (
-    (connection.models.AuditRate as Model<AuditRateRecord> | undefined) ??
-    connection.model<AuditRateRecord>('AuditRate', schema)
-  );
+  return modelOn<AuditRateRecord>(connection, 'AuditRate', schema);
 }

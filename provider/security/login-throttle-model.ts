@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../../adapters/model-on.ts';
 
 /** Failed sign-ins of one key (`acct:<email>` or `acct-ip:<email>|<address>`), shared by every instance. */
 export interface LoginThrottleRecord {
@@ -22,8 +23,5 @@ const schema = new Schema<LoginThrottleRecord>(
 schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export function loginThrottleModel(connection: Connection): Model<LoginThrottleRecord> {
-  return (
-    (connection.models.LoginThrottle as Model<LoginThrottleRecord> | undefined) ??
-    connection.model<LoginThrottleRecord>('LoginThrottle', schema)
-  );
+  return modelOn<LoginThrottleRecord>(connection, 'LoginThrottle', schema);
 }
