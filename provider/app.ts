@@ -77,6 +77,7 @@ export function createApp({
     mfa,
     audit,
     throttle,
+    webauthn: config.webauthn,
   };
   const accountDeps: AccountDeps = {
     ...screenDeps,

@@ -33,6 +33,17 @@ export interface MfaConfig {
   issuerName: string;
 }
 
+export interface WebAuthnConfig {
+  /** the relying party ID passkeys are scoped to: the issuer's host name or a parent domain of it */
+  rpId: string;
+  /** the one origin a passkey ceremony may come from: the issuer's */
+  origin: string;
+  /** the name browsers show when a passkey is made */
+  rpName: string;
+  /** accept passkeys only from these authenticator models (AAGUIDs); empty: any */
+  allowedAaguids: string[];
+}
+
 export interface LoginThrottleConfig {
   /** failures in a row on one account from one address after which each further failure delays the next (doubling) */
   delayAfter: number;
@@ -89,6 +100,7 @@ export interface Config {
   /** how long a client's metadata may be served from this process's memory, seconds */
   clientCacheTtl: number;
   mfa: MfaConfig;
+  webauthn: WebAuthnConfig;
   keys: KeysConfig;
   /** NIST SP 800-63B: at least 8; 15 recommended */
   passwordMinLength: number;
@@ -307,6 +319,32 @@ function mfaConfig(env: Env, nodeEnv: NodeEnv): MfaConfig {
   return { policy, issuerName, encryptionKey: key, ephemeralKey: ephemeral };
 }
 
+const AAGUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Passkeys belong to the issuer's host, or to a parent domain of it when WEBAUTHN_RP_ID says so
+ * (browsers accept a registrable suffix of the page's host, never another site).
+ */
+function webauthnConfig(env: Env, issuer: string, rpName: string): WebAuthnConfig {
+  const url = new URL(issuer);
+  const host = url.hostname;
+  const rpId = (text(env, 'WEBAUTHN_RP_ID') ?? host).toLowerCase();
+  if (rpId !== host && !host.endsWith(`.${rpId}`)) {
+    throw new ConfigError('WEBAUTHN_RP_ID', `must be the issuer's host name (${host}) or a parent domain of it`);
+  }
+  // A parent domain must be a site, not a top-level domain (no public-suffix list is consulted).
+  if (rpId !== host && !rpId.includes('.')) {
+    throw new ConfigError('WEBAUTHN_RP_ID', 'must be a domain name (like example.com), not a top-level name');
+  }
+  const allowedAaguids = (text(env, 'WEBAUTHN_ALLOWED_AAGUIDS') ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
+  const bad = allowedAaguids.find((entry) => !AAGUID.test(entry));
+  if (bad !== undefined) throw new ConfigError('WEBAUTHN_ALLOWED_AAGUIDS', `has "${bad}", which is not an AAGUID`);
+  return { rpId, origin: url.origin, rpName, allowedAaguids };
+}
+
 function keysConfig(env: Env, nodeEnv: NodeEnv, longestToken: number): KeysConfig {
   const { key, ephemeral } = encryptionKey(env, 'KEY_ENCRYPTION_KEY', nodeEnv);
   const retiredRetentionSeconds = integer(env, 'KEY_RETIRED_RETENTION_SECONDS', DAY, 60, 365 * DAY);
@@ -389,6 +427,7 @@ export function loadConfig(env: Env): Config {
     ttl,
     clientCacheTtl: integer(env, 'CLIENT_CACHE_TTL', 30, 0, HOUR),
     mfa: mfaConfig(env, nodeEnv),
+    webauthn: webauthnConfig(env, issuerUrl(env, nodeEnv, port), text(env, 'MFA_ISSUER_NAME') ?? 'meshid'),
     tokenExchangeMaxTtl,
     keys: keysConfig(env, nodeEnv, longestToken),
     passwordMinLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 8, 64),

@@ -7,6 +7,8 @@ import { initialTokenUsesModel } from './clients/initial-token-uses.ts';
 import { registrationRateModel } from './clients/registration-rate-model.ts';
 import { keyModel } from './keys/key-model.ts';
 import { mfaModel } from './mfa/mfa-model.ts';
+import { challengeModel } from './passkeys/challenge-model.ts';
+import { passkeyModel } from './passkeys/passkey-model.ts';
 import { auditModel } from './security/audit-model.ts';
 import { auditRateModel } from './security/audit-rate-model.ts';
 import { loginThrottleModel } from './security/login-throttle-model.ts';
@@ -20,6 +22,8 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     keyModel(connection).createIndexes(),
     resourceServerModel(connection).createIndexes(),
     mfaModel(connection).createIndexes(),
+    passkeyModel(connection).createIndexes(),
+    challengeModel(connection).createIndexes(),
     auditModel(connection).createIndexes(),
     auditRateModel(connection).createIndexes(),
     loginThrottleModel(connection).createIndexes(),

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP } from 'node:net';
 
 import Koa from 'koa';
 import type { Connection } from 'mongoose';
@@ -68,6 +68,11 @@ export interface StartOptions {
 
 function warnAboutRiskySettings(config: Config, logger: Logger): void {
   for (const warning of riskyDefaults(config)) logger.warn({ risky: true }, `RISKY SETTING: ${warning}`);
+  if (isIP(config.webauthn.rpId) !== 0) {
+    logger.warn(
+      `passkeys are unavailable: browsers refuse an IP address (${config.webauthn.rpId}) as their relying party; give ISSUER a host name`,
+    );
+  }
   if (config.mongodbUri === undefined) return;
   if (config.mfa.ephemeralKey) {
     logger.warn(

@@ -12,6 +12,8 @@ export interface AccountRecord {
   /** argon2id PHC string */
   passwordHash: string;
   disabled: boolean;
+  /** passkey-only: the password is never accepted (set by an operator, once a passkey exists) */
+  passwordDisabled?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -26,6 +28,7 @@ const accountSchema = new Schema<AccountRecord>(
     familyName: { type: String },
     passwordHash: { type: String, required: true },
     disabled: { type: Boolean, default: false },
+    passwordDisabled: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

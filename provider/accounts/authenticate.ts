@@ -6,7 +6,7 @@ import { verifyAgainstDummy, verifyPassword } from './password.ts';
 
 /**
  * The account id for a correct email and password, or undefined. Unknown email, disabled
- * account and wrong password are indistinguishable to the caller, and cost one argon2 each.
+ * account, passkey-only account and wrong password are indistinguishable to the caller, and cost one argon2 each.
  */
 export async function authenticate(
   connection: Connection,
@@ -14,9 +14,10 @@ export async function authenticate(
   password: string,
 ): Promise<string | undefined> {
   const account = await accountModel(connection)
-    .findOne({ email: normalizeEmail(email) }, { passwordHash: 1, disabled: 1 })
-    .lean<Pick<AccountRecord, '_id' | 'passwordHash' | 'disabled'>>();
+    .findOne({ email: normalizeEmail(email) }, { passwordHash: 1, disabled: 1, passwordDisabled: 1 })
+    .lean<Pick<AccountRecord, '_id' | 'passwordHash' | 'disabled' | 'passwordDisabled'>>();
   if (!account) return (await verifyAgainstDummy(password)) || undefined;
   const ok = await verifyPassword(account.passwordHash, password);
-  return ok && !account.disabled ? account._id : undefined;
+  // A passkey-only account still costs the hash: the answer and its timing say nothing.
+  return ok && !account.disabled && !account.passwordDisabled ? account._id : undefined;
 }

@@ -17,6 +17,7 @@ export interface ClientTemplateOptions {
   resource?: string[];
   firstParty?: boolean;
   requireMfa?: boolean;
+  requirePasskey?: boolean;
   exchangeResource?: string[];
   exchangeSubjectAudience?: string[];
   exchangeSubjectClient?: string[];
@@ -32,6 +33,7 @@ export function clientTemplate(options: ClientTemplateOptions): ClientMetadata {
     allowed_resources: options.resource ?? [],
     first_party: options.firstParty ?? false,
     require_mfa: options.requireMfa ?? false,
+    require_passkey: options.requirePasskey ?? false,
   };
   const browser = {
     redirect_uris: options.redirectUri ?? [],

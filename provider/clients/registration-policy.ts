@@ -14,7 +14,9 @@ const AUTH_METHODS: Record<'dynamic' | 'metadata_document', readonly string[]> =
 };
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post']);
 /** What an operator may set on a client but a self-registered one may not. */
-const OPERATOR_ONLY = ['resource_scopes', 'token_exchange', 'may_act', 'require_mfa'] as const;
+const OPERATOR_ONLY = ['resource_scopes', 'token_exchange', 'may_act', 'require_mfa', 'require_passkey'] as const;
+/** Of those, the flags a self-registered client may still send as false (the default). */
+const OFF_IS_FINE = new Set<string>(['require_mfa', 'require_passkey']);
 
 /**
  * The policy every dynamically registered client (RFC 7591) gets, on registration and on every
@@ -73,7 +75,7 @@ export function applyRegistrationPolicy(
   metadata.allowed_resources = asked;
 
   for (const key of OPERATOR_ONLY) {
-    if (metadata[key] !== undefined && !(key === 'require_mfa' && metadata[key] === false)) {
+    if (metadata[key] !== undefined && !(OFF_IS_FINE.has(key) && metadata[key] === false)) {
       throw new errors.InvalidClientMetadata(`${key} cannot be set by a dynamically registered client`);
     }
   }

@@ -65,6 +65,7 @@ function clientMetadata(declared: DeclaredClient): ClientMetadata {
     resource: declared.resources,
     firstParty: declared.firstParty,
     requireMfa: declared.requireMfa,
+    requirePasskey: declared.requirePasskey,
     exchangeResource: declared.exchange?.resources,
     exchangeSubjectAudience: declared.exchange?.subjectAudiences,
     exchangeSubjectClient: declared.exchange?.subjectClients,

@@ -22,6 +22,7 @@ export interface DeclaredClient {
   resources?: string[];
   firstParty?: boolean;
   requireMfa?: boolean;
+  requirePasskey?: boolean;
   exchange?: {
     resources: string[];
     subjectAudiences: string[];
@@ -134,6 +135,7 @@ const client = object({
   resources: { check: list(absoluteUri) },
   firstParty: { check: flag },
   requireMfa: { check: flag },
+  requirePasskey: { check: flag },
   exchange: {
     check: object({
       resources: { check: list(absoluteUri), required: true },

@@ -6,6 +6,8 @@ import type { InteractionDeps } from './interaction-deps.ts';
 import { loadInteraction } from './load-interaction.ts';
 import { login } from './login.ts';
 import { verifyMfa } from './mfa.ts';
+import { passkeyOptions, verifyPasskeyStep } from './passkey.ts';
+import { parsePasskeyForm } from '../forms/credential-field.ts';
 import { enrollMfa } from './mfa-enroll.ts';
 import { noStore } from '../forms/no-store.ts';
 import { parseForm } from '../forms/parse-form.ts';
@@ -22,6 +24,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.get('/:uid', noStore, load, showInteraction(deps));
   router.post('/:uid/login', noStore, parseForm, csrf, load, login(deps));
   router.post('/:uid/mfa', noStore, parseForm, csrf, load, verifyMfa(deps));
+  router.post('/:uid/passkey/options', noStore, parseForm, csrf, load, passkeyOptions(deps));
+  router.post('/:uid/passkey', noStore, parsePasskeyForm, csrf, load, verifyPasskeyStep(deps));
   router.post('/:uid/mfa/enroll', noStore, parseForm, csrf, load, enrollMfa(deps));
   router.post('/:uid/confirm', noStore, parseForm, csrf, load, confirmConsent(deps));
   router.post('/:uid/abort', noStore, parseForm, csrf, load, abort(deps));

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
 
+import type { WebAuthnConfig } from '../config.ts';
 import type { LiveProvider } from '../forms/csrf.ts';
 import type { MfaDeps } from '../mfa/mfa-deps.ts';
 import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
@@ -22,4 +23,6 @@ export interface InteractionDeps {
   resources: ResourceServerDirectory;
   audit: AuditLog;
   throttle: LoginThrottle;
+  /** passkeys: the relying party ID and origin they are checked against */
+  webauthn: WebAuthnConfig;
 }

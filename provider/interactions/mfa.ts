@@ -3,7 +3,8 @@ import type { Context } from 'koa';
 import { InvalidRequest } from '../errors.ts';
 import { ACR_MFA, AMR_MFA } from '../mfa/acr.ts';
 import { verifySecondFactor, type SecondFactorResult } from '../mfa/verify-second-factor.ts';
-import { MFA_PROMPT } from '../oidc/interaction-policy.ts';
+import { mfaStatus } from '../mfa/mfa-status.ts';
+import { MFA_PROMPT, PASSKEY_REASON } from '../oidc/interaction-policy.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { formField } from '../forms/form-field.ts';
@@ -16,16 +17,31 @@ function failureMessage(result: Exclude<SecondFactorResult, { ok: true }>): stri
   return 'That code is not right. Enter the current code from your app, or a recovery code.';
 }
 
-export function renderMfa(deps: InteractionDeps, ctx: Context, error?: string, status = 200): void {
+/**
+ * The second step: the account's passkey first when it has one, its authenticator app's code
+ * otherwise (or as well). When the client or acr_values asked for a phishing-resistant sign-in,
+ * only a passkey is offered; an account without one is told how to add one.
+ */
+export async function renderMfa(deps: InteractionDeps, ctx: Context, error?: string, status = 200): Promise<void> {
   const interaction = ctx.state.interaction!;
+  const accountId = mfaAccount(ctx);
+  const passkeyRequired = interaction.prompt.reasons.includes(PASSKEY_REASON);
+  const [factors, client] = await Promise.all([
+    mfaStatus(deps.connection, accountId),
+    deps.live.provider.Client.find(String(interaction.params.client_id)),
+  ]);
   renderScreen(
     deps.views,
     ctx,
     'mfa.njk',
     {
-      title: 'Two-step verification',
+      title: passkeyRequired ? 'Sign in with a passkey' : 'Two-step verification',
       uid: interaction.uid,
       csrf: csrfToken(currentCsrfKey(deps.live), interaction.uid),
+      clientName: client?.clientName ?? client?.clientId,
+      passkeyRequired,
+      hasPasskeys: factors.passkeys > 0,
+      offerCode: factors.enrolled && !passkeyRequired,
       error,
     },
     status,
@@ -45,6 +61,9 @@ export function mfaAccount(ctx: Context): string {
 export function verifyMfa(deps: InteractionDeps) {
   return async function verifyMfa(ctx: Context): Promise<void> {
     const accountId = mfaAccount(ctx);
+    // A code is two factors, not a phishing-resistant one: when a passkey is asked for, only it will do.
+    if (ctx.state.interaction!.prompt.reasons.includes(PASSKEY_REASON))
+      throw new InvalidRequest('This sign-in needs a passkey.');
     const result = await verifySecondFactor(deps.mfa, accountId, formField(ctx, 'code'));
     const who = {
       requestId: ctx.state.requestId,

@@ -1,15 +1,26 @@
 /**
  * Authentication context class references this provider issues and accepts in `acr_values`
- * (published in discovery as acr_values_supported).
+ * (published in discovery as acr_values_supported). Each satisfies the ones before it.
  */
 export const ACR_PASSWORD = 'urn:meshid:acr:pwd';
 export const ACR_MFA = 'urn:meshid:acr:mfa';
-export const ACR_VALUES = [ACR_PASSWORD, ACR_MFA];
+/** Phishing-resistant: a passkey was used (its signature covers our origin, so a look-alike site gets nothing). */
+export const ACR_PHISHING_RESISTANT = 'urn:meshid:acr:phr';
+export const ACR_VALUES = [ACR_PASSWORD, ACR_MFA, ACR_PHISHING_RESISTANT];
 
 /** RFC 8176 method references for a password alone and for password plus a one-time code. */
 export const AMR_PASSWORD = ['pwd'];
 export const AMR_MFA = ['pwd', 'otp', 'mfa'];
 
+function asks(acrValues: unknown, acr: string): boolean {
+  return typeof acrValues === 'string' && acrValues.split(' ').includes(acr);
+}
+
+/** Whether `acr_values` asks for a second factor (a phishing-resistant sign-in is one too). */
 export function asksForMfa(acrValues: unknown): boolean {
-  return typeof acrValues === 'string' && acrValues.split(' ').includes(ACR_MFA);
+  return asks(acrValues, ACR_MFA) || asks(acrValues, ACR_PHISHING_RESISTANT);
+}
+
+export function asksForPhishingResistant(acrValues: unknown): boolean {
+  return asks(acrValues, ACR_PHISHING_RESISTANT);
 }

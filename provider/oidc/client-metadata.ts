@@ -11,6 +11,7 @@ import { validateMayAct } from '../token-exchange/may-act.ts';
  * - `allowed_resources`: the resource indicators (RFC 8707) it may get tokens for. Empty means
  *   none: a client gets no API audience until an operator grants one (secure by default).
  * - `require_mfa`: its users must complete a second factor (enrolling one if they have none).
+ * - `require_passkey`: its users must sign in with a passkey (phishing-resistant, acr urn:meshid:acr:phr).
  * - `token_exchange`, `may_act`: token exchange permissions (see token-exchange/exchange-policy.ts, may-act.ts).
  * - `resource_scopes`: optionally, per indicator, the scopes it may hold there (least privilege
  *   for services); an indicator not listed allows every scope of that resource server.
@@ -21,6 +22,7 @@ export const EXTRA_CLIENT_METADATA = [
   'allowed_resources',
   'resource_scopes',
   'require_mfa',
+  'require_passkey',
   'token_exchange',
   'may_act',
   'dynamic_client',
@@ -44,6 +46,7 @@ export function validateExtraClientMetadata(
   switch (key) {
     case 'first_party':
     case 'require_mfa':
+    case 'require_passkey':
       if (value === undefined) metadata[key] = false;
       else if (typeof value !== 'boolean') throw new errors.InvalidClientMetadata(`${key} must be a boolean`);
       break;
@@ -88,6 +91,10 @@ export function allowedScopesAt(metadata: ClientMetadata, indicator: string): st
 
 export function requiresMfa(metadata: ClientMetadata): boolean {
   return metadata.require_mfa === true;
+}
+
+export function requiresPasskey(metadata: ClientMetadata): boolean {
+  return metadata.require_passkey === true;
 }
 
 const metadataCache = new WeakMap<object, ClientMetadata>();

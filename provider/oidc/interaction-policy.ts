@@ -2,24 +2,27 @@ import type { Connection } from 'mongoose';
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 
 import type { MfaPolicy } from '../config.ts';
-import { asksForMfa } from '../mfa/acr.ts';
-import { mfaStatus } from '../mfa/mfa-status.ts';
-import { metadataOf, requiresMfa } from './client-metadata.ts';
+import { asksForMfa, asksForPhishingResistant } from '../mfa/acr.ts';
+import { hasAnyFactor, mfaStatus } from '../mfa/mfa-status.ts';
+import { hasSecondFactor, usedPasskey } from '../passkeys/passkey-methods.ts';
+import { metadataOf, requiresMfa, requiresPasskey } from './client-metadata.ts';
 
 const { Check, Prompt, base } = interactionPolicy;
 
 /** What the `mfa` prompt needs from this authorization request. */
-export type MfaRequirement = 'none' | 'enroll' | 'verify';
+export type MfaRequirement = 'none' | 'enroll' | 'verify' | 'passkey';
 
 export const MFA_PROMPT = 'mfa';
 export const MFA_ENROLL_REASON = 'mfa_enrollment_required';
 export const MFA_VERIFY_REASON = 'mfa_required';
+export const PASSKEY_REASON = 'passkey_required';
 
 /**
- * Whether this request needs a second factor: the account has one (it is then always asked),
- * or the global policy, the client's `require_mfa` or `acr_values` demand one. A session
- * that already did a second factor needs nothing (max_age and prompt=login reset it through
- * a fresh login, which records amr=pwd again).
+ * Whether this request needs more than the session has. A phishing-resistant sign-in (asked by
+ * `acr_values` or the client's `require_passkey`) is met only by a passkey. Otherwise a second
+ * factor is needed when the account has one (it is then always asked), or the global policy,
+ * the client's `require_mfa` or `acr_values` demand one; a session that already used a code or
+ * a passkey needs nothing (max_age and prompt=login reset it through a fresh login).
  */
 async function mfaRequirement(
   connection: Connection,
@@ -28,20 +31,25 @@ async function mfaRequirement(
 ): Promise<MfaRequirement> {
   const { session, client, params } = ctx.oidc;
   const accountId = session?.accountId;
-  if (!accountId || session.amr?.includes('otp')) return 'none';
+  if (!accountId) return 'none';
+  const metadata = client === undefined ? undefined : metadataOf(client);
+  if (asksForPhishingResistant(params?.acr_values) || (metadata !== undefined && requiresPasskey(metadata))) {
+    return usedPasskey(session.amr) ? 'none' : 'passkey';
+  }
+  if (hasSecondFactor(session.amr)) return 'none';
   const status = await mfaStatus(connection, accountId);
   const demanded =
-    status.enrolled ||
+    hasAnyFactor(status) ||
     policy === 'required' ||
-    (client !== undefined && requiresMfa(metadataOf(client))) ||
+    (metadata !== undefined && requiresMfa(metadata)) ||
     asksForMfa(params?.acr_values);
   if (!demanded) return 'none';
-  return status.enrolled ? 'verify' : 'enroll';
+  return hasAnyFactor(status) ? 'verify' : 'enroll';
 }
 
 /**
  * oidc-provider's login and consent prompts with ours between them:
- * login (password) → mfa (enroll or verify a second factor) → consent.
+ * login (password or passkey) → mfa (enroll or verify a second factor, or a passkey) → consent.
  */
 export function buildInteractionPolicy(connection: Connection, policy: MfaPolicy) {
   // Both checks need the same answer: compute it once per request.
@@ -66,6 +74,11 @@ export function buildInteractionPolicy(connection: Connection, policy: MfaPolicy
       MFA_VERIFY_REASON,
       'a second factor is required',
       async (ctx: KoaContextWithOIDC) => (await requirement(ctx)) === 'verify',
+    ),
+    new Check(
+      PASSKEY_REASON,
+      'a phishing-resistant sign-in (a passkey) is required',
+      async (ctx: KoaContextWithOIDC) => (await requirement(ctx)) === 'passkey',
     ),
   );
 

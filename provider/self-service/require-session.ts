@@ -2,13 +2,14 @@ import type { Context, Next } from 'koa';
 
 import type { MfaPolicy } from '../config.ts';
 import type { LiveProvider } from '../forms/csrf.ts';
-import { mfaStatus } from '../mfa/mfa-status.ts';
+import { hasAnyFactor, mfaStatus } from '../mfa/mfa-status.ts';
+import { hasSecondFactor } from '../passkeys/passkey-methods.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { currentSession, type AccountSession } from './current-session.ts';
 
 /** Whether the session's authentication meets what the account itself demands. */
 export function satisfiesPolicy(session: Pick<AccountSession, 'amr'>, needsSecondFactor: boolean): boolean {
-  return !needsSecondFactor || session.amr.includes('otp');
+  return !needsSecondFactor || hasSecondFactor(session.amr);
 }
 
 /**
@@ -43,5 +44,5 @@ async function secondFactorDemanded(
   policy: MfaPolicy,
   accountId: string,
 ): Promise<boolean> {
-  return policy === 'required' || (await mfaStatus(connection, accountId)).enrolled;
+  return policy === 'required' || hasAnyFactor(await mfaStatus(connection, accountId));
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 
-import { accountLabel } from '../accounts/account-label.ts';
+import { accountModel, type AccountRecord } from '../accounts/account-model.ts';
+import { listPasskeys } from '../passkeys/manage-passkeys.ts';
 import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { mfaStatus } from '../mfa/mfa-status.ts';
 import { renderScreen } from '../views/render-screen.ts';
@@ -10,6 +11,8 @@ import { grantedApplications } from '../accounts/granted-applications.ts';
 import { recentReuseRevocations } from '../security/reuse-revocations.ts';
 import { accountCsrfSubject } from './account-csrf.ts';
 
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
 /** GET /account — who is signed in and their second-factor settings. */
 export async function renderAccount(
   deps: AccountDeps,
@@ -18,16 +21,19 @@ export async function renderAccount(
   status = 200,
 ): Promise<void> {
   const { accountId } = ctx.state.accountSession!;
-  const [email, mfa, applications, revocations] = await Promise.all([
-    accountLabel(deps.connection, accountId),
+  const [account, mfa, passkeys, applications, revocations] = await Promise.all([
+    accountModel(deps.connection)
+      .findById(accountId, { email: 1, passwordDisabled: 1 })
+      .lean<Pick<AccountRecord, 'email' | 'passwordDisabled'>>(),
     mfaStatus(deps.connection, accountId),
+    listPasskeys(deps.connection, accountId),
     grantedApplications(deps.live.provider, deps.connection, accountId),
     recentReuseRevocations(deps.connection, accountId),
   ]);
   const revokedAccess = await Promise.all(
     revocations.map(async ({ clientId, at }) => {
       const client = await deps.live.provider.Client.find(clientId);
-      return { name: client?.clientName ?? clientId, date: at.toISOString().slice(0, 10) };
+      return { name: client?.clientName ?? clientId, date: day(at) };
     }),
   );
   renderScreen(
@@ -36,8 +42,15 @@ export async function renderAccount(
     'account.njk',
     {
       title: 'Your account',
-      email,
+      email: account?.email ?? accountId,
       mfa,
+      passwordDisabled: account?.passwordDisabled === true,
+      passkeys: passkeys.map((passkey) => ({
+        id: passkey._id,
+        name: passkey.name,
+        created: day(passkey.createdAt),
+        lastUsed: passkey.lastUsedAt ? day(passkey.lastUsedAt) : undefined,
+      })),
       applications: applications.filter((app) => app.clientId !== ACCOUNT_CLIENT_ID),
       csrf: csrfToken(currentCsrfKey(deps.live), accountCsrfSubject(ctx)!),
       message: notice?.message,

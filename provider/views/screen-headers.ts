@@ -10,6 +10,8 @@ const CSP = [
   "default-src 'none'",
   "style-src 'self'",
   "script-src 'self'",
+  // the passkey script fetches its WebAuthn options from this origin
+  "connect-src 'self'",
   "img-src 'self' data:",
   "base-uri 'none'",
   "frame-ancestors 'none'",

@@ -31,7 +31,7 @@ describe('attack in a real browser (Chromium): the password alone against two-st
     await page.goto(`${server.issuer}/account`);
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForSelector('text=Enter the 6-digit code');
   }
 

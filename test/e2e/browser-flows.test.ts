@@ -122,7 +122,7 @@ describe('sign-in, consent, errors and the account page in a real browser (Chrom
     await page.goto(first.url.href);
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await backAtTheApp(page);
     const tokens = await redeem(config, first, new URL(page.url()));
 

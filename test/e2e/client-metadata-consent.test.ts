@@ -58,7 +58,7 @@ describe('consent for a metadata-document client in a real browser (Chromium)', 
     await page.goto(url.href);
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForSelector('#client-origin');
     await screenshot(page, 'consent-metadata-document');
     const notice = (await page.locator('#client-origin').textContent()) ?? '';

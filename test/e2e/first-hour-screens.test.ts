@@ -48,7 +48,7 @@ describe('first-hour screens in a real browser (Chromium): home, consent in word
     await page.goto(request.url.href);
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForSelector('text=Allow access?');
     await screenshot(page, 'consent-in-words');
     const text = (await page.locator('.scopes').textContent()) ?? '';
@@ -75,7 +75,7 @@ describe('first-hour screens in a real browser (Chromium): home, consent in word
       await page.goto(request.url.href);
       await page.getByLabel('Email').fill(user.email);
       await page.getByLabel('Password').fill(user.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.waitForSelector('#totp-secret');
     };
 

@@ -30,7 +30,7 @@ describe('two-step verification in a real browser (Chromium)', function () {
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password').fill(user.password);
     await shot(page, 'login');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
   it('signs in, enrolls TOTP from the secret on the screen, signs out, and signs in again with a code', async () => {

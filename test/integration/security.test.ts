@@ -168,14 +168,21 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
         (await authorizationRequest(await relyingParty(server.issuer, client))).url,
       );
       expect(page.headers.get('content-security-policy')).to.equal(
-        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+        "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
       );
       expect(page.headers.get('x-frame-options')).to.equal('DENY');
       expect(page.headers.get('referrer-policy')).to.equal('no-referrer');
       expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
       expect(page.headers.get('cache-control')).to.equal('no-store');
       expect(page.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
-      expect(page.html).not.to.match(/<script|https?:\/\/(?!127\.0\.0\.1)[a-z]/i);
+      // scripts only as files of our own origin (the passkey ones), never inline, nothing from elsewhere
+      const scripts = [...page.html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+      expect(scripts.map((script) => /src="([^"]*)"/.exec(script[1]!)?.[1])).to.deep.equal([
+        '/assets/simplewebauthn-browser.js',
+        '/assets/passkeys.js',
+      ]);
+      expect(scripts.every((script) => script[2]!.trim() === '')).to.equal(true);
+      expect(page.html).not.to.match(/https?:\/\/(?!127\.0\.0\.1)[a-z]/i);
 
       const token = await fetch(`${server.issuer}/token`, {
         method: 'POST',

@@ -1,0 +1,143 @@
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { Context } from 'koa';
+
+import { accountLabel } from '../accounts/account-label.ts';
+import { accountModel } from '../accounts/account-model.ts';
+import { credentialField } from '../forms/credential-field.ts';
+import { formField } from '../forms/form-field.ts';
+import { verifySecondFactor } from '../mfa/verify-second-factor.ts';
+import { authenticationOptions, verifyPasskey } from '../passkeys/authentication.ts';
+import { countPasskeys, removePasskey } from '../passkeys/manage-passkeys.ts';
+import type { PasskeyDeps } from '../passkeys/passkey-deps.ts';
+import { type RegistrationResult, registerPasskey, registrationOptions } from '../passkeys/registration.ts';
+import { throttleKeys } from '../security/login-throttle.ts';
+import type { AccountDeps } from './account-deps.ts';
+import { renderAccount } from './show-account.ts';
+
+const passkeyDeps = (deps: AccountDeps): PasskeyDeps => ({ connection: deps.connection, webauthn: deps.webauthn });
+/** Account-page challenges are bound to the session that asked for them. */
+const subjectOf = (ctx: Context) => `session:${ctx.state.accountSession!.id}`;
+
+/** POST /account/passkeys/options — options to make a new passkey, as JSON. */
+export function passkeyRegistrationOptions(deps: AccountDeps) {
+  return async function passkeyRegistrationOptions(ctx: Context): Promise<void> {
+    const { accountId } = ctx.state.accountSession!;
+    ctx.body = await registrationOptions(passkeyDeps(deps), {
+      accountId,
+      email: await accountLabel(deps.connection, accountId),
+      subject: subjectOf(ctx),
+    });
+  };
+}
+
+const REGISTRATION_PROBLEMS = {
+  challenge: 'That request expired. Try again.',
+  invalid: 'The passkey could not be added. Try again.',
+  model: 'Your organisation accepts passkeys only from approved security keys; this one is not one of them.',
+  duplicate: 'That passkey is already on an account.',
+};
+
+/** POST /account/passkeys — the browser's new passkey, checked and stored under the name the user gave. */
+export function addPasskey(deps: AccountDeps) {
+  return async function addPasskey(ctx: Context): Promise<void> {
+    const { accountId } = ctx.state.accountSession!;
+    const who = { account: accountId, ip: ctx.ip, requestId: ctx.state.requestId };
+    const response = credentialField<RegistrationResponseJSON>(ctx);
+    const result: RegistrationResult = response
+      ? await registerPasskey(passkeyDeps(deps), {
+          accountId,
+          subject: subjectOf(ctx),
+          response,
+          name: formField(ctx, 'name'),
+        })
+      : { ok: false, reason: 'invalid' };
+    if (!result.ok) {
+      await deps.audit.record({
+        ...who,
+        event: 'passkey.register_failed',
+        outcome: 'failure',
+        details: { reason: result.reason, ...(result.aaguid ? { aaguid: result.aaguid } : {}) },
+      });
+      return renderAccount(deps, ctx, { error: REGISTRATION_PROBLEMS[result.reason] }, 400);
+    }
+    await deps.audit.record({
+      ...who,
+      event: 'passkey.registered',
+      outcome: 'success',
+      details: { passkey: result.passkey._id, aaguid: result.passkey.aaguid, deviceType: result.passkey.deviceType },
+    });
+    return renderAccount(deps, ctx, { message: `Passkey "${result.passkey.name}" added.` });
+  };
+}
+
+/** POST /account/passkeys/confirm-options — options to confirm a change with one of the account's passkeys. */
+export function passkeyConfirmOptions(deps: AccountDeps) {
+  return async function passkeyConfirmOptions(ctx: Context): Promise<void> {
+    ctx.body = await authenticationOptions(passkeyDeps(deps), {
+      purpose: 'confirm',
+      subject: subjectOf(ctx),
+      accountId: ctx.state.accountSession!.accountId,
+    });
+  };
+}
+
+/**
+ * Whether the user proved a second factor just now: a passkey of the account (any of them, the
+ * one being removed included) or a code from the authenticator app (or a recovery code).
+ * A session cookie alone, even a fresh one, is not enough, as for turning off the app.
+ */
+async function provenNow(deps: AccountDeps, ctx: Context, accountId: string): Promise<boolean> {
+  const response = credentialField<AuthenticationResponseJSON>(ctx);
+  if (response) {
+    const keys = throttleKeys(await accountLabel(deps.connection, accountId), ctx.ip);
+    const check = await verifyPasskey(passkeyDeps(deps), {
+      purpose: 'confirm',
+      subject: subjectOf(ctx),
+      response,
+      accountId,
+      reserve: () => deps.throttle.reserve(keys),
+    });
+    if (check.ok) await deps.throttle.release(keys);
+    return check.ok;
+  }
+  const code = formField(ctx, 'code');
+  return code !== '' && (await verifySecondFactor(deps.mfa, accountId, code)).ok;
+}
+
+/** POST /account/passkeys/remove — removes one passkey, after a fresh second factor. */
+export function deletePasskey(deps: AccountDeps) {
+  return async function deletePasskey(ctx: Context): Promise<void> {
+    const { accountId } = ctx.state.accountSession!;
+    const who = { account: accountId, ip: ctx.ip, requestId: ctx.state.requestId };
+    const id = formField(ctx, 'id');
+    if (!(await provenNow(deps, ctx, accountId))) {
+      await deps.audit.record({
+        ...who,
+        event: 'passkey.remove_refused',
+        outcome: 'failure',
+        details: { passkey: id },
+      });
+      return renderAccount(
+        deps,
+        ctx,
+        { error: 'Confirm with one of your passkeys or a current code to remove a passkey.' },
+        401,
+      );
+    }
+    // An account that signs in only with passkeys keeps at least one.
+    const account = await accountModel(deps.connection).findById(accountId, { passwordDisabled: 1 }).lean();
+    if (account?.passwordDisabled && (await countPasskeys(deps.connection, accountId)) <= 1) {
+      return renderAccount(
+        deps,
+        ctx,
+        { error: 'Your account signs in only with passkeys: add another before removing this one.' },
+        400,
+      );
+    }
+    if (!(await removePasskey(deps.connection, accountId, id))) {
+      return renderAccount(deps, ctx, { error: 'That passkey is not on your account.' }, 404);
+    }
+    await deps.audit.record({ ...who, event: 'passkey.removed', outcome: 'success', details: { passkey: id } });
+    return renderAccount(deps, ctx, { message: 'Passkey removed.' });
+  };
+}
