@@ -1,12 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import { addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { authorizationRequest, redeem, relyingParty } from '../helpers/relying-party.ts';
+import { type CallbackServer, startCallbackServer } from '../helpers/callback-server.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { accessibilityProblems, launchChromium, screenshot, watchConsole } from './chromium.ts';
 
@@ -18,20 +16,15 @@ describe('sign-in, consent, errors and the account page in a real browser (Chrom
   let appA: TestClient;
   let appB: TestClient;
   // The relying parties' callback: a real page on loopback, as an app would serve.
-  let callbackServer: Server;
+  let callbackServer: CallbackServer;
   let callback: string;
   let callbackPattern: RegExp;
 
   before(async function () {
     browser = await launchChromium(this);
-    callbackServer = createServer((_req, res) => {
-      res
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><html lang="en"><title>Callback</title><p>back at the app</p></html>');
-    });
-    await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
-    callback = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
-    callbackPattern = new RegExp(`^${callback}\\?`);
+    callbackServer = await startCallbackServer();
+    callback = callbackServer.url;
+    callbackPattern = callbackServer.pattern;
     server = await startTestServer('e2e-flows');
     user = await addUser(server);
     appA = await addWebClient(server, { client_name: 'Orders App', redirect_uris: [callback] });

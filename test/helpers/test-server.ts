@@ -20,10 +20,13 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(
   label: string,
   env: Record<string, string> = {},
-  options: Pick<StartOptions, 'secretEnvironment' | 'outgoingFetch'> = {},
+  options: Pick<StartOptions, 'secretEnvironment' | 'outgoingFetch'> & {
+    /** the issuer's host name: `localhost` where a browser needs a domain (passkeys refuse IP addresses) */
+    issuerHost?: string;
+  } = {},
 ): Promise<TestServer> {
   const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
+  const issuer = `http://${options.issuerHost ?? '127.0.0.1'}:${port}`;
   const logs: string[] = [];
   const logDestination = new Writable({
     write(chunk, _encoding, done) {
@@ -42,7 +45,11 @@ export async function startTestServer(
     DEMO_SEED: '0',
     ...env,
   });
-  const running = await startServer(config, { logDestination, ...options });
+  const running = await startServer(config, {
+    logDestination,
+    secretEnvironment: options.secretEnvironment,
+    outgoingFetch: options.outgoingFetch,
+  });
   // Added onto the server itself, not spread: `provider` and `keys` are live (keys rotate).
   return Object.assign(running, {
     issuer,
