@@ -12,6 +12,7 @@ import { AdminConfigurationError, AdminError, openAdminContext, type AdminContex
 import { auditCommand } from './admin/audit-command.ts';
 import { clientsCommand } from './admin/clients-command.ts';
 import { keysCommand } from './admin/keys-command.ts';
+import { passkeysCommand } from './admin/passkeys-command.ts';
 import { resourcesCommand } from './admin/resources-command.ts';
 import { usersCommand } from './admin/users-command.ts';
 
@@ -41,6 +42,7 @@ const program = new Command('admin')
 clientsCommand(program, run);
 resourcesCommand(program, run);
 usersCommand(program, run);
+passkeysCommand(program, run);
 keysCommand(program, run);
 auditCommand(program, run);
 applyCommand(program, run);

@@ -50,6 +50,7 @@ export function clientsCommand(program: Command, run: Run): void {
     .option('--resource <indicator...>', 'APIs (resource indicators) it may get tokens for')
     .option('--first-party', 'skip the consent screen for its users')
     .option('--require-mfa', 'its users must use a second factor')
+    .option('--require-passkey', 'its users must sign in with a passkey (phishing-resistant)')
     .option('--exchange-resource <indicator...>', 'exchanger: targets it may exchange tokens for')
     .option('--exchange-subject-audience <indicator...>', 'exchanger: APIs whose tokens it may take as subject tokens')
     .option('--exchange-subject-client <client_id...>', 'exchanger: only tokens issued to these clients (optional)')

@@ -11,18 +11,11 @@ import { mfaModel } from '../../provider/mfa/mfa-model.ts';
 import { mfaStatus } from '../../provider/mfa/mfa-status.ts';
 import { unlockAccount } from '../../provider/security/login-throttle.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
+import { findUser } from './find-user.ts';
 import { print } from './output.ts';
 import { readSecret } from './read-secret.ts';
 
 type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
-
-async function account(ctx: AdminContext, email: string): Promise<AccountRecord> {
-  const found = await accountModel(ctx.connection)
-    .findOne({ email: normalizeEmail(email) })
-    .lean<AccountRecord>();
-  if (!found) throw new AdminError(`no user ${email}`);
-  return found;
-}
 
 async function newPassword(ctx: AdminContext, email: string): Promise<string> {
   const password = await readSecret('Password (not shown): ');
@@ -84,7 +77,7 @@ export function usersCommand(program: Command, run: Run): void {
       .description(disabled ? 'block sign-in and sign the user out everywhere' : 'allow sign-in again')
       .action((email: string) =>
         run(async (ctx) => {
-          const found = await account(ctx, email);
+          const found = await findUser(ctx, email);
           await accountModel(ctx.connection).updateOne(
             { _id: found._id },
             { $set: { disabled, updatedAt: new Date() } },
@@ -101,7 +94,7 @@ export function usersCommand(program: Command, run: Run): void {
     .description('set a new password (from standard input or a hidden prompt); signs the user out everywhere')
     .action((email: string) =>
       run(async (ctx) => {
-        const found = await account(ctx, email);
+        const found = await findUser(ctx, email);
         const password = await newPassword(ctx, found.email);
         await accountModel(ctx.connection).updateOne(
           { _id: found._id },
@@ -123,7 +116,7 @@ export function usersCommand(program: Command, run: Run): void {
     .description('remove the second factor and recovery codes')
     .action((email: string) =>
       run(async (ctx) => {
-        const found = await account(ctx, email);
+        const found = await findUser(ctx, email);
         if (!(await mfaStatus(ctx.connection, found._id)).enrolled)
           throw new AdminError(`${found.email} has no second factor`);
         await removeFactor({ connection: ctx.connection }, found._id);
@@ -137,7 +130,7 @@ export function usersCommand(program: Command, run: Run): void {
     .description('clear failed sign-in counts and locks')
     .action((email: string) =>
       run(async (ctx) => {
-        const found = await account(ctx, email);
+        const found = await findUser(ctx, email);
         await unlockAccount(ctx.connection, found.email);
         await mfaModel(ctx.connection).updateOne({ _id: found._id }, { $set: { failures: 0, lockedUntil: null } });
         await ctx.audit.append({ event: 'admin.user.unlocked', outcome: 'success', account: found._id });
