@@ -81,8 +81,8 @@ export async function verifyPasskey(
   }
   const accountId = passkey.accountId;
   // The authenticator's user handle, when it sends one, must name the passkey's own account.
-  const handle = input.response.response?.userHandle;
-  if (handle && Buffer.from(handle, 'base64url').toString('utf8') !== accountId) {
+  const handle: unknown = input.response.response?.userHandle;
+  if (handle !== undefined && handle !== null && handle !== '' && !sameAccount(handle, accountId)) {
     return { ok: false, reason: 'invalid', accountId };
   }
   if (input.reserve) {
@@ -124,4 +124,8 @@ export async function verifyPasskey(
   );
   if (claimed.matchedCount !== 1) return { ok: false, reason: 'invalid', accountId };
   return { ok: true, accountId, passkey: { _id: passkey._id, name: passkey.name, deviceType: passkey.deviceType } };
+}
+
+function sameAccount(userHandle: unknown, accountId: string): boolean {
+  return typeof userHandle === 'string' && Buffer.from(userHandle, 'base64url').toString('utf8') === accountId;
 }
