@@ -33,16 +33,23 @@ const PATHS = [
   '/interaction/UID/abort',
   '/interaction/UID/mfa',
   '/interaction/UID/mfa/enroll',
+  '/interaction/UID/passkey',
+  '/interaction/UID/passkey/options',
   '/account',
   '/account/login',
   '/account/callback',
   '/account/mfa/start',
   '/account/mfa/activate',
   '/account/mfa/remove',
+  '/account/passkeys',
+  '/account/passkeys/options',
+  '/account/passkeys/confirm-options',
+  '/account/passkeys/remove',
   '/auth/UID',
   '/healthz',
   '/readyz',
   '/assets/style.css',
+  '/assets/passkeys.js',
   '/RANDOM',
 ];
 const METHODS = ['GET', 'GET', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'];
@@ -89,6 +96,9 @@ const PARAMS = [
   'ui_locales',
   'display',
   'proof',
+  'credential',
+  'name',
+  'id',
 ];
 const GRANTS = [
   'authorization_code',
