@@ -243,6 +243,19 @@ describe('passkeys (WebAuthn): registration, passwordless sign-in, second factor
     expect(events.map((e) => e.event)).to.include.members(['passkey.remove_refused', 'passkey.removed']);
   });
 
+  it('a sign-in abandoned at the passkey step does not open /account', async () => {
+    const { user } = await userWithPasskey();
+    const browser = new Browser(server.issuer);
+    const login = await browser.open('/account');
+    const second = await browser.submit(login, '/login', { email: user.email, password: user.password });
+    expect(second.html).to.include('Use your passkey');
+    const account = await browser.open('/account');
+    expect(account.url.pathname, 'back at the passkey step').to.match(/^\/interaction\//);
+    expect(account.html).to.include('Use your passkey').and.not.include('Your account');
+    const removed = await browser.fetch('/account/passkeys/options', { method: 'POST' });
+    expect(removed.status).to.equal(303);
+  });
+
   it('step-up: acr_values=phr is met only by a passkey, never by password and code', async () => {
     const { user, authenticator } = await userWithPasskey();
     await enrollTotp(server, user, KEY);
