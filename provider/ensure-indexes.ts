@@ -4,7 +4,6 @@ import { ensureAdapterIndexes } from '../adapters/mongodb.ts';
 import { accountModel } from './accounts/account-model.ts';
 import { dynamicClientUseModel } from './clients/dynamic-client-use-model.ts';
 import { initialTokenUsesModel } from './clients/initial-token-uses.ts';
-import { registrationRateModel } from './clients/registration-rate-model.ts';
 import { keyModel } from './keys/key-model.ts';
 import { mfaModel } from './mfa/mfa-model.ts';
 import { challengeModel } from './passkeys/challenge-model.ts';
@@ -12,6 +11,7 @@ import { passkeyModel } from './passkeys/passkey-model.ts';
 import { auditModel } from './security/audit-model.ts';
 import { auditRateModel } from './security/audit-rate-model.ts';
 import { loginThrottleModel } from './security/login-throttle-model.ts';
+import { rateWindowModel } from './security/rate-window-model.ts';
 import { resourceServerModel } from './resources/resource-server-model.ts';
 
 /** Creates every index once at start-up (idempotent), since mongoose runs with autoIndex off. */
@@ -27,7 +27,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     auditModel(connection).createIndexes(),
     auditRateModel(connection).createIndexes(),
     loginThrottleModel(connection).createIndexes(),
-    registrationRateModel(connection).createIndexes(),
+    rateWindowModel(connection).createIndexes(),
     initialTokenUsesModel(connection).createIndexes(),
     dynamicClientUseModel(connection).createIndexes(),
   ]);

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
-import { registrationRateModel } from '../clients/registration-rate-model.ts';
+import { countInWindow } from '../security/count-in-window.ts';
 import type { AuditLog } from '../security/audit-log.ts';
 
 type Next = () => Promise<unknown>;
@@ -17,17 +17,8 @@ export interface RegistrationLimits {
 }
 
 /** Counts one registration of `ip` in this hour; the count so far, this one included. */
-async function countRegistration(connection: Connection, ip: string): Promise<number> {
-  const now = Date.now();
-  const hour = now - (now % HOUR_MS);
-  const counted = await registrationRateModel(connection)
-    .findOneAndUpdate(
-      { _id: `${ip}|${hour}` },
-      { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(hour + 2 * HOUR_MS) } },
-      { upsert: true, returnDocument: 'after', projection: { count: 1 } },
-    )
-    .lean<{ count: number }>();
-  return counted?.count ?? 1;
+function countRegistration(connection: Connection, ip: string): Promise<number> {
+  return countInWindow(connection, `registration:${ip}`, HOUR_MS);
 }
 
 /**
