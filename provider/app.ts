@@ -27,6 +27,10 @@ import { authorizationServerMetadata } from './oidc/authorization-server-metadat
 import type { ProviderHolder } from './oidc/provider-holder.ts';
 import type { AuditLog } from './security/audit-log.ts';
 import type { LoginThrottle } from './security/login-throttle.ts';
+import { devMailPage } from './dev-mail/dev-mail-page.ts';
+import { forgotPasswordRoutes } from './forgot-password/index.ts';
+import type { Mailer } from './mail/mailer.ts';
+import type { NotifyDeps } from './mail/notify-account.ts';
 
 export interface AppInput {
   config: Config;
@@ -40,6 +44,7 @@ export interface AppInput {
   audit: AuditLog;
   throttle: LoginThrottle;
   metrics: Metrics;
+  mailer: Mailer;
 }
 
 /** Composes the Koa app: our middleware and screens first, oidc-provider's protocol routes last. */
@@ -54,6 +59,7 @@ export function createApp({
   audit,
   throttle,
   metrics,
+  mailer,
 }: AppInput): Koa {
   const app = new Koa();
   // oidc-provider, mounted, sets its cookies through this app's context: sign them with the
@@ -67,6 +73,13 @@ export function createApp({
 
   // One explicit object. The holder is the live part: after a key rotation the routes read the
   // rebuilt provider and the new cookie keys from it.
+  const notify: NotifyDeps = {
+    connection,
+    mailer,
+    logger,
+    issuer: config.issuer,
+    product: config.mfa.issuerName,
+  };
   const screenDeps: InteractionDeps = {
     live: holder,
     resources: directory,
@@ -78,7 +91,10 @@ export function createApp({
     audit,
     throttle,
     webauthn: config.webauthn,
+    forgotPassword: mailer.enabled,
+    notify,
   };
+
   const accountDeps: AccountDeps = {
     ...screenDeps,
     issuer: config.issuer,
@@ -112,6 +128,19 @@ export function createApp({
   app.use(interactions.allowedMethods());
   app.use(account.routes());
   app.use(account.allowedMethods());
+  if (mailer.enabled) {
+    const forgot = forgotPasswordRoutes({
+      ...notify,
+      views,
+      audit,
+      passwordMinLength: config.passwordMinLength,
+      resetSeconds: config.mail.passwordResetSeconds,
+    });
+    app.use(forgot.routes());
+    app.use(forgot.allowedMethods());
+  }
+  // Development without SMTP_URL only: the mails that were not sent.
+  if (config.mail.mode === 'log') app.use(devMailPage(connection, views));
   app.use(authorizationServerMetadata);
   app.use(holder.middleware());
   return app;

@@ -44,6 +44,26 @@ export interface WebAuthnConfig {
   allowedAaguids: string[];
 }
 
+export interface MailConfig {
+  /**
+   * smtp: sent over SMTP_URL; log: development without SMTP_URL — kept, written to the log and
+   * listed at /dev/mail, never sent; off: production without SMTP_URL — no email features
+   */
+  mode: 'smtp' | 'log' | 'off';
+  /** SMTP_URL (it may carry credentials: never logged) */
+  smtpUrl: string | undefined;
+  /** MAIL_FROM: the sender of every mail */
+  from: string;
+  /** how long one SMTP attempt may take (connect, greeting, each reply), ms */
+  sendTimeoutMs: number;
+  /** attempts before a mail is given up */
+  maxAttempts: number;
+  /** the first retry's wait, seconds; it doubles with each failure (at most an hour) */
+  retrySeconds: number;
+  /** how long a password reset link works, seconds */
+  passwordResetSeconds: number;
+}
+
 export interface LoginThrottleConfig {
   /** failures in a row on one account from one address after which each further failure delays the next (doubling) */
   delayAfter: number;
@@ -101,6 +121,7 @@ export interface Config {
   clientCacheTtl: number;
   mfa: MfaConfig;
   webauthn: WebAuthnConfig;
+  mail: MailConfig;
   keys: KeysConfig;
   /** NIST SP 800-63B: at least 8; 15 recommended */
   passwordMinLength: number;
@@ -345,6 +366,40 @@ function webauthnConfig(env: Env, issuer: string, rpName: string): WebAuthnConfi
   return { rpId, origin: url.origin, rpName, allowedAaguids };
 }
 
+/**
+ * Email: SMTP_URL sends for real; without it development keeps mails for /dev/mail and the log,
+ * and production turns the email features off (a start-up message says so) rather than pretend.
+ */
+function mailConfig(env: Env, nodeEnv: NodeEnv, issuer: string): MailConfig {
+  const smtpUrl = text(env, 'SMTP_URL');
+  if (smtpUrl !== undefined) {
+    // The value may hold a password: the messages never repeat it.
+    const url = URL.canParse(smtpUrl) ? new URL(smtpUrl) : undefined;
+    if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) {
+      throw new ConfigError(
+        'SMTP_URL',
+        'must be an smtp:// or smtps:// URL, like smtps://user:pass@smtp.example.com:465',
+      );
+    }
+  }
+  const from = text(env, 'MAIL_FROM') ?? `meshid <no-reply@${new URL(issuer).hostname}>`;
+  if (!/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/.test(from)) {
+    throw new ConfigError(
+      'MAIL_FROM',
+      `must be an address, optionally with a name: "Name <no-reply@example.com>" (got "${from}")`,
+    );
+  }
+  return {
+    mode: smtpUrl !== undefined ? 'smtp' : nodeEnv === 'production' ? 'off' : 'log',
+    smtpUrl,
+    from,
+    sendTimeoutMs: integer(env, 'MAIL_SEND_TIMEOUT_MS', 5000, 500, 60_000),
+    maxAttempts: integer(env, 'MAIL_MAX_ATTEMPTS', 8, 1, 50),
+    retrySeconds: integer(env, 'MAIL_RETRY_SECONDS', 30, 1, HOUR),
+    passwordResetSeconds: integer(env, 'PASSWORD_RESET_TTL', 30 * MINUTE, 5 * MINUTE, DAY),
+  };
+}
+
 function keysConfig(env: Env, nodeEnv: NodeEnv, longestToken: number): KeysConfig {
   const { key, ephemeral } = encryptionKey(env, 'KEY_ENCRYPTION_KEY', nodeEnv);
   const retiredRetentionSeconds = integer(env, 'KEY_RETIRED_RETENTION_SECONDS', DAY, 60, 365 * DAY);
@@ -402,9 +457,10 @@ export function loadConfig(env: Env): Config {
   // The local demo (embedded database, demo seeded) lets agents register for its MCP server out
   // of the box; everywhere else registration is off until the operator turns it on.
   const localDemo = uri === undefined && seed;
+  const issuer = issuerUrl(env, nodeEnv, port);
   return {
     nodeEnv,
-    issuer: issuerUrl(env, nodeEnv, port),
+    issuer,
     host: text(env, 'HOST') ?? '127.0.0.1',
     port,
     mongodbUri: uri,
@@ -427,7 +483,8 @@ export function loadConfig(env: Env): Config {
     ttl,
     clientCacheTtl: integer(env, 'CLIENT_CACHE_TTL', 30, 0, HOUR),
     mfa: mfaConfig(env, nodeEnv),
-    webauthn: webauthnConfig(env, issuerUrl(env, nodeEnv, port), text(env, 'MFA_ISSUER_NAME') ?? 'meshid'),
+    webauthn: webauthnConfig(env, issuer, text(env, 'MFA_ISSUER_NAME') ?? 'meshid'),
+    mail: mailConfig(env, nodeEnv, issuer),
     tokenExchangeMaxTtl,
     keys: keysConfig(env, nodeEnv, longestToken),
     passwordMinLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 8, 64),

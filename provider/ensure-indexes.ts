@@ -6,6 +6,8 @@ import { dynamicClientUseModel } from './clients/dynamic-client-use-model.ts';
 import { initialTokenUsesModel } from './clients/initial-token-uses.ts';
 import { keyModel } from './keys/key-model.ts';
 import { mfaModel } from './mfa/mfa-model.ts';
+import { outboxModel } from './mail/outbox-model.ts';
+import { resetTokenModel } from './accounts/reset-token-model.ts';
 import { challengeModel } from './passkeys/challenge-model.ts';
 import { passkeyModel } from './passkeys/passkey-model.ts';
 import { auditModel } from './security/audit-model.ts';
@@ -22,6 +24,8 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     keyModel(connection).createIndexes(),
     resourceServerModel(connection).createIndexes(),
     mfaModel(connection).createIndexes(),
+    outboxModel(connection).createIndexes(),
+    resetTokenModel(connection).createIndexes(),
     passkeyModel(connection).createIndexes(),
     challengeModel(connection).createIndexes(),
     auditModel(connection).createIndexes(),

@@ -31,6 +31,7 @@ import { riskyDefaults } from './risky-defaults.ts';
 import { ProviderHolder } from './oidc/provider-holder.ts';
 import { auditKey } from './security/audit-hash.ts';
 import { AuditLog } from './security/audit-log.ts';
+import { Mailer } from './mail/mailer.ts';
 import { LoginThrottle } from './security/login-throttle.ts';
 import { createViews } from './views/environment.ts';
 
@@ -71,6 +72,11 @@ function warnAboutRiskySettings(config: Config, logger: Logger): void {
   if (isIP(config.webauthn.rpId) !== 0) {
     logger.warn(
       `passkeys are unavailable: browsers refuse an IP address (${config.webauthn.rpId}) as their relying party; give ISSUER a host name`,
+    );
+  }
+  if (config.mail.mode === 'off') {
+    logger.warn(
+      'SMTP_URL is not set: "Forgot password?" and security notices by mail are off (set SMTP_URL and MAIL_FROM to turn them on)',
     );
   }
   if (config.mongodbUri === undefined) return;
@@ -206,8 +212,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const demo = config.demoSeed ? await seedDemo(holder.provider, connection) : undefined;
     if (demo && config.mongodbUri !== undefined)
       logger.warn({ risky: true }, 'demo seeded into a kept database: its secrets were printed to the console');
+    const mailer = new Mailer({ connection, config: config.mail, logger, metrics });
+    mailer.start();
+    void mailer.deliverDue().catch((err: unknown) => logger.warn({ err }, 'mail: due mails not tried at start-up'));
     const app = createApp({
       config,
+      mailer,
       holder,
       directory,
       connection,
@@ -264,6 +274,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       async close() {
         // Stop accepting, let in-flight requests finish, then close the database.
         reloader.stop();
+        await mailer.stop();
         clearInterval(auditFlush);
         clearInterval(clientSweep);
         await metricsServer?.close();

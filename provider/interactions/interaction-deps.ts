@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
 
 import type { WebAuthnConfig } from '../config.ts';
+import type { NotifyDeps } from '../mail/notify-account.ts';
 import type { LiveProvider } from '../forms/csrf.ts';
 import type { MfaDeps } from '../mfa/mfa-deps.ts';
 import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
@@ -25,4 +26,8 @@ export interface InteractionDeps {
   throttle: LoginThrottle;
   /** passkeys: the relying party ID and origin they are checked against */
   webauthn: WebAuthnConfig;
+  /** whether "Forgot password?" is offered (mail is configured, or development) */
+  forgotPassword: boolean;
+  /** security notices by mail (password, second factor, passkeys) */
+  notify: NotifyDeps;
 }

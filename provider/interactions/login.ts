@@ -37,6 +37,7 @@ export async function renderLogin(deps: InteractionDeps, ctx: Context, view: Log
       clientName: client?.clientName ?? client?.clientId,
       email: view.email ?? hint ?? '',
       error: view.error,
+      forgotPassword: deps.forgotPassword,
     },
     status,
   );

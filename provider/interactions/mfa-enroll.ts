@@ -10,6 +10,7 @@ import { renderScreen } from '../views/render-screen.ts';
 import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { formField } from '../forms/form-field.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
+import { notifyAccount } from '../mail/notify-account.ts';
 import { mfaAccount } from './mfa.ts';
 
 /**
@@ -70,6 +71,7 @@ export function enrollMfa(deps: InteractionDeps) {
       ip: ctx.ip,
       requestId: ctx.state.requestId,
     });
+    await notifyAccount(deps.notify, accountId, 'mfa_added');
     const resume = await deps.live.provider.interactionResult(
       ctx.req,
       ctx.res,

@@ -12,6 +12,8 @@ export interface Metrics {
   tokensIssued: Counter<'grant_type'>;
   securityEvents: Counter<'event' | 'outcome'>;
   databaseDuration: Histogram<'command' | 'outcome'>;
+  /** mail delivery attempts: sent, retry (will try again), given_up */
+  mail: Counter<'kind' | 'outcome'>;
 }
 
 export function createMetrics(keyAges: () => Record<string, number>): Metrics {
@@ -44,6 +46,12 @@ export function createMetrics(keyAges: () => Record<string, number>): Metrics {
       labelNames: ['event', 'outcome'],
       registers,
       help: 'Audited security events: sign-ins, lockouts, MFA outcomes, consents, token exchanges',
+    }),
+    mail: new Counter({
+      name: 'meshid_mail_deliveries_total',
+      help: 'Mail delivery attempts by template and outcome (sent, retry, given_up)',
+      labelNames: ['kind', 'outcome'],
+      registers,
     }),
     databaseDuration: new Histogram({
       name: 'meshid_db_operation_duration_seconds',

@@ -9,6 +9,7 @@ import { recheckPassword } from '../accounts/recheck-password.ts';
 import { formField } from '../forms/form-field.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { renderAccount } from './show-account.ts';
+import { notifyAccount } from '../mail/notify-account.ts';
 
 /**
  * POST /account/password — the current password, then a new one that meets the policy. Every
@@ -56,6 +57,7 @@ export function changePassword(deps: AccountDeps) {
       outcome: 'success',
       details: { grantsRevoked: revoked },
     });
+    await notifyAccount(deps.notify, accountId, 'password_changed');
     return renderAccount(deps, ctx, {
       message: 'Password changed. Other devices and applications have been signed out.',
     });

@@ -14,6 +14,7 @@ import type { AccountDeps } from './account-deps.ts';
 import { accountCsrfSubject } from './account-csrf.ts';
 import { recordSecondFactor } from './current-session.ts';
 import { renderAccount } from './show-account.ts';
+import { notifyAccount } from '../mail/notify-account.ts';
 
 async function renderEnrollment(deps: AccountDeps, ctx: Context, restart: boolean, error?: string): Promise<void> {
   const { accountId } = ctx.state.accountSession!;
@@ -74,6 +75,7 @@ export function activateMfa(deps: AccountDeps) {
       ip: ctx.ip,
       requestId: ctx.state.requestId,
     });
+    await notifyAccount(deps.notify, accountId, 'mfa_added');
     renderCodes(deps, ctx, activation.recoveryCodes);
   };
 }
@@ -104,6 +106,7 @@ export function removeMfa(deps: AccountDeps) {
       ip: ctx.ip,
       requestId: ctx.state.requestId,
     });
+    await notifyAccount(deps.notify, accountId, 'mfa_removed');
     return renderAccount(deps, ctx, { message: 'Two-step verification is off.' });
   };
 }

@@ -13,6 +13,7 @@ import { type RegistrationResult, registerPasskey, registrationOptions } from '.
 import { throttleKeys } from '../security/login-throttle.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { renderAccount } from './show-account.ts';
+import { notifyAccount } from '../mail/notify-account.ts';
 
 const passkeyDeps = (deps: AccountDeps): PasskeyDeps => ({ connection: deps.connection, webauthn: deps.webauthn });
 /** Account-page challenges are bound to the session that asked for them. */
@@ -66,6 +67,7 @@ export function addPasskey(deps: AccountDeps) {
       outcome: 'success',
       details: { passkey: result.passkey._id, aaguid: result.passkey.aaguid, deviceType: result.passkey.deviceType },
     });
+    await notifyAccount(deps.notify, accountId, 'passkey_added', `Its name: ${result.passkey.name}.`);
     return renderAccount(deps, ctx, { message: `Passkey "${result.passkey.name}" added.` });
   };
 }
@@ -138,6 +140,7 @@ export function deletePasskey(deps: AccountDeps) {
       return renderAccount(deps, ctx, { error: 'That passkey is not on your account.' }, 404);
     }
     await deps.audit.record({ ...who, event: 'passkey.removed', outcome: 'success', details: { passkey: id } });
+    await notifyAccount(deps.notify, accountId, 'passkey_removed');
     return renderAccount(deps, ctx, { message: 'Passkey removed.' });
   };
 }

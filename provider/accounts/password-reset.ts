@@ -1,0 +1,104 @@
+import type { Connection } from 'mongoose';
+
+import type { Mailer } from '../mail/mailer.ts';
+import { type NotifyDeps, notifyAccount } from '../mail/notify-account.ts';
+import { countInWindow } from '../security/count-in-window.ts';
+import { unlockAccount } from '../security/login-throttle.ts';
+import { accountModel, type AccountRecord } from './account-model.ts';
+import { normalizeEmail } from './normalize-email.ts';
+import { hashPassword } from './password.ts';
+import { passwordProblem } from './password-policy.ts';
+import { issueResetToken, resetTokenAccount, takeResetToken } from './reset-tokens.ts';
+import { revokeAccountGrants } from './revoke-account-grants.ts';
+
+const HOUR_MS = 60 * 60 * 1000;
+/** Reset requests per hour from one address, and for one email address (existing or not). */
+export const RESETS_PER_ADDRESS = 20;
+export const RESETS_PER_EMAIL = 5;
+
+export interface PasswordResetDeps extends NotifyDeps {
+  connection: Connection;
+  mailer: Mailer;
+  passwordMinLength: number;
+  /** PASSWORD_RESET_TTL */
+  resetSeconds: number;
+}
+
+/**
+ * "Forgot password?": counts the request against the address and the email (both limits apply
+ * whether or not the account exists, so neither answer says which), then, only for an account
+ * that can sign in with a password, issues a link and mails it — after the answer, so an
+ * existing account does not answer measurably slower. Returns the account it was for, if any
+ * (for the audit log, never for the screen).
+ */
+export async function requestPasswordReset(
+  deps: PasswordResetDeps,
+  email: string,
+  ip: string,
+): Promise<{ limited: true } | { limited: false; accountId?: string }> {
+  const normalized = normalizeEmail(email);
+  const [fromAddress, forEmail] = await Promise.all([
+    countInWindow(deps.connection, `reset-ip:${ip}`, HOUR_MS),
+    countInWindow(deps.connection, `reset-email:${normalized}`, HOUR_MS),
+  ]);
+  if (fromAddress > RESETS_PER_ADDRESS || forEmail > RESETS_PER_EMAIL) return { limited: true };
+  const account = await accountModel(deps.connection)
+    .findOne({ email: normalized }, { email: 1, disabled: 1, passwordDisabled: 1 })
+    .lean<Pick<AccountRecord, '_id' | 'email' | 'disabled' | 'passwordDisabled'>>();
+  // A disabled account gets nothing; a passkey-only one has no password to reset.
+  if (!account || account.disabled || account.passwordDisabled) return { limited: false };
+  deps.mailer.inBackground(async () => {
+    const token = await issueResetToken(deps.connection, account._id, deps.resetSeconds);
+    await deps.mailer.send({
+      kind: 'password-reset',
+      to: account.email,
+      data: {
+        email: account.email,
+        link: `${deps.issuer}/password/reset?token=${token}`,
+        minutes: Math.round(deps.resetSeconds / 60),
+        issuer: deps.issuer,
+        product: deps.product,
+      },
+    });
+  });
+  return { limited: false, accountId: account._id };
+}
+
+/** Whether a reset link still works (showing the form does not use it up). */
+export function resetLinkAccount(deps: Pick<PasswordResetDeps, 'connection'>, token: string) {
+  return resetTokenAccount(deps.connection, token);
+}
+
+export type ResetResult =
+  | { ok: true; accountId: string }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'policy'; problem: string };
+
+/**
+ * Sets the new password from a reset link: the policy first (a refused password leaves the link
+ * working), then the link is used up, the password replaced, every session and token of the
+ * account revoked and its sign-in locks cleared. The second factor is untouched: the next
+ * sign-in still asks for it. The owner is told by mail.
+ */
+export async function completePasswordReset(
+  deps: PasswordResetDeps,
+  token: string,
+  password: string,
+): Promise<ResetResult> {
+  const pending = await resetTokenAccount(deps.connection, token);
+  const account = pending
+    ? await accountModel(deps.connection).findById(pending, { email: 1 }).lean<Pick<AccountRecord, '_id' | 'email'>>()
+    : null;
+  if (!account) return { ok: false, reason: 'invalid' };
+  const problem = passwordProblem(password, deps.passwordMinLength, account.email);
+  if (problem) return { ok: false, reason: 'policy', problem };
+  if ((await takeResetToken(deps.connection, token)) !== account._id) return { ok: false, reason: 'invalid' };
+  await accountModel(deps.connection).updateOne(
+    { _id: account._id },
+    { $set: { passwordHash: await hashPassword(password), updatedAt: new Date() } },
+  );
+  await revokeAccountGrants(deps.connection, account._id);
+  await unlockAccount(deps.connection, account.email);
+  await notifyAccount(deps, account._id, 'password_reset');
+  return { ok: true, accountId: account._id };
+}

@@ -1,0 +1,33 @@
+import type { Context, Next } from 'koa';
+import type { Connection } from 'mongoose';
+import type nunjucks from 'nunjucks';
+
+import { linksIn } from '../mail/links-in.ts';
+import { outboxModel, type OutboxRecord } from '../mail/outbox-model.ts';
+import { renderScreen } from '../views/render-screen.ts';
+
+/**
+ * GET /dev/mail — development only (no SMTP_URL, never in production: app.ts does not mount it
+ * then): the mails the provider would have sent, newest first, with their links, so a newcomer
+ * can finish a password reset without a mail server.
+ */
+export function devMailPage(connection: Connection, views: nunjucks.Environment) {
+  return async function devMailPage(ctx: Context, next: Next): Promise<void> {
+    if (ctx.path !== '/dev/mail' || ctx.method !== 'GET') return next();
+    const mails = await outboxModel(connection)
+      .find({ status: 'logged' }, { to: 1, subject: 1, text: 1, createdAt: 1 })
+      .sort({ createdAt: -1 })
+      .limit(20)
+      .lean<Pick<OutboxRecord, '_id' | 'to' | 'subject' | 'text' | 'createdAt'>[]>();
+    renderScreen(views, ctx, 'dev-mail.njk', {
+      title: 'Mail (development)',
+      mails: mails.map((mail) => ({
+        to: mail.to,
+        subject: mail.subject,
+        at: mail.createdAt.toISOString().replace('T', ' ').slice(0, 19),
+        text: mail.text ?? '',
+        links: linksIn(mail.text ?? ''),
+      })),
+    });
+  };
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Connection } from 'mongoose';
+import nodemailer, { type Transporter } from 'nodemailer';
+
+import type { MailConfig } from '../config.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { linksIn } from './links-in.ts';
+import { MailTemplates } from './mail-templates.ts';
+import { outboxModel, type OutboxRecord } from './outbox-model.ts';
+import { retryDelay } from './retry-delay.ts';
+
+const KEEP_FINISHED_MS = 7 * 24 * 60 * 60 * 1000;
+/** A claimed mail whose instance died mid-send is tried again after this. */
+const CLAIM_MS = 2 * 60 * 1000;
+
+export interface MailToSend {
+  /** the template under views/email/ */
+  kind: string;
+  to: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Every mail goes through the outbox in MongoDB: `send()` stores it and returns, so no response
+ * waits for an SMTP server; delivery runs right after in the background and, when it fails, again
+ * later (MAIL_RETRY_SECONDS, doubling) until MAIL_MAX_ATTEMPTS, from any instance. In development
+ * without SMTP_URL a mail is kept as `logged`, written to the log with its links, and listed at
+ * /dev/mail instead of being sent.
+ */
+export class Mailer {
+  readonly #connection: Connection;
+  readonly #config: MailConfig;
+  readonly #logger: Logger;
+  readonly #metrics: Metrics;
+  readonly #templates = new MailTemplates();
+  readonly #transport: Transporter | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  constructor(deps: { connection: Connection; config: MailConfig; logger: Logger; metrics: Metrics }) {
+    this.#connection = deps.connection;
+    this.#config = deps.config;
+    this.#logger = deps.logger;
+    this.#metrics = deps.metrics;
+    const timeout = deps.config.sendTimeoutMs;
+    this.#transport =
+      deps.config.mode === 'smtp'
+        ? nodemailer.createTransport({
+            url: deps.config.smtpUrl,
+            connectionTimeout: timeout,
+            greetingTimeout: timeout,
+            socketTimeout: timeout,
+          })
+        : undefined;
+  }
+
+  /** False in production without SMTP_URL: the features that need mail are off. */
+  get enabled(): boolean {
+    return this.#config.mode !== 'off';
+  }
+
+  /** Stores the mail and starts its delivery; resolves once it is safely in the outbox. */
+  async send(mail: MailToSend): Promise<void> {
+    if (!this.enabled) return;
+    const rendered = this.#templates.render(mail.kind, mail.data);
+    const now = new Date();
+    const logged = this.#config.mode === 'log';
+    const record: OutboxRecord = {
+      _id: randomUUID(),
+      kind: mail.kind,
+      to: mail.to,
+      ...rendered,
+      status: logged ? 'logged' : 'pending',
+      attempts: 0,
+      nextTryAt: now,
+      createdAt: now,
+      expiresAt: logged ? new Date(now.getTime() + KEEP_FINISHED_MS) : null,
+    };
+    await outboxModel(this.#connection).insertMany([record]);
+    if (logged) {
+      // Development only (never with SMTP_URL, never in production): the link is the point.
+      this.#logger.info(
+        { mail: { kind: mail.kind, to: mail.to, subject: rendered.subject, links: linksIn(rendered.text) } },
+        'mail not sent (no SMTP_URL): see /dev/mail',
+      );
+      return;
+    }
+    this.#track(this.#deliver(record._id));
+  }
+
+  /** Tries every mail that is due (a retry, or one an instance claimed and never finished). */
+  async deliverDue(): Promise<void> {
+    const now = new Date();
+    const due = await outboxModel(this.#connection)
+      .find(
+        {
+          $or: [
+            { status: 'pending', nextTryAt: { $lte: now } },
+            { status: 'sending', lockedUntil: { $lte: now } },
+          ],
+        },
+        { _id: 1 },
+      )
+      .limit(50)
+      .lean<Pick<OutboxRecord, '_id'>[]>();
+    await Promise.all(due.map((mail) => this.#deliver(mail._id)));
+  }
+
+  /** Retries in the background every MAIL_RETRY_SECONDS (at most every 30 s). */
+  start(): void {
+    if (this.#config.mode !== 'smtp' || this.#timer) return;
+    const every = Math.min(this.#config.retrySeconds, 30) * 1000;
+    this.#timer = setInterval(() => this.#track(this.deliverDue()), every);
+    this.#timer.unref();
+  }
+
+  /** Stops retrying and waits for the deliveries under way. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await Promise.allSettled([...this.#inFlight]);
+    this.#transport?.close();
+  }
+
+  /**
+   * Runs mail work after the response (a reset link for an account that exists must not take
+   * longer to answer than one for an address that does not); stop() waits for it.
+   */
+  inBackground(work: () => Promise<unknown>): void {
+    this.#track(work());
+  }
+
+  #track(work: Promise<unknown>): void {
+    const tracked = work.catch((err: unknown) => this.#logger.warn({ err }, 'mail delivery step failed'));
+    this.#inFlight.add(tracked);
+    void tracked.finally(() => this.#inFlight.delete(tracked));
+  }
+
+  /** Claims one mail (compare-and-set, so two instances never both send it), then sends it. */
+  async #deliver(id: string): Promise<void> {
+    const Outbox = outboxModel(this.#connection);
+    const mail = await Outbox.findById(id).lean<OutboxRecord>();
+    if (!mail || !this.#transport) return;
+    const now = Date.now();
+    const claimable =
+      (mail.status === 'pending' && mail.nextTryAt.getTime() <= now) ||
+      (mail.status === 'sending' && (mail.lockedUntil?.getTime() ?? 0) <= now);
+    if (!claimable) return;
+    const claimed = await Outbox.updateOne(
+      { _id: id, status: mail.status, attempts: mail.attempts },
+      { $set: { status: 'sending', lockedUntil: new Date(now + CLAIM_MS) }, $inc: { attempts: 1 } },
+    );
+    if (claimed.modifiedCount !== 1) return;
+    const attempts = mail.attempts + 1;
+    try {
+      await this.#transport.sendMail({
+        from: this.#config.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text ?? '',
+        html: mail.html ?? undefined,
+      });
+    } catch (err) {
+      const final = attempts >= this.#config.maxAttempts;
+      const lastError = describe(err);
+      await Outbox.updateOne(
+        { _id: id },
+        final
+          ? {
+              $set: {
+                status: 'failed',
+                lastError,
+                lockedUntil: null,
+                expiresAt: new Date(Date.now() + KEEP_FINISHED_MS),
+              },
+              $unset: { text: 1, html: 1 },
+            }
+          : {
+              $set: {
+                status: 'pending',
+                lastError,
+                lockedUntil: null,
+                nextTryAt: new Date(Date.now() + retryDelay(attempts, this.#config.retrySeconds) * 1000),
+              },
+            },
+      );
+      this.#metrics.mail.inc({ kind: mail.kind, outcome: final ? 'given_up' : 'retry' });
+      this.#logger.warn(
+        { mail: { id, kind: mail.kind, attempts, error: lastError } },
+        final ? 'mail given up' : 'mail not sent yet: will retry',
+      );
+      return;
+    }
+    await Outbox.updateOne(
+      { _id: id },
+      {
+        $set: {
+          status: 'sent',
+          sentAt: new Date(),
+          lockedUntil: null,
+          expiresAt: new Date(Date.now() + KEEP_FINISHED_MS),
+        },
+        // The bodies may hold a one-time link: not kept once it is out.
+        $unset: { text: 1, html: 1 },
+      },
+    );
+    this.#metrics.mail.inc({ kind: mail.kind, outcome: 'sent' });
+  }
+}
+
+/** An SMTP error as code and message only: nodemailer's errors can carry the whole command. */
+function describe(err: unknown): string {
+  const { code, message } = err as { code?: string; message?: string };
+  return `${code ?? 'ERROR'}: ${(message ?? String(err)).split('\n')[0]!.slice(0, 200)}`;
+}
