@@ -7,7 +7,7 @@ import { initialTokenUsesModel } from './clients/initial-token-uses.ts';
 import { keyModel } from './keys/key-model.ts';
 import { mfaModel } from './mfa/mfa-model.ts';
 import { outboxModel } from './mail/outbox-model.ts';
-import { resetTokenModel } from './accounts/reset-token-model.ts';
+import { accountLinkModel } from './accounts/account-link-model.ts';
 import { challengeModel } from './passkeys/challenge-model.ts';
 import { passkeyModel } from './passkeys/passkey-model.ts';
 import { auditModel } from './security/audit-model.ts';
@@ -25,7 +25,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     resourceServerModel(connection).createIndexes(),
     mfaModel(connection).createIndexes(),
     outboxModel(connection).createIndexes(),
-    resetTokenModel(connection).createIndexes(),
+    accountLinkModel(connection).createIndexes(),
     passkeyModel(connection).createIndexes(),
     challengeModel(connection).createIndexes(),
     auditModel(connection).createIndexes(),

@@ -8,7 +8,8 @@ import { accountModel, type AccountRecord } from './account-model.ts';
 import { normalizeEmail } from './normalize-email.ts';
 import { hashPassword } from './password.ts';
 import { passwordProblem } from './password-policy.ts';
-import { issueResetToken, resetTokenAccount, takeResetToken } from './reset-tokens.ts';
+import { issueLink, peekLink, takeLink } from './account-links.ts';
+import type { LinkPurpose } from './account-link-model.ts';
 import { revokeAccountGrants } from './revoke-account-grants.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -48,7 +49,11 @@ export async function requestPasswordReset(
   // A disabled account gets nothing; a passkey-only one has no password to reset.
   if (!account || account.disabled || account.passwordDisabled) return { limited: false };
   deps.mailer.inBackground(async () => {
-    const token = await issueResetToken(deps.connection, account._id, deps.resetSeconds);
+    const token = await issueLink(
+      deps.connection,
+      { accountId: account._id, purpose: 'reset', email: account.email },
+      deps.resetSeconds,
+    );
     await deps.mailer.send({
       kind: 'password-reset',
       to: account.email,
@@ -64,41 +69,49 @@ export async function requestPasswordReset(
   return { limited: false, accountId: account._id };
 }
 
-/** Whether a reset link still works (showing the form does not use it up). */
-export function resetLinkAccount(deps: Pick<PasswordResetDeps, 'connection'>, token: string) {
-  return resetTokenAccount(deps.connection, token);
+/** The links that set a password: a reset, or an invitation's first password. */
+const PASSWORD_LINKS: readonly LinkPurpose[] = ['reset', 'invite'];
+
+/** Whether a password link still works (showing the form does not use it up), and for whom. */
+export function passwordLink(deps: Pick<PasswordResetDeps, 'connection'>, token: string) {
+  return peekLink(deps.connection, token, PASSWORD_LINKS);
 }
 
 export type ResetResult =
-  | { ok: true; accountId: string }
+  | { ok: true; accountId: string; purpose: LinkPurpose }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'policy'; problem: string };
 
 /**
- * Sets the new password from a reset link: the policy first (a refused password leaves the link
- * working), then the link is used up, the password replaced, every session and token of the
- * account revoked and its sign-in locks cleared. The second factor is untouched: the next
- * sign-in still asks for it. The owner is told by mail.
+ * Sets the password from a mailed link (a reset, or an invitation): the policy first (a refused
+ * password leaves the link working), then the link is used up, the password replaced, the address
+ * marked verified (the link proved the mailbox), every session and token of the account revoked
+ * and its sign-in locks cleared. The second factor is untouched: the next sign-in still asks for
+ * it. After a reset the owner is told by mail.
  */
 export async function completePasswordReset(
   deps: PasswordResetDeps,
   token: string,
   password: string,
 ): Promise<ResetResult> {
-  const pending = await resetTokenAccount(deps.connection, token);
+  const pending = await passwordLink(deps, token);
   const account = pending
-    ? await accountModel(deps.connection).findById(pending, { email: 1 }).lean<Pick<AccountRecord, '_id' | 'email'>>()
+    ? await accountModel(deps.connection)
+        .findById(pending.accountId, { email: 1 })
+        .lean<Pick<AccountRecord, '_id' | 'email'>>()
     : null;
-  if (!account) return { ok: false, reason: 'invalid' };
+  if (!pending || !account) return { ok: false, reason: 'invalid' };
   const problem = passwordProblem(password, deps.passwordMinLength, account.email);
   if (problem) return { ok: false, reason: 'policy', problem };
-  if ((await takeResetToken(deps.connection, token)) !== account._id) return { ok: false, reason: 'invalid' };
+  if ((await takeLink(deps.connection, token, PASSWORD_LINKS))?.accountId !== account._id)
+    return { ok: false, reason: 'invalid' };
+  const proved = pending.email === account.email ? { emailVerified: true } : {};
   await accountModel(deps.connection).updateOne(
     { _id: account._id },
-    { $set: { passwordHash: await hashPassword(password), updatedAt: new Date() } },
+    { $set: { passwordHash: await hashPassword(password), ...proved, updatedAt: new Date() } },
   );
   await revokeAccountGrants(deps.connection, account._id);
   await unlockAccount(deps.connection, account.email);
-  await notifyAccount(deps, account._id, 'password_reset');
-  return { ok: true, accountId: account._id };
+  if (pending.purpose === 'reset') await notifyAccount(deps, account._id, 'password_reset');
+  return { ok: true, accountId: account._id, purpose: pending.purpose };
 }

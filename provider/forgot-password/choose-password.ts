@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 
 import { accountLabel } from '../accounts/account-label.ts';
-import { completePasswordReset, resetLinkAccount } from '../accounts/password-reset.ts';
+import { completePasswordReset, passwordLink } from '../accounts/password-reset.ts';
 import { formField } from '../forms/form-field.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { ForgotPasswordDeps } from './forgot-password-deps.ts';
@@ -20,9 +20,13 @@ function render(deps: ForgotPasswordDeps, ctx: Context, view: Record<string, unk
 export function showResetForm(deps: ForgotPasswordDeps) {
   return async function showResetForm(ctx: Context): Promise<void> {
     const token = typeof ctx.query.token === 'string' ? ctx.query.token : '';
-    const accountId = await resetLinkAccount(deps, token);
-    if (!accountId) return render(deps, ctx, { invalid: true }, 410);
-    render(deps, ctx, { token, email: await accountLabel(deps.connection, accountId) });
+    const link = await passwordLink(deps, token);
+    if (!link) return render(deps, ctx, { invalid: true }, 410);
+    render(deps, ctx, {
+      token,
+      email: await accountLabel(deps.connection, link.accountId),
+      invite: link.purpose === 'invite',
+    });
   };
 }
 
@@ -37,11 +41,21 @@ export function chooseNewPassword(deps: ForgotPasswordDeps) {
       return render(deps, ctx, { invalid: true }, 410);
     }
     if (!result.ok) {
-      const accountId = await resetLinkAccount(deps, token);
-      const email = accountId ? await accountLabel(deps.connection, accountId) : '';
-      return render(deps, ctx, { token, email, error: `New password refused: ${result.problem}` }, 400);
+      const link = await passwordLink(deps, token);
+      const email = link ? await accountLabel(deps.connection, link.accountId) : '';
+      return render(
+        deps,
+        ctx,
+        { token, email, invite: link?.purpose === 'invite', error: `New password refused: ${result.problem}` },
+        400,
+      );
     }
-    await deps.audit.record({ ...who, event: 'password.reset', outcome: 'success', account: result.accountId });
-    render(deps, ctx, { done: true });
+    await deps.audit.record({
+      ...who,
+      event: result.purpose === 'invite' ? 'account.invitation_accepted' : 'password.reset',
+      outcome: 'success',
+      account: result.accountId,
+    });
+    render(deps, ctx, { done: true, invite: result.purpose === 'invite' });
   };
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as oidc from 'openid-client';
 
 import { accountModel } from '../../provider/accounts/account-model.ts';
-import { resetTokenModel } from '../../provider/accounts/reset-token-model.ts';
+import { accountLinkModel } from '../../provider/accounts/account-link-model.ts';
 import { outboxModel } from '../../provider/mail/outbox-model.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { Browser, type Page } from '../helpers/browser.ts';
@@ -127,7 +127,7 @@ describe('forgot password, over a real SMTP exchange', function () {
     const alice = await addUser(server);
     const bob = await addUser(server);
     const link = await resetLink(alice);
-    await resetTokenModel(server.connection).updateMany(
+    await accountLinkModel(server.connection).updateMany(
       { accountId: alice.id },
       { $set: { expiresAt: new Date(Date.now() - 1000) } },
     );
