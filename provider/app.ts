@@ -29,6 +29,8 @@ import type { AuditLog } from './security/audit-log.ts';
 import type { LoginThrottle } from './security/login-throttle.ts';
 import { devMailPage } from './dev-mail/dev-mail-page.ts';
 import { forgotPasswordRoutes } from './forgot-password/index.ts';
+import { verifyEmailRoutes } from './verify-email/index.ts';
+import { signUpRoutes } from './sign-up/index.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { NotifyDeps } from './mail/notify-account.ts';
 
@@ -92,6 +94,7 @@ export function createApp({
     throttle,
     webauthn: config.webauthn,
     forgotPassword: mailer.enabled,
+    signUp: config.signup.mode !== 'off',
     notify,
   };
 
@@ -138,6 +141,20 @@ export function createApp({
     });
     app.use(forgot.routes());
     app.use(forgot.allowedMethods());
+    const verify = verifyEmailRoutes({ ...notify, views, audit });
+    app.use(verify.routes());
+    app.use(verify.allowedMethods());
+  }
+  if (config.signup.mode !== 'off') {
+    const signUp = signUpRoutes({
+      ...notify,
+      views,
+      audit,
+      signup: config.signup,
+      passwordMinLength: config.passwordMinLength,
+    });
+    app.use(signUp.routes());
+    app.use(signUp.allowedMethods());
   }
   // Development without SMTP_URL only: the mails that were not sent.
   if (config.mail.mode === 'log') app.use(devMailPage(connection, views));

@@ -64,6 +64,13 @@ export interface MailConfig {
   passwordResetSeconds: number;
 }
 
+export interface SignupConfig {
+  /** off: only operators create accounts; open: anyone; domains: addresses at `domains` only */
+  mode: 'off' | 'open' | 'domains';
+  /** SIGNUP_DOMAINS, lower case */
+  domains: string[];
+}
+
 export interface LoginThrottleConfig {
   /** failures in a row on one account from one address after which each further failure delays the next (doubling) */
   delayAfter: number;
@@ -122,6 +129,7 @@ export interface Config {
   mfa: MfaConfig;
   webauthn: WebAuthnConfig;
   mail: MailConfig;
+  signup: SignupConfig;
   keys: KeysConfig;
   /** NIST SP 800-63B: at least 8; 15 recommended */
   passwordMinLength: number;
@@ -400,6 +408,22 @@ function mailConfig(env: Env, nodeEnv: NodeEnv, issuer: string): MailConfig {
   };
 }
 
+/** Self-registration: off unless asked for, and never without a way to confirm the address. */
+function signupConfig(env: Env, mail: MailConfig): SignupConfig {
+  const mode = oneOf(env, 'SIGNUP', ['off', 'open', 'domains'] as const, 'off');
+  const domains = (text(env, 'SIGNUP_DOMAINS') ?? '')
+    .split(/[\s,]+/)
+    .map((domain) => domain.toLowerCase())
+    .filter(Boolean);
+  const bad = domains.find((domain) => !/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain));
+  if (bad !== undefined) throw new ConfigError('SIGNUP_DOMAINS', `has "${bad}", which is not a domain name`);
+  if (mode === 'domains' && domains.length === 0)
+    throw new ConfigError('SIGNUP_DOMAINS', 'must list the allowed domains when SIGNUP=domains');
+  if (mode !== 'off' && mail.mode === 'off')
+    throw new ConfigError('SIGNUP', 'needs SMTP_URL in production: new accounts confirm their address by mail');
+  return { mode, domains };
+}
+
 function keysConfig(env: Env, nodeEnv: NodeEnv, longestToken: number): KeysConfig {
   const { key, ephemeral } = encryptionKey(env, 'KEY_ENCRYPTION_KEY', nodeEnv);
   const retiredRetentionSeconds = integer(env, 'KEY_RETIRED_RETENTION_SECONDS', DAY, 60, 365 * DAY);
@@ -458,6 +482,7 @@ export function loadConfig(env: Env): Config {
   // of the box; everywhere else registration is off until the operator turns it on.
   const localDemo = uri === undefined && seed;
   const issuer = issuerUrl(env, nodeEnv, port);
+  const mail = mailConfig(env, nodeEnv, issuer);
   return {
     nodeEnv,
     issuer,
@@ -484,7 +509,8 @@ export function loadConfig(env: Env): Config {
     clientCacheTtl: integer(env, 'CLIENT_CACHE_TTL', 30, 0, HOUR),
     mfa: mfaConfig(env, nodeEnv),
     webauthn: webauthnConfig(env, issuer, text(env, 'MFA_ISSUER_NAME') ?? 'meshid'),
-    mail: mailConfig(env, nodeEnv, issuer),
+    mail,
+    signup: signupConfig(env, mail),
     tokenExchangeMaxTtl,
     keys: keysConfig(env, nodeEnv, longestToken),
     passwordMinLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 8, 64),

@@ -6,6 +6,8 @@ export interface AccountRecord {
   /** normalised: trimmed, NFKC, lower case */
   email: string;
   emailVerified: boolean;
+  /** self-registered: no sign-in until the address is confirmed */
+  mustVerifyEmail?: boolean;
   name?: string;
   givenName?: string;
   familyName?: string;
@@ -23,6 +25,7 @@ const accountSchema = new Schema<AccountRecord>(
     _id: { type: String, required: true },
     email: { type: String, required: true },
     emailVerified: { type: Boolean, default: false },
+    mustVerifyEmail: { type: Boolean, default: false },
     name: { type: String },
     givenName: { type: String },
     familyName: { type: String },

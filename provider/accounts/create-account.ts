@@ -14,6 +14,8 @@ export interface NewAccount {
   givenName?: string;
   familyName?: string;
   emailVerified?: boolean;
+  /** self-registered: no sign-in until the address is confirmed */
+  mustVerifyEmail?: boolean;
 }
 
 /**
@@ -24,7 +26,14 @@ export interface NewAccount {
 export async function createAccount(
   connection: Connection,
   input: NewAccount,
-  { minPasswordLength = 8 } = {},
+  {
+    minPasswordLength = 8,
+    passwordHash,
+  }: {
+    minPasswordLength?: number;
+    /** the password's hash, already made (sign-up hashes before it knows whether the email is taken) */
+    passwordHash?: Promise<string>;
+  } = {},
 ): Promise<string> {
   const email = normalizeEmail(input.email);
   if (!looksLikeEmail(email)) throw new TypeError('not an email address');
@@ -36,10 +45,11 @@ export async function createAccount(
     _id: id,
     email,
     emailVerified: input.emailVerified ?? false,
+    mustVerifyEmail: input.mustVerifyEmail ?? false,
     name: input.name,
     givenName: input.givenName,
     familyName: input.familyName,
-    passwordHash: await hashPassword(input.password),
+    passwordHash: await (passwordHash ?? hashPassword(input.password)),
     disabled: false,
     createdAt: now,
     updatedAt: now,

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { mailOwner } from '../mail/mail-owner.ts';
 
 import type { Mailer } from '../mail/mailer.ts';
 import { type NotifyDeps, notifyAccount } from '../mail/notify-account.ts';
@@ -54,16 +55,9 @@ export async function requestPasswordReset(
       { accountId: account._id, purpose: 'reset', email: account.email },
       deps.resetSeconds,
     );
-    await deps.mailer.send({
-      kind: 'password-reset',
-      to: account.email,
-      data: {
-        email: account.email,
-        link: `${deps.issuer}/password/reset?token=${token}`,
-        minutes: Math.round(deps.resetSeconds / 60),
-        issuer: deps.issuer,
-        product: deps.product,
-      },
+    await mailOwner(deps, 'password-reset', account.email, {
+      path: `/password/reset?token=${token}`,
+      minutes: Math.round(deps.resetSeconds / 60),
     });
   });
   return { limited: false, accountId: account._id };

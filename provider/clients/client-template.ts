@@ -18,6 +18,7 @@ export interface ClientTemplateOptions {
   firstParty?: boolean;
   requireMfa?: boolean;
   requirePasskey?: boolean;
+  requireVerifiedEmail?: boolean;
   exchangeResource?: string[];
   exchangeSubjectAudience?: string[];
   exchangeSubjectClient?: string[];
@@ -34,6 +35,7 @@ export function clientTemplate(options: ClientTemplateOptions): ClientMetadata {
     first_party: options.firstParty ?? false,
     require_mfa: options.requireMfa ?? false,
     require_passkey: options.requirePasskey ?? false,
+    require_verified_email: options.requireVerifiedEmail ?? false,
   };
   const browser = {
     redirect_uris: options.redirectUri ?? [],

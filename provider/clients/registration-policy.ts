@@ -14,9 +14,16 @@ const AUTH_METHODS: Record<'dynamic' | 'metadata_document', readonly string[]> =
 };
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post']);
 /** What an operator may set on a client but a self-registered one may not. */
-const OPERATOR_ONLY = ['resource_scopes', 'token_exchange', 'may_act', 'require_mfa', 'require_passkey'] as const;
+const OPERATOR_ONLY = [
+  'resource_scopes',
+  'token_exchange',
+  'may_act',
+  'require_mfa',
+  'require_passkey',
+  'require_verified_email',
+] as const;
 /** Of those, the flags a self-registered client may still send as false (the default). */
-const OFF_IS_FINE = new Set<string>(['require_mfa', 'require_passkey']);
+const OFF_IS_FINE = new Set<string>(['require_mfa', 'require_passkey', 'require_verified_email']);
 
 /**
  * The policy every dynamically registered client (RFC 7591) gets, on registration and on every

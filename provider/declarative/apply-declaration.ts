@@ -66,6 +66,7 @@ function clientMetadata(declared: DeclaredClient): ClientMetadata {
     firstParty: declared.firstParty,
     requireMfa: declared.requireMfa,
     requirePasskey: declared.requirePasskey,
+    requireVerifiedEmail: declared.requireVerifiedEmail,
     exchangeResource: declared.exchange?.resources,
     exchangeSubjectAudience: declared.exchange?.subjectAudiences,
     exchangeSubjectClient: declared.exchange?.subjectClients,

@@ -23,6 +23,7 @@ export interface DeclaredClient {
   firstParty?: boolean;
   requireMfa?: boolean;
   requirePasskey?: boolean;
+  requireVerifiedEmail?: boolean;
   exchange?: {
     resources: string[];
     subjectAudiences: string[];
@@ -136,6 +137,7 @@ const client = object({
   firstParty: { check: flag },
   requireMfa: { check: flag },
   requirePasskey: { check: flag },
+  requireVerifiedEmail: { check: flag },
   exchange: {
     check: object({
       resources: { check: list(absoluteUri), required: true },

@@ -12,6 +12,7 @@ import { enrollMfa } from './mfa-enroll.ts';
 import { noStore } from '../forms/no-store.ts';
 import { parseForm } from '../forms/parse-form.ts';
 import { showInteraction } from './show.ts';
+import { continueAfterVerification, sendVerificationLink } from './verify-email-step.ts';
 import { validCsrfKeys } from '../forms/csrf.ts';
 import { verifyCsrf } from '../forms/verify-csrf.ts';
 
@@ -27,6 +28,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.post('/:uid/passkey/options', noStore, parseForm, csrf, load, passkeyOptions(deps));
   router.post('/:uid/passkey', noStore, parsePasskeyForm, csrf, load, verifyPasskeyStep(deps));
   router.post('/:uid/mfa/enroll', noStore, parseForm, csrf, load, enrollMfa(deps));
+  router.post('/:uid/email/send', noStore, parseForm, csrf, load, sendVerificationLink(deps));
+  router.post('/:uid/email/continue', noStore, parseForm, csrf, load, continueAfterVerification(deps));
   router.post('/:uid/confirm', noStore, parseForm, csrf, load, confirmConsent(deps));
   router.post('/:uid/abort', noStore, parseForm, csrf, load, abort(deps));
   return router;

@@ -28,6 +28,8 @@ export interface InteractionDeps {
   webauthn: WebAuthnConfig;
   /** whether "Forgot password?" is offered (mail is configured, or development) */
   forgotPassword: boolean;
+  /** whether "Create an account" is offered (SIGNUP) */
+  signUp: boolean;
   /** security notices by mail (password, second factor, passkeys) */
   notify: NotifyDeps;
 }

@@ -1,6 +1,8 @@
 import type { Context } from 'koa';
 
 import { authenticate } from '../accounts/authenticate.ts';
+import { sendVerification } from '../accounts/email-verification.ts';
+import { notifyAddress } from '../mail/notify-account.ts';
 import { InvalidRequest } from '../errors.ts';
 import { ACR_PASSWORD, AMR_PASSWORD } from '../mfa/acr.ts';
 import { throttleKeys } from '../security/login-throttle.ts';
@@ -12,6 +14,13 @@ import { seeOther } from '../forms/see-other.ts';
 
 /** One message for unknown email, wrong password and disabled account: no account enumeration. */
 export const WRONG_CREDENTIALS = 'Wrong email or password.';
+
+/** What a self-registered user who has not confirmed the address yet is told. */
+function unverifiedMessage(email: string, sent: boolean): string {
+  return sent
+    ? `Confirm your email first: we sent a link to ${email}. Open it, then sign in.`
+    : `Confirm your email first: open the link we sent to ${email}, then sign in.`;
+}
 
 function tooManyAttempts(seconds: number): string {
   return `Too many failed sign-in attempts. Try again in ${seconds} seconds.`;
@@ -38,6 +47,7 @@ export async function renderLogin(deps: InteractionDeps, ctx: Context, view: Log
       email: view.email ?? hint ?? '',
       error: view.error,
       forgotPassword: deps.forgotPassword,
+      signUp: deps.signUp,
     },
     status,
   );
@@ -69,9 +79,12 @@ export function login(deps: InteractionDeps) {
       return renderLogin(deps, ctx, { email, error: tooManyAttempts(Math.max(1, reservation.retryAfter)) }, 429);
     }
 
-    const accountId = await authenticate(deps.connection, email, password);
-    if (!accountId) {
+    const account = await authenticate(deps.connection, email, password);
+    if (!account) {
       const { wait } = reservation;
+      // After the answer: whether the address has an account must not change how long it takes.
+      if (reservation.startsLock)
+        deps.notify.mailer.inBackground(() => notifyAddress(deps.notify, email, 'account_locked'));
       await deps.audit.record({
         event: wait > 0 ? 'login.locked' : 'login.failure',
         outcome: 'failure',
@@ -87,6 +100,13 @@ export function login(deps: InteractionDeps) {
     }
 
     await deps.throttle.release(keys);
+    const accountId = account.id;
+    if (account.mustVerifyEmail) {
+      // Self-registered and not confirmed yet: a (fresh) link instead of a session.
+      const sent = await sendVerification(deps.notify, accountId);
+      await deps.audit.record({ event: 'login.unverified', outcome: 'failure', account: accountId, ...who });
+      return renderLogin(deps, ctx, { email, error: unverifiedMessage(email, sent) }, 403);
+    }
     await deps.audit.record({ event: 'login.success', outcome: 'success', account: accountId, ...who });
     const url = await deps.live.provider.interactionResult(
       ctx.req,

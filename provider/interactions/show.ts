@@ -7,7 +7,8 @@ import type { InteractionDeps } from './interaction-deps.ts';
 import { renderLogin } from './login.ts';
 import { renderMfa } from './mfa.ts';
 import { renderEnroll } from './mfa-enroll.ts';
-import { MFA_ENROLL_REASON, MFA_PROMPT } from '../oidc/interaction-policy.ts';
+import { MFA_ENROLL_REASON, MFA_PROMPT, VERIFY_EMAIL_PROMPT } from '../oidc/interaction-policy.ts';
+import { renderVerifyEmailStep } from './verify-email-step.ts';
 
 /** GET /interaction/:uid — shows the screen for the step oidc-provider is waiting on. */
 export function showInteraction(deps: InteractionDeps) {
@@ -27,6 +28,8 @@ export function showInteraction(deps: InteractionDeps) {
         }
         return renderConsent(deps, ctx);
       }
+      case VERIFY_EMAIL_PROMPT:
+        return renderVerifyEmailStep(deps, ctx);
       case MFA_PROMPT:
         if (interaction.prompt.reasons.includes(MFA_ENROLL_REASON)) return renderEnroll(deps, ctx);
         return renderMfa(deps, ctx);

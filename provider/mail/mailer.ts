@@ -33,13 +33,13 @@ export class Mailer {
   readonly #connection: Connection;
   readonly #config: MailConfig;
   readonly #logger: Logger;
-  readonly #metrics: Metrics;
+  readonly #metrics: Pick<Metrics, 'mail'>;
   readonly #templates = new MailTemplates();
   readonly #transport: Transporter | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #inFlight = new Set<Promise<unknown>>();
 
-  constructor(deps: { connection: Connection; config: MailConfig; logger: Logger; metrics: Metrics }) {
+  constructor(deps: { connection: Connection; config: MailConfig; logger: Logger; metrics: Pick<Metrics, 'mail'> }) {
     this.#connection = deps.connection;
     this.#config = deps.config;
     this.#logger = deps.logger;

@@ -1,8 +1,10 @@
 import type { Connection } from 'mongoose';
 
 import { accountModel, type AccountRecord } from '../accounts/account-model.ts';
+import { normalizeEmail } from '../accounts/normalize-email.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Mailer } from './mailer.ts';
+import { mailOwner } from './mail-owner.ts';
 
 /** The security notices an account gets by mail, in words. */
 export const NOTICES = {
@@ -18,6 +20,10 @@ export const NOTICES = {
   mfa_removed: { headline: 'Two-step verification was turned off', detail: 'Sign-ins no longer ask for a code.' },
   passkey_added: { headline: 'A passkey was added', detail: 'It can now be used to sign in.' },
   passkey_removed: { headline: 'A passkey was removed', detail: 'It can no longer be used to sign in.' },
+  account_locked: {
+    headline: 'Sign-in was locked after many wrong passwords',
+    detail: 'Someone kept trying wrong passwords for your account, so sign-in with a password is paused for a while.',
+  },
 } as const;
 
 export type Notice = keyof typeof NOTICES;
@@ -29,6 +35,19 @@ export interface NotifyDeps {
   issuer: string;
   /** the name the mails sign with (MFA_ISSUER_NAME) */
   product: string;
+}
+
+/** The same, for the account with this email if there is one (sign-in knows only the address typed). */
+export async function notifyAddress(deps: NotifyDeps, email: string, notice: Notice): Promise<void> {
+  if (!deps.mailer.enabled) return;
+  try {
+    const account = await accountModel(deps.connection)
+      .findOne({ email: normalizeEmail(email) }, { _id: 1 })
+      .lean<Pick<AccountRecord, '_id'>>();
+    if (account) await notifyAccount(deps, account._id, notice);
+  } catch (err) {
+    deps.logger.warn({ err, notice }, 'security notice not queued');
+  }
 }
 
 /**
@@ -43,17 +62,10 @@ export async function notifyAccount(deps: NotifyDeps, accountId: string, notice:
       .lean<Pick<AccountRecord, 'email'>>();
     if (!account) return;
     const words = NOTICES[notice];
-    await deps.mailer.send({
-      kind: 'security-notice',
-      to: account.email,
-      data: {
-        ...words,
-        detail: extra ? `${words.detail} ${extra}` : words.detail,
-        email: account.email,
-        when: new Date().toUTCString(),
-        issuer: deps.issuer,
-        product: deps.product,
-      },
+    await mailOwner(deps, 'security-notice', account.email, {
+      ...words,
+      detail: extra ? `${words.detail} ${extra}` : words.detail,
+      when: new Date().toUTCString(),
     });
   } catch (err) {
     deps.logger.warn({ err, notice }, 'security notice not queued');

@@ -12,6 +12,7 @@ import { validateMayAct } from '../token-exchange/may-act.ts';
  *   none: a client gets no API audience until an operator grants one (secure by default).
  * - `require_mfa`: its users must complete a second factor (enrolling one if they have none).
  * - `require_passkey`: its users must sign in with a passkey (phishing-resistant, acr urn:meshid:acr:phr).
+ * - `require_verified_email`: its users must have confirmed their email address.
  * - `token_exchange`, `may_act`: token exchange permissions (see token-exchange/exchange-policy.ts, may-act.ts).
  * - `resource_scopes`: optionally, per indicator, the scopes it may hold there (least privilege
  *   for services); an indicator not listed allows every scope of that resource server.
@@ -23,6 +24,7 @@ export const EXTRA_CLIENT_METADATA = [
   'resource_scopes',
   'require_mfa',
   'require_passkey',
+  'require_verified_email',
   'token_exchange',
   'may_act',
   'dynamic_client',
@@ -47,6 +49,7 @@ export function validateExtraClientMetadata(
     case 'first_party':
     case 'require_mfa':
     case 'require_passkey':
+    case 'require_verified_email':
       if (value === undefined) metadata[key] = false;
       else if (typeof value !== 'boolean') throw new errors.InvalidClientMetadata(`${key} must be a boolean`);
       break;
@@ -95,6 +98,10 @@ export function requiresMfa(metadata: ClientMetadata): boolean {
 
 export function requiresPasskey(metadata: ClientMetadata): boolean {
   return metadata.require_passkey === true;
+}
+
+export function requiresVerifiedEmail(metadata: ClientMetadata): boolean {
+  return metadata.require_verified_email === true;
 }
 
 const metadataCache = new WeakMap<object, ClientMetadata>();

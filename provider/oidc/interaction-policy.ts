@@ -5,7 +5,8 @@ import type { MfaPolicy } from '../config.ts';
 import { asksForMfa, asksForPhishingResistant } from '../mfa/acr.ts';
 import { hasAnyFactor, mfaStatus } from '../mfa/mfa-status.ts';
 import { hasSecondFactor, usedPasskey } from '../passkeys/passkey-methods.ts';
-import { metadataOf, requiresMfa, requiresPasskey } from './client-metadata.ts';
+import { isEmailVerified } from '../accounts/email-verification.ts';
+import { metadataOf, requiresMfa, requiresPasskey, requiresVerifiedEmail } from './client-metadata.ts';
 
 const { Check, Prompt, base } = interactionPolicy;
 
@@ -16,6 +17,8 @@ export const MFA_PROMPT = 'mfa';
 export const MFA_ENROLL_REASON = 'mfa_enrollment_required';
 export const MFA_VERIFY_REASON = 'mfa_required';
 export const PASSKEY_REASON = 'passkey_required';
+export const VERIFY_EMAIL_PROMPT = 'verify_email';
+export const VERIFY_EMAIL_REASON = 'email_verification_required';
 
 /**
  * Whether this request needs more than the session has. A phishing-resistant sign-in (asked by
@@ -49,7 +52,8 @@ async function mfaRequirement(
 
 /**
  * oidc-provider's login and consent prompts with ours between them:
- * login (password or passkey) → mfa (enroll or verify a second factor, or a passkey) → consent.
+ * login (password or passkey) → verify_email (when the client requires it) → mfa (enroll or
+ * verify a second factor, or a passkey) → consent.
  */
 export function buildInteractionPolicy(connection: Connection, policy: MfaPolicy) {
   // Both checks need the same answer: compute it once per request.
@@ -82,7 +86,19 @@ export function buildInteractionPolicy(connection: Connection, policy: MfaPolicy
     ),
   );
 
+  // A client with require_verified_email lets in only accounts whose address is confirmed; the
+  // account is read for this only for such a client.
+  const verifyEmail = new Prompt(
+    { name: VERIFY_EMAIL_PROMPT, requestable: false },
+    new Check(VERIFY_EMAIL_REASON, 'the client requires a verified email', async (ctx: KoaContextWithOIDC) => {
+      const { session, client } = ctx.oidc;
+      if (!session?.accountId || !client || !requiresVerifiedEmail(metadataOf(client))) return false;
+      return !(await isEmailVerified(connection, session.accountId));
+    }),
+  );
+
   const policyPrompts = base();
-  policyPrompts.add(mfa, 1);
+  policyPrompts.add(verifyEmail, 1);
+  policyPrompts.add(mfa, 2);
   return policyPrompts;
 }

@@ -65,7 +65,7 @@ export class LoginThrottle {
    * Takes one attempt: refused (with the seconds to wait) while either counter is locked; else
    * counted, with the wait a wrong password will impose. One read and two writes.
    */
-  async reserve(keys: ThrottleKeys): Promise<Reservation> {
+  async reserve(keys: ThrottleKeys): Promise<Reservation & { startsLock?: boolean }> {
     const Throttle = loginThrottleModel(this.#connection);
     const records = await Throttle.find({ _id: { $in: [keys.account, keys.accountFromAddress] } }).lean<
       LoginThrottleRecord[]
@@ -86,7 +86,9 @@ export class LoginThrottle {
       insert: true,
     });
     if (!wide.ok) return wide;
-    return { ok: true, failures: local.failures, wait: Math.max(local.wait, wide.wait) };
+    // A failure of this attempt locks the account (from this address, or from everywhere): its owner is told.
+    const startsLock = local.failures === config.lockAfter || (wide.ok && wide.failures === config.accountLockAfter);
+    return { ok: true, failures: local.failures, wait: Math.max(local.wait, wide.wait), startsLock };
   }
 
   /**

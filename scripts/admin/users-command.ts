@@ -10,6 +10,10 @@ import { removeFactor } from '../../provider/mfa/manage-factor.ts';
 import { mfaModel } from '../../provider/mfa/mfa-model.ts';
 import { mfaStatus } from '../../provider/mfa/mfa-status.ts';
 import { unlockAccount } from '../../provider/security/login-throttle.ts';
+import { inviteAccount } from '../../provider/accounts/invite-account.ts';
+import { Mailer } from '../../provider/mail/mailer.ts';
+import { createLogger } from '../../provider/observability/logger.ts';
+import { Counter } from 'prom-client';
 import { AdminError, type AdminContext } from './admin-context.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
@@ -48,6 +52,44 @@ export function usersCommand(program: Command, run: Run): void {
         });
         await ctx.audit.append({ event: 'admin.user.added', outcome: 'success', account: id });
         print({ id, email: normalizeEmail(options.email) }, options.json);
+      }),
+    );
+
+  users
+    .command('invite <email>')
+    .description('create a user and mail them a link to choose their password (the operator never sees it)')
+    .option('--name <name>', 'full name')
+    .option('--json', 'machine-readable output')
+    .action((email: string, options: { name?: string; json?: boolean }) =>
+      run(async (ctx) => {
+        if (ctx.config.mail.mode === 'off') throw new AdminError('invitations are sent by mail: set SMTP_URL');
+        if (await accountModel(ctx.connection).exists({ email: normalizeEmail(email) }))
+          throw new AdminError(`${email} already exists`);
+        const mailer = new Mailer({
+          connection: ctx.connection,
+          config: ctx.config.mail,
+          logger: createLogger('silent'),
+          metrics: {
+            mail: new Counter({ name: 'mail', help: 'mail', labelNames: ['kind', 'outcome'], registers: [] }),
+          },
+        });
+        const id = await inviteAccount(
+          {
+            connection: ctx.connection,
+            mailer,
+            logger: createLogger('silent'),
+            issuer: ctx.config.issuer,
+            product: ctx.config.mfa.issuerName,
+            passwordMinLength: ctx.config.passwordMinLength,
+          },
+          { email, name: options.name },
+        ).catch((err: Error) => {
+          throw new AdminError(err.message);
+        });
+        // The first delivery attempt runs here; a failed one is retried by the running provider.
+        await mailer.stop();
+        await ctx.audit.append({ event: 'admin.user.invited', outcome: 'success', account: id });
+        print({ id, email: normalizeEmail(email), invitation: 'mailed' }, options.json);
       }),
     );
 

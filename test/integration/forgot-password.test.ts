@@ -30,6 +30,8 @@ describe('forgot password, over a real SMTP exchange', function () {
       SMTP_URL: inbox.url,
       MAIL_FROM: 'Meshid <no-reply@id.example.test>',
       MFA_ENCRYPTION_KEY: KEY,
+      LOGIN_DELAY_AFTER_FAILURES: '5',
+      LOGIN_LOCK_AFTER_FAILURES: '5',
     });
     client = await addWebClient(server, { first_party: true });
   });
@@ -189,6 +191,20 @@ describe('forgot password, over a real SMTP exchange', function () {
     await addPasskey(browser, changed, new SoftAuthenticator(server.issuer), 'Phone');
     const notice = await inbox.waitFor(user.email, /^A passkey was added$/);
     expect(notice.text).to.include('Its name: Phone.');
+  });
+
+  it('tells the owner when wrong passwords lock sign-in, and nobody for an unknown address', async () => {
+    const user = await addUser(server);
+    const attempt = await loginScreen(server, client);
+    const unknown = `locked-${Date.now()}@example.test`;
+    for (let i = 0; i < 5; i += 1) {
+      await attempt(user.email, `wrong-${i}`);
+      await attempt(unknown, `wrong-${i}`);
+    }
+    // LOGIN_LOCK_AFTER_FAILURES=5 here: the fifth wrong password started the lock.
+    const notice = await inbox.waitFor(user.email, /locked/);
+    expect(notice.text).to.include('/password/forgot');
+    expect(inbox.mailsTo(unknown)).to.deep.equal([]);
   });
 
   it('does not serve the development mail page when SMTP is configured', async () => {

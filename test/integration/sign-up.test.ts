@@ -1,0 +1,204 @@
+import { expect } from 'chai';
+import * as oidc from 'openid-client';
+
+import { accountModel } from '../../provider/accounts/account-model.ts';
+import { Browser, type Page } from '../helpers/browser.ts';
+import { addUser, addWebClient, type TestClient } from '../helpers/fixtures.ts';
+import { errorText } from '../helpers/login-attempt.ts';
+import { authorizationRequest, redeem, relyingParty } from '../helpers/relying-party.ts';
+import { runAdminWith } from '../helpers/admin-cli.ts';
+import { testDatabaseUri } from '../helpers/database.ts';
+import { linkIn, SmtpInbox } from '../helpers/smtp-inbox.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+const PASSWORD = 'a fine long passphrase 9';
+const KEK = Buffer.alloc(32, 7).toString('base64');
+
+describe('self-registration and email verification, over SMTP', function () {
+  this.timeout(30_000);
+  let inbox: SmtpInbox;
+  let server: TestServer;
+  let client: TestClient;
+
+  before(async () => {
+    inbox = await SmtpInbox.start();
+    server = await startTestServer('sign-up', {
+      SMTP_URL: inbox.url,
+      SIGNUP: 'domains',
+      SIGNUP_DOMAINS: 'example.test, corp.example.test',
+      KEY_ENCRYPTION_KEY: KEK,
+    });
+    client = await addWebClient(server, { first_party: true });
+  });
+  after(async () => {
+    await server.stop();
+    await inbox.close();
+  });
+
+  const fresh = (domain = 'example.test') => `new-${Math.random().toString(36).slice(2, 10)}@${domain}`;
+
+  async function signUp(fields: Record<string, string>, browser = new Browser(server.issuer)): Promise<Page> {
+    return browser.submit(await browser.open('/signup'), '/signup', fields);
+  }
+
+  async function startSignIn() {
+    const config = await relyingParty(server.issuer, client);
+    const request = await authorizationRequest(config);
+    const browser = new Browser(server.issuer);
+    return { config, request, browser, page: await browser.open(request.url) };
+  }
+
+  it('offers "Create an account" on the sign-in screen', async () => {
+    const { page } = await startSignIn();
+    expect(page.html).to.include('href="/signup"');
+  });
+
+  it('creates an account that signs in only once its address is confirmed by the mailed link', async () => {
+    const email = fresh();
+    const done = await signUp({ email, name: 'New Person', new_password: PASSWORD });
+    expect(done.status).to.equal(200);
+    expect(done.html).to.include('Check your inbox');
+    const mail = await inbox.waitFor(email, /Confirm your email/);
+    const link = linkIn(mail, `${server.issuer}/email/verify?token=`);
+
+    const early = await startSignIn();
+    const refused = await early.browser.submit(early.page, '/login', { email, password: PASSWORD });
+    expect(refused.status).to.equal(403);
+    expect(errorText(refused)).to.match(/^Confirm your email first/);
+    expect(refused.leftTo).to.equal(undefined);
+
+    const browser = new Browser(server.issuer);
+    const confirm = await browser.open(link);
+    expect(confirm.status, 'opening the link changes nothing yet').to.equal(200);
+    expect((await accountModel(server.connection).findOne({ email }).lean())!.emailVerified).to.equal(false);
+    const confirmed = await browser.submit(confirm, '/email/verify');
+    expect(confirmed.html).to.include('is confirmed');
+    expect((await browser.submit(confirm, '/email/verify')).status, 'a link works once').to.equal(410);
+
+    const flow = await startSignIn();
+    const callback = await flow.browser.submit(flow.page, '/login', { email, password: PASSWORD });
+    const tokens = await redeem(flow.config, flow.request, callback.leftTo!);
+    const userinfo = await oidc.fetchUserInfo(flow.config, tokens.access_token, tokens.claims()!.sub);
+    expect(userinfo).to.include({ email, email_verified: true, name: 'New Person' });
+  });
+
+  it('answers a taken address like a new one, and tells its owner instead of making an account', async () => {
+    const owner = await addUser(server, fresh());
+    const other = fresh();
+    const forTaken = await signUp({ email: owner.email, new_password: PASSWORD });
+    const forNew = await signUp({ email: other, new_password: PASSWORD });
+    expect(forTaken.status).to.equal(forNew.status);
+    expect(forTaken.html.replaceAll(owner.email, 'EMAIL')).to.equal(forNew.html.replaceAll(other, 'EMAIL'));
+    const notice = await inbox.waitFor(owner.email, /already have/);
+    expect(notice.text).to.include('/password/forgot');
+    expect(await accountModel(server.connection).countDocuments({ email: owner.email })).to.equal(1);
+  });
+
+  it('refuses a domain outside SIGNUP_DOMAINS, a weak password, and fills in nothing for a bot', async () => {
+    const outside = await signUp({ email: fresh('elsewhere.test'), new_password: PASSWORD });
+    expect(outside.status).to.equal(400);
+    expect(errorText(outside)).to.include('example.test, corp.example.test');
+    const weak = await signUp({ email: fresh(), new_password: 'password' });
+    expect(errorText(weak)).to.match(/^Password refused/);
+    const email = fresh();
+    const bot = await signUp({ email, new_password: PASSWORD, website: 'http://spam.example' });
+    expect(bot.html).to.include('Check your inbox');
+    expect(await accountModel(server.connection).countDocuments({ email })).to.equal(0);
+  });
+
+  it('invites a user from the admin CLI: a mailed link sets the first password and confirms the address', async () => {
+    const email = fresh();
+    const result = await runAdminWith(
+      {
+        MONGODB_URI: testDatabaseUri(),
+        MONGODB_DATABASE: server.connection.name,
+        KEY_ENCRYPTION_KEY: KEK,
+        ISSUER: server.issuer,
+        SMTP_URL: inbox.url,
+      },
+      ['users', 'invite', email, '--name', 'Invited Person', '--json'],
+    );
+    expect(result.code, result.stderr).to.equal(0);
+    expect(JSON.parse(result.stdout)).to.include({ email, invitation: 'mailed' });
+    const mail = await inbox.waitFor(email, /invited/);
+    expect(mail.text).to.include('Hello Invited Person');
+    const browser = new Browser(server.issuer);
+    const form = await browser.open(linkIn(mail, `${server.issuer}/password/reset?token=`));
+    expect(form.html).to.include('Welcome: choose your password');
+    const done = await browser.submit(form, '/password/reset', { new_password: PASSWORD });
+    expect(done.html).to.include('Your account is ready');
+    const account = await accountModel(server.connection).findOne({ email }).lean();
+    expect(account!.emailVerified).to.equal(true);
+    const flow = await startSignIn();
+    const callback = await flow.browser.submit(flow.page, '/login', { email, password: PASSWORD });
+    expect(callback.leftTo).to.not.equal(undefined);
+    const again = await runAdminWith(
+      {
+        MONGODB_URI: testDatabaseUri(),
+        MONGODB_DATABASE: server.connection.name,
+        KEY_ENCRYPTION_KEY: KEK,
+        SMTP_URL: inbox.url,
+      },
+      ['users', 'invite', email],
+    );
+    expect(again.code).to.not.equal(0);
+    expect(again.stderr).to.include('already exists');
+  });
+
+  it('a client that requires a confirmed address stops an unconfirmed account until it confirms', async () => {
+    const strict = await addWebClient(server, { first_party: true, require_verified_email: true });
+    const user = await addUser(server, fresh());
+    await accountModel(server.connection).updateOne({ _id: user.id }, { $set: { emailVerified: false } });
+    const config = await relyingParty(server.issuer, strict);
+    const request = await authorizationRequest(config);
+    const browser = new Browser(server.issuer);
+    const step = await browser.submit(await browser.open(request.url), '/login', {
+      email: user.email,
+      password: user.password,
+    });
+    expect(step.html).to.include('needs a confirmed email address');
+    const early = await browser.submit(step, '/email/continue');
+    expect(early.status).to.equal(409);
+    const sent = await browser.submit(step, '/email/send');
+    expect(sent.html).to.include('Sent.');
+    const link = linkIn(await inbox.waitFor(user.email, /Confirm your email/), `${server.issuer}/email/verify?token=`);
+    const other = new Browser(server.issuer);
+    await other.submit(await other.open(link), '/email/verify');
+    const done = await browser.submit(step, '/email/continue');
+    expect(done.leftTo, done.html.slice(0, 300)).to.not.equal(undefined);
+    const tokens = await redeem(config, request, done.leftTo!);
+    const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
+    expect(userinfo.email_verified).to.equal(true);
+  });
+});
+
+describe('self-registration limits', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer('sign-up-limits', { SIGNUP: 'open' });
+  });
+  after(() => server.stop());
+
+  it('takes 10 sign-ups an hour from one address, then answers 429', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i += 1) {
+      const browser = new Browser(server.issuer);
+      const page = await browser.submit(await browser.open('/signup'), '/signup', {
+        email: `limit-${i}-${Date.now()}@anywhere.test`,
+        new_password: PASSWORD,
+      });
+      statuses.push(page.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 200)).to.equal(true);
+    expect(statuses[10]).to.equal(429);
+  });
+
+  it('is absent when SIGNUP is off (the default)', async () => {
+    const off = await startTestServer('sign-up-off');
+    try {
+      expect((await new Browser(off.issuer).open('/signup')).status).to.equal(404);
+    } finally {
+      await off.stop();
+    }
+  });
+});
