@@ -3,9 +3,10 @@ import { modelOn } from '../../adapters/model-on.ts';
 
 /**
  * What a mailed link lets its holder do: choose a new password (reset), set the first one
- * (invite: it also proves the address), or confirm an address (verify).
+ * (invite: it also proves the address), confirm the account's address (verify), or confirm a
+ * new address that then replaces the old one (email-change).
  */
-export type LinkPurpose = 'reset' | 'invite' | 'verify';
+export type LinkPurpose = 'reset' | 'invite' | 'verify' | 'email-change';
 
 /** A mailed single-use link waiting to be used: only the SHA-256 of its token is stored. */
 export interface AccountLinkRecord {

@@ -36,26 +36,48 @@ export async function sendVerification(deps: VerificationDeps, accountId: string
   return true;
 }
 
+/** The links /email/verify accepts: the account's own address, or a new one for it. */
+const EMAIL_LINKS = ['verify', 'email-change'] as const;
+
 /** The address a verification link confirms, while it works (opening it does not use it up). */
 export async function verificationLink(deps: Pick<VerificationDeps, 'connection'>, token: string) {
-  return peekLink(deps.connection, token, ['verify']);
+  return peekLink(deps.connection, token, EMAIL_LINKS);
 }
 
 /**
- * Confirms the address from a link: used up once, and only if the account still has the address
- * the link was mailed to. Returns the account, or undefined for a link that does not work.
+ * Confirms an address from a link, once. A `verify` link confirms the account's address if it is
+ * still the one the link was mailed to; an `email-change` link makes its address the account's
+ * (confirmed), unless another account took it meanwhile, and tells the old address. Returns the
+ * account, or undefined for a link that does not work.
  */
-export async function confirmEmail(
-  deps: Pick<VerificationDeps, 'connection'>,
-  token: string,
-): Promise<string | undefined> {
-  const link = await takeLink(deps.connection, token, ['verify']);
+export async function confirmEmail(deps: VerificationDeps, token: string): Promise<string | undefined> {
+  const link = await takeLink(deps.connection, token, EMAIL_LINKS);
   if (!link) return undefined;
-  const confirmed = await accountModel(deps.connection).updateOne(
-    { _id: link.accountId, email: link.email },
-    { $set: { emailVerified: true, mustVerifyEmail: false, updatedAt: new Date() } },
-  );
-  return confirmed.matchedCount === 1 ? link.accountId : undefined;
+  const Account = accountModel(deps.connection);
+  if (link.purpose === 'verify') {
+    const confirmed = await Account.updateOne(
+      { _id: link.accountId, email: link.email },
+      { $set: { emailVerified: true, mustVerifyEmail: false, updatedAt: new Date() } },
+    );
+    return confirmed.matchedCount === 1 ? link.accountId : undefined;
+  }
+  const before = await Account.findById(link.accountId, { email: 1 }).lean<Pick<AccountRecord, 'email'>>();
+  if (!before) return undefined;
+  try {
+    await Account.updateOne(
+      { _id: link.accountId },
+      { $set: { email: link.email, emailVerified: true, mustVerifyEmail: false, updatedAt: new Date() } },
+    );
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return undefined;
+    throw err;
+  }
+  await mailOwner(deps, 'security-notice', before.email, {
+    headline: 'Your email address was changed',
+    detail: `The account now signs in with ${link.email}.`,
+    when: new Date().toUTCString(),
+  }).catch((err: unknown) => deps.logger.warn({ err }, 'email change notice not queued'));
+  return link.accountId;
 }
 
 /** Whether the account's address is confirmed; one indexed read. */

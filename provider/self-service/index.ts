@@ -8,6 +8,7 @@ import { accountCsrfSubject } from './account-csrf.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { revokeApplication, signOutEverywhere } from './applications.ts';
 import { changePassword } from './change-password.ts';
+import { changeEmail, sendConfirmationLink } from './email-settings.ts';
 import { parsePasskeyForm } from '../forms/credential-field.ts';
 import { addPasskey, deletePasskey, passkeyConfirmOptions, passkeyRegistrationOptions } from './passkey-settings.ts';
 import { activateMfa, newRecoveryCodes, removeMfa, startMfaEnrollment } from './mfa-settings.ts';
@@ -36,6 +37,8 @@ export function accountRoutes(deps: AccountDeps): Router {
   router.post('/passkeys', noStore, session, parsePasskeyForm, csrf, recent, addPasskey(deps));
   router.post('/passkeys/confirm-options', noStore, session, parseForm, csrf, passkeyConfirmOptions(deps));
   router.post('/passkeys/remove', noStore, session, parsePasskeyForm, csrf, recent, deletePasskey(deps));
+  router.post('/email', noStore, session, parseForm, csrf, recent, changeEmail(deps));
+  router.post('/email/confirm', noStore, session, parseForm, csrf, sendConfirmationLink(deps));
   router.post('/password', noStore, session, parseForm, csrf, recent, changePassword(deps));
   router.post('/applications/revoke', noStore, session, parseForm, csrf, revokeApplication(deps));
   router.post('/sign-out-everywhere', noStore, session, parseForm, csrf, signOutEverywhere(deps));

@@ -23,8 +23,8 @@ export async function renderAccount(
   const { accountId } = ctx.state.accountSession!;
   const [account, mfa, passkeys, applications, revocations] = await Promise.all([
     accountModel(deps.connection)
-      .findById(accountId, { email: 1, passwordDisabled: 1 })
-      .lean<Pick<AccountRecord, 'email' | 'passwordDisabled'>>(),
+      .findById(accountId, { email: 1, emailVerified: 1, passwordDisabled: 1 })
+      .lean<Pick<AccountRecord, 'email' | 'emailVerified' | 'passwordDisabled'>>(),
     mfaStatus(deps.connection, accountId),
     listPasskeys(deps.connection, accountId),
     grantedApplications(deps.live.provider, deps.connection, accountId),
@@ -45,6 +45,8 @@ export async function renderAccount(
       email: account?.email ?? accountId,
       mfa,
       passwordDisabled: account?.passwordDisabled === true,
+      emailVerified: account?.emailVerified === true,
+      mailEnabled: deps.notify.mailer.enabled,
       passkeys: passkeys.map((passkey) => ({
         id: passkey._id,
         name: passkey.name,

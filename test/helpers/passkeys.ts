@@ -3,7 +3,6 @@ import { expect } from 'chai';
 
 import type { Browser, Page } from './browser.ts';
 import { parseForms } from './browser.ts';
-import type { TestUser } from './fixtures.ts';
 import type { SoftAuthenticator } from './soft-authenticator.ts';
 
 /** What passkeys.js does first: POSTs the form's CSRF token to its options URL, gets JSON back. */
@@ -33,14 +32,6 @@ export function postCredential(
   fields: Record<string, string> = {},
 ): Promise<Page> {
   return browser.submit(page, formAction, { credential: JSON.stringify(credential), ...fields });
-}
-
-/** Opens /account, signing in with the password through the real screens. */
-export async function openAccount(browser: Browser, user: TestUser): Promise<Page> {
-  const login = await browser.open('/account');
-  const after = await browser.submit(login, '/login', { email: user.email, password: user.password });
-  expect(after.url.pathname).to.equal('/account');
-  return after;
 }
 
 /** The options the account page's "Add a passkey" form gets. */

@@ -8,6 +8,7 @@ import { errorText } from '../helpers/login-attempt.ts';
 import { authorizationRequest, redeem, relyingParty } from '../helpers/relying-party.ts';
 import { runAdminWith } from '../helpers/admin-cli.ts';
 import { testDatabaseUri } from '../helpers/database.ts';
+import { openAccount } from '../helpers/account-page.ts';
 import { linkIn, SmtpInbox } from '../helpers/smtp-inbox.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -143,6 +144,35 @@ describe('self-registration and email verification, over SMTP', function () {
     );
     expect(again.code).to.not.equal(0);
     expect(again.stderr).to.include('already exists');
+  });
+
+  it('changes the email on the account page only once the new address is confirmed, and tells the old one', async () => {
+    const user = await addUser(server, fresh());
+    const taken = await addUser(server, fresh());
+    const browser = new Browser(server.issuer);
+    const account = await openAccount(browser, user);
+    const newEmail = fresh('corp.example.test');
+    const asked = await browser.submit(account, '/account/email', { new_email: newEmail });
+    expect(asked.html).to.include(`We sent a link to ${newEmail}`);
+    const forTaken = await browser.submit(account, '/account/email', { new_email: taken.email });
+    expect(forTaken.html, 'a taken address gets the same answer').to.include(`We sent a link to ${taken.email}`);
+    expect((await accountModel(server.connection).findById(user.id).lean())!.email, 'not before the link').to.equal(
+      user.email,
+    );
+
+    const link = linkIn(await inbox.waitFor(newEmail, /new email/), `${server.issuer}/email/verify?token=`);
+    const other = new Browser(server.issuer);
+    const confirmed = await other.submit(await other.open(link), '/email/verify');
+    expect(confirmed.html).to.include('is confirmed');
+    const after = await accountModel(server.connection).findById(user.id).lean();
+    expect(after).to.include({ email: newEmail, emailVerified: true });
+    const notice = await inbox.waitFor(user.email, /email address was changed/);
+    expect(notice.text).to.include(newEmail);
+    expect(inbox.mailsTo(taken.email).filter((m) => /new email/.test(m.subject ?? ''))).to.deep.equal([]);
+
+    const flow = await startSignIn();
+    const callback = await flow.browser.submit(flow.page, '/login', { email: newEmail, password: user.password });
+    expect(callback.leftTo, 'signs in with the new address').to.not.equal(undefined);
   });
 
   it('a client that requires a confirmed address stops an unconfirmed account until it confirms', async () => {
