@@ -8,6 +8,7 @@ import { keyModel } from './keys/key-model.ts';
 import { mfaModel } from './mfa/mfa-model.ts';
 import { outboxModel } from './mail/outbox-model.ts';
 import { accountLinkModel } from './accounts/account-link-model.ts';
+import { knownDeviceModel } from './accounts/known-device-model.ts';
 import { challengeModel } from './passkeys/challenge-model.ts';
 import { passkeyModel } from './passkeys/passkey-model.ts';
 import { auditModel } from './security/audit-model.ts';
@@ -26,6 +27,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     mfaModel(connection).createIndexes(),
     outboxModel(connection).createIndexes(),
     accountLinkModel(connection).createIndexes(),
+    knownDeviceModel(connection).createIndexes(),
     passkeyModel(connection).createIndexes(),
     challengeModel(connection).createIndexes(),
     auditModel(connection).createIndexes(),

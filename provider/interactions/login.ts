@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { authenticate } from '../accounts/authenticate.ts';
 import { sendVerification } from '../accounts/email-verification.ts';
 import { notifyAddress } from '../mail/notify-account.ts';
+import { noteSignInDevice } from './sign-in-device.ts';
 import { InvalidRequest } from '../errors.ts';
 import { ACR_PASSWORD, AMR_PASSWORD } from '../mfa/acr.ts';
 import { throttleKeys } from '../security/login-throttle.ts';
@@ -108,6 +109,7 @@ export function login(deps: InteractionDeps) {
       return renderLogin(deps, ctx, { email, error: unverifiedMessage(email, sent) }, 403);
     }
     await deps.audit.record({ event: 'login.success', outcome: 'success', account: accountId, ...who });
+    await noteSignInDevice(deps, ctx, accountId);
     const url = await deps.live.provider.interactionResult(
       ctx.req,
       ctx.res,

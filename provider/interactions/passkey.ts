@@ -14,6 +14,7 @@ import { throttleKeys } from '../security/login-throttle.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { renderLogin } from './login.ts';
 import { renderMfa } from './mfa.ts';
+import { noteSignInDevice } from './sign-in-device.ts';
 
 /** Which ceremony this interaction is at: a passwordless sign-in, or the second step of one. */
 function stepOf(ctx: Context): { purpose: 'sign-in' } | { purpose: 'second-factor'; accountId: string } {
@@ -93,6 +94,7 @@ export function verifyPasskeyStep(deps: InteractionDeps) {
       account: check.accountId,
       details: { passkey: check.passkey._id },
     });
+    if (step.purpose === 'sign-in') await noteSignInDevice(deps, ctx, check.accountId);
     const amr =
       step.purpose === 'sign-in'
         ? passwordlessAmr(check.passkey.deviceType)

@@ -20,6 +20,10 @@ export const NOTICES = {
   mfa_removed: { headline: 'Two-step verification was turned off', detail: 'Sign-ins no longer ask for a code.' },
   passkey_added: { headline: 'A passkey was added', detail: 'It can now be used to sign in.' },
   passkey_removed: { headline: 'A passkey was removed', detail: 'It can no longer be used to sign in.' },
+  new_device: {
+    headline: 'New sign-in to your account',
+    detail: 'Your account was signed in to from a browser it had not been used from before.',
+  },
   account_locked: {
     headline: 'Sign-in was locked after many wrong passwords',
     detail: 'Someone kept trying wrong passwords for your account, so sign-in with a password is paused for a while.',

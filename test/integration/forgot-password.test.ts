@@ -9,8 +9,8 @@ import { Browser, type Page } from '../helpers/browser.ts';
 import { addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { errorText, loginScreen } from '../helpers/login-attempt.ts';
 import { authorizationRequest, relyingParty, signInWithCode } from '../helpers/relying-party.ts';
-import { openAccount } from '../helpers/account-page.ts';
 import { addPasskey } from '../helpers/passkeys.ts';
+import { openAccount } from '../helpers/account-page.ts';
 import { linkIn, SmtpInbox } from '../helpers/smtp-inbox.ts';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -206,6 +206,20 @@ describe('forgot password, over a real SMTP exchange', function () {
     const notice = await inbox.waitFor(user.email, /locked/);
     expect(notice.text).to.include('/password/forgot');
     expect(inbox.mailsTo(unknown)).to.deep.equal([]);
+  });
+
+  it('tells the owner about a sign-in from a browser the account was not used from before', async () => {
+    const user = await addUser(server);
+    const laptop = new Browser(server.issuer);
+    await signInWithCode(server.issuer, client, user, {}, laptop);
+    await signInWithCode(server.issuer, client, user, { prompt: 'login' }, laptop);
+    const cookie = await laptop.jar.getCookieString(server.issuer);
+    expect(cookie).to.match(/meshid_device=[A-Za-z0-9_-]{22}/);
+    await signInWithCode(server.issuer, client, user, {}, new Browser(server.issuer));
+    const notice = await inbox.waitFor(user.email, /New sign-in/);
+    expect(notice.text).to.include('Address: 127.0.0.1');
+    const notices = inbox.mailsTo(user.email).filter((m) => /New sign-in/.test(m.subject ?? ''));
+    expect(notices, 'the first browser and a repeat sign-in are not news').to.have.length(1);
   });
 
   it('does not serve the development mail page when SMTP is configured', async () => {
