@@ -156,8 +156,8 @@ export function createApp({
     app.use(signUp.routes());
     app.use(signUp.allowedMethods());
   }
-  // Development without SMTP_URL only: the mails that were not sent.
-  if (config.mail.mode === 'log') app.use(devMailPage(connection, views));
+  // Development without SMTP_URL, on the embedded database only: the mails that were not sent.
+  if (config.mail.devPage) app.use(devMailPage(connection, views));
   app.use(authorizationServerMetadata);
   app.use(holder.middleware());
   return app;

@@ -62,6 +62,12 @@ export interface MailConfig {
   retrySeconds: number;
   /** how long a password reset link works, seconds */
   passwordResetSeconds: number;
+  /**
+   * serve /dev/mail: only where no real user can be, the embedded development database (or
+   * tests). A development instance on a real database keeps its mails in the log only, or anyone
+   * could ask for a reset of any account and read the link there.
+   */
+  devPage: boolean;
 }
 
 export interface SignupConfig {
@@ -378,7 +384,7 @@ function webauthnConfig(env: Env, issuer: string, rpName: string): WebAuthnConfi
  * Email: SMTP_URL sends for real; without it development keeps mails for /dev/mail and the log,
  * and production turns the email features off (a start-up message says so) rather than pretend.
  */
-function mailConfig(env: Env, nodeEnv: NodeEnv, issuer: string): MailConfig {
+function mailConfig(env: Env, nodeEnv: NodeEnv, issuer: string, embedded: boolean): MailConfig {
   const smtpUrl = text(env, 'SMTP_URL');
   if (smtpUrl !== undefined) {
     // The value may hold a password: the messages never repeat it.
@@ -397,8 +403,10 @@ function mailConfig(env: Env, nodeEnv: NodeEnv, issuer: string): MailConfig {
       `must be an address, optionally with a name: "Name <no-reply@example.com>" (got "${from}")`,
     );
   }
+  const mode = smtpUrl !== undefined ? 'smtp' : nodeEnv === 'production' ? 'off' : 'log';
   return {
-    mode: smtpUrl !== undefined ? 'smtp' : nodeEnv === 'production' ? 'off' : 'log',
+    mode,
+    devPage: mode === 'log' && (embedded || nodeEnv === 'test'),
     smtpUrl,
     from,
     sendTimeoutMs: integer(env, 'MAIL_SEND_TIMEOUT_MS', 5000, 500, 60_000),
@@ -482,7 +490,7 @@ export function loadConfig(env: Env): Config {
   // of the box; everywhere else registration is off until the operator turns it on.
   const localDemo = uri === undefined && seed;
   const issuer = issuerUrl(env, nodeEnv, port);
-  const mail = mailConfig(env, nodeEnv, issuer);
+  const mail = mailConfig(env, nodeEnv, issuer, uri === undefined);
   return {
     nodeEnv,
     issuer,

@@ -6,14 +6,20 @@ import { linksIn } from '../mail/links-in.ts';
 import { outboxModel, type OutboxRecord } from '../mail/outbox-model.ts';
 import { renderScreen } from '../views/render-screen.ts';
 
+/** Whether a client address is this machine's own. */
+export function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+}
+
 /**
- * GET /dev/mail — development only (no SMTP_URL, never in production: app.ts does not mount it
- * then): the mails the provider would have sent, newest first, with their links, so a newcomer
+ * GET /dev/mail — development only (no SMTP_URL, the embedded database, never in production:
+ * app.ts does not mount it otherwise), and only to loopback clients: the mails the provider would have sent, newest first, with their links, so a newcomer
  * can finish a password reset without a mail server.
  */
 export function devMailPage(connection: Connection, views: nunjucks.Environment) {
   return async function devMailPage(ctx: Context, next: Next): Promise<void> {
-    if (ctx.path !== '/dev/mail' || ctx.method !== 'GET') return next();
+    // Also only to this machine: HOST=0.0.0.0 on a demo must not publish its reset links.
+    if (ctx.path !== '/dev/mail' || ctx.method !== 'GET' || !isLoopback(ctx.ip)) return next();
     const mails = await outboxModel(connection)
       .find({ status: 'logged' }, { to: 1, subject: 1, text: 1, createdAt: 1 })
       .sort({ createdAt: -1 })

@@ -80,10 +80,12 @@ export class Mailer {
     };
     await outboxModel(this.#connection).insertMany([record]);
     if (logged) {
-      // Development only (never with SMTP_URL, never in production): the link is the point.
+      // On the embedded development database the link is the point; on a real database (NODE_ENV
+      // forgotten) a reset link in a log line would be a secret anyone with the logs could use.
+      const links = this.#config.devPage ? { links: linksIn(rendered.text) } : {};
       this.#logger.info(
-        { mail: { kind: mail.kind, to: mail.to, subject: rendered.subject, links: linksIn(rendered.text) } },
-        'mail not sent (no SMTP_URL): see /dev/mail',
+        { mail: { kind: mail.kind, to: mail.to, subject: rendered.subject, ...links } },
+        this.#config.devPage ? 'mail not sent (no SMTP_URL): see /dev/mail' : 'mail not sent (no SMTP_URL)',
       );
       return;
     }

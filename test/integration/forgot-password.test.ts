@@ -296,3 +296,28 @@ describe('mail in development: kept for /dev/mail', () => {
     expect(server.logs.some((line) => line.includes('mail not sent (no SMTP_URL)'))).to.equal(true);
   });
 });
+
+describe('attack: reading reset links at /dev/mail of an instance that only forgot NODE_ENV', () => {
+  it('serves no mail page when the database is a real one', async () => {
+    // NODE_ENV left at development, a real MONGODB_URI, no SMTP_URL: anyone could ask for a reset
+    // of any account and read the link there.
+    const server = await startTestServer('dev-mail-real-db', { NODE_ENV: 'development' });
+    try {
+      const user = await addUser(server);
+      const browser = new Browser(server.issuer);
+      await browser.submit(await browser.open('/password/forgot'), '/password/forgot', { email: user.email });
+      const page = await browser.open('/dev/mail');
+      expect(page.status).to.equal(404);
+      expect(page.html).not.to.include('/password/reset?token=');
+      // The mail is queued after the answer: wait for it to be in the outbox (bounded).
+      for (let i = 0; i < 100 && !(await outboxModel(server.connection).exists({ to: user.email })); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(server.logs.join('\n'))
+        .to.include('mail not sent (no SMTP_URL)')
+        .and.not.include('/password/reset?token=');
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
 import { ConfigError, loadConfig } from '../../provider/config.ts';
+import { isLoopback } from '../../provider/dev-mail/dev-mail-page.ts';
 import { linksIn } from '../../provider/mail/links-in.ts';
 import { MailTemplates } from '../../provider/mail/mail-templates.ts';
 import { retryDelay } from '../../provider/mail/retry-delay.ts';
@@ -30,6 +31,14 @@ describe('mail rules', () => {
     };
     expect(loadConfig(production).mail.mode).to.equal('off');
     expect(loadConfig({ ...production, SMTP_URL: 'smtp://relay.internal:25' }).mail.mode).to.equal('smtp');
+  });
+
+  it('shows /dev/mail only on the embedded database (or in tests), and only to this machine', () => {
+    expect(loadConfig({}).mail.devPage).to.equal(true);
+    expect(loadConfig({ MONGODB_URI: 'mongodb://db.internal/meshid' }).mail.devPage).to.equal(false);
+    expect(loadConfig({ SMTP_URL: 'smtp://relay:25' }).mail.devPage).to.equal(false);
+    expect(['127.0.0.1', '::1', '::ffff:127.0.0.1'].every(isLoopback)).to.equal(true);
+    expect(['10.0.0.5', '192.168.1.2', '::ffff:10.0.0.5', '2001:db8::1'].some(isLoopback)).to.equal(false);
   });
 
   it('refuses a bad SMTP_URL without repeating it (it may hold a password)', () => {
