@@ -11,10 +11,9 @@ import { mfaModel } from '../../provider/mfa/mfa-model.ts';
 import { mfaStatus } from '../../provider/mfa/mfa-status.ts';
 import { unlockAccount } from '../../provider/security/login-throttle.ts';
 import { inviteAccount } from '../../provider/accounts/invite-account.ts';
-import { Mailer } from '../../provider/mail/mailer.ts';
-import { createLogger } from '../../provider/observability/logger.ts';
-import { Counter } from 'prom-client';
+import { sendVerification } from '../../provider/accounts/email-verification.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
+import { withMail } from './admin-mail.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
 import { readSecret } from './read-secret.ts';
@@ -37,8 +36,9 @@ export function usersCommand(program: Command, run: Run): void {
     .requiredOption('--email <email>', 'email address (the sign-in name)')
     .option('--name <name>', 'full name')
     .option('--verified', 'mark the email as verified')
+    .option('--send-invite', 'mail the user a link to confirm the address')
     .option('--json', 'machine-readable output')
-    .action((options: { email: string; name?: string; verified?: boolean; json?: boolean }) =>
+    .action((options: { email: string; name?: string; verified?: boolean; sendInvite?: boolean; json?: boolean }) =>
       run(async (ctx) => {
         const password = await newPassword(ctx, options.email);
         if (await accountModel(ctx.connection).exists({ email: normalizeEmail(options.email) }))
@@ -51,7 +51,11 @@ export function usersCommand(program: Command, run: Run): void {
           throw new AdminError(err.message);
         });
         await ctx.audit.append({ event: 'admin.user.added', outcome: 'success', account: id });
-        print({ id, email: normalizeEmail(options.email) }, options.json);
+        const mailed = options.sendInvite && (await withMail(ctx, (deps) => sendVerification(deps, id)));
+        print(
+          { id, email: normalizeEmail(options.email), ...(mailed ? { confirmation: 'mailed' } : {}) },
+          options.json,
+        );
       }),
     );
 
@@ -62,32 +66,13 @@ export function usersCommand(program: Command, run: Run): void {
     .option('--json', 'machine-readable output')
     .action((email: string, options: { name?: string; json?: boolean }) =>
       run(async (ctx) => {
-        if (ctx.config.mail.mode === 'off') throw new AdminError('invitations are sent by mail: set SMTP_URL');
         if (await accountModel(ctx.connection).exists({ email: normalizeEmail(email) }))
           throw new AdminError(`${email} already exists`);
-        const mailer = new Mailer({
-          connection: ctx.connection,
-          config: ctx.config.mail,
-          logger: createLogger('silent'),
-          metrics: {
-            mail: new Counter({ name: 'mail', help: 'mail', labelNames: ['kind', 'outcome'], registers: [] }),
-          },
-        });
-        const id = await inviteAccount(
-          {
-            connection: ctx.connection,
-            mailer,
-            logger: createLogger('silent'),
-            issuer: ctx.config.issuer,
-            product: ctx.config.mfa.issuerName,
-            passwordMinLength: ctx.config.passwordMinLength,
-          },
-          { email, name: options.name },
+        const id = await withMail(ctx, (deps) =>
+          inviteAccount({ ...deps, passwordMinLength: ctx.config.passwordMinLength }, { email, name: options.name }),
         ).catch((err: Error) => {
-          throw new AdminError(err.message);
+          throw err instanceof AdminError ? err : new AdminError(err.message);
         });
-        // The first delivery attempt runs here; a failed one is retried by the running provider.
-        await mailer.stop();
         await ctx.audit.append({ event: 'admin.user.invited', outcome: 'success', account: id });
         print({ id, email: normalizeEmail(email), invitation: 'mailed' }, options.json);
       }),

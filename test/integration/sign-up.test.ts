@@ -146,6 +146,22 @@ describe('self-registration and email verification, over SMTP', function () {
     expect(again.stderr).to.include('already exists');
   });
 
+  it('users add --send-invite mails a confirmation link for the new account', async () => {
+    const email = fresh();
+    const env = { MONGODB_URI: testDatabaseUri(), MONGODB_DATABASE: server.connection.name, KEY_ENCRYPTION_KEY: KEK };
+    const result = await runAdminWith(
+      { ...env, ISSUER: server.issuer, SMTP_URL: inbox.url },
+      ['users', 'add', '--email', email, '--send-invite', '--json'],
+      `${PASSWORD}\n`,
+    );
+    expect(result.code, result.stderr).to.equal(0);
+    expect(JSON.parse(result.stdout)).to.include({ email, confirmation: 'mailed' });
+    const link = linkIn(await inbox.waitFor(email, /Confirm your email/), `${server.issuer}/email/verify?token=`);
+    const browser = new Browser(server.issuer);
+    await browser.submit(await browser.open(link), '/email/verify');
+    expect((await accountModel(server.connection).findOne({ email }).lean())!.emailVerified).to.equal(true);
+  });
+
   it('changes the email on the account page only once the new address is confirmed, and tells the old one', async () => {
     const user = await addUser(server, fresh());
     const taken = await addUser(server, fresh());
