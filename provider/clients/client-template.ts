@@ -19,6 +19,7 @@ export interface ClientTemplateOptions {
   requireMfa?: boolean;
   requirePasskey?: boolean;
   requireVerifiedEmail?: boolean;
+  requirePar?: boolean;
   exchangeResource?: string[];
   exchangeSubjectAudience?: string[];
   exchangeSubjectClient?: string[];
@@ -36,6 +37,7 @@ export function clientTemplate(options: ClientTemplateOptions): ClientMetadata {
     require_mfa: options.requireMfa ?? false,
     require_passkey: options.requirePasskey ?? false,
     require_verified_email: options.requireVerifiedEmail ?? false,
+    ...(options.requirePar ? { require_pushed_authorization_requests: true } : {}),
   };
   const browser = {
     redirect_uris: options.redirectUri ?? [],

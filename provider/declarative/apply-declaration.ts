@@ -67,6 +67,7 @@ function clientMetadata(declared: DeclaredClient): ClientMetadata {
     requireMfa: declared.requireMfa,
     requirePasskey: declared.requirePasskey,
     requireVerifiedEmail: declared.requireVerifiedEmail,
+    requirePar: declared.requirePar,
     exchangeResource: declared.exchange?.resources,
     exchangeSubjectAudience: declared.exchange?.subjectAudiences,
     exchangeSubjectClient: declared.exchange?.subjectClients,

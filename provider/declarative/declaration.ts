@@ -24,6 +24,7 @@ export interface DeclaredClient {
   requireMfa?: boolean;
   requirePasskey?: boolean;
   requireVerifiedEmail?: boolean;
+  requirePar?: boolean;
   exchange?: {
     resources: string[];
     subjectAudiences: string[];
@@ -138,6 +139,7 @@ const client = object({
   requireMfa: { check: flag },
   requirePasskey: { check: flag },
   requireVerifiedEmail: { check: flag },
+  requirePar: { check: flag },
   exchange: {
     check: object({
       resources: { check: list(absoluteUri), required: true },

@@ -163,6 +163,15 @@ export function buildConfiguration({
         },
       },
       clientCredentials: { enabled: true },
+      // Pushed authorization requests (RFC 9126) at /request: the parameters go over a direct,
+      // authenticated request, and the browser carries only a request_uri, single use, valid 60 s
+      // at most (the library's limit). A client with require_pushed_authorization_requests (CLI
+      // --require-par) must use it; the redirect URI must be a registered one either way.
+      pushedAuthorizationRequests: {
+        enabled: true,
+        requirePushedAuthorizationRequests: false,
+        allowUnregisteredRedirectUris: false,
+      },
       introspection: {
         enabled: true,
         // The library default, stated: a public client may only introspect its own tokens.
