@@ -19,6 +19,7 @@ import type { InteractionDeps } from './interactions/interaction-deps.ts';
 import type { ResourceServerDirectory } from './resources/resource-server-directory.ts';
 import { liveTokens } from './tokens/live-tokens.ts';
 import { validateRoute } from './validate/validate-route.ts';
+import { dpopChecker } from './validate/dpop-check.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import type { MfaDeps } from './mfa/mfa-deps.ts';
 import type { Logger } from './observability/logger.ts';
@@ -125,6 +126,7 @@ export function createApp({
       config.issuer,
       config.validateDefaultAudiences,
       liveTokens({ live: holder, cacheSeconds: config.validateCacheSeconds }),
+      dpopChecker(holder),
     ),
   );
   app.use(interactions.routes());

@@ -20,6 +20,7 @@ export interface ClientTemplateOptions {
   requirePasskey?: boolean;
   requireVerifiedEmail?: boolean;
   requirePar?: boolean;
+  requireDpop?: boolean;
   exchangeResource?: string[];
   exchangeSubjectAudience?: string[];
   exchangeSubjectClient?: string[];
@@ -38,6 +39,7 @@ export function clientTemplate(options: ClientTemplateOptions): ClientMetadata {
     require_passkey: options.requirePasskey ?? false,
     require_verified_email: options.requireVerifiedEmail ?? false,
     ...(options.requirePar ? { require_pushed_authorization_requests: true } : {}),
+    ...(options.requireDpop ? { dpop_bound_access_tokens: true } : {}),
   };
   const browser = {
     redirect_uris: options.redirectUri ?? [],

@@ -68,6 +68,7 @@ function clientMetadata(declared: DeclaredClient): ClientMetadata {
     requirePasskey: declared.requirePasskey,
     requireVerifiedEmail: declared.requireVerifiedEmail,
     requirePar: declared.requirePar,
+    requireDpop: declared.requireDpop,
     exchangeResource: declared.exchange?.resources,
     exchangeSubjectAudience: declared.exchange?.subjectAudiences,
     exchangeSubjectClient: declared.exchange?.subjectClients,

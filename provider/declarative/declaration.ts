@@ -25,6 +25,7 @@ export interface DeclaredClient {
   requirePasskey?: boolean;
   requireVerifiedEmail?: boolean;
   requirePar?: boolean;
+  requireDpop?: boolean;
   exchange?: {
     resources: string[];
     subjectAudiences: string[];
@@ -140,6 +141,7 @@ const client = object({
   requirePasskey: { check: flag },
   requireVerifiedEmail: { check: flag },
   requirePar: { check: flag },
+  requireDpop: { check: flag },
   exchange: {
     check: object({
       resources: { check: list(absoluteUri), required: true },

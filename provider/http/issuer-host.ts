@@ -11,6 +11,10 @@ import type { Context, Next } from 'koa';
 export function issuerHost(issuer: string) {
   const { host } = new URL(issuer);
   return async function issuerHost(ctx: Context, next: Next) {
+    // Kept aside for /validate only: a gateway's subrequest names the host of the request it
+    // asks about, which a DPoP proof is checked against (validate/original-request.ts).
+    const forwarded = ctx.req.headers['x-forwarded-host'];
+    if (typeof forwarded === 'string') ctx.state.forwardedHost = forwarded;
     ctx.req.headers.host = host;
     delete ctx.req.headers['x-forwarded-host'];
     return next();

@@ -15,6 +15,7 @@ import { buildInteractionPolicy } from './interaction-policy.ts';
 import { loadExistingGrant } from './load-existing-grant.ts';
 import { GRANT_CLAIM } from '../tokens/jwt-claims.ts';
 import { resourceIndicators } from './resource-indicators.ts';
+import { dpopNonceSecret } from './dpop-nonce-secret.ts';
 import { type RenderPage, screens } from './screens.ts';
 import { LIMITED_USES_POLICY, limitedUsesPolicy } from '../clients/initial-token-uses.ts';
 import { isMetadataDocumentClientId, metadataHostAllowed } from '../clients/metadata-document-policy.ts';
@@ -163,6 +164,17 @@ export function buildConfiguration({
         },
       },
       clientCredentials: { enabled: true },
+      // Sender-constrained tokens (RFC 9449): a client that sends a DPoP proof gets tokens bound
+      // to its key (cnf.jkt; a public client's refresh tokens too). Server nonces are required,
+      // so a proof cannot be made ahead of time; they rotate with the library's time steps and
+      // are the same on every instance (dpop-nonce-secret.ts). A replayed proof is refused. A
+      // client with dpop_bound_access_tokens (CLI --require-dpop) must use DPoP.
+      dPoP: {
+        enabled: true,
+        nonceSecret: dpopNonceSecret(config.keys.encryptionKey),
+        requireNonce: () => true,
+        allowReplay: false,
+      },
       // Pushed authorization requests (RFC 9126) at /request: the parameters go over a direct,
       // authenticated request, and the browser carries only a request_uri, single use, valid 60 s
       // at most (the library's limit). A client with require_pushed_authorization_requests (CLI

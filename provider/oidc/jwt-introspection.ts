@@ -32,7 +32,9 @@ function isRefusedStructuredToken(ctx: KoaContextWithOIDC): boolean {
 
 function introspectionBody(payload: JWTPayload): Record<string, unknown> {
   const { [GRANT_CLAIM]: _grant, ...claims } = payload;
-  return { ...claims, active: true, token_type: 'Bearer' };
+  // RFC 9449 6.2: a bound token says so (its cnf.jkt is among the claims).
+  const bound = typeof (claims.cnf as { jkt?: unknown } | undefined)?.jkt === 'string';
+  return { ...claims, active: true, token_type: bound ? 'DPoP' : 'Bearer' };
 }
 
 export function jwtIntrospection(resolve: ResolveToken) {

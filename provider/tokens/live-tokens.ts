@@ -90,6 +90,7 @@ export function liveTokens({ live, cacheSeconds }: LiveTokenOptions): ResolveTok
         exp: userToken.exp,
         act: asObject(userToken.extra?.act),
         mayAct: userToken.extra?.may_act,
+        jkt: userToken.jkt,
       };
     }
     const serviceToken = await provider().ClientCredentials.find(token);
@@ -103,6 +104,7 @@ export function liveTokens({ live, cacheSeconds }: LiveTokenOptions): ResolveTok
       exp: serviceToken.exp,
       act: asObject(serviceToken.extra?.act),
       mayAct: serviceToken.extra?.may_act,
+      jkt: serviceToken.jkt,
     };
   }
 

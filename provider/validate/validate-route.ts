@@ -1,6 +1,9 @@
 import type { Context, Next } from 'koa';
 
 import type { ResolveToken } from '../tokens/live-tokens.ts';
+import type { TokenFacts } from '../tokens/token-facts.ts';
+import type { CheckDpop } from './dpop-check.ts';
+import { originalRequest } from './original-request.ts';
 
 const HEADER_SAFE = /^[\x20-\x7e]*$/;
 
@@ -26,10 +29,15 @@ function resourceMetadataOf(value: unknown): string | undefined {
   return url && (url.protocol === 'https:' || url.protocol === 'http:') ? url.href : undefined;
 }
 
-function bearer(ctx: Context): string | undefined {
-  // The scheme name is case-insensitive (RFC 9110 11.1).
-  const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(ctx.get('authorization'));
-  return match?.[1];
+/** The token and its scheme: Bearer (RFC 6750) or DPoP (RFC 9449); the scheme name is case-insensitive. */
+function presented(ctx: Context): { scheme: 'bearer' | 'dpop'; token: string } | undefined {
+  const match = /^(Bearer|DPoP) ([A-Za-z0-9\-._~+/]+=*)$/i.exec(ctx.get('authorization'));
+  return match ? { scheme: match[1]!.toLowerCase() as 'bearer' | 'dpop', token: match[2]! } : undefined;
+}
+
+/** RFC 9449 7.1: the challenge for a DPoP-bound token, with the proof algorithms we accept. */
+function dpopChallenge(error: string, description: string): string {
+  return `DPoP algs="ES256 PS256 RS256 EdDSA", error="${error}", error_description="${description}"`;
 }
 
 function wanted(value: unknown): string[] {
@@ -45,7 +53,12 @@ function wanted(value: unknown): string[] {
  * names none would let every token of the provider through, those of other APIs included.
  * With `resource_metadata`, every challenge names the protected resource's RFC 9728 metadata.
  */
-export function validateRoute(realm: string, defaultAudiences: string[], resolveToken: ResolveToken) {
+export function validateRoute(
+  realm: string,
+  defaultAudiences: string[],
+  resolveToken: ResolveToken,
+  checkDpop: CheckDpop,
+) {
   return async function validateRoute(ctx: Context, next: Next): Promise<void> {
     if (ctx.path !== '/validate') return next();
     ctx.set('Cache-Control', 'no-store');
@@ -56,7 +69,8 @@ export function validateRoute(realm: string, defaultAudiences: string[], resolve
       return;
     }
     const header = ctx.get('authorization');
-    const token = bearer(ctx);
+    const credentials = presented(ctx);
+    const token = credentials?.token;
     // Gateways in front of MCP servers add ?resource_metadata=: clients start from the challenge.
     const here: Realm = { realm, resourceMetadata: resourceMetadataOf(ctx.query.resource_metadata) };
     if (!token) {
@@ -83,6 +97,13 @@ export function validateRoute(realm: string, defaultAudiences: string[], resolve
       ctx.status = 401;
       ctx.set('WWW-Authenticate', challenge(here, 'invalid_token', 'the access token is invalid, expired or revoked'));
       ctx.body = { active: false, error: 'invalid_token' };
+      return;
+    }
+    const binding = await checkBinding(checkDpop, ctx, credentials!, info, audiences);
+    if (binding) {
+      ctx.status = 401;
+      ctx.set('WWW-Authenticate', binding.challenge);
+      ctx.body = { active: false, error: binding.error, error_description: binding.description };
       return;
     }
     const scopes = wanted(ctx.query.scope);
@@ -120,4 +141,40 @@ export function validateRoute(realm: string, defaultAudiences: string[], resolve
       exp: info.exp,
     };
   };
+}
+
+/**
+ * A DPoP-bound token (cnf.jkt) is good only with the scheme DPoP and a proof of its key for the
+ * request the gateway forwards (method and URL, see original-request.ts), used once; a token
+ * without a binding is not accepted under the DPoP scheme (RFC 9449 7.1, 7.2). Undefined: fine.
+ */
+async function checkBinding(
+  checkDpop: CheckDpop,
+  ctx: Context,
+  credentials: { scheme: 'bearer' | 'dpop'; token: string },
+  info: TokenFacts,
+  audiences: string[],
+): Promise<{ error: string; description: string; challenge: string } | undefined> {
+  const refuse = (error: string, description: string) => ({
+    error,
+    description,
+    challenge: dpopChallenge(error, description),
+  });
+  if (!info.jkt) {
+    return credentials.scheme === 'dpop' ? refuse('invalid_token', 'the token is not bound to a DPoP key') : undefined;
+  }
+  if (credentials.scheme !== 'dpop')
+    return refuse('invalid_token', 'the token is DPoP-bound: send it with the DPoP scheme and a proof');
+  const proof = ctx.get('dpop');
+  if (!proof)
+    return refuse('invalid_dpop_proof', 'a DPoP proof is required (the gateway must forward the DPoP header)');
+  if (!info.claims)
+    return refuse('invalid_token', 'a DPoP-bound opaque token cannot be checked here: use a JWT access token');
+  const { method, url } = originalRequest(ctx);
+  const audience = audiences.find((a) => info.audience.includes(a)) ?? audiences[0]!;
+  const verdict = await checkDpop({ token: credentials.token, proof, method, url, audience });
+  if (verdict === 'replayed') return refuse('invalid_dpop_proof', 'the DPoP proof was already used');
+  if (verdict === 'invalid')
+    return refuse('invalid_dpop_proof', 'the DPoP proof does not match the token, the key or the request');
+  return undefined;
 }

@@ -53,6 +53,7 @@ export function clientsCommand(program: Command, run: Run): void {
     .option('--require-passkey', 'its users must sign in with a passkey (phishing-resistant)')
     .option('--require-verified-email', 'its users must have confirmed their email address')
     .option('--require-par', 'it must push its authorization requests first (RFC 9126)')
+    .option('--require-dpop', 'its tokens must be bound to its key with DPoP (RFC 9449)')
     .option('--exchange-resource <indicator...>', 'exchanger: targets it may exchange tokens for')
     .option('--exchange-subject-audience <indicator...>', 'exchanger: APIs whose tokens it may take as subject tokens')
     .option('--exchange-subject-client <client_id...>', 'exchanger: only tokens issued to these clients (optional)')

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+
+import { expect } from 'chai';
+import { calculateJwkThumbprint, decodeJwt, exportJWK, SignJWT } from 'jose';
+import * as oidc from 'openid-client';
+
+import { Browser } from '../helpers/browser.ts';
+import { addApi, addUser, addWebClient, API, basicAuth, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import { authorizationRequest, relyingParty, signIn } from '../helpers/relying-party.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+/**
+ * A DPoP proof as a resource server would receive it (RFC 9449 4): written here with jose so a
+ * test can make the variants a client library never would (another URL, a reused jti).
+ */
+async function proof(
+  keys: CryptoKeyPair,
+  method: string,
+  url: string,
+  accessToken: string,
+  { jti = randomUUID() }: { jti?: string } = {},
+): Promise<string> {
+  const jwk = await exportJWK(keys.publicKey);
+  const ath = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken))).toString(
+    'base64url',
+  );
+  return new SignJWT({ htm: method, htu: url, jti, ath })
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+    .setIssuedAt()
+    .sign(keys.privateKey);
+}
+
+describe('DPoP (RFC 9449): bound tokens from the code flow, checked at /validate and introspection', () => {
+  let server: TestServer;
+  let client: TestClient;
+  let user: TestUser;
+
+  before(async () => {
+    server = await startTestServer('dpop');
+    await addApi(server);
+    client = await addWebClient(server, { first_party: true });
+    user = await addUser(server);
+  });
+  after(() => server.stop());
+
+  /** A code flow whose token request carries DPoP proofs (openid-client handles the nonce round trip). */
+  async function boundTokens(keys: CryptoKeyPair, forClient = client) {
+    const config = await relyingParty(server.issuer, forClient);
+    const request = await authorizationRequest(config, { scope: 'openid orders:read', resource: API });
+    const callback = await signIn(new Browser(server.issuer), request, user);
+    const DPoP = oidc.getDPoPHandle(config, keys);
+    const tokens = await oidc.authorizationCodeGrant(
+      config,
+      callback,
+      { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce },
+      undefined,
+      { DPoP },
+    );
+    return { config, tokens, DPoP };
+  }
+
+  const validateUrl = () => `${server.issuer}/validate?audience=${encodeURIComponent(API)}`;
+  const validate = (headers: Record<string, string>) => fetch(validateUrl(), { headers });
+
+  it('advertises DPoP and binds the access token to the key (cnf.jkt); refresh keeps the binding', async () => {
+    const keys = await oidc.randomDPoPKeyPair('ES256');
+    const { config, tokens, DPoP } = await boundTokens(keys);
+    expect(config.serverMetadata().dpop_signing_alg_values_supported).to.include('ES256');
+    expect(tokens.token_type).to.equal('dpop');
+    const jkt = await calculateJwkThumbprint(await exportJWK(keys.publicKey));
+    expect((decodeJwt(tokens.access_token).cnf as { jkt: string }).jkt).to.equal(jkt);
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!, undefined, { DPoP });
+    expect((decodeJwt(refreshed.access_token).cnf as { jkt: string }).jkt).to.equal(jkt);
+  });
+
+  it('/validate accepts a bound token only under the DPoP scheme with a fresh proof of its key for the request', async () => {
+    const keys = await oidc.randomDPoPKeyPair('ES256');
+    const { config, tokens, DPoP } = await boundTokens(keys);
+    const token = tokens.access_token;
+
+    const viaLibrary = await oidc.fetchProtectedResource(
+      config,
+      token,
+      new URL(validateUrl()),
+      'GET',
+      null,
+      undefined,
+      {
+        DPoP,
+      },
+    );
+    expect(viaLibrary.status, 'openid-client with its DPoP handle').to.equal(200);
+
+    const asBearer = await validate({ authorization: `Bearer ${token}` });
+    expect(asBearer.status, 'a stolen bound token used as a bearer token').to.equal(401);
+    expect(asBearer.headers.get('www-authenticate')).to.match(/^DPoP .*error="invalid_token"/);
+
+    const noProof = await validate({ authorization: `DPoP ${token}` });
+    expect(noProof.status).to.equal(401);
+    expect(((await noProof.json()) as { error: string }).error).to.equal('invalid_dpop_proof');
+
+    const good = await proof(keys, 'GET', `${server.issuer}/validate`, token);
+    expect((await validate({ authorization: `DPoP ${token}`, dpop: good })).status).to.equal(200);
+    const replayed = await validate({ authorization: `DPoP ${token}`, dpop: good });
+    expect(replayed.status, 'a proof works once').to.equal(401);
+    expect(((await replayed.json()) as { error_description: string }).error_description).to.include('already used');
+
+    const otherUrl = await proof(keys, 'GET', 'https://api.test.example/elsewhere', token);
+    expect((await validate({ authorization: `DPoP ${token}`, dpop: otherUrl })).status).to.equal(401);
+    const otherKey = await proof(await oidc.randomDPoPKeyPair('ES256'), 'GET', `${server.issuer}/validate`, token);
+    expect(
+      (await validate({ authorization: `DPoP ${token}`, dpop: otherKey })).status,
+      'a proof by another key',
+    ).to.equal(401);
+  });
+
+  it('checks the proof against the request a gateway forwards (Traefik and nginx headers)', async () => {
+    const keys = await oidc.randomDPoPKeyPair('ES256');
+    const { tokens } = await boundTokens(keys);
+    const token = tokens.access_token;
+    const resource = 'https://api.test.example/orders/7';
+    const traefik = await validate({
+      authorization: `DPoP ${token}`,
+      dpop: await proof(keys, 'DELETE', resource, token),
+      'x-forwarded-method': 'DELETE',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'api.test.example',
+      'x-forwarded-uri': '/orders/7?force=1',
+    });
+    expect(traefik.status).to.equal(200);
+    const nginx = await validate({
+      authorization: `DPoP ${token}`,
+      dpop: await proof(keys, 'GET', resource, token),
+      'x-original-method': 'GET',
+      'x-original-url': resource,
+    });
+    expect(nginx.status).to.equal(200);
+    const wrongMethod = await validate({
+      authorization: `DPoP ${token}`,
+      dpop: await proof(keys, 'GET', resource, token),
+      'x-original-method': 'POST',
+      'x-original-url': resource,
+    });
+    expect(wrongMethod.status).to.equal(401);
+  });
+
+  it('does not take an unbound token under the DPoP scheme', async () => {
+    const config = await relyingParty(server.issuer, client);
+    const request = await authorizationRequest(config, { scope: 'openid orders:read', resource: API });
+    const callback = await signIn(new Browser(server.issuer), request, user);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
+    expect((await validate({ authorization: `Bearer ${tokens.access_token}` })).status).to.equal(200);
+    const keys = await oidc.randomDPoPKeyPair('ES256');
+    const asDpop = await validate({
+      authorization: `DPoP ${tokens.access_token}`,
+      dpop: await proof(keys, 'GET', `${server.issuer}/validate`, tokens.access_token),
+    });
+    expect(asDpop.status).to.equal(401);
+  });
+
+  it('introspection reports the binding: cnf.jkt and token_type DPoP', async () => {
+    const keys = await oidc.randomDPoPKeyPair('ES256');
+    const { tokens } = await boundTokens(keys);
+    const response = await fetch(`${server.issuer}/token/introspection`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
+      body: new URLSearchParams({ token: tokens.access_token }),
+    });
+    const body = (await response.json()) as { active: boolean; token_type: string; cnf: { jkt: string } };
+    expect(body).to.include({ active: true, token_type: 'DPoP' });
+    expect(body.cnf.jkt).to.equal(await calculateJwkThumbprint(await exportJWK(keys.publicKey)));
+  });
+
+  it('a client that requires DPoP gets no token without a proof', async () => {
+    const strict = await addWebClient(server, { first_party: true, dpop_bound_access_tokens: true });
+    const config = await relyingParty(server.issuer, strict);
+    const request = await authorizationRequest(config, { scope: 'openid orders:read', resource: API });
+    const callback = await signIn(new Browser(server.issuer), request, user);
+    const refused = await oidc
+      .authorizationCodeGrant(config, callback, {
+        pkceCodeVerifier: request.verifier,
+        expectedState: request.state,
+        expectedNonce: request.nonce,
+      })
+      .then(
+        () => 'issued',
+        (err: { error?: string }) => err.error,
+      );
+    expect(refused, 'oidc-provider: "DPoP proof JWT not provided"').to.equal('invalid_grant');
+    const { tokens } = await boundTokens(await oidc.randomDPoPKeyPair('ES256'), strict);
+    expect(tokens.token_type).to.equal('dpop');
+  });
+});
