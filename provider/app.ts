@@ -20,6 +20,7 @@ import type { ResourceServerDirectory } from './resources/resource-server-direct
 import { liveTokens } from './tokens/live-tokens.ts';
 import { validateRoute } from './validate/validate-route.ts';
 import { dpopChecker } from './validate/dpop-check.ts';
+import { deviceCodeThrottle } from './http/device-code-throttle.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import type { MfaDeps } from './mfa/mfa-deps.ts';
 import type { Logger } from './observability/logger.ts';
@@ -161,6 +162,7 @@ export function createApp({
   // Development without SMTP_URL, on the embedded database only: the mails that were not sent.
   if (config.mail.devPage) app.use(devMailPage(connection, views));
   app.use(authorizationServerMetadata);
+  app.use(deviceCodeThrottle(connection, views));
   app.use(holder.middleware());
   return app;
 }

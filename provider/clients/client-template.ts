@@ -4,7 +4,10 @@ import type { ClientMetadata } from 'oidc-provider';
 
 import { TOKEN_EXCHANGE_GRANT } from '../token-exchange/token-types.ts';
 
-export const CLIENT_TYPES = ['web', 'spa', 'native', 'service', 'exchanger'] as const;
+export const CLIENT_TYPES = ['web', 'spa', 'native', 'device', 'service', 'exchanger'] as const;
+
+/** RFC 8628's grant type: a device that shows a code, polls, and gets tokens when its user allows it. */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export type ClientType = (typeof CLIENT_TYPES)[number];
 
 /** What an operator says about a client; the metadata follows from its type. */
@@ -68,6 +71,15 @@ export function clientTemplate(options: ClientTemplateOptions): ClientMetadata {
         ...browser,
         application_type: 'native',
         grant_types: ['authorization_code', 'refresh_token'],
+        token_endpoint_auth_method: 'none',
+      };
+    case 'device':
+      // A TV or a CLI keeps no secret: a public client of the device grant (RFC 8628 5.6).
+      return {
+        ...common,
+        redirect_uris: [],
+        response_types: [],
+        grant_types: [DEVICE_CODE_GRANT, 'refresh_token'],
         token_endpoint_auth_method: 'none',
       };
     case 'service':

@@ -41,6 +41,8 @@ function describe(client: DeclaredClient): string {
       return `single-page app (public, PKCE, no secret), redirect ${client.redirectUris?.[0]}`;
     case 'native':
       return `native app (public, PKCE), redirect ${client.redirectUris?.[0]}`;
+    case 'device':
+      return 'device or CLI (device flow, public): sign in at /device with the code it shows';
     case 'service':
       return `service (client_credentials) for ${client.resources?.join(' ')}`;
     case 'exchanger':

@@ -16,6 +16,7 @@ import { loadExistingGrant } from './load-existing-grant.ts';
 import { GRANT_CLAIM } from '../tokens/jwt-claims.ts';
 import { resourceIndicators } from './resource-indicators.ts';
 import { dpopNonceSecret } from './dpop-nonce-secret.ts';
+import { deviceScreens } from './device-screens.ts';
 import { type RenderPage, screens } from './screens.ts';
 import { LIMITED_USES_POLICY, limitedUsesPolicy } from '../clients/initial-token-uses.ts';
 import { isMetadataDocumentClientId, metadataHostAllowed } from '../clients/metadata-document-policy.ts';
@@ -164,6 +165,15 @@ export function buildConfiguration({
         },
       },
       clientCredentials: { enabled: true },
+      // Device authorization grant (RFC 8628): /device/auth for the device, /device for its user,
+      // codes like WDJB-MJHT (base-20: no vowels, no look-alikes; case and dashes ignored).
+      // Polling faster than `interval` is answered slow_down by the library.
+      deviceFlow: {
+        enabled: true,
+        charset: 'base-20',
+        mask: '****-****',
+        ...deviceScreens(renderPage),
+      },
       // Sender-constrained tokens (RFC 9449): a client that sends a DPoP proof gets tokens bound
       // to its key (cnf.jkt; a public client's refresh tokens too). Server nonces are required,
       // so a proof cannot be made ahead of time; they rotate with the library's time steps and
@@ -245,6 +255,8 @@ export function buildConfiguration({
       Session: ttl.session,
       Interaction: ttl.interaction,
       Grant: ttl.grant,
+      // A device code (and its user code) works for 10 minutes (RFC 8628 suggests minutes).
+      DeviceCode: 600,
     },
 
     interactions: {

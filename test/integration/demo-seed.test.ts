@@ -24,6 +24,7 @@ describe('demo seed', () => {
       'demo-web-1',
       'demo-web-2',
       'demo-spa',
+      'demo-device',
       'demo-service',
       'demo-exchanger',
     ]);
@@ -44,7 +45,7 @@ describe('demo seed', () => {
     for (const client of again.clients) expect(client.clientSecret).to.equal(undefined);
     expect(await accountModel(server.connection).countDocuments({ email: DEMO_EMAIL })).to.equal(1);
     expect(await oidcModel(server.connection, 'Client').countDocuments({ _id: { $ne: ACCOUNT_CLIENT_ID } })).to.equal(
-      5,
+      6,
     );
     expect(await resourceServerModel(server.connection).countDocuments({ _id: DEMO_API })).to.equal(1);
   });

@@ -225,3 +225,52 @@ describe('quick start mcp.md: the documented MCP server, reached by an agent on 
     expect(run.toolText).to.match(/^user [\w-]+$/);
   });
 });
+
+describe('quick start: device flow (docs/quickstart/device.md), its script run as printed', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  let app: ReturnType<typeof spawn> | undefined;
+
+  before(async () => {
+    server = await startTestServer('quickstart-device', { DEMO_SEED: '1' });
+  });
+  after(async () => {
+    app?.kill();
+    await server.stop();
+  });
+
+  it('prints a code; the demo user enters it at /device and allows; the script gets its tokens', async () => {
+    const source = /```js\n([\s\S]*?)```/
+      .exec(readFileSync(new URL('../../docs/quickstart/device.md', import.meta.url), 'utf8'))![1]!
+      .replaceAll('http://localhost:3000', server.issuer);
+    const dir = new URL('../../node_modules/.cache/meshid-quickstart/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const file = new URL('device-login.mjs', dir);
+    writeFileSync(file, source);
+    app = spawn(process.execPath, [file.pathname], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const printed = (pattern: RegExp) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(output);
+          if (match) resolve(match);
+        };
+        app!.stdout!.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          check();
+        });
+        app!.once('exit', (code) => reject(new Error(`the script exited with ${code}: ${output}`)));
+        check();
+      });
+    const [, uri, code] = await printed(/Open (\S+) and enter (\S+)/);
+    const browser = new Browser(server.issuer);
+    const confirm = await browser.submit(await browser.open(uri!), '/device', { user_code: code! });
+    expect(confirm.html).to.include('Demo TV app');
+    const login = await browser.submit(confirm, '/device', { confirm: 'yes' });
+    let done = await browser.submit(login, '/login', { email: DEMO_EMAIL, password: server.demo!.user.password! });
+    // The demo's device app is not first-party: the user allows it on the consent screen.
+    if (done.html.includes('/confirm"')) done = await browser.submit(done, '/confirm');
+    expect(done.html).to.include('Device connected');
+    await printed(/signed in as [\w-]+\naccess token for the API: ey/);
+  });
+});

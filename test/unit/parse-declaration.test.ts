@@ -24,6 +24,7 @@ describe('configuration file (MESHID_CONFIG): parsing with line-precise errors',
       'demo-web-1',
       'demo-web-2',
       'demo-spa',
+      'demo-device',
       'demo-service',
       'demo-exchanger',
     ]);

@@ -1,0 +1,95 @@
+import type { Client, KoaContextWithOIDC } from 'oidc-provider';
+
+import type { RenderPage } from './screens.ts';
+
+/**
+ * The device flow's pages (RFC 8628: the code entry at /device, the confirmation, the end), in
+ * our layout. oidc-provider hands over its own form markup; only its action and CSRF token are
+ * taken from it, so the page stays ours (labelled fields, no inline script under the CSP).
+ */
+
+function unescapeHtml(value: string): string {
+  return value
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+function field(form: string, pattern: RegExp): string {
+  return pattern.exec(form)?.[1] ?? '';
+}
+
+const formParts = (form: string) => ({
+  action: field(form, /action="([^"]+)"/),
+  xsrf: field(form, /name="xsrf" value="([^"]*)"/),
+  // verification_uri_complete: the code arrives filled in; the library escaped it for HTML, the
+  // template escapes it again, so it is unescaped here first
+  code: unescapeHtml(field(field(form, /<input([^>]*name="user_code"[^>]*)>/), /value="([^"]*)"/)),
+});
+
+/** Words for what went wrong with a code, by oidc-provider's error names. */
+function codeProblem(err: (Error & { userCode?: string }) | undefined): string | undefined {
+  if (!err) return undefined;
+  switch (err.name) {
+    case 'NoCodeError':
+      return 'Enter the code your device shows.';
+    case 'NotFoundError':
+      return 'That code is not right. Check it on your device and try again.';
+    case 'ExpiredError':
+      return 'That code has expired. Start again on your device to get a new one.';
+    case 'AlreadyUsedError':
+      return 'That code was already used. Start again on your device to get a new one.';
+    case 'AbortedError':
+      return 'Sign-in on the device was denied. You can close this page.';
+    default:
+      return 'That did not work. Start again on your device.';
+  }
+}
+
+export function deviceScreens(renderPage: RenderPage) {
+  return {
+    async userCodeInputSource(
+      ctx: KoaContextWithOIDC,
+      form: string,
+      _out?: unknown,
+      err?: Error & { userCode?: string },
+    ): Promise<void> {
+      const problem = codeProblem(err);
+      renderPage(
+        ctx,
+        'device-code.njk',
+        { title: 'Connect a device', ...formParts(form), error: problem, aborted: err?.name === 'AbortedError' },
+        err && err.name !== 'AbortedError' ? 400 : 200,
+      );
+    },
+
+    async userCodeConfirmSource(
+      ctx: KoaContextWithOIDC,
+      form: string,
+      client: Client,
+      deviceInfo: { ip?: string; ua?: string } | undefined,
+      userCode: string,
+    ): Promise<void> {
+      const scope = ctx.oidc.entities.DeviceCode?.params?.scope;
+      renderPage(ctx, 'device-confirm.njk', {
+        title: 'Allow this device?',
+        ...formParts(form),
+        userCode,
+        clientName: client.clientName ?? client.clientId,
+        scopes: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
+        deviceAddress: deviceInfo?.ip,
+        deviceAgent: deviceInfo?.ua,
+      });
+    },
+
+    async successSource(ctx: KoaContextWithOIDC): Promise<void> {
+      const client = ctx.oidc.client;
+      renderPage(ctx, 'device-done.njk', {
+        title: 'Device connected',
+        clientName: client?.clientName ?? client?.clientId,
+      });
+    },
+  };
+}
