@@ -134,6 +134,8 @@ try {
       HOST: '127.0.0.1',
       ISSUER: issuer,
       DEMO_SEED: '1',
+      // Always a fresh database: a kept one (.meshid/ of an earlier npm start) prints no secrets.
+      DEV_DATA_DIR: 'none',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'development',
       METRICS_PORT: String(metricsPort),
