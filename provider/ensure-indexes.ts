@@ -9,6 +9,7 @@ import { mfaModel } from './mfa/mfa-model.ts';
 import { outboxModel } from './mail/outbox-model.ts';
 import { accountLinkModel } from './accounts/account-link-model.ts';
 import { knownDeviceModel } from './accounts/known-device-model.ts';
+import { logoutDeliveryModel } from './logout/logout-delivery-model.ts';
 import { challengeModel } from './passkeys/challenge-model.ts';
 import { passkeyModel } from './passkeys/passkey-model.ts';
 import { auditModel } from './security/audit-model.ts';
@@ -28,6 +29,7 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     outboxModel(connection).createIndexes(),
     accountLinkModel(connection).createIndexes(),
     knownDeviceModel(connection).createIndexes(),
+    logoutDeliveryModel(connection).createIndexes(),
     passkeyModel(connection).createIndexes(),
     challengeModel(connection).createIndexes(),
     auditModel(connection).createIndexes(),

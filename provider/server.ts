@@ -32,6 +32,7 @@ import { ProviderHolder } from './oidc/provider-holder.ts';
 import { auditKey } from './security/audit-hash.ts';
 import { AuditLog } from './security/audit-log.ts';
 import { Mailer } from './mail/mailer.ts';
+import { LogoutDeliveries } from './logout/deliver-logouts.ts';
 import { LoginThrottle } from './security/login-throttle.ts';
 import { createViews } from './views/environment.ts';
 
@@ -214,6 +215,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.warn({ risky: true }, 'demo seeded into a kept database: its secrets were printed to the console');
     const mailer = new Mailer({ connection, config: config.mail, logger, metrics });
     mailer.start();
+    const logouts = new LogoutDeliveries({ connection, live: holder, logger, metrics, audit });
+    logouts.start();
     void mailer.deliverDue().catch((err: unknown) => logger.warn({ err }, 'mail: due mails not tried at start-up'));
     const app = createApp({
       config,
@@ -275,6 +278,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // Stop accepting, let in-flight requests finish, then close the database.
         reloader.stop();
         await mailer.stop();
+        await logouts.stop();
         clearInterval(auditFlush);
         clearInterval(clientSweep);
         await metricsServer?.close();

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 
 import { oidcModel, revokeGrants } from '../../adapters/mongodb.ts';
+import { enqueueLogouts, logoutsForSessions } from '../logout/enqueue-logouts.ts';
 
 export { revokeGrants };
 
@@ -31,9 +32,10 @@ export async function revokeAccountGrants(
     connection,
     grants.map((grant) => grant.grantId),
   );
-  await oidcModel(connection, 'Session').deleteMany({
-    'payload.accountId': accountId,
-    ...(keepSession ? { _id: { $ne: keepSession } } : {}),
-  });
+  const ending = { 'payload.accountId': accountId, ...(keepSession ? { _id: { $ne: keepSession } } : {}) };
+  const Session = oidcModel(connection, 'Session');
+  // Every application those sessions signed in to is told, by back-channel logout where it asked.
+  await enqueueLogouts(connection, logoutsForSessions(await Session.find(ending, { payload: 1 }).lean()));
+  await Session.deleteMany(ending);
   return grants.length;
 }

@@ -24,6 +24,7 @@ export interface ClientTemplateOptions {
   requireVerifiedEmail?: boolean;
   requirePar?: boolean;
   requireDpop?: boolean;
+  backchannelLogoutUri?: string;
   exchangeResource?: string[];
   exchangeSubjectAudience?: string[];
   exchangeSubjectClient?: string[];
@@ -43,6 +44,9 @@ export function clientTemplate(options: ClientTemplateOptions): ClientMetadata {
     require_verified_email: options.requireVerifiedEmail ?? false,
     ...(options.requirePar ? { require_pushed_authorization_requests: true } : {}),
     ...(options.requireDpop ? { dpop_bound_access_tokens: true } : {}),
+    ...(options.backchannelLogoutUri
+      ? { backchannel_logout_uri: options.backchannelLogoutUri, backchannel_logout_session_required: true }
+      : {}),
   };
   const browser = {
     redirect_uris: options.redirectUri ?? [],

@@ -21,6 +21,8 @@ const OPERATOR_ONLY = [
   'require_mfa',
   'require_passkey',
   'require_verified_email',
+  // a logout token is posted there without the special-use address guard (oidc/configuration.ts)
+  'backchannel_logout_uri',
 ] as const;
 /** Of those, the flags a self-registered client may still send as false (the default). */
 const OFF_IS_FINE = new Set<string>(['require_mfa', 'require_passkey', 'require_verified_email']);

@@ -14,6 +14,8 @@ export interface Metrics {
   databaseDuration: Histogram<'command' | 'outcome'>;
   /** mail delivery attempts: sent, retry (will try again), given_up */
   mail: Counter<'kind' | 'outcome'>;
+  /** back-channel logout deliveries: delivered, retry, given_up */
+  backchannelLogouts: Counter<'outcome'>;
 }
 
 export function createMetrics(keyAges: () => Record<string, number>): Metrics {
@@ -51,6 +53,12 @@ export function createMetrics(keyAges: () => Record<string, number>): Metrics {
       name: 'meshid_mail_deliveries_total',
       help: 'Mail delivery attempts by template and outcome (sent, retry, given_up)',
       labelNames: ['kind', 'outcome'],
+      registers,
+    }),
+    backchannelLogouts: new Counter({
+      name: 'meshid_backchannel_logouts_total',
+      help: 'Back-channel logout token deliveries by outcome (delivered, retry, given_up)',
+      labelNames: ['outcome'],
       registers,
     }),
     databaseDuration: new Histogram({

@@ -44,6 +44,15 @@ const developmentFetch: typeof fetch = (url, options) => {
   return fetch(url, rest);
 };
 
+/**
+ * A back-channel logout delivery: a POST of a logout token. Its URI was registered by an
+ * operator (self-registered clients may not set one), and is usually an internal service, so
+ * it goes out without the special-use address guard meant for metadata documents.
+ */
+function isLogoutDelivery(options: RequestInit | undefined): boolean {
+  return options?.method === 'POST' && options.body instanceof URLSearchParams && options.body.has('logout_token');
+}
+
 /** Asymmetric only: client secrets are stored hashed, so they cannot key an HMAC. */
 const ASYMMETRIC_JWS = ['ES256', 'RS256', 'PS256', 'EdDSA', 'Ed25519'] as const;
 
@@ -60,12 +69,14 @@ export function buildConfiguration({
   outgoingFetch,
 }: ConfigurationInput): Configuration {
   const { ttl } = config;
-  const fetchOption = outgoingFetch ?? (config.nodeEnv === 'development' ? developmentFetch : undefined);
+  const baseFetch = outgoingFetch ?? (config.nodeEnv === 'development' ? developmentFetch : fetch);
+  const fetchOption: typeof fetch = (url, options) =>
+    isLogoutDelivery(options) ? developmentFetch(url, options) : baseFetch(url, options);
   const issuerIsHttps = config.issuer.startsWith('https:');
   const pages = screens(renderPage);
 
   return {
-    ...(fetchOption ? { fetch: fetchOption } : {}),
+    fetch: fetchOption,
     adapter: sealingClientSecrets(
       mongoAdapterFactory(connection, { clientCache: new TtlCache(), clientCacheTtl: config.clientCacheTtl }),
       config.keys.encryptionKey,
@@ -211,6 +222,10 @@ export function buildConfiguration({
         },
       },
       userinfo: { enabled: true },
+      // OpenID Connect Back-Channel Logout 1.0: clients with a backchannel_logout_uri get a
+      // signed logout token when a session they were signed in with ends (delivered from a queue:
+      // logout/deliver-logouts.ts); their ID tokens carry `sid`.
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: pages.logoutSource,

@@ -12,6 +12,7 @@ import { buildConfiguration, type ConfigurationInput } from './configuration.ts'
 import { databaseUnavailable } from './database-unavailable.ts';
 import { grantErrorDetails } from './grant-error-details.ts';
 import { jwtIntrospection } from './jwt-introspection.ts';
+import { queueBackchannelLogouts } from '../logout/deliver-logouts.ts';
 import { devicePollPacing } from './device-poll-pacing.ts';
 import { registrationGuard } from './registration-guard.ts';
 import { auditGrantReuse } from './reuse-audit.ts';
@@ -48,6 +49,7 @@ export function createProvider(
 
   // Introspection and exchange see a revocation at once: no cache.
   const resolveToken = liveTokens({ live: { provider, keys: input.keys }, cacheSeconds: 0 });
+  queueBackchannelLogouts(provider, input.connection);
   provider.use(jwtIntrospection(resolveToken));
   provider.use(devicePollPacing(input.connection));
   registerTokenExchange({

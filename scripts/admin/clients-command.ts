@@ -54,6 +54,7 @@ export function clientsCommand(program: Command, run: Run): void {
     .option('--require-verified-email', 'its users must have confirmed their email address')
     .option('--require-par', 'it must push its authorization requests first (RFC 9126)')
     .option('--require-dpop', 'its tokens must be bound to its key with DPoP (RFC 9449)')
+    .option('--backchannel-logout-uri <uri>', 'where it receives logout tokens when its users sign out')
     .option('--exchange-resource <indicator...>', 'exchanger: targets it may exchange tokens for')
     .option('--exchange-subject-audience <indicator...>', 'exchanger: APIs whose tokens it may take as subject tokens')
     .option('--exchange-subject-client <client_id...>', 'exchanger: only tokens issued to these clients (optional)')

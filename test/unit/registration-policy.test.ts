@@ -63,6 +63,8 @@ describe('dynamic registration policy', () => {
         [{ first_party: true }, errors.InvalidClientMetadata],
         [{ resource_scopes: {} }, errors.InvalidClientMetadata],
         [{ may_act: { client_id: 'a' } }, errors.InvalidClientMetadata],
+        // a logout token would be posted there past the private-address guard
+        [{ backchannel_logout_uri: 'http://10.0.0.5/internal' }, errors.InvalidClientMetadata],
       ];
     for (const [overrides, error] of refused) {
       expect(() => applyRegistrationPolicy(client(overrides), OPEN), JSON.stringify(overrides)).to.throw(error);
