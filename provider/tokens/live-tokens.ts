@@ -75,37 +75,42 @@ export function liveTokens({ live, cacheSeconds }: LiveTokenOptions): ResolveTok
     }
   }
 
+  /** The facts of a stored token: a user's (with its account and grant) or a service's. */
+  function storedFacts(
+    stored: {
+      clientId?: string;
+      exp?: number;
+      aud?: unknown;
+      scopes: Set<string>;
+      jkt?: string;
+      extra?: Record<string, unknown>;
+    },
+    user?: { accountId: string; grantId: string },
+  ): TokenFacts | undefined {
+    if (!stored.exp || !stored.clientId) return undefined;
+    const audience = audiences(stored.aud);
+    return {
+      sub: user?.accountId ?? stored.clientId,
+      clientId: stored.clientId,
+      grantId: user?.grantId,
+      accountId: user?.accountId,
+      scopes: [...stored.scopes],
+      audience: audience.length > 0 ? audience : [provider().issuer],
+      exp: stored.exp,
+      act: asObject(stored.extra?.act),
+      mayAct: stored.extra?.may_act,
+      jkt: stored.jkt,
+    };
+  }
+
   async function lookUp(token: string): Promise<TokenFacts | undefined> {
     const userToken = await provider().AccessToken.find(token);
     if (userToken) {
-      if (!userToken.accountId || !userToken.grantId || !userToken.exp || !userToken.clientId) return undefined;
-      const audience = audiences(userToken.aud);
-      return {
-        sub: userToken.accountId,
-        clientId: userToken.clientId,
-        grantId: userToken.grantId,
-        accountId: userToken.accountId,
-        scopes: [...userToken.scopes],
-        audience: audience.length > 0 ? audience : [provider().issuer],
-        exp: userToken.exp,
-        act: asObject(userToken.extra?.act),
-        mayAct: userToken.extra?.may_act,
-        jkt: userToken.jkt,
-      };
+      const { accountId, grantId } = userToken;
+      return accountId && grantId ? storedFacts(userToken, { accountId, grantId }) : undefined;
     }
     const serviceToken = await provider().ClientCredentials.find(token);
-    if (!serviceToken?.exp || !serviceToken.clientId) return undefined;
-    const audience = audiences(serviceToken.aud);
-    return {
-      sub: serviceToken.clientId,
-      clientId: serviceToken.clientId,
-      scopes: [...serviceToken.scopes],
-      audience: audience.length > 0 ? audience : [provider().issuer],
-      exp: serviceToken.exp,
-      act: asObject(serviceToken.extra?.act),
-      mayAct: serviceToken.extra?.may_act,
-      jkt: serviceToken.jkt,
-    };
+    return serviceToken ? storedFacts(serviceToken) : undefined;
   }
 
   async function fromOpaque(token: string): Promise<TokenFacts | undefined> {
