@@ -10,7 +10,7 @@ import { ACR_PHISHING_RESISTANT } from '../mfa/acr.ts';
 import { MFA_PROMPT } from '../oidc/interaction-policy.ts';
 import { authenticationOptions, type PasskeyCheck, verifyPasskey } from '../passkeys/authentication.ts';
 import { passwordlessAmr, secondFactorAmr } from '../passkeys/passkey-methods.ts';
-import { throttleKeys } from '../security/login-throttle.ts';
+import { type ThrottleKeys, throttleKeys } from '../security/login-throttle.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { renderLogin } from './login.ts';
 import { renderMfa } from './mfa.ts';
@@ -55,7 +55,10 @@ export function verifyPasskeyStep(deps: InteractionDeps) {
     const step = stepOf(ctx);
     const interaction = ctx.state.interaction!;
     const who = { client: String(interaction.params.client_id), ip: ctx.ip, requestId: ctx.state.requestId };
-    const keysOf = async (accountId: string) => throttleKeys(await accountLabel(deps.connection, accountId), ctx.ip);
+    // The throttle counts by the account's email: read once, for the reservation and the release.
+    let keys: Promise<ThrottleKeys> | undefined;
+    const keysOf = (accountId: string) =>
+      (keys ??= accountLabel(deps.connection, accountId).then((email) => throttleKeys(email, ctx.ip)));
     const response = credentialField<AuthenticationResponseJSON>(ctx);
     const check: PasskeyCheck = response
       ? await verifyPasskey(
