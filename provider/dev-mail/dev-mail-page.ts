@@ -12,14 +12,22 @@ export function isLoopback(ip: string): boolean {
 }
 
 /**
+ * Only to this machine: HOST=0.0.0.0 on a demo must not publish its reset links, and neither
+ * may a reverse proxy on the same host (its connections come from loopback too, so a request
+ * that a proxy forwarded, X-Forwarded-For present, is refused whatever TRUST_PROXY says).
+ */
+function fromThisMachine(ctx: Context): boolean {
+  return isLoopback(ctx.req.socket.remoteAddress ?? '') && isLoopback(ctx.ip) && ctx.get('x-forwarded-for') === '';
+}
+
+/**
  * GET /dev/mail — development only (no SMTP_URL, the embedded database, never in production:
  * app.ts does not mount it otherwise), and only to loopback clients: the mails the provider would have sent, newest first, with their links, so a newcomer
  * can finish a password reset without a mail server.
  */
 export function devMailPage(connection: Connection, views: nunjucks.Environment) {
   return async function devMailPage(ctx: Context, next: Next): Promise<void> {
-    // Also only to this machine: HOST=0.0.0.0 on a demo must not publish its reset links.
-    if (ctx.path !== '/dev/mail' || ctx.method !== 'GET' || !isLoopback(ctx.ip)) return next();
+    if (ctx.path !== '/dev/mail' || ctx.method !== 'GET' || !fromThisMachine(ctx)) return next();
     const mails = await outboxModel(connection)
       .find({ status: 'logged' }, { to: 1, subject: 1, text: 1, createdAt: 1 })
       .sort({ createdAt: -1 })

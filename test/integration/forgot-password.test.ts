@@ -295,6 +295,12 @@ describe('mail in development: kept for /dev/mail', () => {
     expect(done.html).to.include('Your password is changed');
     expect(server.logs.some((line) => line.includes('mail not sent (no SMTP_URL)'))).to.equal(true);
   });
+
+  it('attack: refuses the page to a request a reverse proxy on this host forwarded', async () => {
+    // The proxy's connection comes from loopback; the visitor behind it does not.
+    const page = await new Browser(server.issuer).fetch('/dev/mail', { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(page.status).to.equal(404);
+  });
 });
 
 describe('attack: reading reset links at /dev/mail of an instance that only forgot NODE_ENV', () => {
