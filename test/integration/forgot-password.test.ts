@@ -11,6 +11,7 @@ import { errorText, loginScreen } from '../helpers/login-attempt.ts';
 import { authorizationRequest, relyingParty, signInWithCode } from '../helpers/relying-party.ts';
 import { addPasskey } from '../helpers/passkeys.ts';
 import { openAccount } from '../helpers/account-page.ts';
+import { rawRequest } from '../helpers/raw-request.ts';
 import { linkIn, SmtpInbox } from '../helpers/smtp-inbox.ts';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -146,6 +147,36 @@ describe('forgot password, over a real SMTP exchange', function () {
     await browser.submit(form, '/password/reset', { new_password: NEW_PASSWORD, username: alice.email });
     expect((await accountModel(server.connection).findById(alice.id).lean())!.passwordHash).to.equal(aliceBefore);
     expect((await accountModel(server.connection).findById(bob.id).lean())!.passwordHash).not.to.equal(bobBefore);
+  });
+
+  it('attack: a forged Host or X-Forwarded-Host does not change where the mailed link points', async () => {
+    const user = await addUser(server);
+    const forged = await rawRequest(server.issuer, {
+      method: 'POST',
+      path: '/password/forgot',
+      host: 'evil.example',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-host': 'evil.example' },
+      body: new URLSearchParams({ email: user.email }).toString(),
+    });
+    expect(forged.status).to.equal(200);
+    const mail = await inbox.waitFor(user.email, /Reset your/);
+    expect(mail.text).to.include(`${server.issuer}/password/reset?token=`).and.not.include('evil.example');
+  });
+
+  it('attack: one link used twice at the same moment sets one password', async () => {
+    const user = await addUser(server);
+    const link = new URL(await resetLink(user));
+    const token = link.searchParams.get('token')!;
+    const attempts = await Promise.all(
+      ['first racing passphrase 1', 'second racing passphrase 2'].map((password) =>
+        fetch(`${server.issuer}/password/reset`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token, new_password: password }),
+        }),
+      ),
+    );
+    expect(attempts.map((response) => response.status).sort()).to.deep.equal([200, 410]);
   });
 
   it('refuses forged and malformed tokens with the expired-link page, not an error', async () => {

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 
 import { accountModel } from '../../provider/accounts/account-model.ts';
 import { ACR_PHISHING_RESISTANT } from '../../provider/mfa/acr.ts';
+import { authenticationOptions, verifyPasskey } from '../../provider/passkeys/authentication.ts';
 import { passkeyModel } from '../../provider/passkeys/passkey-model.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { Browser, type Page } from '../helpers/browser.ts';
@@ -132,6 +133,19 @@ describe('passkeys (WebAuthn): registration, passwordless sign-in, second factor
     // A fresh challenge works.
     const done = await passwordless(flow, authenticator);
     expect(done.leftTo).to.not.equal(undefined);
+  });
+
+  it('attack: one answer checked twice at the same moment is accepted once', async () => {
+    const { authenticator } = await userWithPasskey();
+    const webauthn = { rpId: '127.0.0.1', origin: server.issuer, rpName: 'meshid', allowedAaguids: [] };
+    const deps = { connection: server.connection, webauthn };
+    const subject = 'interaction:race';
+    const options = await authenticationOptions(deps, { purpose: 'sign-in', subject });
+    const answer = authenticator.assert(options);
+    const results = await Promise.all(
+      [1, 2, 3].map(() => verifyPasskey(deps, { purpose: 'sign-in', subject, response: answer })),
+    );
+    expect(results.filter((result) => result.ok)).to.have.length(1);
   });
 
   it('refuses an answer made for another origin or another RP ID', async () => {
