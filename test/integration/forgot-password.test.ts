@@ -149,36 +149,6 @@ describe('forgot password, over a real SMTP exchange', function () {
     expect((await accountModel(server.connection).findById(bob.id).lean())!.passwordHash).not.to.equal(bobBefore);
   });
 
-  it('attack: a forged Host or X-Forwarded-Host does not change where the mailed link points', async () => {
-    const user = await addUser(server);
-    const forged = await rawRequest(server.issuer, {
-      method: 'POST',
-      path: '/password/forgot',
-      host: 'evil.example',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-host': 'evil.example' },
-      body: new URLSearchParams({ email: user.email }).toString(),
-    });
-    expect(forged.status).to.equal(200);
-    const mail = await inbox.waitFor(user.email, /Reset your/);
-    expect(mail.text).to.include(`${server.issuer}/password/reset?token=`).and.not.include('evil.example');
-  });
-
-  it('attack: one link used twice at the same moment sets one password', async () => {
-    const user = await addUser(server);
-    const link = new URL(await resetLink(user));
-    const token = link.searchParams.get('token')!;
-    const attempts = await Promise.all(
-      ['first racing passphrase 1', 'second racing passphrase 2'].map((password) =>
-        fetch(`${server.issuer}/password/reset`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ token, new_password: password }),
-        }),
-      ),
-    );
-    expect(attempts.map((response) => response.status).sort()).to.deep.equal([200, 410]);
-  });
-
   it('refuses forged and malformed tokens with the expired-link page, not an error', async () => {
     const browser = new Browser(server.issuer);
     for (const token of ['', 'x', 'A'.repeat(43), '../../etc', 'a'.repeat(5000)]) {
@@ -255,6 +225,57 @@ describe('forgot password, over a real SMTP exchange', function () {
 
   it('does not serve the development mail page when SMTP is configured', async () => {
     expect((await new Browser(server.issuer).open('/dev/mail')).status).to.equal(404);
+  });
+});
+
+describe('attack: forging the reset link, and racing it (a server of its own: per-address limits)', function () {
+  this.timeout(30_000);
+  let inbox: SmtpInbox;
+  let server: TestServer;
+
+  before(async () => {
+    inbox = await SmtpInbox.start();
+    server = await startTestServer('forgot-password-attacks', { SMTP_URL: inbox.url });
+  });
+  after(async () => {
+    await server.stop();
+    await inbox.close();
+  });
+
+  async function resetLinkFor(user: TestUser): Promise<string> {
+    const browser = new Browser(server.issuer);
+    await browser.submit(await browser.open('/password/forgot'), '/password/forgot', { email: user.email });
+    return linkIn(await inbox.waitFor(user.email, /Reset your/), `${server.issuer}/password/reset?token=`);
+  }
+
+  it('attack: a forged Host or X-Forwarded-Host does not change where the mailed link points', async () => {
+    const user = await addUser(server);
+    const forged = await rawRequest(server.issuer, {
+      method: 'POST',
+      path: '/password/forgot',
+      host: 'evil.example',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-host': 'evil.example' },
+      body: new URLSearchParams({ email: user.email }).toString(),
+    });
+    expect(forged.status).to.equal(200);
+    const mail = await inbox.waitFor(user.email, /Reset your/);
+    expect(mail.text).to.include(`${server.issuer}/password/reset?token=`).and.not.include('evil.example');
+  });
+
+  it('attack: one link used twice at the same moment sets one password', async () => {
+    const user = await addUser(server);
+    const link = new URL(await resetLinkFor(user));
+    const token = link.searchParams.get('token')!;
+    const attempts = await Promise.all(
+      ['first racing passphrase 1', 'second racing passphrase 2'].map((password) =>
+        fetch(`${server.issuer}/password/reset`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token, new_password: password }),
+        }),
+      ),
+    );
+    expect(attempts.map((response) => response.status).sort()).to.deep.equal([200, 410]);
   });
 });
 
