@@ -6,11 +6,11 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { AuditLog } from '../security/audit-log.ts';
 import { enqueueLogouts } from './enqueue-logouts.ts';
 import { logoutDeliveryModel, type LogoutDeliveryRecord } from './logout-delivery-model.ts';
+import { claimDelivery, dueDeliveries } from '../queue/delivery-claim.ts';
 
 const SEND = Symbol('oidc-provider backchannelLogout');
 const MAX_ATTEMPTS = 5;
 const RETRY_BASE_MS = 10_000;
-const CLAIM_MS = 60_000;
 const KEEP_MS = 24 * 60 * 60 * 1000;
 
 type Send = (this: Client, sub: string, sid?: string) => Promise<void>;
@@ -81,26 +81,13 @@ export class LogoutDeliveries {
   }
 
   async #deliverDue(): Promise<void> {
-    const now = new Date();
-    const due = await logoutDeliveryModel(this.#connection)
-      .find({
-        $or: [
-          { status: 'pending', nextTryAt: { $lte: now } },
-          { status: 'sending', lockedUntil: { $lte: now } },
-        ],
-      })
-      .limit(50)
-      .lean<LogoutDeliveryRecord[]>();
+    const due = await dueDeliveries(logoutDeliveryModel(this.#connection));
     await Promise.all(due.map((record) => this.#deliver(record)));
   }
 
   async #deliver(record: LogoutDeliveryRecord): Promise<void> {
     const Deliveries = logoutDeliveryModel(this.#connection);
-    const claimed = await Deliveries.updateOne(
-      { _id: record._id, status: record.status, attempts: record.attempts },
-      { $set: { status: 'sending', lockedUntil: new Date(Date.now() + CLAIM_MS) }, $inc: { attempts: 1 } },
-    );
-    if (claimed.modifiedCount !== 1) return;
+    if (!(await claimDelivery(Deliveries, record))) return;
     const finished = { lockedUntil: null, expiresAt: new Date(Date.now() + KEEP_MS) };
     const provider = this.#live.provider;
     const client = await provider.Client.find(record.clientId);

@@ -10,10 +10,9 @@ import { linksIn } from './links-in.ts';
 import { MailTemplates } from './mail-templates.ts';
 import { outboxModel, type OutboxRecord } from './outbox-model.ts';
 import { retryDelay } from './retry-delay.ts';
+import { claimDelivery, dueDeliveries } from '../queue/delivery-claim.ts';
 
 const KEEP_FINISHED_MS = 7 * 24 * 60 * 60 * 1000;
-/** A claimed mail whose instance died mid-send is tried again after this. */
-const CLAIM_MS = 2 * 60 * 1000;
 
 export interface MailToSend {
   /** the template under views/email/ */
@@ -94,19 +93,7 @@ export class Mailer {
 
   /** Tries every mail that is due (a retry, or one an instance claimed and never finished). */
   async deliverDue(): Promise<void> {
-    const now = new Date();
-    const due = await outboxModel(this.#connection)
-      .find(
-        {
-          $or: [
-            { status: 'pending', nextTryAt: { $lte: now } },
-            { status: 'sending', lockedUntil: { $lte: now } },
-          ],
-        },
-        { _id: 1 },
-      )
-      .limit(50)
-      .lean<Pick<OutboxRecord, '_id'>[]>();
+    const due = await dueDeliveries(outboxModel(this.#connection));
     await Promise.all(due.map((mail) => this.#deliver(mail._id)));
   }
 
@@ -140,21 +127,12 @@ export class Mailer {
     void tracked.finally(() => this.#inFlight.delete(tracked));
   }
 
-  /** Claims one mail (compare-and-set, so two instances never both send it), then sends it. */
+  /** Claims one mail (queue/delivery-claim.ts: no two instances send it), then sends it. */
   async #deliver(id: string): Promise<void> {
     const Outbox = outboxModel(this.#connection);
     const mail = await Outbox.findById(id).lean<OutboxRecord>();
     if (!mail || !this.#transport) return;
-    const now = Date.now();
-    const claimable =
-      (mail.status === 'pending' && mail.nextTryAt.getTime() <= now) ||
-      (mail.status === 'sending' && (mail.lockedUntil?.getTime() ?? 0) <= now);
-    if (!claimable) return;
-    const claimed = await Outbox.updateOne(
-      { _id: id, status: mail.status, attempts: mail.attempts },
-      { $set: { status: 'sending', lockedUntil: new Date(now + CLAIM_MS) }, $inc: { attempts: 1 } },
-    );
-    if (claimed.modifiedCount !== 1) return;
+    if (!(await claimDelivery(Outbox, mail))) return;
     const attempts = mail.attempts + 1;
     try {
       await this.#transport.sendMail({
