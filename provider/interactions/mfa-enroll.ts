@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 
 import { accountLabel } from '../accounts/account-label.ts';
 import { InvalidRequest } from '../errors.ts';
-import { ACR_MFA, AMR_MFA } from '../mfa/acr.ts';
+import { ACR_MFA, codeAmr } from '../mfa/acr.ts';
 import { activateEnrollment, pendingOrNewEnrollment } from '../mfa/enrollment.ts';
 import { MFA_ENROLL_REASON } from '../oidc/interaction-policy.ts';
 import { renderEnrollmentScreen } from '../views/enrollment-screen.ts';
@@ -76,7 +76,7 @@ export function enrollMfa(deps: InteractionDeps) {
       ctx.req,
       ctx.res,
       {
-        login: { accountId, amr: AMR_MFA, acr: ACR_MFA },
+        login: { accountId, amr: codeAmr(ctx.state.interaction!.session?.amr), acr: ACR_MFA },
       },
       { mergeWithLastSubmission: true },
     );

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 
 import { InvalidRequest } from '../errors.ts';
-import { ACR_MFA, AMR_MFA } from '../mfa/acr.ts';
+import { ACR_MFA, codeAmr } from '../mfa/acr.ts';
 import { verifySecondFactor, type SecondFactorResult } from '../mfa/verify-second-factor.ts';
 import { mfaStatus } from '../mfa/mfa-status.ts';
 import { MFA_PROMPT, PASSKEY_REASON } from '../oidc/interaction-policy.ts';
@@ -88,7 +88,7 @@ export function verifyMfa(deps: InteractionDeps) {
       ctx.req,
       ctx.res,
       {
-        login: { accountId, amr: AMR_MFA, acr: ACR_MFA },
+        login: { accountId, amr: codeAmr(ctx.state.interaction!.session?.amr), acr: ACR_MFA },
       },
       { mergeWithLastSubmission: true },
     );

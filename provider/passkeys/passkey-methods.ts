@@ -18,14 +18,18 @@ export function passwordlessAmr(deviceType: PasskeyRecord['deviceType']): string
   return [keyMethod(deviceType), 'user', 'mfa'];
 }
 
-/** The amr of a password followed by a passkey. */
-export function secondFactorAmr(deviceType: PasskeyRecord['deviceType']): string[] {
-  return ['pwd', keyMethod(deviceType), 'mfa'];
+/** The amr of a first factor (a password, or an upstream sign-in) followed by a passkey. */
+export function secondFactorAmr(deviceType: PasskeyRecord['deviceType'], first: 'pwd' | 'fed' = 'pwd'): string[] {
+  return [first, keyMethod(deviceType), 'mfa'];
 }
 
-/** Whether a session's methods include a second factor of any kind (a code or a passkey). */
+/**
+ * Whether a session's methods include a second factor of any kind: a code, a passkey, or an
+ * upstream sign-in whose acr the operator counts as multi-factor (upstream/federated-login.ts
+ * writes `mfa` beside `fed` only then; an upstream's own amr never reaches the session).
+ */
 export function hasSecondFactor(amr: readonly string[] | undefined): boolean {
-  return !!amr && (amr.includes('otp') || usedPasskey(amr));
+  return !!amr && (amr.includes('otp') || usedPasskey(amr) || (amr.includes('fed') && amr.includes('mfa')));
 }
 
 /** Whether a session's methods include a passkey: the only phishing-resistant method here. */

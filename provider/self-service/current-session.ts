@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
 
-import { ACR_MFA, AMR_MFA } from '../mfa/acr.ts';
+import { ACR_MFA, codeAmr } from '../mfa/acr.ts';
 
 export interface AccountSession {
   /** the session's id: CSRF tokens of the account forms are bound to it */
@@ -34,7 +34,7 @@ export async function currentSession(provider: Provider, ctx: Context): Promise<
 export async function recordSecondFactor(provider: Provider, sessionId: string): Promise<void> {
   const session = await provider.Session.find(sessionId);
   if (!session?.exp) return;
-  session.amr = AMR_MFA;
+  session.amr = codeAmr(session.amr);
   session.acr = ACR_MFA;
   await session.save(Math.max(1, session.exp - Math.floor(Date.now() / 1000)));
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { decodeProtectedHeader } from 'jose';
 
-import { ACR_MFA, ACR_PHISHING_RESISTANT, ACR_PASSWORD } from '../../provider/mfa/acr.ts';
+import { ACR_FEDERATED, ACR_MFA, ACR_PHISHING_RESISTANT, ACR_PASSWORD } from '../../provider/mfa/acr.ts';
 import { activateEnrollment, startEnrollment } from '../../provider/mfa/enrollment.ts';
 import { mfaModel } from '../../provider/mfa/mfa-model.ts';
 import { Browser, type Page } from '../helpers/browser.ts';
@@ -69,7 +69,12 @@ describe('multi-factor sign-in (TOTP)', () => {
 
   it('publishes the acr values in discovery', async () => {
     const config = await relyingParty(server.issuer, client);
-    expect(config.serverMetadata().acr_values_supported).to.deep.equal([ACR_PASSWORD, ACR_MFA, ACR_PHISHING_RESISTANT]);
+    expect(config.serverMetadata().acr_values_supported).to.deep.equal([
+      ACR_PASSWORD,
+      ACR_FEDERATED,
+      ACR_MFA,
+      ACR_PHISHING_RESISTANT,
+    ]);
   });
 
   it('enrolls through a QR code screen when a client asks for MFA, then shows ten recovery codes once', async () => {
