@@ -35,6 +35,11 @@ import { verifyEmailRoutes } from './verify-email/index.ts';
 import { signUpRoutes } from './sign-up/index.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { NotifyDeps } from './mail/notify-account.ts';
+import { IdpDirectory } from './upstream/idp-directory.ts';
+import { UpstreamClients } from './upstream/upstream-client.ts';
+import type { UpstreamDeps } from './upstream/upstream-deps.ts';
+import { upstreamRoutes } from './upstream-sign-in/index.ts';
+import { throughUpstreamLogout } from './upstream-sign-in/upstream-logout.ts';
 
 export interface AppInput {
   config: Config;
@@ -84,6 +89,15 @@ export function createApp({
     issuer: config.issuer,
     product: config.mfa.issuerName,
   };
+  const idps = new IdpDirectory(connection, config.keys.encryptionKey);
+  const upstreams: UpstreamDeps = {
+    directory: idps,
+    clients: new UpstreamClients({
+      timeoutMs: config.upstreamTimeoutMs,
+      clientSecret: (idp) => idps.clientSecret(idp),
+    }),
+    issuer: config.issuer,
+  };
   const screenDeps: InteractionDeps = {
     live: holder,
     resources: directory,
@@ -98,6 +112,7 @@ export function createApp({
     forgotPassword: mailer.enabled,
     signUp: config.signup.mode !== 'off',
     notify,
+    upstreams,
   };
 
   const accountDeps: AccountDeps = {
@@ -130,6 +145,9 @@ export function createApp({
       dpopChecker(holder),
     ),
   );
+  const upstreamPages = upstreamRoutes({ upstreams, connection, views, audit, logger, live: holder });
+  app.use(upstreamPages.routes());
+  app.use(upstreamPages.allowedMethods());
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
   app.use(account.routes());
@@ -163,6 +181,7 @@ export function createApp({
   if (config.mail.devPage) app.use(devMailPage(connection, views));
   app.use(authorizationServerMetadata);
   app.use(deviceCodeThrottle(connection, views));
+  app.use(throughUpstreamLogout({ live: holder, connection, upstreams, logger, views }));
   app.use(holder.middleware());
   return app;
 }

@@ -158,6 +158,8 @@ export interface Config {
   tokenExchangeMaxTtl: number;
   /** failure events one client address may add to the audit chain per minute; the rest are counted in one record */
   auditFailuresPerMinute: number;
+  /** how long one request to an upstream identity provider may take before the user is told it is not answering, ms */
+  upstreamTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -528,6 +530,7 @@ export function loadConfig(env: Env): Config {
     validateCacheSeconds: integer(env, 'VALIDATE_CACHE_SECONDS', 10, 0, 300),
     validateDefaultAudiences: uriList(env, 'VALIDATE_DEFAULT_AUDIENCE'),
     auditFailuresPerMinute: integer(env, 'AUDIT_FAILURES_PER_MINUTE', 20, 1, 10_000),
+    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 500, 60_000),
     metricsPort: text(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     metricsHost: text(env, 'METRICS_HOST') ?? '127.0.0.1',
     metricsToken: metricsToken(env),

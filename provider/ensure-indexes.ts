@@ -17,6 +17,10 @@ import { auditRateModel } from './security/audit-rate-model.ts';
 import { loginThrottleModel } from './security/login-throttle-model.ts';
 import { rateWindowModel } from './security/rate-window-model.ts';
 import { resourceServerModel } from './resources/resource-server-model.ts';
+import { identityLinkModel } from './upstream/identity-link-model.ts';
+import { idpModel } from './upstream/idp-model.ts';
+import { upstreamFlowModel } from './upstream/upstream-flow-model.ts';
+import { upstreamLogoutModel } from './upstream/upstream-logout-model.ts';
 
 /** Creates every index once at start-up (idempotent), since mongoose runs with autoIndex off. */
 export async function ensureIndexes(connection: Connection): Promise<void> {
@@ -38,5 +42,9 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     rateWindowModel(connection).createIndexes(),
     initialTokenUsesModel(connection).createIndexes(),
     dynamicClientUseModel(connection).createIndexes(),
+    idpModel(connection).createIndexes(),
+    identityLinkModel(connection).createIndexes(),
+    upstreamFlowModel(connection).createIndexes(),
+    upstreamLogoutModel(connection).createIndexes(),
   ]);
 }

@@ -11,6 +11,7 @@ import { applyCommand } from './admin/apply-command.ts';
 import { AdminConfigurationError, AdminError, openAdminContext, type AdminContext } from './admin/admin-context.ts';
 import { auditCommand } from './admin/audit-command.ts';
 import { clientsCommand } from './admin/clients-command.ts';
+import { idpsCommand } from './admin/idps-command.ts';
 import { keysCommand } from './admin/keys-command.ts';
 import { passkeysCommand } from './admin/passkeys-command.ts';
 import { resourcesCommand } from './admin/resources-command.ts';
@@ -35,7 +36,7 @@ async function run(action: (ctx: AdminContext) => Promise<void>): Promise<void> 
 }
 
 const program = new Command('admin')
-  .description('meshid administration: clients, resources, users, keys, audit')
+  .description('meshid administration: clients, resources, users, passkeys, upstream identity providers, keys, audit')
   .showHelpAfterError()
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 1));
 
@@ -43,6 +44,7 @@ clientsCommand(program, run);
 resourcesCommand(program, run);
 usersCommand(program, run);
 passkeysCommand(program, run);
+idpsCommand(program, run);
 keysCommand(program, run);
 auditCommand(program, run);
 applyCommand(program, run);

@@ -17,6 +17,7 @@ const ASSETS: Record<string, { type: string; file: string }> = {
   '/assets/style.css': { type: 'text/css; charset=utf-8', file: join(VIEWS_DIR, 'static/style.css') },
   '/assets/recovery-codes.js': { type: JS, file: join(VIEWS_DIR, 'static/recovery-codes.js') },
   '/assets/passkeys.js': { type: JS, file: join(VIEWS_DIR, 'static/passkeys.js') },
+  '/assets/home-realm.js': { type: JS, file: join(VIEWS_DIR, 'static/home-realm.js') },
   '/assets/simplewebauthn-browser.js': {
     type: JS,
     // The package exports only its module entry; the browser bundle sits beside it.

@@ -14,6 +14,9 @@ import { parseForm } from '../forms/parse-form.ts';
 import { showInteraction } from './show.ts';
 import { continueAfterVerification, sendVerificationLink } from './verify-email-step.ts';
 import { validCsrfKeys } from '../forms/csrf.ts';
+import { finishUpstream } from './upstream-finish.ts';
+import { linkPasskeyOptions, linkWithPasskey, linkWithPassword } from './upstream-link.ts';
+import { startUpstream } from './upstream-start.ts';
 import { verifyCsrf } from '../forms/verify-csrf.ts';
 
 /** The route table of the sign-in screens: the only place that says which steps run in what order. */
@@ -30,6 +33,11 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.post('/:uid/mfa/enroll', noStore, parseForm, csrf, load, enrollMfa(deps));
   router.post('/:uid/email/send', noStore, parseForm, csrf, load, sendVerificationLink(deps));
   router.post('/:uid/email/continue', noStore, parseForm, csrf, load, continueAfterVerification(deps));
+  router.post('/:uid/upstream/start', noStore, parseForm, csrf, load, startUpstream(deps));
+  router.get('/:uid/upstream', noStore, load, finishUpstream(deps));
+  router.post('/:uid/upstream/link', noStore, parseForm, csrf, load, linkWithPassword(deps));
+  router.post('/:uid/upstream/link/passkey/options', noStore, parseForm, csrf, load, linkPasskeyOptions(deps));
+  router.post('/:uid/upstream/link/passkey', noStore, parsePasskeyForm, csrf, load, linkWithPasskey(deps));
   router.post('/:uid/confirm', noStore, parseForm, csrf, load, confirmConsent(deps));
   router.post('/:uid/abort', noStore, parseForm, csrf, load, abort(deps));
   return router;

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
 
 import type { WebAuthnConfig } from '../config.ts';
+import type { UpstreamDeps } from '../upstream/upstream-deps.ts';
 import type { NotifyDeps } from '../mail/notify-account.ts';
 import type { LiveProvider } from '../forms/csrf.ts';
 import type { MfaDeps } from '../mfa/mfa-deps.ts';
@@ -32,4 +33,6 @@ export interface InteractionDeps {
   signUp: boolean;
   /** security notices by mail (password, second factor, passkeys) */
   notify: NotifyDeps;
+  /** upstream identity providers: their buttons, home-realm discovery, the trip there and back */
+  upstreams: UpstreamDeps;
 }

@@ -12,6 +12,8 @@ import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { formField } from '../forms/form-field.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { seeOther } from '../forms/see-other.ts';
+import { sendToUpstream } from './upstream-start.ts';
+import type { ActiveIdp } from '../upstream/idp-directory.ts';
 
 /** One message for unknown email, wrong password and disabled account: no account enumeration. */
 export const WRONG_CREDENTIALS = 'Wrong email or password.';
@@ -27,6 +29,12 @@ function tooManyAttempts(seconds: number): string {
   return `Too many failed sign-in attempts. Try again in ${seconds} seconds.`;
 }
 
+/** {domain: upstream name} as JSON for the page's home-realm script, or '' when no domain is routed. */
+function routedDomains(upstreams: ActiveIdp[]): string {
+  const routes = Object.fromEntries(upstreams.flatMap((idp) => idp.domains.map((domain) => [domain, idp.displayName])));
+  return Object.keys(routes).length ? JSON.stringify(routes) : '';
+}
+
 interface LoginView {
   email?: string;
   error?: string;
@@ -34,7 +42,10 @@ interface LoginView {
 
 export async function renderLogin(deps: InteractionDeps, ctx: Context, view: LoginView, status = 200): Promise<void> {
   const interaction = ctx.state.interaction!;
-  const client = await deps.live.provider.Client.find(String(interaction.params.client_id));
+  const [client, upstreams] = await Promise.all([
+    deps.live.provider.Client.find(String(interaction.params.client_id)),
+    deps.upstreams.directory.enabled(),
+  ]);
   const hint = typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined;
   renderScreen(
     deps.views,
@@ -49,6 +60,9 @@ export async function renderLogin(deps: InteractionDeps, ctx: Context, view: Log
       error: view.error,
       forgotPassword: deps.forgotPassword,
       signUp: deps.signUp,
+      upstreams: upstreams.map((idp) => ({ id: idp._id, name: idp.displayName, icon: idp.hasIcon })),
+      // Home-realm discovery in the page: typing such an email hides the password (login POST decides anyway).
+      routedDomains: routedDomains(upstreams),
     },
     status,
   );
@@ -61,6 +75,9 @@ export function login(deps: InteractionDeps) {
     if (interaction.prompt.name !== 'login') throw new InvalidRequest('This sign-in step is already done.');
 
     const email = formField(ctx, 'email');
+    // Home-realm discovery: this domain signs in only at its upstream; a password typed here is not even looked at.
+    const routed = email ? await deps.upstreams.directory.forEmail(email) : undefined;
+    if (routed) return sendToUpstream(deps, ctx, routed, email);
     const password = formField(ctx, 'password');
     if (!email || !password) {
       return renderLogin(deps, ctx, { email, error: 'Enter your email and password.' }, 400);

@@ -6,7 +6,7 @@ import { isActiveAccount } from '../accounts/account-active.ts';
 import { InvalidRequest } from '../errors.ts';
 import { credentialField } from '../forms/credential-field.ts';
 import { seeOther } from '../forms/see-other.ts';
-import { ACR_PHISHING_RESISTANT } from '../mfa/acr.ts';
+import { ACR_PHISHING_RESISTANT, firstFactorOf } from '../mfa/acr.ts';
 import { MFA_PROMPT } from '../oidc/interaction-policy.ts';
 import { authenticationOptions, type PasskeyCheck, verifyPasskey } from '../passkeys/authentication.ts';
 import { passwordlessAmr, secondFactorAmr } from '../passkeys/passkey-methods.ts';
@@ -56,9 +56,9 @@ export function verifyPasskeyStep(deps: InteractionDeps) {
     const interaction = ctx.state.interaction!;
     const who = { client: String(interaction.params.client_id), ip: ctx.ip, requestId: ctx.state.requestId };
     // The throttle counts by the account's email: read once, for the reservation and the release.
-    let keys: Promise<ThrottleKeys> | undefined;
-    const keysOf = (accountId: string) =>
-      (keys ??= accountLabel(deps.connection, accountId).then((email) => throttleKeys(email, ctx.ip)));
+    let email: Promise<string> | undefined;
+    const emailOf = (accountId: string) => (email ??= accountLabel(deps.connection, accountId));
+    const keysOf = async (accountId: string): Promise<ThrottleKeys> => throttleKeys(await emailOf(accountId), ctx.ip);
     const response = credentialField<AuthenticationResponseJSON>(ctx);
     const check: PasskeyCheck = response
       ? await verifyPasskey(
@@ -72,7 +72,12 @@ export function verifyPasskeyStep(deps: InteractionDeps) {
           },
         )
       : { ok: false, reason: 'invalid' };
-    const active = check.ok && (await isActiveAccount(deps.connection, check.accountId));
+    // A domain routed to an upstream (home-realm discovery) signs in there only: a local passkey
+    // must not outlive the upstream's offboarding. As a second factor it is still welcome.
+    const active =
+      check.ok &&
+      (await isActiveAccount(deps.connection, check.accountId)) &&
+      !(step.purpose === 'sign-in' && (await deps.upstreams.directory.forEmail(await emailOf(check.accountId))));
     if (!check.ok || !active) {
       const failed: Exclude<PasskeyCheck, { ok: true }> = check.ok
         ? { ok: false, reason: 'unknown', accountId: check.accountId }
@@ -101,7 +106,7 @@ export function verifyPasskeyStep(deps: InteractionDeps) {
     const amr =
       step.purpose === 'sign-in'
         ? passwordlessAmr(check.passkey.deviceType)
-        : secondFactorAmr(check.passkey.deviceType);
+        : secondFactorAmr(check.passkey.deviceType, firstFactorOf(interaction.session?.amr));
     const url = await deps.live.provider.interactionResult(
       ctx.req,
       ctx.res,

@@ -8,6 +8,7 @@ import { accountCsrfSubject } from './account-csrf.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { revokeApplication, signOutEverywhere } from './applications.ts';
 import { changePassword } from './change-password.ts';
+import { removeLinkedSignIn } from './linked-sign-ins.ts';
 import { changeEmail, sendConfirmationLink } from './email-settings.ts';
 import { parsePasskeyForm } from '../forms/credential-field.ts';
 import { addPasskey, deletePasskey, passkeyConfirmOptions, passkeyRegistrationOptions } from './passkey-settings.ts';
@@ -40,6 +41,7 @@ export function accountRoutes(deps: AccountDeps): Router {
   router.post('/email', noStore, session, parseForm, csrf, recent, changeEmail(deps));
   router.post('/email/confirm', noStore, session, parseForm, csrf, sendConfirmationLink(deps));
   router.post('/password', noStore, session, parseForm, csrf, recent, changePassword(deps));
+  router.post('/links/remove', noStore, session, parseForm, csrf, recent, removeLinkedSignIn(deps));
   router.post('/applications/revoke', noStore, session, parseForm, csrf, revokeApplication(deps));
   router.post('/sign-out-everywhere', noStore, session, parseForm, csrf, signOutEverywhere(deps));
   return router;

@@ -10,6 +10,7 @@ import { ACCOUNT_CLIENT_ID } from './account-client.ts';
 import { grantedApplications } from '../accounts/granted-applications.ts';
 import { recentReuseRevocations } from '../security/reuse-revocations.ts';
 import { accountCsrfSubject } from './account-csrf.ts';
+import { linkedSignIns } from './linked-sign-ins.ts';
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -21,7 +22,7 @@ export async function renderAccount(
   status = 200,
 ): Promise<void> {
   const { accountId } = ctx.state.accountSession!;
-  const [account, mfa, passkeys, applications, revocations] = await Promise.all([
+  const [account, mfa, passkeys, applications, revocations, links] = await Promise.all([
     accountModel(deps.connection)
       .findById(accountId, { email: 1, emailVerified: 1, passwordDisabled: 1 })
       .lean<Pick<AccountRecord, 'email' | 'emailVerified' | 'passwordDisabled'>>(),
@@ -29,6 +30,7 @@ export async function renderAccount(
     listPasskeys(deps.connection, accountId),
     grantedApplications(deps.live.provider, deps.connection, accountId),
     recentReuseRevocations(deps.connection, accountId),
+    linkedSignIns(deps, accountId),
   ]);
   const revokedAccess = await Promise.all(
     revocations.map(async ({ clientId, at }) => {
@@ -53,6 +55,7 @@ export async function renderAccount(
         created: day(passkey.createdAt),
         lastUsed: passkey.lastUsedAt ? day(passkey.lastUsedAt) : undefined,
       })),
+      links,
       applications: applications.filter((app) => app.clientId !== ACCOUNT_CLIENT_ID),
       csrf: csrfToken(currentCsrfKey(deps.live), accountCsrfSubject(ctx)!),
       message: notice?.message,

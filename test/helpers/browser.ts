@@ -48,9 +48,12 @@ export function parseForms(html: string): Form[] {
 export class Browser {
   readonly jar = new CookieJar();
   readonly #origin: string;
+  readonly #alsoFollow: Set<string>;
 
-  constructor(issuer: string) {
+  /** `alsoFollow`: other origins the browser keeps following redirects through (an upstream identity provider). */
+  constructor(issuer: string, alsoFollow: string[] = []) {
     this.#origin = new URL(issuer).origin;
+    this.#alsoFollow = new Set(alsoFollow.map((url) => new URL(url).origin));
   }
 
   async fetch(url: URL | string, init: RequestInit = {}): Promise<Response> {
@@ -93,7 +96,7 @@ export class Browser {
         return { url, status: response.status, html: await response.text(), headers: response.headers };
       }
       const next = new URL(location, url);
-      if (next.origin !== this.#origin) {
+      if (next.origin !== this.#origin && !this.#alsoFollow.has(next.origin)) {
         await response.arrayBuffer();
         return { url, status: response.status, html: '', headers: response.headers, leftTo: next };
       }

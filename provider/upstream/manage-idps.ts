@@ -1,0 +1,89 @@
+import type { Connection } from 'mongoose';
+
+import { seal } from '../security/secret-box.ts';
+import { identityLinkModel } from './identity-link-model.ts';
+import { idpModel, type IdpRecord } from './idp-model.ts';
+import { type IdpInput, IdpSettingsError, idpSettings } from './idp-settings.ts';
+
+/** The icon formats a button may show (served with a sandboxing CSP: an SVG cannot run script). */
+const ICON_TYPES: Record<string, string> = { png: 'image/png', svg: 'image/svg+xml' };
+export const MAX_ICON_BYTES = 32 * 1024;
+
+/** An upstream without its secret or icon bytes: what listings and the screens see. */
+export type IdpSummary = Omit<IdpRecord, 'sealedClientSecret' | 'icon'> & { hasIcon: boolean };
+
+const summary = ({ sealedClientSecret: _secret, icon, ...rest }: IdpRecord): IdpSummary => ({
+  ...rest,
+  hasIcon: !!icon?.contentType,
+});
+
+/** Listings never read the icons' bytes. */
+const WITHOUT_ICON = { 'icon.data': 0 } as const;
+
+/** The icon record for a file's name and bytes, or an IdpSettingsError. */
+export function iconOf(fileName: string, data: Buffer): IdpRecord['icon'] {
+  const contentType = ICON_TYPES[fileName.split('.').pop()?.toLowerCase() ?? ''];
+  if (!contentType) throw new IdpSettingsError('the icon must be a .png or .svg file');
+  if (data.length === 0 || data.length > MAX_ICON_BYTES) throw new IdpSettingsError('the icon must be at most 32 KB');
+  return { contentType, data };
+}
+
+/**
+ * Adds an upstream. Its secret is sealed under KEY_ENCRYPTION_KEY like the signing keys; a domain
+ * already routed to another upstream is refused (home-realm discovery must have one answer).
+ */
+export async function addIdp(
+  connection: Connection,
+  encryptionKey: Uint8Array,
+  input: IdpInput & { clientSecret: string; icon?: IdpRecord['icon'] },
+): Promise<IdpSummary> {
+  const settings = idpSettings(input);
+  if (!input.clientSecret) throw new IdpSettingsError('the client secret is required');
+  const Idp = idpModel(connection);
+  if (await Idp.exists({ _id: settings.id })) throw new IdpSettingsError(`an upstream "${settings.id}" exists already`);
+  if (settings.domains.length) {
+    const taken = await Idp.findOne({ domains: { $in: settings.domains } }, { _id: 1 }).lean();
+    if (taken) throw new IdpSettingsError(`one of those domains already signs in through "${taken._id}"`);
+  }
+  const now = new Date();
+  const { id, ...rest } = settings;
+  const record: IdpRecord = {
+    _id: id,
+    ...rest,
+    sealedClientSecret: await seal(encryptionKey, input.clientSecret, `idp:${id}`),
+    enabled: true,
+    ...(input.icon ? { icon: input.icon } : {}),
+    createdAt: now,
+    updatedAt: now,
+  };
+  await Idp.insertMany([record]);
+  return summary(record);
+}
+
+export async function listIdps(connection: Connection): Promise<IdpSummary[]> {
+  const all = await idpModel(connection).find({}, WITHOUT_ICON).sort({ _id: 1 }).lean<IdpRecord[]>();
+  return all.map(summary);
+}
+
+export async function showIdp(connection: Connection, id: string): Promise<IdpSummary | undefined> {
+  const found = await idpModel(connection).findById(id, WITHOUT_ICON).lean<IdpRecord>();
+  return found ? summary(found) : undefined;
+}
+
+/** Turns an upstream on or off; false when there is none. Instances notice within IDP_CACHE_MS. */
+export async function setIdpEnabled(connection: Connection, id: string, enabled: boolean): Promise<boolean> {
+  const result = await idpModel(connection).updateOne({ _id: id }, { $set: { enabled, updatedAt: new Date() } });
+  return result.matchedCount === 1;
+}
+
+/**
+ * Deletes an upstream and the links of accounts to it (the accounts stay: they keep their
+ * password, passkeys and any other link). Returns how many links went, or undefined when there
+ * was no such upstream.
+ */
+export async function deleteIdp(connection: Connection, id: string): Promise<number | undefined> {
+  const deleted = await idpModel(connection).deleteOne({ _id: id });
+  if (deleted.deletedCount !== 1) return undefined;
+  const links = await identityLinkModel(connection).deleteMany({ idp: id });
+  return links.deletedCount;
+}
