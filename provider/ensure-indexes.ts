@@ -20,6 +20,10 @@ import { resourceServerModel } from './resources/resource-server-model.ts';
 import { identityLinkModel } from './upstream/identity-link-model.ts';
 import { idpModel } from './upstream/idp-model.ts';
 import { upstreamFlowModel } from './upstream/upstream-flow-model.ts';
+import { groupMemberModel } from './roles/group-member-model.ts';
+import { groupModel } from './roles/group-model.ts';
+import { roleAssignmentModel } from './roles/role-assignment-model.ts';
+import { roleModel } from './roles/role-model.ts';
 import { upstreamLogoutModel } from './upstream/upstream-logout-model.ts';
 
 /** Creates every index once at start-up (idempotent), since mongoose runs with autoIndex off. */
@@ -45,6 +49,10 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     idpModel(connection).createIndexes(),
     identityLinkModel(connection).createIndexes(),
     upstreamFlowModel(connection).createIndexes(),
+    groupModel(connection).createIndexes(),
+    groupMemberModel(connection).createIndexes(),
+    roleModel(connection).createIndexes(),
+    roleAssignmentModel(connection).createIndexes(),
     upstreamLogoutModel(connection).createIndexes(),
   ]);
 }

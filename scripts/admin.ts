@@ -11,7 +11,9 @@ import { applyCommand } from './admin/apply-command.ts';
 import { AdminConfigurationError, AdminError, openAdminContext, type AdminContext } from './admin/admin-context.ts';
 import { auditCommand } from './admin/audit-command.ts';
 import { clientsCommand } from './admin/clients-command.ts';
+import { groupsCommand } from './admin/groups-command.ts';
 import { idpsCommand } from './admin/idps-command.ts';
+import { rolesCommand } from './admin/roles-command.ts';
 import { keysCommand } from './admin/keys-command.ts';
 import { passkeysCommand } from './admin/passkeys-command.ts';
 import { resourcesCommand } from './admin/resources-command.ts';
@@ -36,7 +38,9 @@ async function run(action: (ctx: AdminContext) => Promise<void>): Promise<void> 
 }
 
 const program = new Command('admin')
-  .description('meshid administration: clients, resources, users, passkeys, upstream identity providers, keys, audit')
+  .description(
+    'meshid administration: clients, resources, users, groups, roles, passkeys, upstream identity providers, keys, audit',
+  )
   .showHelpAfterError()
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 1));
 
@@ -45,6 +49,8 @@ resourcesCommand(program, run);
 usersCommand(program, run);
 passkeysCommand(program, run);
 idpsCommand(program, run);
+groupsCommand(program, run);
+rolesCommand(program, run);
 keysCommand(program, run);
 auditCommand(program, run);
 applyCommand(program, run);

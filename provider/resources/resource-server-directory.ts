@@ -75,9 +75,29 @@ export async function saveResourceServer(
         scopes: input.scopes,
         accessTokenTtl: input.accessTokenTtl,
         ...(input.scopeDescriptions ? { scopeDescriptions: input.scopeDescriptions } : {}),
+        ...(input.scopeAccess ? { scopeAccess: input.scopeAccess } : {}),
+        ...(input.groupsClaim !== undefined ? { groupsClaim: input.groupsClaim } : {}),
       },
       $setOnInsert: { createdAt: new Date() },
     },
     { upsert: true },
   );
+}
+
+/**
+ * How an API's scopes are handed out (open: as each client allows; roles: only what the caller's
+ * roles grant) and whether its tokens carry `groups`. False when there is no such API.
+ */
+export async function setResourceAccess(
+  connection: Connection,
+  indicator: string,
+  settings: Partial<Pick<ResourceServerRecord, 'scopeAccess' | 'groupsClaim'>>,
+): Promise<boolean> {
+  const result = await resourceServerModel(connection).updateOne({ _id: indicator }, { $set: settings });
+  return result.matchedCount === 1;
+}
+
+/** Whether tokens for this API depend on who holds which roles or groups (else no access lookup is made). */
+export function usesAccess(server: Pick<ResourceServerRecord, 'scopeAccess' | 'groupsClaim' | 'roles'>): boolean {
+  return server.scopeAccess === 'roles' || server.groupsClaim === true || (server.roles?.length ?? 0) > 0;
 }

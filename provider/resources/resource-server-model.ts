@@ -12,6 +12,12 @@ export interface ResourceServerRecord {
   scopeDescriptions?: { scope: string; text: string }[];
   /** seconds; falls back to ACCESS_TOKEN_TTL / CLIENT_CREDENTIALS_TTL */
   accessTokenTtl?: number;
+  /** roles: a user or service gets a scope of this API only when one of its roles grants it; open (default): as the client allows */
+  scopeAccess?: 'open' | 'roles';
+  /** its access tokens also carry the caller's `groups` */
+  groupsClaim?: boolean;
+  /** the names of its roles (roles/manage-roles.ts keeps this in step): an API without any costs no access lookup */
+  roles?: string[];
   createdAt: Date;
 }
 
@@ -22,6 +28,9 @@ const resourceServerSchema = new Schema<ResourceServerRecord>(
     scopes: { type: [String], default: [] },
     scopeDescriptions: { type: [{ scope: String, text: String, _id: false }], default: undefined },
     accessTokenTtl: { type: Number },
+    scopeAccess: { type: String },
+    groupsClaim: { type: Boolean },
+    roles: { type: [String], default: undefined },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, collection: 'resource_servers' },

@@ -7,6 +7,8 @@ import { CLIENT_TYPES, clientTemplate, type ClientTemplateOptions } from '../../
 import { LIMITED_USES_POLICY, limitInitialTokenUses } from '../../provider/clients/initial-token-uses.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
 import { print } from './output.ts';
+import { forgetClientRoles } from '../../provider/roles/manage-roles.ts';
+import { holderRoleCommands } from './roles-command.ts';
 
 type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
@@ -152,6 +154,7 @@ export function clientsCommand(program: Command, run: Run): void {
           ctx.connection,
           grants.map((grant) => String(grant._id)),
         );
+        await forgetClientRoles(ctx.connection, id);
         await ctx.audit.append({ event: 'admin.client.deleted', outcome: 'success', client: id });
         print(`client ${id} deleted`, false);
       }),
@@ -186,4 +189,6 @@ export function clientsCommand(program: Command, run: Run): void {
         print({ initial_access_token: token, expires_in: expiresIn, uses: uses ?? 'any' }, options.json);
       }),
     );
+
+  holderRoleCommands(clients, 'client', run);
 }

@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 
 import { resourceServerModel, type ResourceServerRecord } from '../../provider/resources/resource-server-model.ts';
-import { describeScope, saveResourceServer } from '../../provider/resources/resource-server-directory.ts';
+import {
+  describeScope,
+  saveResourceServer,
+  setResourceAccess,
+} from '../../provider/resources/resource-server-directory.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
 import { print } from './output.ts';
 
@@ -31,6 +35,35 @@ export function resourcesCommand(program: Command, run: Run): void {
         });
         await ctx.audit.append({ event: 'admin.resource.saved', outcome: 'success', details: { indicator } });
         print(`resource ${indicator} saved`, false);
+      }),
+    );
+
+  resources
+    .command('access <indicator>')
+    .description(
+      "who gets the API's scopes (open: as each client allows; roles: only what roles grant) and the groups claim",
+    )
+    .option('--scopes <mode>', 'open or roles')
+    .option('--groups-claim <on|off>', "put the caller's groups in this API's access tokens")
+    .action((indicator: string, options: { scopes?: string; groupsClaim?: string }) =>
+      run(async (ctx) => {
+        if (options.scopes !== undefined && options.scopes !== 'open' && options.scopes !== 'roles')
+          throw new AdminError('--scopes must be open or roles');
+        if (options.groupsClaim !== undefined && options.groupsClaim !== 'on' && options.groupsClaim !== 'off')
+          throw new AdminError('--groups-claim must be on or off');
+        const settings = {
+          ...(options.scopes ? { scopeAccess: options.scopes as 'open' | 'roles' } : {}),
+          ...(options.groupsClaim ? { groupsClaim: options.groupsClaim === 'on' } : {}),
+        };
+        if (Object.keys(settings).length === 0) throw new AdminError('give --scopes and/or --groups-claim');
+        if (!(await setResourceAccess(ctx.connection, indicator, settings)))
+          throw new AdminError(`no resource ${indicator}`);
+        await ctx.audit.append({
+          event: 'admin.resource.access_set',
+          outcome: 'success',
+          details: { indicator, ...settings },
+        });
+        print(`resource ${indicator}: ${JSON.stringify(settings)}`, false);
       }),
     );
 

@@ -16,6 +16,7 @@ import { AdminError, type AdminContext } from './admin-context.ts';
 import { withMail } from './admin-mail.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
+import { holderRoleCommands } from './roles-command.ts';
 import { readSecret } from './read-secret.ts';
 
 type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
@@ -164,4 +165,6 @@ export function usersCommand(program: Command, run: Run): void {
         print(`${found.email} unlocked`, false);
       }),
     );
+
+  holderRoleCommands(users, 'user', run);
 }

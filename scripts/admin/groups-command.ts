@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+
+import { addGroup, addMember, deleteGroup, listGroups, removeMember } from '../../provider/roles/manage-groups.ts';
+import { AdminError, type AdminContext } from './admin-context.ts';
+import { findUser } from './find-user.ts';
+import { print } from './output.ts';
+import { asAdminError, holderRoleCommands } from './roles-command.ts';
+
+type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
+
+export function groupsCommand(program: Command, run: Run): void {
+  const groups = program
+    .command('groups')
+    .description('groups of users: their members hold the roles given to the group');
+
+  groups
+    .command('add <group>')
+    .description('add a group (optionally inside a parent: one level of nesting)')
+    .option('--parent <group>', 'the group it sits in: its members also hold the parent’s roles')
+    .option('--description <text>', 'what the group is')
+    .action((name: string, options: { parent?: string; description?: string }) =>
+      run(async (ctx) => {
+        await asAdminError(addGroup(ctx.connection, { name, ...options }));
+        await ctx.audit.append({
+          event: 'admin.group.added',
+          outcome: 'success',
+          details: { group: name, parent: options.parent },
+        });
+        print(`group ${name} added`, false);
+      }),
+    );
+
+  groups
+    .command('list')
+    .description('groups, their parents and how many members each has')
+    .option('--json', 'machine-readable output')
+    .action((options: { json?: boolean }) =>
+      run(async (ctx) => {
+        const all = await listGroups(ctx.connection);
+        print(
+          all.map((g) => ({
+            group: g._id,
+            parent: g.parent ?? '',
+            members: g.members,
+            description: g.description ?? '',
+          })),
+          options.json,
+        );
+      }),
+    );
+
+  groups
+    .command('delete <group>')
+    .description('delete a group with its memberships and role assignments')
+    .action((name: string) =>
+      run(async (ctx) => {
+        await asAdminError(deleteGroup(ctx.connection, name));
+        await ctx.audit.append({ event: 'admin.group.deleted', outcome: 'success', details: { group: name } });
+        print(`group ${name} deleted`, false);
+      }),
+    );
+
+  for (const [command, add] of [
+    ['add-member', true],
+    ['remove-member', false],
+  ] as const) {
+    groups
+      .command(`${command} <group> <email>`)
+      .description(add ? 'put a user in the group' : 'take a user out of the group')
+      .action((group: string, email: string) =>
+        run(async (ctx) => {
+          const user = await findUser(ctx, email);
+          const changed = add
+            ? await asAdminError(addMember(ctx.connection, group, user._id))
+            : await removeMember(ctx.connection, group, user._id);
+          if (!add && !changed) throw new AdminError(`${email} is not in ${group}`);
+          await ctx.audit.append({
+            event: add ? 'admin.group.member_added' : 'admin.group.member_removed',
+            outcome: 'success',
+            account: user._id,
+            details: { group, changed },
+          });
+          print(`${email} ${add ? (changed ? 'added to' : 'was already in') : 'removed from'} ${group}`, false);
+        }),
+      );
+  }
+
+  holderRoleCommands(groups, 'group', run);
+}

@@ -1,0 +1,128 @@
+import type { Command } from 'commander';
+
+import { MongoAdapter } from '../../adapters/mongodb.ts';
+import { GroupError } from '../../provider/roles/manage-groups.ts';
+import {
+  deleteRole,
+  grantRole,
+  listRoles,
+  revokeRole,
+  RoleError,
+  saveRole,
+} from '../../provider/roles/manage-roles.ts';
+import type { HolderKind } from '../../provider/roles/role-assignment-model.ts';
+import { AdminError, type AdminContext } from './admin-context.ts';
+import { findUser } from './find-user.ts';
+import { print } from './output.ts';
+
+type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
+
+/** The services' refusals (unknown API, role or group; bad names) as messages, not stack traces. */
+export async function asAdminError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof RoleError || err instanceof GroupError || err instanceof TypeError)
+      throw new AdminError(err.message);
+    throw err;
+  }
+}
+
+export function rolesCommand(program: Command, run: Run): void {
+  const roles = program.command('roles').description("roles of an API and the API's scopes each one grants");
+
+  roles
+    .command('add <api> <role>')
+    .description('add a role to an API (its resource indicator), or change the scopes it grants')
+    .option('--scopes <scopes>', 'scopes of the API the role grants (space- or comma-separated)', '')
+    .option('--description <text>', 'what the role is for')
+    .action((api: string, role: string, options: { scopes: string; description?: string }) =>
+      run(async (ctx) => {
+        const scopes = options.scopes.split(/[\s,]+/).filter(Boolean);
+        const result = await asAdminError(
+          saveRole(ctx.connection, { resource: api, name: role, scopes, description: options.description }),
+        );
+        await ctx.audit.append({
+          event: 'admin.role.saved',
+          outcome: 'success',
+          details: { resource: api, role, scopes: scopes.join(' '), result },
+        });
+        print(`role ${role} of ${api} ${result}`, false);
+      }),
+    );
+
+  roles
+    .command('list [api]')
+    .description('roles, of one API or of all')
+    .option('--json', 'machine-readable output')
+    .action((api: string | undefined, options: { json?: boolean }) =>
+      run(async (ctx) => {
+        const all = await listRoles(ctx.connection, api);
+        print(
+          all.map((r) => ({
+            api: r.resource,
+            role: r.name,
+            scopes: r.scopes.join(' '),
+            description: r.description ?? '',
+          })),
+          options.json,
+        );
+      }),
+    );
+
+  roles
+    .command('delete <api> <role>')
+    .description('delete a role and every assignment of it')
+    .action((api: string, role: string) =>
+      run(async (ctx) => {
+        await asAdminError(deleteRole(ctx.connection, api, role));
+        await ctx.audit.append({ event: 'admin.role.deleted', outcome: 'success', details: { resource: api, role } });
+        print(`role ${role} of ${api} deleted`, false);
+      }),
+    );
+}
+
+/**
+ * `grant-role` and `revoke-role` under `users`, `clients` or `groups`: the same service calls
+ * and audit records whoever holds the role.
+ */
+export function holderRoleCommands(parent: Command, kind: HolderKind, run: Run): void {
+  const what = { user: '<email>', client: '<client_id>', group: '<group>' }[kind];
+  const holder = async (ctx: AdminContext, name: string) => {
+    if (kind === 'user') {
+      const found = await findUser(ctx, name);
+      return { subject: found._id, account: found._id };
+    }
+    if (kind === 'client' && !(await new MongoAdapter(ctx.connection, 'Client').find(name)))
+      throw new AdminError(`no client ${name}`);
+    return { subject: name, account: undefined };
+  };
+  for (const [command, grant] of [
+    ['grant-role', true],
+    ['revoke-role', false],
+  ] as const) {
+    parent
+      .command(`${command} ${what} <api> <role>`)
+      .description(grant ? `give a role of an API to this ${kind}` : `take a role of an API back from this ${kind}`)
+      .action((name: string, api: string, role: string) =>
+        run(async (ctx) => {
+          const { subject, account } = await holder(ctx, name);
+          const changed = grant
+            ? await asAdminError(grantRole(ctx.connection, { kind, subject }, api, role))
+            : await revokeRole(ctx.connection, { kind, subject }, api, role);
+          if (!grant && !changed) throw new AdminError(`${name} does not hold ${role} of ${api} directly`);
+          await ctx.audit.append({
+            event: grant ? 'admin.role.granted' : 'admin.role.revoked',
+            outcome: 'success',
+            ...(account ? { account } : {}),
+            ...(kind === 'client' ? { client: subject } : {}),
+            details: { holder: kind, subject, resource: api, role, changed },
+          });
+          print(
+            `${name} ${grant ? (changed ? 'now holds' : 'already held') : 'no longer holds'} ${role} of ${api}`,
+            false,
+          );
+        }),
+      );
+  }
+}
