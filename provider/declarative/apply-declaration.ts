@@ -14,9 +14,10 @@ import { saveResourceServer } from '../resources/resource-server-directory.ts';
 import { resourceServerModel, type ResourceServerRecord } from '../resources/resource-server-model.ts';
 import type { Declaration, DeclaredClient, DeclaredResource } from './declaration.ts';
 import type { ResolveSecret } from './secret-reference.ts';
+import { applyAccess } from './apply-access.ts';
 
 export interface Change {
-  kind: 'resource' | 'client' | 'user';
+  kind: 'resource' | 'client' | 'user' | 'role' | 'group' | 'member' | 'assignment';
   id: string;
   action: 'create' | 'update' | 'delete' | 'unchanged';
   /** what differs, for an update */
@@ -49,6 +50,8 @@ function resourceRecord(declared: DeclaredResource): Omit<ResourceServerRecord, 
     name: declared.name,
     scopes: declared.scopes,
     accessTokenTtl: declared.accessTokenTtl,
+    ...(declared.scopeAccess ? { scopeAccess: declared.scopeAccess } : {}),
+    ...(declared.groupsClaim !== undefined ? { groupsClaim: declared.groupsClaim } : {}),
     scopeDescriptions:
       declared.scopeDescriptions &&
       Object.entries(declared.scopeDescriptions).map(([scope, text]) => ({ scope, text })),
@@ -157,6 +160,8 @@ export async function applyDeclaration(
       if (declared.password === 'generated') generated.push({ kind: 'user', id: email, secret: password });
     }
   }
+
+  changes.push(...(await applyAccess(connection, declaration, write)));
 
   if (options.prune) {
     const declaredResources = new Set(declaration.resources.map((r) => r.indicator));

@@ -10,6 +10,32 @@ export interface DeclaredResource {
   /** scope → what it lets an application do (the consent screen's words) */
   scopeDescriptions?: Record<string, string>;
   accessTokenTtl?: number;
+  /** roles: scopes only through roles; open (default): as each client allows */
+  scopeAccess?: 'open' | 'roles';
+  groupsClaim?: boolean;
+  roles?: DeclaredRole[];
+}
+
+export interface DeclaredRole {
+  name: string;
+  /** scopes of this API the role grants */
+  scopes: string[];
+  description?: string;
+}
+
+/** A role of an API held by a user, group or client. */
+export interface RoleReference {
+  resource: string;
+  role: string;
+}
+
+export interface DeclaredGroup {
+  name: string;
+  parent?: string;
+  description?: string;
+  /** emails of members */
+  members?: string[];
+  roles?: RoleReference[];
 }
 
 export interface DeclaredClient {
@@ -33,6 +59,7 @@ export interface DeclaredClient {
     scopes?: string[];
     actor?: boolean;
   };
+  roles?: RoleReference[];
 }
 
 export interface DeclaredUser {
@@ -40,6 +67,7 @@ export interface DeclaredUser {
   name?: string;
   /** the first password only: an existing account's password is never changed by the file */
   password: SecretReference;
+  roles?: RoleReference[];
 }
 
 /** What a configuration file (MESHID_CONFIG) declares. */
@@ -47,6 +75,7 @@ export interface Declaration {
   resources: DeclaredResource[];
   clients: DeclaredClient[];
   users: DeclaredUser[];
+  groups: DeclaredGroup[];
 }
 
 export interface Problem {
@@ -120,12 +149,36 @@ const secretReference: Check = (value, path, problems) => {
     problems.push({ path, message: 'give exactly one of env or file' });
 };
 
+const roleReference = object({
+  resource: { check: absoluteUri, required: true },
+  role: { check: text, required: true },
+});
+
 const resource = object({
   indicator: { check: absoluteUri, required: true },
   name: { check: text, required: true },
   scopes: { check: list(text), required: true },
   scopeDescriptions: { check: textMap },
   accessTokenTtl: { check: seconds },
+  scopeAccess: { check: oneOf(['open', 'roles']) },
+  groupsClaim: { check: flag },
+  roles: {
+    check: list(
+      object({
+        name: { check: text, required: true },
+        scopes: { check: list(text), required: true },
+        description: { check: text },
+      }),
+    ),
+  },
+});
+
+const group = object({
+  name: { check: text, required: true },
+  parent: { check: text },
+  description: { check: text },
+  members: { check: list(text) },
+  roles: { check: list(roleReference) },
 });
 
 const client = object({
@@ -151,18 +204,21 @@ const client = object({
       actor: { check: flag },
     }),
   },
+  roles: { check: list(roleReference) },
 });
 
 const user = object({
   email: { check: text, required: true },
   name: { check: text },
   password: { check: secretReference, required: true },
+  roles: { check: list(roleReference) },
 });
 
 const document = object({
   resources: { check: list(resource) },
   clients: { check: list(client) },
   users: { check: list(user) },
+  groups: { check: list(group) },
 });
 
 /** Checks a parsed document against the declaration's shape; every problem with its path. */
@@ -189,8 +245,8 @@ export function declarationProblems(value: unknown): Problem[] {
           message: 'an exchanger needs exchange: { resources, subjectAudiences }',
         });
     });
-    for (const kind of ['resources', 'clients', 'users'] as const) {
-      const key = kind === 'resources' ? 'indicator' : kind === 'clients' ? 'id' : 'email';
+    for (const kind of ['resources', 'clients', 'users', 'groups'] as const) {
+      const key = { resources: 'indicator', clients: 'id', users: 'email', groups: 'name' }[kind];
       const seen = new Set<string>();
       ((value[kind] ?? []) as Record<string, string>[]).forEach((entry, index) => {
         if (seen.has(entry[key]!))
@@ -205,5 +261,10 @@ export function declarationProblems(value: unknown): Problem[] {
 /** A checked document as a declaration (empty lists for what it leaves out). */
 export function asDeclaration(value: unknown): Declaration {
   const raw = (value ?? {}) as Partial<Declaration>;
-  return { resources: raw.resources ?? [], clients: raw.clients ?? [], users: raw.users ?? [] };
+  return {
+    resources: raw.resources ?? [],
+    clients: raw.clients ?? [],
+    users: raw.users ?? [],
+    groups: raw.groups ?? [],
+  };
 }

@@ -36,8 +36,13 @@ describe('configuration file (MESHID_CONFIG): parsing with line-precise errors',
   });
 
   it('reads JSON too, and an empty file as nothing declared', () => {
-    expect(parseDeclaration('{"clients": []}', 'meshid.json')).to.deep.equal({ resources: [], clients: [], users: [] });
-    expect(parseDeclaration('', 'meshid.yaml')).to.deep.equal({ resources: [], clients: [], users: [] });
+    expect(parseDeclaration('{"clients": []}', 'meshid.json')).to.deep.equal({
+      resources: [],
+      clients: [],
+      users: [],
+      groups: [],
+    });
+    expect(parseDeclaration('', 'meshid.yaml')).to.deep.equal({ resources: [], clients: [], users: [], groups: [] });
   });
 
   it('names the line and column of a syntax error', () => {
