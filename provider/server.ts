@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, observeDatabase, type Metrics } from './observability/metrics.ts';
 import { createProvider } from './oidc/create-provider.ts';
 import { ResourceServerDirectory } from './resources/resource-server-directory.ts';
+import { AccessDirectory } from './roles/access-directory.ts';
 import type { RenderPage } from './oidc/screens.ts';
 import { renderScreen } from './views/render-screen.ts';
 import { DynamicClientLifetime } from './clients/dynamic-client-lifetime.ts';
@@ -190,6 +191,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clientSweep.unref();
     // One directory of APIs (and its cache) for the protocol and the consent screen alike.
     const directory = new ResourceServerDirectory(connection, config.clientCacheTtl);
+    // Groups and roles, cached like clients: a change reaches new tokens within CLIENT_CACHE_TTL.
+    const access = new AccessDirectory(connection, config.clientCacheTtl);
     holder = new ProviderHolder(
       (current) =>
         createProvider({
@@ -201,6 +204,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           audit,
           metrics,
           directory,
+          access,
           outgoingFetch: options.outgoingFetch,
           dynamicClients,
         }),

@@ -12,7 +12,9 @@ export const CLAIMS = {
   openid: ['sub', 'amr', 'acr'],
   profile: ['name', 'given_name', 'family_name', 'updated_at'],
   email: ['email', 'email_verified'],
+  // The user's groups (capped: roles/access-rules.ts), for clients that ask for them.
+  groups: ['groups'],
 };
 
 /** `offline_access` is accepted for relying parties that ask for it (OIDC Core 11). */
-export const SCOPES = ['openid', 'offline_access', 'profile', 'email'];
+export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'groups'];

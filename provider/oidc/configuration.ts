@@ -7,6 +7,8 @@ import { makeFindAccount } from '../accounts/find-account.ts';
 import type { Config } from '../config.ts';
 import type { ProviderKeys } from '../keys/key-store.ts';
 import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
+import type { AccessDirectory } from '../roles/access-directory.ts';
+import { accessClaims } from './access-claims.ts';
 import { extraTokenClaims } from '../token-exchange/exchange-claims.ts';
 import { CLAIMS, SCOPES } from './claims.ts';
 import { EXTRA_CLIENT_METADATA, validateExtraClientMetadata } from './client-metadata.ts';
@@ -30,6 +32,8 @@ export interface ConfigurationInput {
   /** renders our page templates (the library's error and logout pages) */
   renderPage: RenderPage;
   directory: ResourceServerDirectory;
+  /** users' and services' groups and roles (their tokens' scopes at gated APIs, `roles` and `groups` claims) */
+  access: AccessDirectory;
   /** how the provider fetches (client metadata documents); tests hand in a network of their own */
   outgoingFetch?: typeof fetch;
 }
@@ -66,6 +70,7 @@ export function buildConfiguration({
   keys,
   renderPage,
   directory,
+  access,
   outgoingFetch,
 }: ConfigurationInput): Configuration {
   const { ttl } = config;
@@ -81,7 +86,7 @@ export function buildConfiguration({
       mongoAdapterFactory(connection, { clientCache: new TtlCache(), clientCacheTtl: config.clientCacheTtl }),
       config.keys.encryptionKey,
     ),
-    findAccount: makeFindAccount(connection),
+    findAccount: makeFindAccount(connection, access),
 
     jwks: { keys: keys.signing },
     cookies: {
@@ -233,6 +238,7 @@ export function buildConfiguration({
       },
       resourceIndicators: resourceIndicators({
         directory,
+        access,
         accessTokenTtl: ttl.accessToken,
         clientCredentialsTtl: ttl.clientCredentials,
       }),
@@ -247,6 +253,7 @@ export function buildConfiguration({
         // grant was revoked (see jwt-introspection.ts). Client credentials have no grant.
         async jwt(_ctx, token, jwt) {
           if ('grantId' in token && token.grantId) jwt.payload[GRANT_CLAIM] = token.grantId;
+          Object.assign(jwt.payload, await accessClaims(directory, access, token, jwt.payload));
         },
       },
     },

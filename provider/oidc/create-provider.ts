@@ -56,6 +56,7 @@ export function createProvider(
     provider,
     resolveToken,
     directory,
+    access: input.access,
     audit: input.audit,
     maxTtl: input.config.tokenExchangeMaxTtl,
     accessTokenTtl: input.config.ttl.accessToken,

@@ -2,12 +2,16 @@ import type { KoaContextWithOIDC, ResourceServer } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 
 import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
+import type { AccessDirectory } from '../roles/access-directory.ts';
+import { scopesGrantedAt } from '../roles/access-rules.ts';
+import { clientPrincipal, userPrincipal } from '../roles/principal-access-model.ts';
 import { allowedResources, allowedScopesAt, metadataOf } from './client-metadata.ts';
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
 
 export interface ResourceIndicatorOptions {
   directory: ResourceServerDirectory;
+  access: AccessDirectory;
   accessTokenTtl: number;
   clientCredentialsTtl: number;
 }
@@ -34,7 +38,23 @@ export function refuseWhenNothingGranted(requested: unknown, allowed: string[]):
   }
 }
 
-export function resourceIndicators({ directory, accessTokenTtl, clientCredentialsTtl }: ResourceIndicatorOptions) {
+/**
+ * Who a token at this request is for: the service itself for client credentials, else the signed-in
+ * user (the session at /auth, the code's or refresh token's account at /token). Undefined before
+ * sign-in, when nothing is issued yet.
+ */
+function principalOf(ctx: KoaContextWithOIDC, client: Client, serviceRequest: boolean): string | undefined {
+  if (serviceRequest) return clientPrincipal(client.clientId);
+  const accountId = ctx.oidc.account?.accountId ?? ctx.oidc.session?.accountId;
+  return accountId ? userPrincipal(accountId) : undefined;
+}
+
+export function resourceIndicators({
+  directory,
+  access,
+  accessTokenTtl,
+  clientCredentialsTtl,
+}: ResourceIndicatorOptions) {
   return {
     enabled: true,
 
@@ -54,7 +74,15 @@ export function resourceIndicators({ directory, accessTokenTtl, clientCredential
         throw new errors.InvalidTarget('this client may not request this resource');
       }
       const serviceRequest = ctx.oidc.params?.grant_type === 'client_credentials';
-      const scopes = clientScopesAt(server.scopes, allowedScopesAt(metadata, indicator));
+      let scopes = clientScopesAt(server.scopes, allowedScopesAt(metadata, indicator));
+      // An API whose scopes are gated by roles: only what the caller's roles grant there. For a
+      // user this drops the rest before consent and again at every token (a role taken away is
+      // gone at the next refresh).
+      const principal = server.scopeAccess === 'roles' ? principalOf(ctx, client, serviceRequest) : undefined;
+      if (principal) {
+        const granted = scopesGrantedAt(await access.of(principal), indicator);
+        scopes = scopes.filter((scope) => granted.has(scope));
+      }
       // Partly allowed scopes are narrowed (the response's `scope` says what was granted, RFC 6749
       // 5.1); a service request of which nothing is allowed is refused rather than answered with
       // a token that can do nothing.

@@ -5,6 +5,10 @@ import type { AuditLog } from '../security/audit-log.ts';
 import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
 import { metadataOf } from '../oidc/client-metadata.ts';
 import { chooseScopes } from './choose-scopes.ts';
+import type { AccessDirectory } from '../roles/access-directory.ts';
+import { NO_ACCESS, rolesAt, scopesGrantedAt } from '../roles/access-rules.ts';
+import { usesAccess } from '../resources/resource-server-directory.ts';
+import { clientPrincipal, userPrincipal } from '../roles/principal-access-model.ts';
 import { chooseTarget } from './choose-target.ts';
 import { setExchangeClaims } from './exchange-claims.ts';
 import { exchangePolicy, subjectRefusal } from './exchange-policy.ts';
@@ -20,6 +24,8 @@ export interface TokenExchangeDeps {
   /** tokens/live-tokens.ts: is this token ours and live, and what does it say */
   resolveToken: ResolveToken;
   directory: ResourceServerDirectory;
+  /** the subject's groups and roles: an exchanged token carries the subject's, never more */
+  access: AccessDirectory;
   audit: AuditLog;
   /** TOKEN_EXCHANGE_MAX_TTL */
   maxTtl: number;
@@ -94,7 +100,7 @@ function delegationChain(subject: TokenFacts, actor: TokenFacts | undefined): Re
  * 2.2.2: bad subject/actor tokens are invalid_request, targets invalid_target, scopes invalid_scope.
  */
 export function tokenExchangeGrant(deps: TokenExchangeDeps) {
-  const { provider, resolveToken, directory, audit } = deps;
+  const { provider, resolveToken, directory, access, audit } = deps;
 
   return async function tokenExchange(ctx: TokenEndpointGrantContext): Promise<void> {
     const client = ctx.oidc.client!;
@@ -119,11 +125,18 @@ export function tokenExchangeGrant(deps: TokenExchangeDeps) {
     const target = chooseTarget(params.resource, params.audience, policy);
     const server = await directory.find(target);
     if (!server) throw new errors.InvalidTarget('unknown resource');
+    // The subject's roles at the target, whoever asks: a user's, or the service's whose token it is.
+    const held = usesAccess(server)
+      ? await access.of(subject.accountId ? userPrincipal(subject.accountId) : clientPrincipal(subject.clientId))
+      : NO_ACCESS;
+    const granted = scopesGrantedAt(held, target);
     const scopes = chooseScopes(params.scope, {
       subject: subject.scopes,
-      target: server.scopes,
+      // At an API gated by roles, only the scopes the subject's roles grant there.
+      target: server.scopeAccess === 'roles' ? server.scopes.filter((scope) => granted.has(scope)) : server.scopes,
       policy: policy.scopes,
     });
+    const roles = rolesAt(held, target);
 
     // Never outlive the subject token; never beyond the configured cap or the target's lifetime.
     const remaining = subject.exp - Math.floor(Date.now() / 1000);
@@ -148,7 +161,7 @@ export function tokenExchangeGrant(deps: TokenExchangeDeps) {
       }),
     } as AccessTokenInit);
     const act = delegationChain(subject, actor);
-    if (act) setExchangeClaims(token, { act });
+    if (act || roles.length) setExchangeClaims(token, { ...(act ? { act } : {}), ...(roles.length ? { roles } : {}) });
     ctx.oidc.entity('AccessToken', token);
     const value = await token.save();
 

@@ -17,6 +17,8 @@ export interface TokenFacts {
   exp: number;
   act?: Record<string, unknown>;
   mayAct?: unknown;
+  /** the caller's roles at the token's API (a JWT's `roles` claim) */
+  roles?: string[];
   /** DPoP (RFC 9449): the thumbprint of the key the token is bound to; it is good only with a proof of that key */
   jkt?: string;
   /** a JWT's claims as signed (introspection answers with them) */
@@ -55,6 +57,9 @@ export function factsFromClaims(claims: JWTPayload): TokenFacts | undefined {
     exp: claims.exp,
     act: asObject(claims.act),
     mayAct: claims.may_act,
+    roles: Array.isArray(claims.roles)
+      ? claims.roles.filter((role): role is string => typeof role === 'string')
+      : undefined,
     jkt: typeof asObject(claims.cnf)?.jkt === 'string' ? (asObject(claims.cnf)!.jkt as string) : undefined,
     claims,
   };

@@ -48,7 +48,7 @@ function wanted(value: unknown): string[] {
 /**
  * GET /validate — for gateways (nginx auth_request, Traefik ForwardAuth): 200 with the token's
  * facts in X-Auth-* headers, 401 with an RFC 6750 challenge for a missing or bad token, 403
- * insufficient_scope when `scope` (all of them) or `audience` (any of them) are not met.
+ * insufficient_scope when `scope` (all of them), `audience` (any of them) or `role` (any of them) are not met.
  * An audience is required, from the query or else VALIDATE_DEFAULT_AUDIENCE: a gateway that
  * names none would let every token of the provider through, those of other APIs included.
  * With `resource_metadata`, every challenge names the protected resource's RFC 9728 metadata.
@@ -109,6 +109,15 @@ export function validateRoute(
     const scopes = wanted(ctx.query.scope);
     const missing = scopes.filter((s) => !info.scopes.includes(s));
     const audienceOk = audiences.some((a) => info.audience.includes(a));
+    // ?role=a&role=b: the token must carry at least one of them (its roles at its own API).
+    const roles = wanted(ctx.query.role);
+    const roleOk = roles.length === 0 || roles.some((role) => info.roles?.includes(role));
+    if (audienceOk && missing.length === 0 && !roleOk) {
+      ctx.status = 403;
+      ctx.set('WWW-Authenticate', challenge(here, 'insufficient_scope', 'a required role is missing'));
+      ctx.body = { active: true, error: 'insufficient_scope', missing_roles: roles, audience_ok: true };
+      return;
+    }
     if (missing.length > 0 || !audienceOk) {
       ctx.status = 403;
       const required = scopes.join(' ');
@@ -129,6 +138,7 @@ export function validateRoute(
       ['X-Auth-Scope', info.scopes.join(' ')],
       ['X-Auth-Client', info.clientId],
       ['X-Auth-Audience', info.audience.join(' ')],
+      ['X-Auth-Roles', (info.roles ?? []).join(' ')],
     ] as const) {
       if (HEADER_SAFE.test(value)) ctx.set(name, value);
     }
@@ -139,6 +149,7 @@ export function validateRoute(
       scope: info.scopes.join(' '),
       aud: info.audience,
       exp: info.exp,
+      roles: info.roles ?? [],
     };
   };
 }

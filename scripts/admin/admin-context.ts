@@ -10,6 +10,7 @@ import { createMetrics } from '../../provider/observability/metrics.ts';
 import { createProvider } from '../../provider/oidc/create-provider.ts';
 import { auditKey } from '../../provider/security/audit-hash.ts';
 import { ResourceServerDirectory } from '../../provider/resources/resource-server-directory.ts';
+import { AccessDirectory } from '../../provider/roles/access-directory.ts';
 import { AuditLog } from '../../provider/security/audit-log.ts';
 
 /** What every admin command works with: the configuration, the database, and an audit log. */
@@ -66,6 +67,7 @@ export async function openAdminContext(): Promise<AdminContext> {
         // It only validates metadata: it never renders a page.
         renderPage: () => undefined,
         directory: new ResourceServerDirectory(connection, 0),
+        access: new AccessDirectory(connection, 0),
         logger,
         audit,
         metrics: createMetrics(() => ({})),

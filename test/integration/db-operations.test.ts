@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 
+import { grantRole, saveRole } from '../../provider/roles/manage-roles.ts';
 import { Browser } from '../helpers/browser.ts';
 import { countCommands } from '../helpers/count-commands.ts';
 import {
@@ -78,6 +79,20 @@ describe('database operations per request (pinned)', () => {
     const cold = await count(serviceToken);
     expect(cold, cold.log.join(', ')).to.include({ reads: 2, writes: 0 });
     const warm = await count(serviceToken);
+    expect(warm, warm.log.join(', ')).to.include({ reads: 0, writes: 0 });
+  });
+
+  it('reads who holds which roles once more (cached like clients) only at an API that has roles', async () => {
+    const withRoles = 'https://roles.test.example';
+    await addApi(server, withRoles, ['things.read']);
+    await saveRole(server.connection, { resource: withRoles, name: 'reader', scopes: ['things.read'] });
+    const roleHolder = await addServiceClient(server, { allowed_resources: [withRoles] });
+    await grantRole(server.connection, { kind: 'client', subject: roleHolder.clientId }, withRoles, 'reader');
+    const token = () => post('/token', roleHolder, { grant_type: 'client_credentials', resource: withRoles });
+    const cold = await count(token);
+    // the client, the API, and the service's worked-out roles (principal_access)
+    expect(cold, cold.log.join(', ')).to.include({ reads: 3, writes: 0 });
+    const warm = await count(token);
     expect(warm, warm.log.join(', ')).to.include({ reads: 0, writes: 0 });
   });
 
