@@ -7,6 +7,7 @@ import { seeOther } from '../forms/see-other.ts';
 import { federatedLogin } from '../upstream/federated-login.ts';
 import type { ActiveIdp } from '../upstream/idp-directory.ts';
 import { settleIdentity } from '../upstream/settle-identity.ts';
+import { syncUpstreamGroups } from '../roles/manage-groups.ts';
 import type { UpstreamFlowRecord } from '../upstream/upstream-flow-model.ts';
 import { awaitLinkProof, endFlow, FLOW_COOKIE, findFlow } from '../upstream/upstream-flows.ts';
 import { renderScreen } from '../views/render-screen.ts';
@@ -108,6 +109,9 @@ export async function finishUpstreamLogin(
     ...who,
     details: upstreamDetails(idp, flow),
   });
+  // Upstream groups mapped to local ones: memberships follow what the upstream says at each sign-in.
+  if (idp.groupMap?.length)
+    await syncUpstreamGroups(deps.connection, accountId, `idp:${idp._id}`, idp.groupMap, flow.identity?.groups ?? []);
   await noteSignInDevice(deps, ctx, accountId);
   const url = await deps.live.provider.interactionResult(
     ctx.req,

@@ -13,6 +13,12 @@ export interface ClaimMapping {
   groups?: string;
 }
 
+/** An upstream group whose members are kept in a local group (roles/manage-groups.ts syncUpstreamGroups). */
+export interface GroupMapping {
+  upstream: string;
+  local: string;
+}
+
 /** An upstream identity provider users may sign in through. */
 export interface IdpRecord {
   /** short name chosen by the operator: `corp`, `github`; part of the callback URL */
@@ -36,6 +42,8 @@ export interface IdpRecord {
   claims: ClaimMapping;
   /** OIDC: also read the userinfo endpoint (claims the ID token does not carry) */
   userinfo: boolean;
+  /** upstream groups (from the groups claim) that make their members members of local groups, at every sign-in */
+  groupMap?: GroupMapping[];
   /** upstream `acr` values that count as a second factor here (empty: the local MFA policy always applies) */
   mfaAcrValues: string[];
   /** RP-initiated logout here also sends the browser through the upstream's end_session_endpoint */
@@ -66,6 +74,7 @@ const schema = new Schema<IdpRecord>(
       groups: { type: String },
     },
     userinfo: { type: Boolean, default: false },
+    groupMap: { type: [{ upstream: String, local: String, _id: false }], default: [] },
     mfaAcrValues: { type: [String], default: [] },
     upstreamLogout: { type: Boolean, default: false },
     icon: { contentType: { type: String }, data: { type: Buffer } },

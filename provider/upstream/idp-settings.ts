@@ -1,4 +1,4 @@
-import type { ClaimMapping, IdpRecord, IdpType } from './idp-model.ts';
+import type { ClaimMapping, GroupMapping, IdpRecord, IdpType } from './idp-model.ts';
 
 /** What an operator gives when adding or changing an upstream (CLI flags, admin API, configuration file). */
 export interface IdpInput {
@@ -13,6 +13,7 @@ export interface IdpInput {
   domains?: string[];
   claims?: Partial<ClaimMapping>;
   userinfo?: boolean;
+  groupMap?: GroupMapping[];
   mfaAcrValues?: string[];
   upstreamLogout?: boolean;
 }
@@ -87,6 +88,11 @@ export function idpSettings(input: IdpInput): IdpSettings {
     throw new IdpSettingsError('GitHub is a preset: claims, userinfo, MFA acr values and upstream logout do not apply');
   const displayName = (input.displayName ?? (github ? 'GitHub' : input.id)).trim();
   if (!displayName || displayName.length > 60) throw new IdpSettingsError('display name must be 1-60 characters');
+  const groupMap = input.groupMap ?? [];
+  if (groupMap.length && !input.claims?.groups)
+    throw new IdpSettingsError('mapping groups needs the claim that holds them (--claim-groups)');
+  if (groupMap.some((m) => !m.upstream || m.upstream.length > 256 || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(m.local)))
+    throw new IdpSettingsError('a group mapping is upstream=local, with a local group name');
   const mfaAcrValues = input.mfaAcrValues ?? [];
   if (mfaAcrValues.some((value) => !value || value.length > 200))
     throw new IdpSettingsError('MFA acr values must be 1-200 characters each');
@@ -107,6 +113,7 @@ export function idpSettings(input: IdpInput): IdpSettings {
       ...(input.claims?.groups ? { groups: claimName(input.claims.groups, 'groups', 'groups claim') } : {}),
     },
     userinfo: input.userinfo ?? false,
+    groupMap,
     mfaAcrValues,
     upstreamLogout: input.upstreamLogout ?? false,
   };

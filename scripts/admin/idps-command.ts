@@ -34,6 +34,7 @@ interface AddOptions {
   claimEmailVerified?: string;
   claimName?: string;
   claimGroups?: string;
+  mapGroup?: string[];
   userinfo?: boolean;
   mfaAcr?: string;
   upstreamLogout?: boolean;
@@ -54,6 +55,7 @@ const described = (idp: IdpSummary, issuer: string) => ({
   provision: idp.provision,
   domains: idp.domains.join(' '),
   claims: idp.claims,
+  group_map: (idp.groupMap ?? []).map((m) => `${m.upstream}=${m.local}`).join(' '),
   userinfo: idp.userinfo,
   mfa_acr_values: idp.mfaAcrValues.join(' '),
   upstream_logout: idp.upstreamLogout,
@@ -83,6 +85,7 @@ export function idpsCommand(program: Command, run: Run): void {
     .option('--claim-email-verified <claim>', 'the claim saying the email is verified (default email_verified)')
     .option('--claim-name <claim>', 'the claim holding the display name (default name)')
     .option('--claim-groups <claim>', 'the claim holding the groups (recorded on the link)')
+    .option('--map-group <upstream=local...>', 'members of this upstream group are kept in this local group')
     .option('--userinfo', 'also read the userinfo endpoint')
     .option('--mfa-acr <values>', 'upstream acr values that count as a second factor here (comma-separated)')
     .option('--upstream-logout', 'logout here also goes through the upstream end_session_endpoint')
@@ -110,6 +113,10 @@ export function idpsCommand(program: Command, run: Run): void {
           domains: list(options.domains),
           claims: Object.keys(claims).length ? claims : undefined,
           userinfo: options.userinfo,
+          groupMap: (options.mapGroup ?? []).map((pair) => {
+            const at = pair.lastIndexOf('=');
+            return { upstream: pair.slice(0, at), local: at > 0 ? pair.slice(at + 1) : '' };
+          }),
           mfaAcrValues: list(options.mfaAcr),
           upstreamLogout: options.upstreamLogout,
           icon,

@@ -11,6 +11,8 @@ import { auditModel } from '../../provider/security/audit-model.ts';
 import { identityLinkModel } from '../../provider/upstream/identity-link-model.ts';
 import { createLink } from '../../provider/upstream/identity-links.ts';
 import { addIdp } from '../../provider/upstream/manage-idps.ts';
+import { groupMemberModel } from '../../provider/roles/group-member-model.ts';
+import { addGroup, addMember } from '../../provider/roles/manage-groups.ts';
 import { idpModel } from '../../provider/upstream/idp-model.ts';
 import { freePort } from '../../scripts/free-port.ts';
 import { runAdminWith } from '../helpers/admin-cli.ts';
@@ -35,7 +37,7 @@ describe('upstream identity providers (a second OpenID Provider as the upstream)
   let client: TestClient;
   let rp: oidc.Configuration;
   let silent: Server;
-  const ids = ['corp', 'strict', 'mfa-trusted', 'realm', 'cli', 'down', 'hangs', 'logout'];
+  const ids = ['corp', 'strict', 'mfa-trusted', 'realm', 'cli', 'down', 'hangs', 'logout', 'mapped'];
 
   before(async () => {
     server = await startTestServer(
@@ -64,6 +66,17 @@ describe('upstream identity providers (a second OpenID Provider as the upstream)
     });
     await add('strict');
     await add('logout', { provision: true, upstreamLogout: true });
+    await addGroup(server.connection, { name: 'staff' });
+    await addGroup(server.connection, { name: 'auditors' });
+    await add('mapped', {
+      provision: true,
+      scopes: ['openid', 'email', 'profile', 'groups'],
+      claims: { groups: 'groups' },
+      groupMap: [
+        { upstream: 'corp-ops', local: 'staff' },
+        { upstream: 'corp-audit', local: 'auditors' },
+      ],
+    });
     await add('mfa-trusted', { provision: true, mfaAcrValues: ['urn:upstream:mfa'] });
     await add('realm', { provision: true, domains: ['corp.example'] });
     // One upstream refuses connections, one accepts them and never answers (UPSTREAM_TIMEOUT_MS is 1 s here).
@@ -431,6 +444,32 @@ describe('upstream identity providers (a second OpenID Provider as the upstream)
     const forged = await new Browser(server.issuer).open('/upstream/logged-out?state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
     expect(forged.status).to.equal(200);
     expect(forged.leftTo).to.equal(undefined);
+  });
+
+  it("keeps mapped local groups in step with the upstream's groups at every sign-in", async () => {
+    upstream.users.set('grouped', {
+      email: 'grouped@example.test',
+      email_verified: true,
+      groups: ['corp-ops', 'other'],
+    });
+    const signInMapped = async () => {
+      const browser = newBrowser();
+      const { request, page } = await toUpstreamLogin(browser, 'mapped');
+      const back = await upstreamLogin(browser, page, 'grouped');
+      return tokensFor(request, back.leftTo ? back : await browser.submit(back, '/confirm'));
+    };
+    const first = (await signInMapped()).claims()!;
+    const groupsOf = async () =>
+      (await groupMemberModel(server.connection).find({ accountId: first.sub }).lean()).map((m) => m.group).sort();
+    expect(await groupsOf()).to.deep.equal(['staff']);
+    // An operator's own membership is not the upstream's to take away.
+    await addMember(server.connection, 'auditors', first.sub);
+
+    upstream.users.set('grouped', { email: 'grouped@example.test', email_verified: true, groups: ['corp-audit'] });
+    await signInMapped();
+    expect(await groupsOf()).to.deep.equal(['auditors']);
+    const memberships = await groupMemberModel(server.connection).find({ accountId: first.sub }).lean();
+    expect(memberships.map((m) => m.source)).to.deep.equal(['admin']);
   });
 
   it('an upstream that is down or never answers gets a page, not a hang', async () => {
