@@ -12,6 +12,7 @@ import { auditKey } from '../../provider/security/audit-hash.ts';
 import { ResourceServerDirectory } from '../../provider/resources/resource-server-directory.ts';
 import { AccessDirectory } from '../../provider/roles/access-directory.ts';
 import { AuditLog } from '../../provider/security/audit-log.ts';
+import type { AdminDeps } from '../../provider/admin/admin-deps.ts';
 
 /** What every admin command works with: the configuration, the database, and an audit log. */
 export interface AdminContext {
@@ -20,6 +21,8 @@ export interface AdminContext {
   audit: AuditLog;
   /** an oidc-provider built with the real configuration, only to validate client metadata */
   validator(): Promise<Provider>;
+  /** the administrative services' dependencies, as the CLI (provider/admin/) */
+  admin(): AdminDeps;
   close(): Promise<void>;
 }
 
@@ -55,7 +58,7 @@ export async function openAdminContext(): Promise<AdminContext> {
   const logger = createLogger('silent');
   const audit = new AuditLog(connection, logger, { key: auditKey(config.keys.encryptionKey) });
   let provider: Provider | undefined;
-  return {
+  const context: AdminContext = {
     config,
     connection,
     audit,
@@ -74,6 +77,19 @@ export async function openAdminContext(): Promise<AdminContext> {
       });
       return provider;
     },
+    admin() {
+      return {
+        connection,
+        audit,
+        provider: () => context.validator(),
+        actor: { via: 'cli' },
+        keys: {
+          encryptionKey: config.keys.encryptionKey,
+          retiredRetentionSeconds: config.keys.retiredRetentionSeconds,
+        },
+      };
+    },
     close: () => connection.close(),
   };
+  return context;
 }

@@ -1,42 +1,21 @@
 import type { Command } from 'commander';
+import {
+  createClient,
+  deleteClient,
+  getClient,
+  rotateClientSecret,
+  updateClient,
+} from '../../provider/admin/admin-clients.ts';
 import type { ClientMetadata } from 'oidc-provider';
 
-import { MongoAdapter, oidcModel, revokeGrants } from '../../adapters/mongodb.ts';
-import { registerClient } from '../../provider/clients/register-client.ts';
-import { CLIENT_TYPES, clientTemplate, type ClientTemplateOptions } from '../../provider/clients/client-template.ts';
+import { oidcModel } from '../../adapters/mongodb.ts';
+import { CLIENT_TYPES, type ClientTemplateOptions } from '../../provider/clients/client-template.ts';
 import { LIMITED_USES_POLICY, limitInitialTokenUses } from '../../provider/clients/initial-token-uses.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
 import { print } from './output.ts';
-import { forgetClientRoles } from '../../provider/roles/manage-roles.ts';
 import { holderRoleCommands } from './roles-command.ts';
 
 type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
-
-/** The template, its refusals as the CLI's own. */
-function template(options: ClientTemplateOptions): ClientMetadata {
-  try {
-    return clientTemplate(options);
-  } catch (err) {
-    throw new AdminError((err as Error).message);
-  }
-}
-
-async function stored(ctx: AdminContext, id: string): Promise<ClientMetadata> {
-  const metadata = await new MongoAdapter(ctx.connection, 'Client').find(id);
-  if (!metadata) throw new AdminError(`no client ${id}`);
-  return metadata as ClientMetadata;
-}
-
-function summary(metadata: ClientMetadata): Record<string, unknown> {
-  const { client_secret: _secret, ...rest } = metadata;
-  return rest;
-}
-
-async function save(ctx: AdminContext, metadata: ClientMetadata, action: string, rotateSecret = false) {
-  const result = await registerClient(await ctx.validator(), ctx.connection, metadata, { rotateSecret });
-  await ctx.audit.append({ event: `admin.client.${action}`, outcome: 'success', client: result.clientId });
-  return result;
-}
 
 export function clientsCommand(program: Command, run: Run): void {
   const clients = program.command('clients').description('register and manage OAuth clients');
@@ -65,7 +44,7 @@ export function clientsCommand(program: Command, run: Run): void {
     .option('--json', 'machine-readable output')
     .action((options: ClientTemplateOptions & { json?: boolean }) =>
       run(async (ctx) => {
-        const { clientId, clientSecret } = await save(ctx, template(options), 'added');
+        const { clientId, clientSecret } = await createClient(ctx.admin(), options);
         print({ client_id: clientId, client_secret: clientSecret ?? '(public client: none)' }, options.json);
       }),
     );
@@ -100,7 +79,7 @@ export function clientsCommand(program: Command, run: Run): void {
     .description('show one client (never its secret)')
     .option('--json', 'machine-readable output')
     .action((id: string, options: { json?: boolean }) =>
-      run(async (ctx) => print(summary(await stored(ctx, id)), options.json)),
+      run(async (ctx) => print(await getClient(ctx, id), options.json)),
     );
 
   clients
@@ -108,7 +87,7 @@ export function clientsCommand(program: Command, run: Run): void {
     .description('replace the redirect URIs')
     .action((id: string, uris: string[]) =>
       run(async (ctx) => {
-        await save(ctx, { ...(await stored(ctx, id)), redirect_uris: uris }, 'updated');
+        await updateClient(ctx.admin(), id, { redirect_uris: uris });
         print(`redirect URIs of ${id} updated`, false);
       }),
     );
@@ -119,11 +98,10 @@ export function clientsCommand(program: Command, run: Run): void {
     .option('--scope <scope...>', 'limit it to these scopes at every one of them')
     .action((id: string, indicators: string[], options: { scope?: string[] }) =>
       run(async (ctx) => {
-        const metadata = await stored(ctx, id);
         const resourceScopes = options.scope
           ? Object.fromEntries(indicators.map((i) => [i, options.scope!]))
           : undefined;
-        await save(ctx, { ...metadata, allowed_resources: indicators, resource_scopes: resourceScopes }, 'updated');
+        await updateClient(ctx.admin(), id, { allowed_resources: indicators, resource_scopes: resourceScopes });
         print(`resources of ${id} updated`, false);
       }),
     );
@@ -134,8 +112,7 @@ export function clientsCommand(program: Command, run: Run): void {
     .option('--json', 'machine-readable output')
     .action((id: string, options: { json?: boolean }) =>
       run(async (ctx) => {
-        const { clientSecret } = await save(ctx, await stored(ctx, id), 'secret_rotated', true);
-        if (!clientSecret) throw new AdminError(`${id} is a public client: it has no secret`);
+        const clientSecret = await rotateClientSecret(ctx.admin(), id);
         print({ client_id: id, client_secret: clientSecret }, options.json);
       }),
     );
@@ -145,17 +122,7 @@ export function clientsCommand(program: Command, run: Run): void {
     .description('delete a client; its grants are revoked and its tokens stop working')
     .action((id: string) =>
       run(async (ctx) => {
-        await stored(ctx, id);
-        await new MongoAdapter(ctx.connection, 'Client').destroy(id);
-        // Users' tokens die with their grants; service tokens fail the client check at
-        // /validate and introspection (within VALIDATE_CACHE_SECONDS / CLIENT_CACHE_TTL).
-        const grants = await oidcModel(ctx.connection, 'Grant').find({ 'payload.clientId': id }, { _id: 1 }).lean();
-        await revokeGrants(
-          ctx.connection,
-          grants.map((grant) => String(grant._id)),
-        );
-        await forgetClientRoles(ctx.connection, id);
-        await ctx.audit.append({ event: 'admin.client.deleted', outcome: 'success', client: id });
+        await deleteClient(ctx.admin(), id);
         print(`client ${id} deleted`, false);
       }),
     );

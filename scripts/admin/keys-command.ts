@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { rotateSigningKeys } from '../../provider/admin/admin-keys.ts';
+import type { AdminContext } from './admin-context.ts';
 
 import { keyModel, type StoredKey } from '../../provider/keys/key-model.ts';
-import { rotateKeys } from '../../provider/keys/rotate-keys.ts';
-import { AdminError, type AdminContext } from './admin-context.ts';
 import { print } from './output.ts';
 
 type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
@@ -39,19 +39,9 @@ export function keysCommand(program: Command, run: Run): void {
     .description('next signing keys start signing, current ones retire, new next keys and a new cookie key are made')
     .action(() =>
       run(async (ctx) => {
-        const result = await rotateKeys(
-          ctx.connection,
-          ctx.config.keys.encryptionKey,
-          ctx.config.keys.retiredRetentionSeconds,
-        );
-        if (!result.rotated) throw new AdminError(`not rotated: ${result.reason}`);
-        await ctx.audit.append({
-          event: 'admin.keys.rotated',
-          outcome: 'success',
-          details: { version: result.version },
-        });
+        const version = await rotateSigningKeys(ctx.admin());
         print(
-          `keys rotated (version ${result.version}); every instance picks them up within KEY_RELOAD_SECONDS (${ctx.config.keys.reloadSeconds} s)`,
+          `keys rotated (version ${version}); every instance picks them up within KEY_RELOAD_SECONDS (${ctx.config.keys.reloadSeconds} s)`,
           false,
         );
       }),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { resetUserMfa, setUserDisabled, unlockUser } from '../../provider/admin/admin-users.ts';
 
 import { accountModel, type AccountRecord } from '../../provider/accounts/account-model.ts';
 import { createAccount } from '../../provider/accounts/create-account.ts';
@@ -6,10 +7,6 @@ import { normalizeEmail } from '../../provider/accounts/normalize-email.ts';
 import { hashPassword } from '../../provider/accounts/password.ts';
 import { passwordProblem } from '../../provider/accounts/password-policy.ts';
 import { revokeAccountGrants } from '../../provider/accounts/revoke-account-grants.ts';
-import { removeFactor } from '../../provider/mfa/manage-factor.ts';
-import { mfaModel } from '../../provider/mfa/mfa-model.ts';
-import { mfaStatus } from '../../provider/mfa/mfa-status.ts';
-import { unlockAccount } from '../../provider/security/login-throttle.ts';
 import { inviteAccount } from '../../provider/accounts/invite-account.ts';
 import { sendVerification } from '../../provider/accounts/email-verification.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
@@ -17,6 +14,8 @@ import { withMail } from './admin-mail.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
 import { holderRoleCommands } from './roles-command.ts';
+import { ADMIN_ROLE, adminApiIndicator, grantAdmin, VIEWER_ROLE } from '../../provider/admin/admin-api-resource.ts';
+import { recordAdmin } from '../../provider/admin/admin-deps.ts';
 import { readSecret } from './read-secret.ts';
 
 type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
@@ -106,12 +105,7 @@ export function usersCommand(program: Command, run: Run): void {
       .action((email: string) =>
         run(async (ctx) => {
           const found = await findUser(ctx, email);
-          await accountModel(ctx.connection).updateOne(
-            { _id: found._id },
-            { $set: { disabled, updatedAt: new Date() } },
-          );
-          if (disabled) await revokeAccountGrants(ctx.connection, found._id);
-          await ctx.audit.append({ event: `admin.user.${name}d`, outcome: 'success', account: found._id });
+          await setUserDisabled(ctx.admin(), found._id, disabled);
           print(`${found.email} ${name}d`, false);
         }),
       );
@@ -145,10 +139,7 @@ export function usersCommand(program: Command, run: Run): void {
     .action((email: string) =>
       run(async (ctx) => {
         const found = await findUser(ctx, email);
-        if (!(await mfaStatus(ctx.connection, found._id)).enrolled)
-          throw new AdminError(`${found.email} has no second factor`);
-        await removeFactor({ connection: ctx.connection }, found._id);
-        await ctx.audit.append({ event: 'admin.user.mfa_reset', outcome: 'success', account: found._id });
+        await resetUserMfa(ctx.admin(), found._id);
         print(`second factor of ${found.email} removed`, false);
       }),
     );
@@ -159,10 +150,36 @@ export function usersCommand(program: Command, run: Run): void {
     .action((email: string) =>
       run(async (ctx) => {
         const found = await findUser(ctx, email);
-        await unlockAccount(ctx.connection, found.email);
-        await mfaModel(ctx.connection).updateOne({ _id: found._id }, { $set: { failures: 0, lockedUntil: null } });
-        await ctx.audit.append({ event: 'admin.user.unlocked', outcome: 'success', account: found._id });
+        await unlockUser(ctx.admin(), found._id);
         print(`${found.email} unlocked`, false);
+      }),
+    );
+
+  users
+    .command('grant-admin <email>')
+    .description(
+      'let this user into the admin console and API (--viewer: read only); they sign in with a second factor',
+    )
+    .option('--viewer', 'read only')
+    .action((email: string, options: { viewer?: boolean }) =>
+      run(async (ctx) => {
+        const found = await findUser(ctx, email);
+        const role = options.viewer ? VIEWER_ROLE : ADMIN_ROLE;
+        const changed = await grantAdmin(ctx.connection, ctx.config.issuer, found._id, role);
+        await recordAdmin(ctx.admin(), 'admin.role.granted', {
+          account: found._id,
+          details: {
+            holder: 'user',
+            subject: found._id,
+            resource: adminApiIndicator(ctx.config.issuer),
+            role,
+            changed,
+          },
+        });
+        print(
+          `${found.email} ${changed ? 'is now' : 'already was'} ${role} of this provider (console: ${ctx.config.issuer}/admin)`,
+          false,
+        );
       }),
     );
 

@@ -1,0 +1,55 @@
+import { auditKey } from '../security/audit-hash.ts';
+import { auditModel, type AuditRecord } from '../security/audit-model.ts';
+import { verifyAuditChain } from '../security/verify-audit-chain.ts';
+import type { AdminDeps } from './admin-deps.ts';
+import { startsWithPattern } from './literal-pattern.ts';
+
+export interface AuditQuery {
+  from?: Date;
+  to?: Date;
+  /** the actor: an account id or client id, in the record or as `details.by.sub` */
+  actor?: string;
+  /** an event name, or a prefix ending in `.` (`admin.` for every administrative event) */
+  event?: string;
+  /** the account or client the event is about */
+  subject?: string;
+  /** records before this sequence number (the cursor: newest first) */
+  before?: number;
+  limit: number;
+}
+
+export type AuditView = Omit<AuditRecord, '_id' | 'prevHash' | 'hash' | 'keyed' | 'at'> & { seq: number; at: string };
+
+/** Audit records, newest first, filtered; the next page starts before the last `seq`. */
+export async function queryAudit(deps: Pick<AdminDeps, 'connection'>, query: AuditQuery): Promise<AuditView[]> {
+  const filter: Record<string, unknown> = {};
+  if (query.before !== undefined) filter._id = { $lt: query.before };
+  if (query.from || query.to)
+    filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
+  if (query.event) filter.event = query.event.endsWith('.') ? { $regex: startsWithPattern(query.event) } : query.event;
+  const and: Record<string, unknown>[] = [];
+  if (query.subject) and.push({ $or: [{ account: query.subject }, { client: query.subject }] });
+  if (query.actor)
+    and.push({
+      $or: [{ 'details.by.sub': query.actor }, { 'details.by.client': query.actor }, { account: query.actor }],
+    });
+  if (and.length) filter.$and = and;
+  const records = await auditModel(deps.connection)
+    .find(filter)
+    .sort({ _id: -1 })
+    .limit(query.limit)
+    .lean<AuditRecord[]>();
+  return records.map(({ _id, at, prevHash: _p, hash: _h, keyed: _k, ...rest }) => ({
+    seq: _id,
+    at: at.toISOString(),
+    ...rest,
+  }));
+}
+
+/** Whether the hash chain is intact (the same walk as `admin audit verify`). */
+export async function auditChainStatus(deps: Pick<AdminDeps, 'connection' | 'keys'>) {
+  const verdict = await verifyAuditChain(deps.connection, auditKey(deps.keys.encryptionKey));
+  return verdict.ok
+    ? { intact: true, records: verdict.records }
+    : { intact: false, broken_at: verdict.brokenAt, reason: verdict.reason };
+}
