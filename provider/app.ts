@@ -19,6 +19,8 @@ import type { InteractionDeps } from './interactions/interaction-deps.ts';
 import type { ResourceServerDirectory } from './resources/resource-server-directory.ts';
 import { liveTokens } from './tokens/live-tokens.ts';
 import { validateRoute } from './validate/validate-route.ts';
+import { adminApi } from './admin-api/index.ts';
+import { VERSION } from './http/version.ts';
 import { dpopChecker } from './validate/dpop-check.ts';
 import { deviceCodeThrottle } from './http/device-code-throttle.ts';
 import { interactionRoutes } from './interactions/index.ts';
@@ -137,6 +139,21 @@ export function createApp({
   app.use(health(connection, config.databaseTimeoutMs));
   // Internals are nobody's business on the public port, unless a scraper brings the token.
   if (config.metricsToken !== undefined) app.use(metricsEndpoint(metrics, config.metricsToken));
+  app.use(
+    adminApi({
+      issuer: config.issuer,
+      version: VERSION,
+      connection,
+      audit,
+      logger,
+      provider: () => holder.provider,
+      // The admin API sees a revocation at once: no cache.
+      resolveToken: liveTokens({ live: holder, cacheSeconds: 0 }),
+      callsPerMinute: config.adminApiCallsPerMinute,
+      keys: { encryptionKey: config.keys.encryptionKey, retiredRetentionSeconds: config.keys.retiredRetentionSeconds },
+      invite: mailer.enabled ? { ...notify, passwordMinLength: config.passwordMinLength } : undefined,
+    }),
+  );
   app.use(
     validateRoute(
       config.issuer,

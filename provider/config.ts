@@ -160,6 +160,8 @@ export interface Config {
   auditFailuresPerMinute: number;
   /** how long one request to an upstream identity provider may take before the user is told it is not answering, ms */
   upstreamTimeoutMs: number;
+  /** calls one caller (a token's subject) may make to the admin API per minute */
+  adminApiCallsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -531,6 +533,7 @@ export function loadConfig(env: Env): Config {
     validateDefaultAudiences: uriList(env, 'VALIDATE_DEFAULT_AUDIENCE'),
     auditFailuresPerMinute: integer(env, 'AUDIT_FAILURES_PER_MINUTE', 20, 1, 10_000),
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 500, 60_000),
+    adminApiCallsPerMinute: integer(env, 'ADMIN_API_CALLS_PER_MINUTE', 600, 1, 100_000),
     metricsPort: text(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     metricsHost: text(env, 'METRICS_HOST') ?? '127.0.0.1',
     metricsToken: metricsToken(env),

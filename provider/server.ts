@@ -9,6 +9,7 @@ import type { Provider } from 'oidc-provider';
 
 import { connectDatabase } from '../adapters/database.ts';
 import { ACCOUNT_CLIENT_ID, ensureAccountClient } from './self-service/account-client.ts';
+import { adminApiIndicator, ensureAdminApi } from './admin/admin-api-resource.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { seedDemo, type DemoSeed } from './demo/seed-demo.ts';
@@ -116,6 +117,7 @@ async function applyConfigFile(
   const result = await applyDeclaration(provider, connection, declaration, {
     resolveSecret: secretResolver(environment),
     keepClients: [ACCOUNT_CLIENT_ID],
+    keepResources: [adminApiIndicator(config.issuer)],
     passwordMinLength: config.passwordMinLength,
   });
   logger.info({ file, changes: describeChanges(result.changes) }, 'configuration file applied');
@@ -211,6 +213,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       keys,
     );
     await ensureAccountClient(holder.provider, connection, config.issuer);
+    await ensureAdminApi(connection, config.issuer);
     if (config.configFile !== undefined) {
       await applyConfigFile(config, holder.provider, connection, logger, options.secretEnvironment ?? {});
     }

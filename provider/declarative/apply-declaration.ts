@@ -30,8 +30,10 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** delete resources and clients the file does not declare (users are never pruned) */
   prune?: boolean;
-  /** clients that are never pruned (the account pages' own) */
+  /** clients that are never pruned (the account pages' and the console's own) */
   keepClients?: string[];
+  /** resources that are never pruned (the admin API) */
+  keepResources?: string[];
   /** PASSWORD_MIN_LENGTH, for declared users */
   passwordMinLength?: number;
 }
@@ -164,7 +166,10 @@ export async function applyDeclaration(
   changes.push(...(await applyAccess(connection, declaration, write)));
 
   if (options.prune) {
-    const declaredResources = new Set(declaration.resources.map((r) => r.indicator));
+    const declaredResources = new Set([
+      ...declaration.resources.map((r) => r.indicator),
+      ...(options.keepResources ?? []),
+    ]);
     for (const { _id } of await Resources.find({}, { _id: 1 }).lean<{ _id: string }[]>()) {
       if (declaredResources.has(_id)) continue;
       changes.push({ kind: 'resource', id: _id, action: 'delete' });

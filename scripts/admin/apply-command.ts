@@ -1,3 +1,4 @@
+import { adminApiIndicator } from '../../provider/admin/admin-api-resource.ts';
 import { readFile } from 'node:fs/promises';
 
 import type { Command } from 'commander';
@@ -46,6 +47,7 @@ export function applyCommand(program: Command, run: Run): void {
           dryRun: options.dryRun,
           prune: options.prune,
           keepClients: [ACCOUNT_CLIENT_ID],
+          keepResources: [adminApiIndicator(ctx.config.issuer)],
           passwordMinLength: ctx.config.passwordMinLength,
         });
         const changes = result.changes.filter((change) => change.action !== 'unchanged');
