@@ -20,6 +20,8 @@ import type { ResourceServerDirectory } from './resources/resource-server-direct
 import { liveTokens } from './tokens/live-tokens.ts';
 import { validateRoute } from './validate/validate-route.ts';
 import { adminApi } from './admin-api/index.ts';
+import { consoleRoutes } from './admin-console/index.ts';
+import type { AccessDirectory } from './roles/access-directory.ts';
 import { VERSION } from './http/version.ts';
 import { dpopChecker } from './validate/dpop-check.ts';
 import { deviceCodeThrottle } from './http/device-code-throttle.ts';
@@ -48,6 +50,8 @@ export interface AppInput {
   holder: ProviderHolder;
   /** the APIs (shared with the protocol's resource indicators, and its cache) */
   directory: ResourceServerDirectory;
+  /** who holds which roles (the console's door) */
+  access: AccessDirectory;
   connection: Connection;
   views: nunjucks.Environment;
   logger: Logger;
@@ -63,6 +67,7 @@ export function createApp({
   config,
   holder,
   directory,
+  access,
   connection,
   views,
   logger,
@@ -169,6 +174,19 @@ export function createApp({
   app.use(interactions.allowedMethods());
   app.use(account.routes());
   app.use(account.allowedMethods());
+  const adminConsole = consoleRoutes({
+    live: holder,
+    connection,
+    views,
+    audit,
+    issuer: config.issuer,
+    version: VERSION,
+    access,
+    keys: { encryptionKey: config.keys.encryptionKey, retiredRetentionSeconds: config.keys.retiredRetentionSeconds },
+    reauthSeconds: config.accountReauthSeconds,
+  });
+  app.use(adminConsole.routes());
+  app.use(adminConsole.allowedMethods());
   if (mailer.enabled) {
     const forgot = forgotPasswordRoutes({
       ...notify,

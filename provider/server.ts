@@ -10,6 +10,7 @@ import type { Provider } from 'oidc-provider';
 import { connectDatabase } from '../adapters/database.ts';
 import { ACCOUNT_CLIENT_ID, ensureAccountClient } from './self-service/account-client.ts';
 import { adminApiIndicator, ensureAdminApi } from './admin/admin-api-resource.ts';
+import { CONSOLE_CLIENT_ID, ensureConsoleClient } from './admin-console/console-client.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { seedDemo, type DemoSeed } from './demo/seed-demo.ts';
@@ -116,7 +117,7 @@ async function applyConfigFile(
   const declaration = parseDeclaration(await readFile(file, 'utf8'), file);
   const result = await applyDeclaration(provider, connection, declaration, {
     resolveSecret: secretResolver(environment),
-    keepClients: [ACCOUNT_CLIENT_ID],
+    keepClients: [ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID],
     keepResources: [adminApiIndicator(config.issuer)],
     passwordMinLength: config.passwordMinLength,
   });
@@ -214,6 +215,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     );
     await ensureAccountClient(holder.provider, connection, config.issuer);
     await ensureAdminApi(connection, config.issuer);
+    await ensureConsoleClient(holder.provider, connection, config.issuer);
     if (config.configFile !== undefined) {
       await applyConfigFile(config, holder.provider, connection, logger, options.secretEnvironment ?? {});
     }
@@ -230,6 +232,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       mailer,
       holder,
       directory,
+      access,
       connection,
       views,
       logger,

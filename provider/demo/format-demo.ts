@@ -32,6 +32,7 @@ export function formatDemo(
       : []),
     `Discovery:     ${issuer}/.well-known/openid-configuration`,
     `Demo user:     ${seed.user.email}  password: ${seed.user.password ?? UNKNOWN}`,
+    `Admin console: ${issuer}/admin  (the demo user is an admin; the console asks for a second factor: set one up at first sign-in)`,
     `Demo API:      ${seed.api.indicator}  scopes: ${seed.api.scopes.join(' ')}`,
     `Internal API:  ${seed.internalApi.indicator}  scopes: ${seed.internalApi.scopes.join(' ')} (token exchange only)`,
     'Clients:',

@@ -1,3 +1,6 @@
+import { accountModel } from '../accounts/account-model.ts';
+import { normalizeEmail } from '../accounts/normalize-email.ts';
+import { ADMIN_ROLE, grantAdmin } from '../admin/admin-api-resource.ts';
 import { readFile } from 'node:fs/promises';
 
 import type { Connection } from 'mongoose';
@@ -66,6 +69,11 @@ export async function seedDemo(provider: Provider, connection: Connection): Prom
     return { indicator, scopes: declared.scopes };
   };
   const user = declaration.users[0]!;
+  // The demo user is an administrator, so a newcomer sees the console at once.
+  const account = await accountModel(connection)
+    .findOne({ email: normalizeEmail(user.email) }, { _id: 1 })
+    .lean();
+  if (account) await grantAdmin(connection, provider.issuer, account._id, ADMIN_ROLE);
   return {
     user: { email: user.email, password: made('user', user.email) },
     clients: declaration.clients.map((client) => ({

@@ -19,6 +19,12 @@ export class AccessDirectory {
     this.#ttlMs = cacheTtl * 1000;
   }
 
+  /** The stored record itself, past the cache (the console's door: a revoked admin is out at once). */
+  async fresh(principal: string): Promise<Access> {
+    this.#cache.delete(principal);
+    return this.of(principal);
+  }
+
   /** `principal`: `user:<accountId>` or `client:<clientId>` (principal-access-model.ts). */
   async of(principal: string): Promise<Access> {
     const cached = this.#cache.get(principal);

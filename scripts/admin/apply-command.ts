@@ -1,4 +1,5 @@
 import { adminApiIndicator } from '../../provider/admin/admin-api-resource.ts';
+import { CONSOLE_CLIENT_ID } from '../../provider/admin-console/console-client.ts';
 import { readFile } from 'node:fs/promises';
 
 import type { Command } from 'commander';
@@ -46,7 +47,7 @@ export function applyCommand(program: Command, run: Run): void {
           resolveSecret: secretResolver(process.env),
           dryRun: options.dryRun,
           prune: options.prune,
-          keepClients: [ACCOUNT_CLIENT_ID],
+          keepClients: [ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID],
           keepResources: [adminApiIndicator(ctx.config.issuer)],
           passwordMinLength: ctx.config.passwordMinLength,
         });

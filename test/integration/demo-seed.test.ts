@@ -1,5 +1,9 @@
 import { expect } from 'chai';
 
+import { CONSOLE_CLIENT_ID } from '../../provider/admin-console/console-client.ts';
+import { adminApiIndicator } from '../../provider/admin/admin-api-resource.ts';
+import { principalAccessModel } from '../../provider/roles/principal-access-model.ts';
+
 import { oidcModel } from '../../adapters/mongodb.ts';
 import { ACCOUNT_CLIENT_ID } from '../../provider/self-service/account-client.ts';
 import { accountModel } from '../../provider/accounts/account-model.ts';
@@ -44,10 +48,18 @@ describe('demo seed', () => {
     expect(again.user.password).to.equal(undefined);
     for (const client of again.clients) expect(client.clientSecret).to.equal(undefined);
     expect(await accountModel(server.connection).countDocuments({ email: DEMO_EMAIL })).to.equal(1);
-    expect(await oidcModel(server.connection, 'Client').countDocuments({ _id: { $ne: ACCOUNT_CLIENT_ID } })).to.equal(
-      6,
-    );
+    expect(
+      await oidcModel(server.connection, 'Client').countDocuments({
+        _id: { $nin: [ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID] },
+      }),
+    ).to.equal(6);
     expect(await resourceServerModel(server.connection).countDocuments({ _id: DEMO_API })).to.equal(1);
+  });
+
+  it('makes the demo user an administrator, so the console is there at once', async () => {
+    const account = await accountModel(server.connection).findOne({ email: DEMO_EMAIL }).lean();
+    const access = await principalAccessModel(server.connection).findById(`user:${account!._id}`).lean();
+    expect(access?.roles.map((r) => `${r.resource} ${r.name}`)).to.include(`${adminApiIndicator(server.issuer)} admin`);
   });
 
   it('lets the demo exchanger narrow the demo service token for the internal API', async () => {

@@ -1,0 +1,173 @@
+import type { Context } from 'koa';
+
+import {
+  createClient,
+  deleteClient,
+  getClient,
+  listClients,
+  rotateClientSecret,
+  updateClient,
+} from '../admin/admin-clients.ts';
+import { AdminProblem } from '../admin/admin-deps.ts';
+import { CLIENT_TYPES, type ClientType } from '../clients/client-template.ts';
+import { formField } from '../forms/form-field.ts';
+import { resourceServerModel } from '../resources/resource-server-model.ts';
+import type { ConsoleDeps } from './console-deps.ts';
+import { consoleAdminDeps } from './console-session.ts';
+import { doneRedirect, renderConsole } from './render-console.ts';
+
+const PAGE = 50;
+const lines = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((t) => t.trim())
+    .filter(Boolean);
+const checked = (ctx: Context, name: string) => formField(ctx, name) === 'on';
+
+/** What each type is for, on the type picker (its defaults are clients/client-template.ts's). */
+const TYPE_HELP: Record<ClientType, string> = {
+  web: 'a server-side web app: code flow, a secret, refresh tokens',
+  spa: 'a browser app: code flow with PKCE, no secret',
+  native: 'a desktop or mobile app: loopback or app redirects, no secret',
+  device: 'a TV or CLI without a browser: device flow',
+  service: 'a backend calling APIs as itself: client credentials',
+  exchanger: 'a service that swaps tokens (RFC 8693)',
+};
+
+async function apiIndicators(deps: ConsoleDeps): Promise<string[]> {
+  const all = await resourceServerModel(deps.connection).find({}, { _id: 1 }).sort({ _id: 1 }).lean();
+  return all.map((r) => r._id);
+}
+
+/** GET /admin/clients — list (search by id prefix) and the "new client" form. */
+export function clientList(deps: ConsoleDeps) {
+  return async function clientList(ctx: Context): Promise<void> {
+    const q = typeof ctx.query.q === 'string' ? ctx.query.q.trim() : '';
+    const after = typeof ctx.query.after === 'string' ? ctx.query.after : undefined;
+    const all = await listClients(deps, { limit: PAGE, after });
+    const shown = q
+      ? all.filter(
+          (c) =>
+            String(c.client_id).startsWith(q) ||
+            String(c.client_name ?? '')
+              .toLowerCase()
+              .includes(q.toLowerCase()),
+        )
+      : all;
+    renderConsole(deps, ctx, 'clients.njk', 'clients', {
+      title: 'Clients',
+      q,
+      clients: shown,
+      next: all.length === PAGE ? String(all.at(-1)!.client_id) : undefined,
+      types: CLIENT_TYPES.map((type) => ({ type, help: TYPE_HELP[type] })),
+      apis: await apiIndicators(deps),
+    });
+  };
+}
+
+/** POST /admin/clients — register one from its type (safe defaults); the secret is shown once. */
+export function addClient(deps: ConsoleDeps) {
+  return async function addClient(ctx: Context): Promise<void> {
+    const type = formField(ctx, 'type') as ClientType;
+    try {
+      const { clientId, clientSecret } = await createClient(consoleAdminDeps(deps, ctx), {
+        type: CLIENT_TYPES.includes(type) ? type : ('invalid' as ClientType),
+        name: formField(ctx, 'name') || undefined,
+        redirectUri: lines(formField(ctx, 'redirect_uris')),
+        resource: lines(formField(ctx, 'resources')),
+        firstParty: checked(ctx, 'first_party'),
+        requireMfa: checked(ctx, 'require_mfa'),
+      });
+      return renderConsole(deps, ctx, 'client-secret.njk', 'clients', {
+        title: 'Client created',
+        clientId,
+        clientSecret,
+        heading: 'Client created',
+      });
+    } catch (err) {
+      if (!(err instanceof AdminProblem)) throw err;
+      return renderConsole(
+        deps,
+        ctx,
+        'clients.njk',
+        'clients',
+        {
+          title: 'Clients',
+          error: err.message,
+          clients: await listClients(deps, { limit: PAGE }),
+          types: CLIENT_TYPES.map((t) => ({ type: t, help: TYPE_HELP[t] })),
+          apis: await apiIndicators(deps),
+        },
+        400,
+      );
+    }
+  };
+}
+
+/** GET /admin/clients/:id — its settings, with the edit, rotate and delete forms. */
+export function clientDetail(deps: ConsoleDeps) {
+  return async function clientDetail(ctx: Context, error?: string, status = 200): Promise<void> {
+    const client = await getClient(deps, String(ctx.params.id));
+    renderConsole(
+      deps,
+      ctx,
+      'client.njk',
+      'clients',
+      {
+        title: `Client ${client.client_id}`,
+        client,
+        redirects: ((client.redirect_uris as string[] | undefined) ?? []).join('\n'),
+        resources: ((client.allowed_resources as string[] | undefined) ?? []).join('\n'),
+        confidential: client.token_endpoint_auth_method !== 'none',
+        error,
+      },
+      status,
+    );
+  };
+}
+
+/** POST /admin/clients/:id — name, redirects, APIs and policy flags. */
+export function editClient(deps: ConsoleDeps) {
+  const detail = clientDetail(deps);
+  return async function editClient(ctx: Context): Promise<void> {
+    const id = String(ctx.params.id);
+    try {
+      await updateClient(consoleAdminDeps(deps, ctx), id, {
+        client_name: formField(ctx, 'name') || undefined,
+        redirect_uris: lines(formField(ctx, 'redirect_uris')),
+        allowed_resources: lines(formField(ctx, 'resources')),
+        first_party: checked(ctx, 'first_party'),
+        require_mfa: checked(ctx, 'require_mfa'),
+      });
+    } catch (err) {
+      if (!(err instanceof AdminProblem)) throw err;
+      return detail(ctx, err.message, 400);
+    }
+    doneRedirect(ctx, `/admin/clients/${encodeURIComponent(id)}`, 'Client saved.');
+  };
+}
+
+/** POST /admin/clients/:id/rotate-secret — a new secret, shown once. */
+export function rotateSecret(deps: ConsoleDeps) {
+  return async function rotateSecret(ctx: Context): Promise<void> {
+    const id = String(ctx.params.id);
+    const clientSecret = await rotateClientSecret(consoleAdminDeps(deps, ctx), id);
+    renderConsole(deps, ctx, 'client-secret.njk', 'clients', {
+      title: 'New secret',
+      heading: 'New secret',
+      clientId: id,
+      clientSecret,
+    });
+  };
+}
+
+/** POST /admin/clients/:id/delete — after typing the client id to confirm. */
+export function removeClient(deps: ConsoleDeps) {
+  const detail = clientDetail(deps);
+  return async function removeClient(ctx: Context): Promise<void> {
+    const id = String(ctx.params.id);
+    if (formField(ctx, 'confirm') !== id) return detail(ctx, `Type ${id} to confirm the deletion.`, 400);
+    await deleteClient(consoleAdminDeps(deps, ctx), id);
+    doneRedirect(ctx, '/admin/clients', `Client ${id} deleted.`);
+  };
+}

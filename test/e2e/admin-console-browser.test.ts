@@ -1,0 +1,164 @@
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+
+import { grantAdmin } from '../../provider/admin/admin-api-resource.ts';
+import { Browser as HttpBrowser } from '../helpers/browser.ts';
+import { type CallbackServer, startCallbackServer } from '../helpers/callback-server.ts';
+import { API, addApi, addUser, basicAuth, type TestUser } from '../helpers/fixtures.ts';
+import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { enrollTotp, totpCode } from '../helpers/totp.ts';
+import { accessibilityProblems, launchChromium, screenshot, watchConsole } from './chromium.ts';
+
+const MFA_KEY = Buffer.alloc(32, 41).toString('base64');
+
+/**
+ * An operator runs the provider from the console: signs in with TOTP, creates a web client and
+ * uses it, rotates its secret, disables a user, rotates keys, and finds it all in the audit log.
+ */
+describe('admin console in a real browser (Chromium)', function () {
+  this.timeout(90_000);
+  let server: TestServer;
+  let browser: Browser;
+  let callbackServer: CallbackServer;
+  let operator: TestUser;
+  let operatorSecret: string;
+
+  before(async function () {
+    browser = await launchChromium(this);
+    callbackServer = await startCallbackServer();
+    // CLIENT_CACHE_TTL=0: a rotated secret is refused at once (else within that many seconds).
+    server = await startTestServer('e2e-console', { MFA_ENCRYPTION_KEY: MFA_KEY, CLIENT_CACHE_TTL: '0' });
+    await addApi(server);
+    operator = await addUser(server, 'operator@example.test');
+    operatorSecret = await enrollTotp(server, operator, MFA_KEY);
+    await grantAdmin(server.connection, server.issuer, operator.id, 'admin');
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    callbackServer?.close();
+  });
+
+  async function check(page: Page, name: string, errors: string[]): Promise<void> {
+    await screenshot(page, `console-${name}`);
+    expect(await accessibilityProblems(page), name).to.deep.equal([]);
+    expect(errors, `console errors on ${name}`).to.deep.equal([]);
+  }
+
+  async function signInToConsole(page: Page, user: TestUser, secret: string, step = 1): Promise<void> {
+    await page.goto(`${server.issuer}/admin`);
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForSelector('text=Enter the 6-digit code');
+    await page.getByLabel('Code').fill(await totpCode(secret, step));
+    await page.getByRole('button', { name: 'Verify' }).click();
+  }
+
+  it('signs in with TOTP, creates a client that works, rotates its secret, disables a user, rotates keys, audits it all', async () => {
+    const victim = await addUser(server, 'leaving@example.test');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watchConsole(page);
+    await signInToConsole(page, operator, operatorSecret);
+    await page.waitForURL(`${server.issuer}/admin`);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await check(page, 'dashboard', errors);
+
+    // A web client, from the type picker.
+    await page.getByRole('link', { name: 'Clients' }).click();
+    await page.getByRole('heading', { name: 'New client' }).waitFor();
+    await check(page, 'clients', errors);
+    await page.getByRole('radio', { name: /web: a server-side/ }).check();
+    await page.getByLabel('Name', { exact: true }).fill('Console App');
+    await page.getByLabel('Redirect URIs (one per line)').fill(callbackServer.url);
+    await page.getByLabel('APIs it may call (one per line)').fill(API);
+    await page.getByRole('button', { name: 'Create client' }).click();
+    await page.getByRole('heading', { name: 'Client created' }).waitFor();
+    await check(page, 'client-created', errors);
+    const clientId = (await page.locator('[data-client-id]').textContent())!.trim();
+    const firstSecret = (await page.locator('[data-client-secret]').textContent())!.trim();
+
+    // The new client signs a user in, as any app would.
+    const app = { clientId, clientSecret: firstSecret };
+    const rp = await relyingParty(server.issuer, app);
+    const request = await authorizationRequest(rp, { redirect_uri: callbackServer.url });
+    const user = await addUser(server);
+    const tokens = await redeem(rp, request, await signIn(new HttpBrowser(server.issuer), request, user));
+    expect(tokens.claims()!.sub).to.equal(user.id);
+
+    // Rotate its secret: the old one stops working.
+    await page.getByRole('link', { name: 'Go to the client' }).click();
+    await page.getByRole('button', { name: 'Rotate the secret' }).click();
+    await page.getByRole('heading', { name: 'New secret' }).waitFor();
+    await check(page, 'secret-rotated', errors);
+    const secondSecret = (await page.locator('[data-client-secret]').textContent())!.trim();
+    expect(secondSecret).to.not.equal(firstSecret);
+    const introspect = (secret: string) =>
+      fetch(`${server.issuer}/token/introspection`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(app, secret) },
+        body: new URLSearchParams({ token: 'anything' }).toString(),
+      }).then((r) => r.status);
+    expect(await introspect(firstSecret)).to.equal(401);
+    expect(await introspect(secondSecret)).to.equal(200);
+
+    // Disable a user: their next sign-in is refused.
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByLabel('Email starts with').fill('leaving@');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: victim.email }).click();
+    await check(page, 'user', errors);
+    await page.getByRole('button', { name: 'Disable and sign out' }).click();
+    await page.getByText('User disabled and signed out everywhere.').waitFor();
+    expect(await page.locator('[data-user-state]').textContent()).to.equal('disabled');
+    const refused = new HttpBrowser(server.issuer);
+    const again = await authorizationRequest(rp, { redirect_uri: callbackServer.url });
+    const login = await refused.open(again.url);
+    const answer = await refused.submit(login, '/login', { email: victim.email, password: victim.password });
+    expect(answer.status).to.equal(401);
+    expect(answer.leftTo).to.equal(undefined);
+
+    // Rotate the signing keys.
+    await page.getByRole('link', { name: 'Keys' }).click();
+    await page.getByRole('button', { name: 'Rotate keys' }).click();
+    await page.getByText(/Keys rotated \(version \d+\)\./).waitFor();
+    await check(page, 'keys', errors);
+
+    // Every action, in the audit page, as this operator's.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByLabel('Event (or prefix ending in .)').fill('admin.');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('link', { name: 'Verify the chain' }).waitFor();
+    const table = (await page.locator('table.audit').textContent()) ?? '';
+    for (const event of [
+      'admin.client.added',
+      'admin.client.secret_rotated',
+      'admin.user.disabled',
+      'admin.keys.rotated',
+    ])
+      expect(table, event).to.include(event);
+    expect(table).to.include(operator.id);
+    await page.getByRole('link', { name: 'Verify the chain' }).click();
+    await page.getByText(/Chain intact: \d+ records\./).waitFor();
+    await check(page, 'audit', errors);
+    await context.close();
+  });
+
+  it('refuses the console to an account without the admin role, even signed in with a second factor', async () => {
+    const outsider = await addUser(server, 'not-an-admin@example.test');
+    const secret = await enrollTotp(server, outsider, MFA_KEY);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watchConsole(page);
+    await signInToConsole(page, outsider, secret);
+    await page.getByRole('heading', { name: 'Not an administrator' }).waitFor();
+    await check(
+      page,
+      'refused',
+      errors.filter((e) => !e.includes('status of 403')),
+    );
+    await context.close();
+  });
+});

@@ -1,0 +1,101 @@
+import { expect } from 'chai';
+
+import { grantAdmin } from '../../provider/admin/admin-api-resource.ts';
+import { keyModel } from '../../provider/keys/key-model.ts';
+import { Browser, type Page } from '../helpers/browser.ts';
+import { addUser, type TestUser } from '../helpers/fixtures.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { enrollTotp, totpCode } from '../helpers/totp.ts';
+
+const MFA_KEY = Buffer.alloc(32, 43).toString('base64');
+
+/** The console's door and its rules, through HTTP: who gets in, who may change, with what. */
+describe('admin console (/admin): who may enter and change', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+
+  before(async () => {
+    server = await startTestServer('admin-console', { MFA_ENCRYPTION_KEY: MFA_KEY });
+  });
+  after(() => server.stop());
+
+  async function person(role?: 'admin' | 'viewer') {
+    const user = await addUser(server);
+    const secret = await enrollTotp(server, user, MFA_KEY);
+    if (role) await grantAdmin(server.connection, server.issuer, user.id, role);
+    return { user, secret };
+  }
+
+  /** /admin → sign-in screens → password, then (unless stopped) the code → back at /admin. */
+  async function signIn(user: TestUser, secret?: string): Promise<{ browser: Browser; page: Page }> {
+    const browser = new Browser(server.issuer);
+    const login = await browser.open('/admin');
+    let page = await browser.submit(login, '/login', { email: user.email, password: user.password });
+    if (secret) page = await browser.submit(page, '/mfa', { code: await totpCode(secret, 1) });
+    return { browser, page };
+  }
+
+  it('lets an admin in only after the second factor: a password-only session goes back to sign in', async () => {
+    const { user, secret } = await person('admin');
+    const { browser, page } = await signIn(user);
+    expect(page.html).to.include('/mfa"'); // stopped at the code screen
+    const sneak = await browser.fetch('/admin');
+    expect(sneak.status).to.equal(302);
+    expect(sneak.headers.get('location')).to.equal('/admin/login');
+    const done = await browser.submit(page, '/mfa', { code: await totpCode(secret, 1) });
+    expect(done.url.pathname).to.equal('/admin');
+    expect(done.html).to.include('Dashboard');
+  });
+
+  it('lets a viewer read every page and change nothing', async () => {
+    const { user, secret } = await person('viewer');
+    const { browser, page } = await signIn(user, secret);
+    expect(page.html).to.include('Dashboard');
+    for (const path of ['/admin/clients', '/admin/users', '/admin/keys', '/admin/audit']) {
+      const shown = await browser.open(path);
+      expect(shown.status, path).to.equal(200);
+      expect(shown.html, path).to.not.include('Rotate keys');
+    }
+    const keys = await browser.open('/admin/keys');
+    const csrf = /name="csrf" value="([^"]+)"/.exec((await browser.open('/admin/clients')).html)?.[1] ?? '';
+    const before = await keyModel(server.connection).countDocuments({});
+    const attempt = await browser.fetch('/admin/keys/rotate', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf }).toString(),
+    });
+    expect(attempt.status).to.equal(403);
+    expect(await keyModel(server.connection).countDocuments({})).to.equal(before);
+    expect(keys.status).to.equal(200);
+  });
+
+  it('refuses a change without the session-bound form token (CSRF)', async () => {
+    const { user, secret } = await person('admin');
+    const { browser } = await signIn(user, secret);
+    const before = await keyModel(server.connection).countDocuments({});
+    const forged = await browser.fetch('/admin/keys/rotate', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf: 'forged' }).toString(),
+    });
+    expect(forged.status).to.equal(403);
+    expect(await keyModel(server.connection).countDocuments({})).to.equal(before);
+    // Another admin's token does not work in this session either.
+    const other = await person('admin');
+    const otherSession = await signIn(other.user, other.secret);
+    const theirs = /name="csrf" value="([^"]+)"/.exec((await otherSession.browser.open('/admin/keys')).html)![1]!;
+    const crossed = await browser.fetch('/admin/keys/rotate', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf: theirs }).toString(),
+    });
+    expect(crossed.status).to.equal(403);
+  });
+
+  it('refuses the console to an account without a role', async () => {
+    const { user, secret } = await person();
+    const { page } = await signIn(user, secret);
+    expect(page.status).to.equal(403);
+    expect(page.html).to.include('Not an administrator');
+  });
+});
