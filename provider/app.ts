@@ -156,7 +156,9 @@ export function createApp({
       resolveToken: liveTokens({ live: holder, cacheSeconds: 0 }),
       callsPerMinute: config.adminApiCallsPerMinute,
       keys: { encryptionKey: config.keys.encryptionKey, retiredRetentionSeconds: config.keys.retiredRetentionSeconds },
-      invite: mailer.enabled ? { ...notify, passwordMinLength: config.passwordMinLength } : undefined,
+      invite: mailer.enabled
+        ? { ...notify, passwordMinLength: config.passwordMinLength, resetSeconds: config.mail.passwordResetSeconds }
+        : undefined,
     }),
   );
   app.use(

@@ -34,7 +34,7 @@ export interface AdminApiDeps {
   callsPerMinute: number;
   keys: AdminDeps['keys'];
   /** mail for invitations; undefined when email is off */
-  invite: (NotifyDeps & { passwordMinLength: number }) | undefined;
+  invite: (NotifyDeps & { passwordMinLength: number; resetSeconds: number }) | undefined;
 }
 
 /** Every route of the admin API, in the order the OpenAPI document lists them. */
@@ -58,6 +58,7 @@ function handle(route: ApiRoute, deps: AdminApiDeps) {
       audit: deps.audit,
       provider: deps.provider,
       keys: deps.keys,
+      issuer: deps.issuer,
       actor: caller.actor,
     };
     const params = route.params ? (route.params.parse(decodedParams(ctx)) as Record<string, string>) : {};

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   getUser,
   listUsers,
+  mailPasswordReset,
   removeUserPasskeys,
   resetUserMfa,
   setUserDisabled,
@@ -28,7 +29,9 @@ import { inviteAccount } from '../accounts/invite-account.ts';
 const idParams = z.object({ id: z.string().min(1).max(200) });
 
 /** The user routes; inviting needs the mail services (absent: invitations are refused). */
-export function userRoutes(invite: (NotifyDeps & { passwordMinLength: number }) | undefined): ApiRoute[] {
+export function userRoutes(
+  invite: (NotifyDeps & { passwordMinLength: number; resetSeconds: number }) | undefined,
+): ApiRoute[] {
   const action = (
     path: string,
     summary: string,
@@ -117,6 +120,10 @@ export function userRoutes(invite: (NotifyDeps & { passwordMinLength: number }) 
       },
     },
     action('unlock', 'Clear failed sign-in and second-factor counters and locks', unlockUser),
+    action('password-reset', 'Mail the user a single-use link to choose a new password', async (deps, id) => {
+      if (!invite) throw conflict('email is not configured (SMTP_URL): the link cannot be sent');
+      await mailPasswordReset(deps, invite, id);
+    }),
     action('reset-mfa', 'Remove the second factor and recovery codes', resetUserMfa),
     action('remove-passkeys', 'Remove every passkey (a lost device)', removeUserPasskeys, countSchema),
     action('sign-out', 'End every session and grant of the user', signOutUser, countSchema),

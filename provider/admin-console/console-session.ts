@@ -93,6 +93,7 @@ export function consoleAdminDeps(deps: ConsoleDeps, ctx: Context): AdminDeps {
     audit: deps.audit,
     provider: () => deps.live.provider,
     keys: deps.keys,
+    issuer: deps.issuer,
     actor: {
       via: 'console',
       sub: user.accountId,

@@ -4,6 +4,7 @@ import { validCsrfKeys } from '../forms/csrf.ts';
 import { noStore } from '../forms/no-store.ts';
 import { parseForm } from '../forms/parse-form.ts';
 import { verifyCsrf } from '../forms/verify-csrf.ts';
+import { apiList, saveApi } from './api-pages.ts';
 import { auditPage } from './audit-page.ts';
 import { addClient, clientDetail, clientList, editClient, removeClient, rotateSecret } from './client-pages.ts';
 import type { ConsoleDeps } from './console-deps.ts';
@@ -40,6 +41,8 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.post('/clients/:id', ...change, editClient(deps));
   router.post('/clients/:id/rotate-secret', ...change, recent, rotateSecret(deps));
   router.post('/clients/:id/delete', ...change, recent, removeClient(deps));
+  router.get('/apis', noStore, user, apiList(deps));
+  router.post('/apis', ...change, saveApi(deps));
   router.get('/users', noStore, user, userList(deps));
   router.get('/users/:id', noStore, user, userPage(deps));
   router.post('/users/:id/:action', ...change, recent, userAction(deps));

@@ -23,6 +23,8 @@ export interface AdminDeps {
   /** an oidc-provider to validate client metadata with (the running one, or the CLI's throwaway) */
   provider: () => Promise<Provider> | Provider;
   actor: AdminActor;
+  /** this provider's issuer: its own admin API is not the services' to change */
+  issuer: string;
   /** KEY_ENCRYPTION_KEY and the retention of retired keys, for key rotation */
   keys: { encryptionKey: Uint8Array; retiredRetentionSeconds: number };
 }

@@ -1,4 +1,7 @@
 import { accountModel, type AccountRecord } from '../accounts/account-model.ts';
+import { issueLink } from '../accounts/account-links.ts';
+import { mailOwner } from '../mail/mail-owner.ts';
+import type { NotifyDeps } from '../mail/notify-account.ts';
 import { grantedApplications } from '../accounts/granted-applications.ts';
 import { revokeAccountGrants } from '../accounts/revoke-account-grants.ts';
 import { removeFactor } from '../mfa/manage-factor.ts';
@@ -122,4 +125,27 @@ export async function signOutUser(deps: AdminDeps, id: string): Promise<number> 
   const revoked = await revokeAccountGrants(deps.connection, id);
   await recordAdmin(deps, 'admin.user.signed_out', { account: id, details: { grantsRevoked: revoked } });
   return revoked;
+}
+
+/**
+ * Mails the user a single-use link to choose a new password (PASSWORD_RESET_TTL); nobody else
+ * sees it. Their sessions end when they use it, as with "Forgot password?".
+ */
+export async function mailPasswordReset(
+  deps: AdminDeps,
+  mail: NotifyDeps & { resetSeconds: number },
+  id: string,
+): Promise<void> {
+  const account = await stored(deps, id);
+  if (account.disabled) throw invalid('the user is disabled: enable them first');
+  const token = await issueLink(
+    deps.connection,
+    { accountId: id, purpose: 'reset', email: account.email },
+    mail.resetSeconds,
+  );
+  await mailOwner(mail, 'password-reset', account.email, {
+    path: `/password/reset?token=${token}`,
+    minutes: Math.round(mail.resetSeconds / 60),
+  });
+  await recordAdmin(deps, 'admin.user.password_reset_sent', { account: id });
 }

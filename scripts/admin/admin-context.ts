@@ -83,6 +83,7 @@ export async function openAdminContext(): Promise<AdminContext> {
         audit,
         provider: () => context.validator(),
         actor: { via: 'cli' },
+        issuer: config.issuer,
         keys: {
           encryptionKey: config.keys.encryptionKey,
           retiredRetentionSeconds: config.keys.retiredRetentionSeconds,

@@ -126,6 +126,15 @@ describe('admin console in a real browser (Chromium)', function () {
     await page.getByText(/Keys rotated \(version \d+\)\./).waitFor();
     await check(page, 'keys', errors);
 
+    // An API, from its page.
+    await page.getByRole('link', { name: 'APIs' }).click();
+    await page.getByLabel('Indicator (an absolute URI)').fill('https://inventory.example');
+    await page.getByLabel('Name (on the consent screen)').fill('Inventory');
+    await page.getByLabel('Scopes (space-separated)').fill('stock:read stock:write');
+    await page.getByRole('button', { name: 'Save API' }).click();
+    await page.getByText('API https://inventory.example saved.').waitFor();
+    await check(page, 'apis', errors);
+
     // Every action, in the audit page, as this operator's.
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByLabel('Event (or prefix ending in .)').fill('admin.');

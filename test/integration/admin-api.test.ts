@@ -4,6 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
 import { adminApiRoutes } from '../../provider/admin-api/index.ts';
 import { accountModel } from '../../provider/accounts/account-model.ts';
+import { outboxModel } from '../../provider/mail/outbox-model.ts';
 import { grantRole } from '../../provider/roles/manage-roles.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { addApi, addServiceClient, addUser, basicAuth, type TestClient } from '../helpers/fixtures.ts';
@@ -241,6 +242,20 @@ describe('admin API (/admin/api/v1)', function () {
       expect(done.status, action).to.be.oneOf([200, 204]);
       conforms(`/users/{id}/${action}`, 'post', done.status, done.body);
     }
+    const enabledAgain = await call(
+      'PATCH',
+      `/users/${user.id}`,
+      admin,
+      { disabled: false },
+      {
+        'if-match': (await call('GET', `/users/${user.id}`, admin)).headers.get('etag')!,
+      },
+    );
+    expect(enabledAgain.status).to.equal(200);
+    const reset = await call('POST', `/users/${user.id}/password-reset`, admin);
+    expect(reset.status, JSON.stringify(reset.body)).to.equal(204);
+    const mails = await outboxModel(server.connection).find({ to: user.email }).lean();
+    expect(mails.length).to.be.greaterThan(0);
     const noFactor = await call('POST', `/users/${user.id}/reset-mfa`, admin);
     expect(noFactor.status).to.equal(400);
     const invite = await call('POST', '/users', admin, { email: 'new@example.test' });
@@ -267,6 +282,18 @@ describe('admin API (/admin/api/v1)', function () {
       { 'if-match': '"stale"' },
     );
     expect(stale.status).to.equal(412);
+    // The provider's own admin API is not for the API to open up or delete.
+    const own = encodeURIComponent(adminApiIndicator(server.issuer));
+    const ownEtag = (await call('GET', `/resources/${own}`, admin)).headers.get('etag')!;
+    const opened = await call(
+      'PUT',
+      `/resources/${own}`,
+      admin,
+      { name: 'x', scopes: [], scope_access: 'open' },
+      { 'if-match': ownEtag },
+    );
+    expect(opened.status).to.equal(400);
+    expect((await call('GET', `/resources/${own}`, admin)).body.scope_access).to.equal('roles');
     const listed = await call('GET', '/resources', viewer);
     conforms('/resources', 'get', 200, listed.body);
     const keys = await call('GET', '/keys', viewer);

@@ -51,7 +51,7 @@ describe('admin console (/admin): who may enter and change', function () {
     const { user, secret } = await person('viewer');
     const { browser, page } = await signIn(user, secret);
     expect(page.html).to.include('Dashboard');
-    for (const path of ['/admin/clients', '/admin/users', '/admin/keys', '/admin/audit']) {
+    for (const path of ['/admin/clients', '/admin/apis', '/admin/users', '/admin/keys', '/admin/audit']) {
       const shown = await browser.open(path);
       expect(shown.status, path).to.equal(200);
       expect(shown.html, path).to.not.include('Rotate keys');
