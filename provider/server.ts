@@ -15,6 +15,7 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { seedDemo, type DemoSeed } from './demo/seed-demo.ts';
 import { ensureIndexes } from './ensure-indexes.ts';
+import { startReaper } from './dev-data/reap-expired.ts';
 import { startKeyReloader } from './keys/key-reloader.ts';
 import { ensureKeys, loadKeys, type ProviderKeys } from './keys/key-store.ts';
 import { metricsEndpoint } from './http/request-metrics.ts';
@@ -169,6 +170,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await ensureIndexes(connection);
     // Development keeps the embedded database's contents between runs (DEV_DATA_DIR).
     const kept = database.embedded ? await keptData(connection, config.devDataDir, logger) : undefined;
+    // The embedded database never runs its TTL indexes: a sweep does their job (real MongoDB needs none).
+    const stopReaper = database.embedded ? startReaper(connection, logger) : () => undefined;
     await ensureKeys(connection, config.keys.encryptionKey);
     const keys = await loadKeys(connection, config.keys.encryptionKey, config.keys.retiredRetentionSeconds);
     const views = createViews();
@@ -291,6 +294,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await logouts.stop();
         clearInterval(auditFlush);
         clearInterval(clientSweep);
+        stopReaper();
         await metricsServer?.close();
         server.closeIdleConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
