@@ -55,12 +55,31 @@ recordSchema.index({ grantId: 1 }, { sparse: true });
 recordSchema.index({ uid: 1 }, { sparse: true });
 recordSchema.index({ userCode: 1 }, { sparse: true });
 
+/**
+ * Lookups by a payload field the provider makes: an account's grants and sessions (sign out
+ * everywhere, a reset password), a client's grants (deleting it), self-registered clients (the
+ * cap and the sweep). Only these models get these indexes: every other write stays as cheap.
+ */
+const PAYLOAD_INDEXES: Record<string, string[]> = {
+  Grant: ['payload.accountId', 'payload.clientId'],
+  Session: ['payload.accountId'],
+  Client: ['payload.dynamic_client'],
+};
+
+function schemaFor(name: string): Schema<StoredRecord> {
+  const extra = PAYLOAD_INDEXES[name];
+  if (!extra) return recordSchema;
+  const schema = recordSchema.clone();
+  for (const field of extra) schema.index({ [field]: 1 }, { sparse: true });
+  return schema;
+}
+
 /** `oidc_AccessToken`, `oidc_Session`, ...: one collection per model name. */
 export function oidcModel(connection: Connection, name: string): Model<StoredRecord> {
   const modelName = `oidc_${name}`;
   return (
     (connection.models[modelName] as Model<StoredRecord> | undefined) ??
-    connection.model<StoredRecord>(modelName, recordSchema, modelName)
+    connection.model<StoredRecord>(modelName, schemaFor(name), modelName)
   );
 }
 

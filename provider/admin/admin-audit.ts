@@ -7,7 +7,7 @@ import { startsWithPattern } from './literal-pattern.ts';
 export interface AuditQuery {
   from?: Date;
   to?: Date;
-  /** the actor: an account id or client id, in the record or as `details.by.sub` */
+  /** who made an administrative change: a person's account id or a service's client id (`details.by.sub`) */
   actor?: string;
   /** an event name, or a prefix ending in `.` (`admin.` for every administrative event) */
   event?: string;
@@ -29,10 +29,7 @@ export async function queryAudit(deps: Pick<AdminDeps, 'connection'>, query: Aud
   if (query.event) filter.event = query.event.endsWith('.') ? { $regex: startsWithPattern(query.event) } : query.event;
   const and: Record<string, unknown>[] = [];
   if (query.subject) and.push({ $or: [{ account: query.subject }, { client: query.subject }] });
-  if (query.actor)
-    and.push({
-      $or: [{ 'details.by.sub': query.actor }, { 'details.by.client': query.actor }, { account: query.actor }],
-    });
+  if (query.actor) and.push({ 'details.by.sub': query.actor });
   if (and.length) filter.$and = and;
   const records = await auditModel(deps.connection)
     .find(filter)

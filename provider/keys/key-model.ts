@@ -39,6 +39,8 @@ const keySchema = new Schema<StoredKey>(
 );
 
 keySchema.index({ kind: 1, state: 1 });
+// Loading and sweeping by state alone (every key that is current, every retired one).
+keySchema.index({ state: 1 });
 
 /** One document, `_id: 'keyset'`: its `version` moves on every change, and instances poll it. */
 export interface KeysetVersion {

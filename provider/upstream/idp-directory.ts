@@ -27,10 +27,13 @@ export class IdpDirectory {
   enabled(): Promise<ActiveIdp[]> {
     if (!this.#loaded || this.#loaded.until <= Date.now()) {
       const idps = idpModel(this.#connection)
-        .find({ enabled: true }, { 'icon.data': 0 })
+        // A handful of records: all of them, filtered here (no index on a flag is worth its writes).
+        .find({}, { 'icon.data': 0 })
         .sort({ _id: 1 })
         .lean<IdpRecord[]>()
-        .then((all) => all.map(({ icon, ...rest }) => ({ ...rest, hasIcon: !!icon?.contentType })));
+        .then((all) =>
+          all.filter((idp) => idp.enabled).map(({ icon, ...rest }) => ({ ...rest, hasIcon: !!icon?.contentType })),
+        );
       // A failed read is not cached: the next request tries again.
       idps.catch(() => {
         this.#loaded = undefined;
