@@ -1,6 +1,6 @@
-import type { Connection } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 
-import { ensureAdapterIndexes } from '../adapters/mongodb.ts';
+import { OIDC_MODELS, oidcModel } from '../adapters/mongodb.ts';
 import { accountModel } from './accounts/account-model.ts';
 import { dynamicClientUseModel } from './clients/dynamic-client-use-model.ts';
 import { initialTokenUsesModel } from './clients/initial-token-uses.ts';
@@ -24,35 +24,42 @@ import { groupMemberModel } from './roles/group-member-model.ts';
 import { groupModel } from './roles/group-model.ts';
 import { roleAssignmentModel } from './roles/role-assignment-model.ts';
 import { roleModel } from './roles/role-model.ts';
+import { principalAccessModel } from './roles/principal-access-model.ts';
 import { upstreamLogoutModel } from './upstream/upstream-logout-model.ts';
+
+/** Every model with indexes: ensureIndexes creates them, the index test reads what they declare. */
+export function indexedModels(connection: Connection): Model<never>[] {
+  return [
+    ...OIDC_MODELS.map((name) => oidcModel(connection, name)),
+    accountModel(connection),
+    keyModel(connection),
+    resourceServerModel(connection),
+    mfaModel(connection),
+    outboxModel(connection),
+    accountLinkModel(connection),
+    knownDeviceModel(connection),
+    logoutDeliveryModel(connection),
+    passkeyModel(connection),
+    challengeModel(connection),
+    auditModel(connection),
+    auditRateModel(connection),
+    loginThrottleModel(connection),
+    rateWindowModel(connection),
+    initialTokenUsesModel(connection),
+    dynamicClientUseModel(connection),
+    idpModel(connection),
+    identityLinkModel(connection),
+    upstreamFlowModel(connection),
+    groupModel(connection),
+    groupMemberModel(connection),
+    roleModel(connection),
+    roleAssignmentModel(connection),
+    upstreamLogoutModel(connection),
+    principalAccessModel(connection),
+  ] as unknown as Model<never>[];
+}
 
 /** Creates every index once at start-up (idempotent), since mongoose runs with autoIndex off. */
 export async function ensureIndexes(connection: Connection): Promise<void> {
-  await Promise.all([
-    ensureAdapterIndexes(connection),
-    accountModel(connection).createIndexes(),
-    keyModel(connection).createIndexes(),
-    resourceServerModel(connection).createIndexes(),
-    mfaModel(connection).createIndexes(),
-    outboxModel(connection).createIndexes(),
-    accountLinkModel(connection).createIndexes(),
-    knownDeviceModel(connection).createIndexes(),
-    logoutDeliveryModel(connection).createIndexes(),
-    passkeyModel(connection).createIndexes(),
-    challengeModel(connection).createIndexes(),
-    auditModel(connection).createIndexes(),
-    auditRateModel(connection).createIndexes(),
-    loginThrottleModel(connection).createIndexes(),
-    rateWindowModel(connection).createIndexes(),
-    initialTokenUsesModel(connection).createIndexes(),
-    dynamicClientUseModel(connection).createIndexes(),
-    idpModel(connection).createIndexes(),
-    identityLinkModel(connection).createIndexes(),
-    upstreamFlowModel(connection).createIndexes(),
-    groupModel(connection).createIndexes(),
-    groupMemberModel(connection).createIndexes(),
-    roleModel(connection).createIndexes(),
-    roleAssignmentModel(connection).createIndexes(),
-    upstreamLogoutModel(connection).createIndexes(),
-  ]);
+  await Promise.all(indexedModels(connection).map((model) => model.createIndexes()));
 }

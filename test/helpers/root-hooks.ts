@@ -1,5 +1,6 @@
 import { EmbeddedDatabaseMissing, startEmbeddedMongo, type EmbeddedMongo } from '../../adapters/embedded-mongo.ts';
 import { setTestDatabaseUri } from './database.ts';
+import { recordedShapeCount, recordQueryShapes, unindexedQueries } from './query-shapes.ts';
 
 /**
  * One database server for the whole run: MONGODB_URI when given (a real MongoDB), else one
@@ -10,6 +11,8 @@ let embedded: EmbeddedMongo | undefined;
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(30_000);
+    // Every query the whole suite sends is checked against the declared indexes at the end.
+    recordQueryShapes();
     const uri = process.env.MONGODB_URI;
     if (uri) {
       setTestDatabaseUri(uri);
@@ -27,5 +30,12 @@ export const mochaHooks = {
   },
   async afterAll() {
     await embedded?.stop();
+    // With 100,000 users and a million tokens a query no index serves is a full scan: name each one.
+    // (A run of a few files checks what those files sent.)
+    const unindexed = unindexedQueries();
+    if (unindexed.length)
+      throw new Error(
+        `${unindexed.length} of ${recordedShapeCount()} query shapes have no index:\n  ${unindexed.join('\n  ')}`,
+      );
   },
 };
