@@ -19,6 +19,7 @@ import type { InteractionDeps } from './interactions/interaction-deps.ts';
 import type { ResourceServerDirectory } from './resources/resource-server-directory.ts';
 import { liveTokens } from './tokens/live-tokens.ts';
 import { validateRoute } from './validate/validate-route.ts';
+import { underPrefix } from './http/under-prefix.ts';
 import { adminApi } from './admin-api/index.ts';
 import { consoleRoutes } from './admin-console/index.ts';
 import type { AccessDirectory } from './roles/access-directory.ts';
@@ -170,12 +171,9 @@ export function createApp({
     ),
   );
   const upstreamPages = upstreamRoutes({ upstreams, connection, views, audit, logger, live: holder });
-  app.use(upstreamPages.routes());
-  app.use(upstreamPages.allowedMethods());
-  app.use(interactions.routes());
-  app.use(interactions.allowedMethods());
-  app.use(account.routes());
-  app.use(account.allowedMethods());
+  app.use(underPrefix('/upstream', upstreamPages));
+  app.use(underPrefix('/interaction', interactions));
+  app.use(underPrefix('/account', account));
   const adminConsole = consoleRoutes({
     live: holder,
     connection,
@@ -187,8 +185,7 @@ export function createApp({
     keys: { encryptionKey: config.keys.encryptionKey, retiredRetentionSeconds: config.keys.retiredRetentionSeconds },
     reauthSeconds: config.accountReauthSeconds,
   });
-  app.use(adminConsole.routes());
-  app.use(adminConsole.allowedMethods());
+  app.use(underPrefix('/admin', adminConsole));
   if (mailer.enabled) {
     const forgot = forgotPasswordRoutes({
       ...notify,
@@ -197,11 +194,9 @@ export function createApp({
       passwordMinLength: config.passwordMinLength,
       resetSeconds: config.mail.passwordResetSeconds,
     });
-    app.use(forgot.routes());
-    app.use(forgot.allowedMethods());
+    app.use(underPrefix('/password', forgot));
     const verify = verifyEmailRoutes({ ...notify, views, audit });
-    app.use(verify.routes());
-    app.use(verify.allowedMethods());
+    app.use(underPrefix('/email', verify));
   }
   if (config.signup.mode !== 'off') {
     const signUp = signUpRoutes({
@@ -211,8 +206,7 @@ export function createApp({
       signup: config.signup,
       passwordMinLength: config.passwordMinLength,
     });
-    app.use(signUp.routes());
-    app.use(signUp.allowedMethods());
+    app.use(underPrefix('/signup', signUp));
   }
   // Development without SMTP_URL, on the embedded database only: the mails that were not sent.
   if (config.mail.devPage) app.use(devMailPage(connection, views));
