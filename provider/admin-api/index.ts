@@ -46,7 +46,11 @@ const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encodin
 
 /** Path parameters arrive percent-encoded (an API's indicator is a URI in one segment). */
 function decodedParams(ctx: Context): Record<string, string> {
-  return Object.fromEntries(Object.entries(ctx.params ?? {}).map(([k, v]) => [k, decodeURIComponent(String(v))]));
+  try {
+    return Object.fromEntries(Object.entries(ctx.params ?? {}).map(([k, v]) => [k, decodeURIComponent(String(v))]));
+  } catch {
+    throw new ApiProblem(400, 'validation', 'a path segment is not valid percent-encoding');
+  }
 }
 
 function handle(route: ApiRoute, deps: AdminApiDeps) {

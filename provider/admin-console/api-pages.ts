@@ -44,6 +44,6 @@ export function saveApi(deps: ConsoleDeps) {
       if (!(err instanceof AdminProblem)) throw err;
       return render(deps, ctx, err.message, 400);
     }
-    doneRedirect(ctx, '/admin/apis', `API ${indicator} saved.`);
+    doneRedirect(deps, ctx, '/admin/apis', `API ${indicator} saved.`);
   };
 }

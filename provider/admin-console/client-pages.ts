@@ -143,7 +143,7 @@ export function editClient(deps: ConsoleDeps) {
       if (!(err instanceof AdminProblem)) throw err;
       return detail(ctx, err.message, 400);
     }
-    doneRedirect(ctx, `/admin/clients/${encodeURIComponent(id)}`, 'Client saved.');
+    doneRedirect(deps, ctx, `/admin/clients/${encodeURIComponent(id)}`, 'Client saved.');
   };
 }
 
@@ -168,6 +168,6 @@ export function removeClient(deps: ConsoleDeps) {
     const id = String(ctx.params.id);
     if (formField(ctx, 'confirm') !== id) return detail(ctx, `Type ${id} to confirm the deletion.`, 400);
     await deleteClient(consoleAdminDeps(deps, ctx), id);
-    doneRedirect(ctx, '/admin/clients', `Client ${id} deleted.`);
+    doneRedirect(deps, ctx, '/admin/clients', `Client ${id} deleted.`);
   };
 }

@@ -3,8 +3,10 @@ import type { Provider } from 'oidc-provider';
 
 import { registerClient } from '../clients/register-client.ts';
 
+import { CONSOLE_CLIENT_ID } from '../clients/built-in-clients.ts';
+
 /** The built-in client through which the console sends an administrator to sign in. */
-export const CONSOLE_CLIENT_ID = 'meshid-admin-console';
+export { CONSOLE_CLIENT_ID };
 
 export const consoleCallbackUrl = (issuer: string) => `${issuer}/admin/callback`;
 

@@ -16,6 +16,6 @@ export function keysPage(deps: ConsoleDeps) {
 export function rotateKeysAction(deps: ConsoleDeps) {
   return async function rotateKeysAction(ctx: Context): Promise<void> {
     const version = await rotateSigningKeys(consoleAdminDeps(deps, ctx));
-    doneRedirect(ctx, '/admin/keys', `Keys rotated (version ${version}).`);
+    doneRedirect(deps, ctx, '/admin/keys', `Keys rotated (version ${version}).`);
   };
 }

@@ -67,8 +67,8 @@ export function userAction(deps: ConsoleDeps) {
       await action.run(consoleAdminDeps(deps, ctx), id);
     } catch (err) {
       if (!(err instanceof AdminProblem)) throw err;
-      return doneRedirect(ctx, `/admin/users/${encodeURIComponent(id)}`, err.message);
+      return doneRedirect(deps, ctx, `/admin/users/${encodeURIComponent(id)}`, err.message);
     }
-    doneRedirect(ctx, `/admin/users/${encodeURIComponent(id)}`, action.done);
+    doneRedirect(deps, ctx, `/admin/users/${encodeURIComponent(id)}`, action.done);
   };
 }

@@ -2,6 +2,7 @@ import type { ClientMetadata } from 'oidc-provider';
 
 import { MongoAdapter, oidcModel, revokeGrants } from '../../adapters/mongodb.ts';
 import { clientTemplate, type ClientTemplateOptions } from '../clients/client-template.ts';
+import { BUILT_IN_CLIENTS } from '../clients/built-in-clients.ts';
 import { registerClient } from '../clients/register-client.ts';
 import { forgetClientRoles } from '../roles/manage-roles.ts';
 import { type AdminDeps, invalid, notFound, recordAdmin } from './admin-deps.ts';
@@ -10,6 +11,12 @@ import { type AdminDeps, invalid, notFound, recordAdmin } from './admin-deps.ts'
 export type ClientView = Omit<ClientMetadata, 'client_secret'>;
 
 const view = ({ client_secret: _secret, ...rest }: ClientMetadata): ClientView => rest;
+
+/** The provider's own clients are registered at every start: changing them would only break the account pages or the console. */
+function refuseBuiltIn(id: string): void {
+  if (BUILT_IN_CLIENTS.includes(id))
+    throw invalid(`${id} is one of the provider's own clients: it cannot be changed here`);
+}
 
 async function stored(deps: AdminDeps, id: string): Promise<ClientMetadata> {
   const metadata = await new MongoAdapter(deps.connection, 'Client').find(id);
@@ -76,6 +83,7 @@ export interface ClientChanges {
 }
 
 export async function updateClient(deps: AdminDeps, id: string, changes: ClientChanges): Promise<ClientView> {
+  refuseBuiltIn(id);
   const current = await stored(deps, id);
   const result = await save(deps, { ...current, ...changes });
   await recordAdmin(deps, 'admin.client.updated', { client: id, details: { fields: Object.keys(changes) } });
@@ -84,6 +92,7 @@ export async function updateClient(deps: AdminDeps, id: string, changes: ClientC
 
 /** A new secret, returned once; the old one stops working. */
 export async function rotateClientSecret(deps: AdminDeps, id: string): Promise<string> {
+  refuseBuiltIn(id);
   const { clientSecret } = await save(deps, await stored(deps, id), true);
   if (!clientSecret) throw invalid(`${id} is a public client: it has no secret`);
   await recordAdmin(deps, 'admin.client.secret_rotated', { client: id });
@@ -92,6 +101,7 @@ export async function rotateClientSecret(deps: AdminDeps, id: string): Promise<s
 
 /** Deletes a client: its grants are revoked, its roles forgotten, its tokens stop working. */
 export async function deleteClient(deps: AdminDeps, id: string): Promise<void> {
+  refuseBuiltIn(id);
   await stored(deps, id);
   await new MongoAdapter(deps.connection, 'Client').destroy(id);
   // Users' tokens die with their grants; service tokens fail the client check at /validate and

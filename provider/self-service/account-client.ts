@@ -3,8 +3,10 @@ import type { Provider } from 'oidc-provider';
 
 import { registerClient } from '../clients/register-client.ts';
 
+import { ACCOUNT_CLIENT_ID } from '../clients/built-in-clients.ts';
+
 /** The built-in client through which the account pages send a visitor to sign in. */
-export const ACCOUNT_CLIENT_ID = 'meshid-account';
+export { ACCOUNT_CLIENT_ID };
 
 export function accountCallbackUrl(issuer: string): string {
   return `${issuer}/account/callback`;

@@ -144,6 +144,20 @@ describe('admin API (/admin/api/v1)', function () {
     });
     expect(notJson.status).to.equal(400);
     expect((await notJson.json()).type).to.equal('/admin/api/v1/problems/bad-body');
+    const malformed = await call('GET', '/clients/%E0%A4%A', admin);
+    expect(malformed.status).to.equal(400);
+    // The provider's own clients are not the API's to change.
+    const console = await call('GET', '/clients/meshid-admin-console', admin);
+    const hijack = await call(
+      'PATCH',
+      '/clients/meshid-admin-console',
+      admin,
+      { redirect_uris: ['https://evil.example/cb'] },
+      {
+        'if-match': console.headers.get('etag')!,
+      },
+    );
+    expect(hijack.status).to.equal(400);
     const policy = await call('POST', '/clients', admin, { type: 'web', redirect_uris: ['http://evil.example/cb'] });
     expect(policy.status, JSON.stringify(policy.body)).to.equal(400);
   });

@@ -45,6 +45,9 @@ describe('admin console (/admin): who may enter and change', function () {
     const done = await browser.submit(page, '/mfa', { code: await totpCode(secret, 1) });
     expect(done.url.pathname).to.equal('/admin');
     expect(done.html).to.include('Dashboard');
+    // A crafted link cannot put words on the console: notices are signed by the provider.
+    const crafted = await browser.open('/admin?done=Your%20account%20is%20compromised:%20call%20us');
+    expect(crafted.html).to.not.include('compromised');
   });
 
   it('lets a viewer read every page and change nothing', async () => {
