@@ -43,9 +43,6 @@ auditSchema.index({ account: 1, at: -1 }, { sparse: true });
 // The admin API's and console's filters: by client, and by who made a change.
 auditSchema.index({ client: 1, at: -1 }, { sparse: true });
 auditSchema.index({ 'details.by.sub': 1, at: -1 }, { sparse: true });
-// The admin API's and console's filters: by client, and by who made a change.
-auditSchema.index({ client: 1, at: -1 }, { sparse: true });
-auditSchema.index({ 'details.by.sub': 1, at: -1 }, { sparse: true });
 
 export function auditModel(connection: Connection): Model<AuditRecord> {
   return modelOn<AuditRecord>(connection, 'Audit', auditSchema);
