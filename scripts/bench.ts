@@ -108,6 +108,17 @@ async function heapMb(metricsUrl: string): Promise<{ used: number; total: number
   return { used: value('meshid_nodejs_heap_size_used_bytes'), total: value('meshid_nodejs_heap_size_total_bytes') };
 }
 
+/** The provider's total MongoDB command count and time so far (its meshid_db_operation_duration_seconds). */
+async function databaseTotals(metricsUrl: string): Promise<{ count: number; seconds: number }> {
+  const text = await (await fetch(metricsUrl)).text();
+  const total = (suffix: string) =>
+    [...text.matchAll(new RegExp(`^meshid_db_operation_duration_seconds_${suffix}\\{[^}]*\\} (\\S+)`, 'gm'))].reduce(
+      (sum, match) => sum + Number(match[1]),
+      0,
+    );
+  return { count: total('count'), seconds: total('sum') };
+}
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   return `${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
@@ -256,11 +267,22 @@ try {
     headers: { authorization: `Bearer ${jwt}` },
   });
 
-  // Refresh rotation: every connection follows its own chain of refresh tokens.
+  // Refresh rotation: every connection follows its own chain of refresh tokens. The database's
+  // share of each request's time says whether a fall with concurrency is the database's or ours.
+  const refreshSplit: string[] = [];
   for (const connections of [10, 50]) {
     const starts: string[] = [];
     for (let i = 0; i < connections; i += 1) starts.push((await signInOnce(web, config)).refresh_token!);
+    const before = await databaseTotals(`http://127.0.0.1:${metricsPort}/metrics`);
     const result = await refreshLoad({ issuer, authorization: webAuth, refreshTokens: starts, seconds: SECONDS });
+    const after = await databaseTotals(`http://127.0.0.1:${metricsPort}/metrics`);
+    const perRequest = (value: number) => (result.requests ? value / result.requests : 0);
+    // Mean time a request spends in flight: the connections kept busy for the run, shared by its requests.
+    const meanMs = result.rps ? (connections / result.rps) * 1000 : 0;
+    const dbMs = perRequest(after.seconds - before.seconds) * 1000;
+    const split = `${connections} connections: ${perRequest(after.count - before.count).toFixed(1)} database operations and ${dbMs.toFixed(0)} ms of database time per refresh, of ${meanMs.toFixed(0)} ms in flight (${meanMs ? Math.round((dbMs / meanMs) * 100) : 0}%)`;
+    refreshSplit.push(split);
+    log(`refresh: ${split}`);
     rows.push({ scenario: 'refresh with rotation', connections, result });
     log(
       `refresh with rotation              c=${String(connections).padEnd(3)} ${String(result.rps).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}`,
@@ -310,6 +332,7 @@ ${table()}
 - **Raw ES256 signing rate** (jose, one thread, the floor cost of one JWT): ${signing} signatures/s.
 - **Raw argon2id verification rate** (19 MiB, t=2, p=1; every core busy; the floor cost of one sign-in): ${hashing} verifications/s.
 - **Sign-ins vs that floor** (target ≥ 70%: everything but the hash should cost little): **${argonShare}%** (${bestFlowRate} sign-ins/s): ${met(argonShare >= 70)}.
+- **Refresh with rotation, where the time goes** (the provider's own database timings): ${refreshSplit.join('; ')}.
 - **Memory** (resident, provider process): ${rssStart} MB after start-up, ${rssBeforeSoak} MB before the soak, **${rssAfterSoak} MB after ${soak.requests.toLocaleString('en')} client-credentials requests** (soak at ${soak.rps} req/s, ${soak.errors} errors; V8 heap used ${heap.used} MB of ${heap.total} MB; target < 200 MB: ${met(rssAfterSoak < 200)}); ${rssEnd} MB at the end, after the sign-in runs.
 `;
   const reportUrl = new URL('../docs/BENCHMARKS.md', import.meta.url);
