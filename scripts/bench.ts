@@ -262,10 +262,24 @@ try {
     await scenario('JWKS', { url: `${issuer}/jwks` });
     await scenario('discovery', { url: `${issuer}/.well-known/openid-configuration` });
   }
-  await scenario('validate (JWT)', {
+  const validate = await scenario('validate (JWT)', {
     url: `${issuer}/validate?audience=${encodeURIComponent(API)}`,
     headers: { authorization: `Bearer ${jwt}` },
   });
+  // Its floor: the same verification in a bare HTTP server (scripts/bench/bare-validate.ts).
+  const floorPort = await freePort();
+  const floorServer = await startChild(
+    new URL('./bench/bare-validate.ts', import.meta.url).pathname,
+    { PORT: String(floorPort), ISSUER: issuer, AUDIENCE: API },
+    /BARE_VALIDATE_READY/,
+  );
+  const validateFloor = await scenario('validate floor (bare http + jose)', {
+    url: `http://127.0.0.1:${floorPort}/validate`,
+    headers: { authorization: `Bearer ${jwt}` },
+  });
+  await floorServer.stop();
+  const validateShare = (c: number) => Math.round((validate[c]!.rps / validateFloor[c]!.rps) * 100);
+  log(`validate vs its floor: ${validateShare(10)}% at 10 connections, ${validateShare(50)}% at 50`);
 
   // Refresh rotation: every connection follows its own chain of refresh tokens. The database's
   // share of each request's time says whether a fall with concurrency is the database's or ours.
@@ -331,6 +345,7 @@ ${table()}
 - **p99 at 50 connections** (target < 50 ms): ${cc[50]!.p99} ms: ${met(cc[50]!.p99 < 50)}.
 - **Raw ES256 signing rate** (jose, one thread, the floor cost of one JWT): ${signing} signatures/s.
 - **Raw argon2id verification rate** (19 MiB, t=2, p=1; every core busy; the floor cost of one sign-in): ${hashing} verifications/s.
+- **\`/validate\` vs its floor** (a bare HTTP server verifying the same JWT with jose, no revocation or client checks; target ≥ 90%): **${validateShare(10)}%** at 10 connections, **${validateShare(50)}%** at 50: ${met(validateShare(10) >= 90 && validateShare(50) >= 90)}.
 - **Sign-ins vs that floor** (target ≥ 70%: everything but the hash should cost little): **${argonShare}%** (${bestFlowRate} sign-ins/s): ${met(argonShare >= 70)}.
 - **Refresh with rotation, where the time goes** (the provider's own database timings): ${refreshSplit.join('; ')}.
 - **Memory** (resident, provider process): ${rssStart} MB after start-up, ${rssBeforeSoak} MB before the soak, **${rssAfterSoak} MB after ${soak.requests.toLocaleString('en')} client-credentials requests** (soak at ${soak.rps} req/s, ${soak.errors} errors; V8 heap used ${heap.used} MB of ${heap.total} MB; target < 200 MB: ${met(rssAfterSoak < 200)}); ${rssEnd} MB at the end, after the sign-in runs.
