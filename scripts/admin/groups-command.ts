@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 
-import { addGroup, addMember, deleteGroup, listGroups, removeMember } from '../../provider/roles/manage-groups.ts';
+import { createGroup, removeGroup, setGroupMember } from '../../provider/admin/admin-access.ts';
+import { listGroups } from '../../provider/roles/manage-groups.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
-import { asAdminError, holderRoleCommands } from './roles-command.ts';
+import { holderRoleCommands } from './roles-command.ts';
 
 type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
@@ -20,12 +21,7 @@ export function groupsCommand(program: Command, run: Run): void {
     .option('--description <text>', 'what the group is')
     .action((name: string, options: { parent?: string; description?: string }) =>
       run(async (ctx) => {
-        await asAdminError(addGroup(ctx.connection, { name, ...options }));
-        await ctx.audit.append({
-          event: 'admin.group.added',
-          outcome: 'success',
-          details: { group: name, parent: options.parent },
-        });
+        await createGroup(ctx.admin(), { name, ...options });
         print(`group ${name} added`, false);
       }),
     );
@@ -54,8 +50,7 @@ export function groupsCommand(program: Command, run: Run): void {
     .description('delete a group with its memberships and role assignments')
     .action((name: string) =>
       run(async (ctx) => {
-        await asAdminError(deleteGroup(ctx.connection, name));
-        await ctx.audit.append({ event: 'admin.group.deleted', outcome: 'success', details: { group: name } });
+        await removeGroup(ctx.admin(), name);
         print(`group ${name} deleted`, false);
       }),
     );
@@ -70,16 +65,8 @@ export function groupsCommand(program: Command, run: Run): void {
       .action((group: string, email: string) =>
         run(async (ctx) => {
           const user = await findUser(ctx, email);
-          const changed = add
-            ? await asAdminError(addMember(ctx.connection, group, user._id))
-            : await removeMember(ctx.connection, group, user._id);
+          const changed = await setGroupMember(ctx.admin(), group, user._id, add);
           if (!add && !changed) throw new AdminError(`${email} is not in ${group}`);
-          await ctx.audit.append({
-            event: add ? 'admin.group.member_added' : 'admin.group.member_removed',
-            outcome: 'success',
-            account: user._id,
-            details: { group, changed },
-          });
           print(`${email} ${add ? (changed ? 'added to' : 'was already in') : 'removed from'} ${group}`, false);
         }),
       );

@@ -1,32 +1,14 @@
 import type { Command } from 'commander';
 
 import { MongoAdapter } from '../../adapters/mongodb.ts';
-import { GroupError } from '../../provider/roles/manage-groups.ts';
-import {
-  deleteRole,
-  grantRole,
-  listRoles,
-  revokeRole,
-  RoleError,
-  saveRole,
-} from '../../provider/roles/manage-roles.ts';
+import { putRole, removeRole, setRoleHolder } from '../../provider/admin/admin-access.ts';
+import { listRoles } from '../../provider/roles/manage-roles.ts';
 import type { HolderKind } from '../../provider/roles/role-assignment-model.ts';
 import { AdminError, type AdminContext } from './admin-context.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
 
 type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
-
-/** The services' refusals (unknown API, role or group; bad names) as messages, not stack traces. */
-export async function asAdminError<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (err) {
-    if (err instanceof RoleError || err instanceof GroupError || err instanceof TypeError)
-      throw new AdminError(err.message);
-    throw err;
-  }
-}
 
 export function rolesCommand(program: Command, run: Run): void {
   const roles = program.command('roles').description("roles of an API and the API's scopes each one grants");
@@ -39,13 +21,11 @@ export function rolesCommand(program: Command, run: Run): void {
     .action((api: string, role: string, options: { scopes: string; description?: string }) =>
       run(async (ctx) => {
         const scopes = options.scopes.split(/[\s,]+/).filter(Boolean);
-        const result = await asAdminError(
-          saveRole(ctx.connection, { resource: api, name: role, scopes, description: options.description }),
-        );
-        await ctx.audit.append({
-          event: 'admin.role.saved',
-          outcome: 'success',
-          details: { resource: api, role, scopes: scopes.join(' '), result },
+        const result = await putRole(ctx.admin(), {
+          resource: api,
+          name: role,
+          scopes,
+          description: options.description,
         });
         print(`role ${role} of ${api} ${result}`, false);
       }),
@@ -75,8 +55,7 @@ export function rolesCommand(program: Command, run: Run): void {
     .description('delete a role and every assignment of it')
     .action((api: string, role: string) =>
       run(async (ctx) => {
-        await asAdminError(deleteRole(ctx.connection, api, role));
-        await ctx.audit.append({ event: 'admin.role.deleted', outcome: 'success', details: { resource: api, role } });
+        await removeRole(ctx.admin(), api, role);
         print(`role ${role} of ${api} deleted`, false);
       }),
     );
@@ -91,11 +70,11 @@ export function holderRoleCommands(parent: Command, kind: HolderKind, run: Run):
   const holder = async (ctx: AdminContext, name: string) => {
     if (kind === 'user') {
       const found = await findUser(ctx, name);
-      return { subject: found._id, account: found._id };
+      return { subject: found._id };
     }
     if (kind === 'client' && !(await new MongoAdapter(ctx.connection, 'Client').find(name)))
       throw new AdminError(`no client ${name}`);
-    return { subject: name, account: undefined };
+    return { subject: name };
   };
   for (const [command, grant] of [
     ['grant-role', true],
@@ -106,18 +85,9 @@ export function holderRoleCommands(parent: Command, kind: HolderKind, run: Run):
       .description(grant ? `give a role of an API to this ${kind}` : `take a role of an API back from this ${kind}`)
       .action((name: string, api: string, role: string) =>
         run(async (ctx) => {
-          const { subject, account } = await holder(ctx, name);
-          const changed = grant
-            ? await asAdminError(grantRole(ctx.connection, { kind, subject }, api, role))
-            : await revokeRole(ctx.connection, { kind, subject }, api, role);
+          const { subject } = await holder(ctx, name);
+          const changed = await setRoleHolder(ctx.admin(), { kind, subject }, api, role, grant);
           if (!grant && !changed) throw new AdminError(`${name} does not hold ${role} of ${api} directly`);
-          await ctx.audit.append({
-            event: grant ? 'admin.role.granted' : 'admin.role.revoked',
-            outcome: 'success',
-            ...(account ? { account } : {}),
-            ...(kind === 'client' ? { client: subject } : {}),
-            details: { holder: kind, subject, resource: api, role, changed },
-          });
           print(
             `${name} ${grant ? (changed ? 'now holds' : 'already held') : 'no longer holds'} ${role} of ${api}`,
             false,
