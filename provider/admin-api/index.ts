@@ -12,6 +12,7 @@ import type { AuditLog } from '../security/audit-log.ts';
 import type { ResolveToken } from '../tokens/live-tokens.ts';
 import { type ApiCaller, authenticateCaller, requireScope } from './api-auth.ts';
 import { type ApiRoute, etagOf } from './api-route.ts';
+import { accessRoutes } from './access-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { clientRoutes } from './client-routes.ts';
 import { idpRoutes } from './idp-routes.ts';
@@ -39,7 +40,15 @@ export interface AdminApiDeps {
 
 /** Every route of the admin API, in the order the OpenAPI document lists them. */
 export function adminApiRoutes(invite: AdminApiDeps['invite']): ApiRoute[] {
-  return [...clientRoutes, ...resourceRoutes, ...userRoutes(invite), ...keyRoutes, ...auditRoutes, ...idpRoutes];
+  return [
+    ...clientRoutes,
+    ...resourceRoutes,
+    ...userRoutes(invite),
+    ...accessRoutes,
+    ...keyRoutes,
+    ...auditRoutes,
+    ...idpRoutes,
+  ];
 }
 
 const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8', jsonStrict: true });

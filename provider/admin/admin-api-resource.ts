@@ -9,7 +9,7 @@ export const ADMIN_API_PATH = '/admin/api/v1';
 export const adminApiIndicator = (issuer: string) => `${issuer}${ADMIN_API_PATH}`;
 
 /** The areas of the admin API; each has a write scope (`admin:<area>`) and a read-only one (`admin:<area>:read`). */
-export const ADMIN_AREAS = ['clients', 'resources', 'users', 'keys', 'audit', 'idps'] as const;
+export const ADMIN_AREAS = ['clients', 'resources', 'users', 'roles', 'keys', 'audit', 'idps'] as const;
 export type AdminArea = (typeof ADMIN_AREAS)[number];
 
 export const writeScope = (area: AdminArea) => `admin:${area}`;

@@ -5,6 +5,7 @@ import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-re
 import { adminApiRoutes } from '../../provider/admin-api/index.ts';
 import { accountModel } from '../../provider/accounts/account-model.ts';
 import { outboxModel } from '../../provider/mail/outbox-model.ts';
+import { accessOfUser } from '../../provider/roles/manage-groups.ts';
 import { grantRole } from '../../provider/roles/manage-roles.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { addApi, addServiceClient, addUser, basicAuth, type TestClient } from '../helpers/fixtures.ts';
@@ -42,7 +43,17 @@ describe('admin API (/admin/api/v1)', function () {
   }
 
   const ALL =
-    'admin:clients admin:resources admin:users admin:keys admin:audit admin:idps admin:clients:read admin:resources:read admin:users:read admin:keys:read admin:audit:read admin:idps:read';
+    'admin:clients admin:resources admin:users admin:roles admin:keys admin:audit admin:idps admin:clients:read admin:resources:read admin:users:read admin:roles:read admin:keys:read admin:audit:read admin:idps:read';
+
+  /** A concrete path for a route template (any values: the route must exist and check the token first). */
+  const concrete = (template: string) =>
+    template.replace(/\{(\w+)\}/g, (_m, name: string) =>
+      name === 'resource' || name === 'indicator'
+        ? encodeURIComponent('https://x.example')
+        : name === 'kind'
+          ? 'user'
+          : 'x',
+    );
 
   before(async () => {
     server = await startTestServer('admin-api', { CLIENT_CACHE_TTL: '0', ADMIN_API_CALLS_PER_MINUTE: '1000' });
@@ -102,7 +113,7 @@ describe('admin API (/admin/api/v1)', function () {
     // Every documented operation is there (never a 404/405 from the router), and refuses a missing token.
     for (const entry of documented) {
       const [method, template] = entry.split(' ') as [string, string];
-      const path = template.replace('{id}', 'x').replace('{indicator}', encodeURIComponent('https://x.example'));
+      const path = concrete(template);
       const answer = await call(method.toUpperCase(), path, undefined);
       expect(answer.status, entry).to.equal(401);
       expect(answer.headers.get('content-type')).to.include('application/problem+json');
@@ -113,7 +124,7 @@ describe('admin API (/admin/api/v1)', function () {
 
   it('refuses a token without the scope, a viewer writing, and a token for another audience', async () => {
     for (const route of adminApiRoutes(undefined)) {
-      const path = route.path.replace('{id}', 'x').replace('{indicator}', encodeURIComponent('https://x.example'));
+      const path = concrete(route.path);
       const refused = await call(route.method.toUpperCase(), path, nobody, route.body ? {} : undefined);
       expect(refused.status, `${route.method} ${route.path} without scopes`).to.equal(403);
       expect(refused.body.type).to.equal('/admin/api/v1/problems/insufficient-scope');
@@ -320,6 +331,45 @@ describe('admin API (/admin/api/v1)', function () {
     const reads = await auditModel(server.connection).find({ event: 'admin.api.read' }).lean();
     expect(reads.map((r) => r.details?.route)).to.include.members(['GET /keys', 'GET /resources', 'GET /idps']);
     expect(reads.every((r) => (r.details?.by as Json | undefined)?.via === 'api')).to.equal(true);
+  });
+
+  it('manages groups, members, roles and holders through the same services as the CLI', async () => {
+    const api = encodeURIComponent('https://api.test.example');
+    const user = await addUser(server);
+    expect((await call('POST', '/groups', admin, { name: 'api-ops' })).status).to.equal(201);
+    expect((await call('PUT', `/groups/api-ops/members/${user.id}`, admin)).status).to.equal(204);
+    expect((await call('PUT', '/groups/api-ops/members/no-such-user', admin)).status).to.equal(404);
+    const role = await call('PUT', `/roles/${api}/writer`, admin, { scopes: ['orders:write'] });
+    expect(role.status, JSON.stringify(role.body)).to.equal(200);
+    conforms('/roles/{resource}/{role}', 'put', 200, role.body);
+    const unknownScope = await call('PUT', `/roles/${api}/odd`, admin, { scopes: ['nope'] });
+    expect(unknownScope.status).to.equal(400);
+    expect((await call('PUT', `/roles/${api}/writer/holders/group/api-ops`, admin)).status).to.equal(204);
+    const groups = await call('GET', '/groups', viewer);
+    conforms('/groups', 'get', 200, groups.body);
+    expect(groups.body.items).to.deep.include({ name: 'api-ops', members: 1 });
+    const roles = await call('GET', `/roles?resource=${api}`, viewer);
+    conforms('/roles', 'get', 200, roles.body);
+    const held = await accessOfUser(server.connection, user.id);
+    expect(held?.roles.map((r) => r.name)).to.include('writer');
+    expect((await call('DELETE', `/roles/${api}/writer/holders/group/api-ops`, admin)).status).to.equal(204);
+    expect((await accessOfUser(server.connection, user.id))?.roles ?? []).to.deep.equal([]);
+    expect((await call('DELETE', `/roles/${api}/writer`, admin)).status).to.equal(204);
+    expect((await call('DELETE', '/groups/api-ops', admin)).status).to.equal(204);
+    const events = (
+      await auditModel(server.connection)
+        .find({ event: /^admin\.(group|role)\./ })
+        .lean()
+    ).filter((e) => (e.details?.by as Json | undefined)?.via === 'api');
+    expect(events.map((e) => e.event)).to.include.members([
+      'admin.group.added',
+      'admin.group.member_added',
+      'admin.role.saved',
+      'admin.role.granted',
+      'admin.role.revoked',
+      'admin.role.deleted',
+      'admin.group.deleted',
+    ]);
   });
 
   it('lets a person in through grant-admin, and a viewer only reads', async () => {
