@@ -25,6 +25,7 @@ import { groupModel } from './roles/group-model.ts';
 import { roleAssignmentModel } from './roles/role-assignment-model.ts';
 import { roleModel } from './roles/role-model.ts';
 import { principalAccessModel } from './roles/principal-access-model.ts';
+import { changeLockModel } from './admin/change-lock-model.ts';
 import { upstreamLogoutModel } from './upstream/upstream-logout-model.ts';
 
 /** Every model with indexes: ensureIndexes creates them, the index test reads what they declare. */
@@ -56,6 +57,7 @@ export function indexedModels(connection: Connection): Model<never>[] {
     roleAssignmentModel(connection),
     upstreamLogoutModel(connection),
     principalAccessModel(connection),
+    changeLockModel(connection),
   ] as unknown as Model<never>[];
 }
 

@@ -6,6 +6,7 @@ import type { Provider } from 'oidc-provider';
 
 import { ADMIN_API_PATH } from '../admin/admin-api-resource.ts';
 import { type AdminDeps, recordAdmin } from '../admin/admin-deps.ts';
+import { withChangeLock } from '../admin/change-lock.ts';
 import type { NotifyDeps } from '../mail/notify-account.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { AuditLog } from '../security/audit-log.ts';
@@ -81,17 +82,22 @@ function handle(route: ApiRoute, deps: AdminApiDeps) {
       if (!ctx.is('application/json')) throw new ApiProblem(415, 'unsupported-media-type', 'send application/json');
       body = route.body.parse(ctx.request.body);
     }
-    // Optimistic concurrency: a change names the version it was based on.
-    if (route.current && route.method !== 'get') {
-      const current = await route.current(admin, params);
-      if (current !== undefined) {
-        const ifMatch = ctx.get('if-match');
-        if (!ifMatch) throw new ApiProblem(428, 'precondition-required', 'send If-Match with the ETag you read');
-        if (ifMatch !== etagOf(current))
-          throw new ApiProblem(412, 'precondition-failed', 'changed since you read it: read it again and retry');
-      }
-    }
-    const result = await route.handler({ deps: admin, params, query, body, ctx });
+    const run = () => route.handler({ deps: admin, params, query, body, ctx });
+    // Optimistic concurrency: a change names the version it was based on, and the check and the
+    // write run alone (withChangeLock), so two changes based on one version cannot both pass.
+    const changesVersioned = route.current !== undefined && route.method !== 'get';
+    const result = changesVersioned
+      ? await withChangeLock(deps.connection, `${route.path} ${JSON.stringify(params)}`, async () => {
+          const current = await route.current!(admin, params);
+          if (current !== undefined) {
+            const ifMatch = ctx.get('if-match');
+            if (!ifMatch) throw new ApiProblem(428, 'precondition-required', 'send If-Match with the ETag you read');
+            if (ifMatch !== etagOf(current))
+              throw new ApiProblem(412, 'precondition-failed', 'changed since you read it: read it again and retry');
+          }
+          return run();
+        })
+      : await run();
     // Changes are audited by the services; reads are audited here, so every call is on record.
     if (!route.write)
       await recordAdmin(admin, 'admin.api.read', { details: { route: `${route.method.toUpperCase()} ${route.path}` } });

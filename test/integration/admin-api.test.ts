@@ -222,6 +222,27 @@ describe('admin API (/admin/api/v1)', function () {
     for (const event of events) expect(event.details?.by, event.event).to.deep.include({ via: 'api' });
   });
 
+  it('lets only one of two changes based on the same version through, even at the same moment', async () => {
+    const created = await call('POST', '/clients', admin, { type: 'service', name: 'Race' });
+    const id = created.body.client_id as string;
+    const etag = (await call('GET', `/clients/${id}`, admin)).headers.get('etag')!;
+    const answers = await Promise.all(
+      ['First', 'Second', 'Third'].map((name) =>
+        call('PATCH', `/clients/${id}`, admin, { client_name: name }, { 'if-match': etag }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(
+      statuses.filter((s) => s === 200),
+      JSON.stringify(statuses),
+    ).to.have.length(1);
+    expect(statuses.filter((s) => s === 409 || s === 412)).to.have.length(2);
+    const winner = answers.find((a) => a.status === 200)!.body.client_name;
+    expect((await call('GET', `/clients/${id}`, admin)).body.client_name).to.equal(winner);
+    const updates = await auditModel(server.connection).find({ event: 'admin.client.updated', client: id }).lean();
+    expect(updates).to.have.length(1);
+  });
+
   it('lists with cursor pagination and filters the audit log', async () => {
     for (let i = 0; i < 3; i += 1) await addServiceClient(server);
     const first = await call('GET', '/clients?limit=2', admin);
