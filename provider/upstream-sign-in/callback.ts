@@ -19,6 +19,13 @@ export interface CallbackDeps {
   logger: Logger;
 }
 
+/** An error's message and those of its causes (openid-client wraps a failed request in a generic one). */
+const causes = (err: unknown): string => {
+  const messages: string[] = [];
+  for (let e: unknown = err; e instanceof Error && messages.length < 4; e = e.cause) messages.push(e.message);
+  return messages.join(': ');
+};
+
 const problemOf = (err: unknown): UpstreamProblem =>
   err instanceof UpstreamDeclined ? 'declined' : err instanceof UpstreamAnswerRefused ? 'refused' : 'unavailable';
 
@@ -57,12 +64,13 @@ export function upstreamCallback(deps: CallbackDeps) {
     } catch (err) {
       const problem = problemOf(err);
       await endFlow(deps.connection, cookie, 'exchanging');
-      deps.logger.warn({ idp: idp._id, problem, reason: (err as Error).message }, 'upstream sign-in failed');
+      const detail = causes(err).slice(0, 300);
+      deps.logger.warn({ idp: idp._id, problem, reason: detail }, 'upstream sign-in failed');
       await deps.audit.record({
         event: 'upstream.failure',
         outcome: 'failure',
         ...who,
-        details: { idp: idp._id, iss: idp.issuer, reason: problem, detail: (err as Error).message.slice(0, 200) },
+        details: { idp: idp._id, iss: idp.issuer, reason: problem, detail },
       });
       return renderUpstreamProblem(deps.views, ctx, problem, idp.displayName, flow.uid);
     }

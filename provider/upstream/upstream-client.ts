@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 
+import { guardedFetch } from './guarded-fetch.ts';
 import type { ActiveIdp } from './idp-directory.ts';
 
 /** How long an upstream's discovery document is reused before it is fetched again. */
@@ -15,6 +16,10 @@ export interface UpstreamClientOptions {
 }
 
 const isHttp = (url: string) => url.startsWith('http:');
+
+/** The hosts the operator named for an upstream (its issuer; GitHub's API): the only ones that may be internal. */
+const hostsOf = (idp: ActiveIdp) =>
+  [idp.issuer, ...(idp.apiUrl ? [idp.apiUrl] : [])].map((url) => new URL(url).hostname.replace(/^\[|\]$/g, ''));
 
 /**
  * openid-client configurations for upstreams. OpenID Connect upstreams by discovery (cached per
@@ -55,10 +60,12 @@ export class UpstreamClients {
         client.ClientSecretPost(secret),
       );
       config.timeout = timeout;
+      config[client.customFetch] = guardedFetch(hostsOf(idp));
       if (isHttp(idp.issuer) || isHttp(idp.apiUrl ?? '')) client.allowInsecureRequests(config);
       return config;
     }
     try {
+      const fetchGuarded = guardedFetch(hostsOf(idp));
       const config = await client.discovery(
         new URL(idp.issuer),
         idp.clientId,
@@ -66,11 +73,13 @@ export class UpstreamClients {
         client.ClientSecretBasic(secret),
         {
           timeout,
+          [client.customFetch]: fetchGuarded,
           ...(isHttp(idp.issuer) ? { execute: [client.allowInsecureRequests] } : {}),
         },
       );
       // openid-client trusts the TLS channel for an ID token from the token endpoint (OIDC Core
       // 3.1.3.7 allows it); the signature is checked against the upstream's JWKS all the same.
+      config[client.customFetch] = fetchGuarded;
       client.enableNonRepudiationChecks(config);
       return config;
     } catch (err) {

@@ -29,6 +29,8 @@ export interface UpstreamProvider {
   /** users by their login name at the upstream (which is also their `sub`) */
   users: Map<string, UpstreamUser>;
   tamper: Tamper;
+  /** fields its discovery document says instead of the true ones (an upstream pointing elsewhere) */
+  discoveryOverride?: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -90,6 +92,10 @@ export async function startUpstreamProvider(
   });
   provider.use(async (ctx: Context, next: Next) => {
     await next();
+    if (ctx.path === '/.well-known/openid-configuration' && upstream.discoveryOverride) {
+      ctx.body = { ...(ctx.body as object), ...upstream.discoveryOverride };
+      return;
+    }
     const body = ctx.body as { id_token?: string } | undefined;
     if (ctx.path !== '/token' || !body?.id_token || !upstream.tamper) return;
     const tamper = upstream.tamper;

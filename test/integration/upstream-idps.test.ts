@@ -472,6 +472,40 @@ describe('upstream identity providers (a second OpenID Provider as the upstream)
     expect(memberships.map((m) => m.source)).to.deep.equal(['admin']);
   });
 
+  it('refuses to follow an upstream whose discovery points into the internal network', async () => {
+    // A second upstream whose token endpoint, says its discovery, is the cloud metadata address.
+    const hostile = await startUpstreamProvider([`${server.issuer}/upstream/inward/callback`]);
+    hostile.discoveryOverride = { token_endpoint: 'http://169.254.169.254/latest/meta-data/token' };
+    hostile.users.set('someone', { email: 'inward@example.test', email_verified: true });
+    try {
+      await addIdp(server.connection, Buffer.from(KEK, 'base64'), {
+        id: 'inward',
+        type: 'oidc',
+        displayName: 'Corp inward',
+        issuer: hostile.issuer,
+        clientId: hostile.clientId,
+        clientSecret: hostile.clientSecret,
+        provision: true,
+      });
+      const browser = new Browser(server.issuer, [hostile.issuer]);
+      const request = await authorizationRequest(rp);
+      let login = await browser.open(request.url);
+      for (let i = 0; i < 30 && !login.html.includes('Continue with Corp inward'); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        login = await browser.open(login.url);
+      }
+      const page = await browser.submit(login, '/upstream/start', { idp: 'inward' });
+      const back = await browser.submit(page, page.url.pathname, { login: 'someone', password: 'x' });
+      expect(back.status).to.equal(502);
+      expect(back.leftTo).to.equal(undefined);
+      const [failure] = (await events('upstream.failure')).filter((e) => e.details?.idp === 'inward');
+      expect(String(failure?.details?.detail)).to.include('special-use address');
+    } finally {
+      await idpModel(server.connection).deleteOne({ _id: 'inward' });
+      await hostile.close();
+    }
+  });
+
   it('an upstream that is down or never answers gets a page, not a hang', async () => {
     for (const id of ['down', 'hangs']) {
       const browser = newBrowser();
