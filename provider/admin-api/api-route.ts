@@ -30,6 +30,8 @@ export interface ApiRoute {
    * DELETE) must name it in If-Match, so that two administrators cannot overwrite each other.
    */
   current?: (deps: AdminDeps, params: Record<string, string>) => Promise<unknown>;
+  /** the answer says more than `current` (a user's detail page): its ETag is read from `current` */
+  answerBeyondCurrent?: true;
   handler: (input: {
     deps: AdminDeps;
     params: Record<string, string>;

@@ -106,8 +106,9 @@ function handle(route: ApiRoute, deps: AdminApiDeps) {
       ctx.status = 204;
       return;
     }
+    // The answer is the current representation (no second read), unless the route says it is more.
     if (route.current && (route.method === 'get' || route.method === 'patch' || route.method === 'put')) {
-      const now = await route.current(admin, params);
+      const now = route.answerBeyondCurrent ? await route.current(admin, params) : result;
       if (now !== undefined) ctx.set('ETag', etagOf(now));
     }
     ctx.status = route.status ?? 200;

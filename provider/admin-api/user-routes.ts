@@ -101,6 +101,7 @@ export function userRoutes(
       params: idParams,
       response: userDetailSchema,
       current: (deps, params) => getUser(deps, params.id!),
+      answerBeyondCurrent: true,
       handler: ({ deps, params }) => userDetail(deps, params.id!),
     },
     {
