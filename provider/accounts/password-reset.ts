@@ -49,18 +49,24 @@ export async function requestPasswordReset(
     .lean<Pick<AccountRecord, '_id' | 'email' | 'disabled' | 'passwordDisabled'>>();
   // A disabled account gets nothing; a passkey-only one has no password to reset.
   if (!account || account.disabled || account.passwordDisabled) return { limited: false };
-  deps.mailer.inBackground(async () => {
-    const token = await issueLink(
-      deps.connection,
-      { accountId: account._id, purpose: 'reset', email: account.email },
-      deps.resetSeconds,
-    );
-    await mailOwner(deps, 'password-reset', account.email, {
-      path: `/password/reset?token=${token}`,
-      minutes: Math.round(deps.resetSeconds / 60),
-    });
-  });
+  deps.mailer.inBackground(() => mailResetLink(deps, account));
   return { limited: false, accountId: account._id };
+}
+
+/** Issues a single-use reset link for the account (PASSWORD_RESET_TTL) and mails it to its owner. */
+export async function mailResetLink(
+  deps: Pick<PasswordResetDeps, 'connection' | 'resetSeconds'> & NotifyDeps,
+  account: { _id: string; email: string },
+): Promise<void> {
+  const token = await issueLink(
+    deps.connection,
+    { accountId: account._id, purpose: 'reset', email: account.email },
+    deps.resetSeconds,
+  );
+  await mailOwner(deps, 'password-reset', account.email, {
+    path: `/password/reset?token=${token}`,
+    minutes: Math.round(deps.resetSeconds / 60),
+  });
 }
 
 /** The links that set a password: a reset, or an invitation's first password. */

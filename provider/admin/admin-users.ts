@@ -1,6 +1,5 @@
 import { accountModel, type AccountRecord } from '../accounts/account-model.ts';
-import { issueLink } from '../accounts/account-links.ts';
-import { mailOwner } from '../mail/mail-owner.ts';
+import { mailResetLink } from '../accounts/password-reset.ts';
 import type { NotifyDeps } from '../mail/notify-account.ts';
 import { grantedApplications } from '../accounts/granted-applications.ts';
 import { revokeAccountGrants } from '../accounts/revoke-account-grants.ts';
@@ -138,14 +137,6 @@ export async function mailPasswordReset(
 ): Promise<void> {
   const account = await stored(deps, id);
   if (account.disabled) throw invalid('the user is disabled: enable them first');
-  const token = await issueLink(
-    deps.connection,
-    { accountId: id, purpose: 'reset', email: account.email },
-    mail.resetSeconds,
-  );
-  await mailOwner(mail, 'password-reset', account.email, {
-    path: `/password/reset?token=${token}`,
-    minutes: Math.round(mail.resetSeconds / 60),
-  });
+  await mailResetLink(mail, account);
   await recordAdmin(deps, 'admin.user.password_reset_sent', { account: id });
 }
