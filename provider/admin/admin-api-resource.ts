@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 
-import { saveResourceServer, setResourceAccess } from '../resources/resource-server-directory.ts';
+import { saveResourceServer } from '../resources/resource-server-directory.ts';
 import { grantRole, saveRole } from '../roles/manage-roles.ts';
 
 /** Where the admin API lives; its resource indicator (the `aud` of its tokens) is the issuer plus this. */
@@ -39,7 +39,6 @@ export async function ensureAdminApi(connection: Connection, issuer: string): Pr
     scopes: [...writes, ...reads],
     scopeAccess: 'roles',
   });
-  await setResourceAccess(connection, indicator, { scopeAccess: 'roles' });
   await saveRole(connection, {
     resource: indicator,
     name: ADMIN_ROLE,

@@ -25,18 +25,24 @@ export async function saveRole(
   if (unknown.length) throw new RoleError(`${input.resource} has no scope ${unknown.join(', ')}`);
   const Role = roleModel(connection);
   const id = roleId(input.resource, name);
-  const existed = await Role.exists({ _id: id });
+  const existing = await Role.findById(id, { scopes: 1 }).lean<Pick<RoleRecord, 'scopes'>>();
+  const scopes = [...new Set(input.scopes)];
   await Role.updateOne(
     { _id: id },
     {
-      $set: { resource: input.resource, name, scopes: [...new Set(input.scopes)], description: input.description },
+      $set: { resource: input.resource, name, scopes, description: input.description },
       $setOnInsert: { createdAt: new Date() },
     },
     { upsert: true },
   );
-  if (existed) await refreshRoleHolders(connection, [{ resource: input.resource, role: name }]);
-  else await recordRoleNames(connection, input.resource);
-  return existed ? 'updated' : 'added';
+  if (!existing) {
+    await recordRoleNames(connection, input.resource);
+    return 'added';
+  }
+  // Holders' worked-out access changes only with the scopes (the admin API's roles are saved at every start).
+  const same = existing.scopes.length === scopes.length && scopes.every((scope) => existing.scopes.includes(scope));
+  if (!same) await refreshRoleHolders(connection, [{ resource: input.resource, role: name }]);
+  return 'updated';
 }
 
 /** Writes the API's role names onto it (read from the roles themselves: an operator's change, rare). */
