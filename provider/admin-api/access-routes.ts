@@ -10,6 +10,8 @@ import {
   setGroupMember,
   setRoleHolder,
 } from '../admin/admin-access.ts';
+import type { AdminDeps } from '../admin/admin-deps.ts';
+import type { HolderKind } from '../roles/role-assignment-model.ts';
 import type { ApiRoute } from './api-route.ts';
 
 const name = z.string().min(1).max(64);
@@ -35,6 +37,26 @@ const holderParams = roleParams.extend({
   kind: z.enum(['user', 'group', 'client']),
   subject: z.string().min(1).max(400),
 });
+
+/** A membership-like pair: PUT makes it hold, DELETE makes it not hold; both answer 204. */
+function putAndDelete(
+  path: string,
+  params: z.ZodObject,
+  [putSummary, deleteSummary]: [string, string],
+  set: (deps: AdminDeps, params: Record<string, string>, on: boolean) => Promise<unknown>,
+): ApiRoute[] {
+  return (['put', 'delete'] as const).map((method) => ({
+    method,
+    path,
+    area: 'roles',
+    write: true,
+    summary: method === 'put' ? putSummary : deleteSummary,
+    params,
+    handler: async ({ deps, params: values }) => {
+      await set(deps, values, method === 'put');
+    },
+  }));
+}
 
 /** Groups, their members, roles of APIs and who holds them (roles.md): the CLI's `groups`, `roles`, `grant-role`. */
 export const accessRoutes: ApiRoute[] = [
@@ -73,28 +95,12 @@ export const accessRoutes: ApiRoute[] = [
       await removeGroup(deps, params.group!);
     },
   },
-  {
-    method: 'put',
-    path: '/groups/{group}/members/{user}',
-    area: 'roles',
-    write: true,
-    summary: 'Put a user (by id) in a group',
-    params: memberParams,
-    handler: async ({ deps, params }) => {
-      await setGroupMember(deps, params.group!, params.user!, true);
-    },
-  },
-  {
-    method: 'delete',
-    path: '/groups/{group}/members/{user}',
-    area: 'roles',
-    write: true,
-    summary: 'Take a user out of a group',
-    params: memberParams,
-    handler: async ({ deps, params }) => {
-      await setGroupMember(deps, params.group!, params.user!, false);
-    },
-  },
+  ...putAndDelete(
+    '/groups/{group}/members/{user}',
+    memberParams,
+    ['Put a user (by id) in a group', 'Take a user out of a group'],
+    (deps, params, on) => setGroupMember(deps, params.group!, params.user!, on),
+  ),
   {
     method: 'get',
     path: '/roles',
@@ -132,38 +138,20 @@ export const accessRoutes: ApiRoute[] = [
       await removeRole(deps, params.resource!, params.role!);
     },
   },
-  {
-    method: 'put',
-    path: '/roles/{resource}/{role}/holders/{kind}/{subject}',
-    area: 'roles',
-    write: true,
-    summary: 'Give the role to a user (account id), a group (name) or a service client (client id)',
-    params: holderParams,
-    handler: async ({ deps, params }) => {
-      await setRoleHolder(
+  ...putAndDelete(
+    '/roles/{resource}/{role}/holders/{kind}/{subject}',
+    holderParams,
+    [
+      'Give the role to a user (account id), a group (name) or a service client (client id)',
+      'Take the role back from that holder',
+    ],
+    (deps, params, on) =>
+      setRoleHolder(
         deps,
-        { kind: params.kind as 'user', subject: params.subject! },
+        { kind: params.kind as HolderKind, subject: params.subject! },
         params.resource!,
         params.role!,
-        true,
-      );
-    },
-  },
-  {
-    method: 'delete',
-    path: '/roles/{resource}/{role}/holders/{kind}/{subject}',
-    area: 'roles',
-    write: true,
-    summary: 'Take the role back from that holder',
-    params: holderParams,
-    handler: async ({ deps, params }) => {
-      await setRoleHolder(
-        deps,
-        { kind: params.kind as 'user', subject: params.subject! },
-        params.resource!,
-        params.role!,
-        false,
-      );
-    },
-  },
+        on,
+      ),
+  ),
 ];

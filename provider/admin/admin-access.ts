@@ -1,3 +1,4 @@
+import { MongoAdapter } from '../../adapters/mongodb.ts';
 import { accountModel } from '../accounts/account-model.ts';
 import { GroupError, addGroup, addMember, deleteGroup, listGroups, removeMember } from '../roles/manage-groups.ts';
 import { deleteRole, grantRole, listRoles, revokeRole, RoleError, saveRole } from '../roles/manage-roles.ts';
@@ -89,6 +90,9 @@ export async function setRoleHolder(
   hold: boolean,
 ): Promise<boolean> {
   if (holder.kind === 'user') await accountIdOf(deps, holder.subject);
+  // A role held by a client id nobody has would pass to a client registered under it later.
+  if (hold && holder.kind === 'client' && !(await new MongoAdapter(deps.connection, 'Client').find(holder.subject)))
+    throw notFound(`client ${holder.subject}`);
   const changed = hold
     ? await refusalsAsProblems(grantRole(deps.connection, holder, resource, role))
     : await revokeRole(deps.connection, holder, resource, role);

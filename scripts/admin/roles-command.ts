@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 
-import { MongoAdapter } from '../../adapters/mongodb.ts';
 import { putRole, removeRole, setRoleHolder } from '../../provider/admin/admin-access.ts';
 import { listRoles } from '../../provider/roles/manage-roles.ts';
 import type { HolderKind } from '../../provider/roles/role-assignment-model.ts';
@@ -72,8 +71,6 @@ export function holderRoleCommands(parent: Command, kind: HolderKind, run: Run):
       const found = await findUser(ctx, name);
       return { subject: found._id };
     }
-    if (kind === 'client' && !(await new MongoAdapter(ctx.connection, 'Client').find(name)))
-      throw new AdminError(`no client ${name}`);
     return { subject: name };
   };
   for (const [command, grant] of [

@@ -366,6 +366,8 @@ describe('admin API (/admin/api/v1)', function () {
     const unknownScope = await call('PUT', `/roles/${api}/odd`, admin, { scopes: ['nope'] });
     expect(unknownScope.status).to.equal(400);
     expect((await call('PUT', `/roles/${api}/writer/holders/group/api-ops`, admin)).status).to.equal(204);
+    // A client id nobody has cannot be given a role: a client registered under it later would inherit it.
+    expect((await call('PUT', `/roles/${api}/writer/holders/client/not-yet-registered`, admin)).status).to.equal(404);
     const groups = await call('GET', '/groups', viewer);
     conforms('/groups', 'get', 200, groups.body);
     expect(groups.body.items).to.deep.include({ name: 'api-ops', members: 1 });
