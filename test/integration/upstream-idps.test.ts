@@ -11,6 +11,8 @@ import { auditModel } from '../../provider/security/audit-model.ts';
 import { identityLinkModel } from '../../provider/upstream/identity-link-model.ts';
 import { createLink } from '../../provider/upstream/identity-links.ts';
 import { addIdp } from '../../provider/upstream/manage-idps.ts';
+import { settleIdentity } from '../../provider/upstream/settle-identity.ts';
+import { rawRequest } from '../helpers/raw-request.ts';
 import { groupMemberModel } from '../../provider/roles/group-member-model.ts';
 import { addGroup, addMember } from '../../provider/roles/manage-groups.ts';
 import { idpModel } from '../../provider/upstream/idp-model.ts';
@@ -504,6 +506,39 @@ describe('upstream identity providers (a second OpenID Provider as the upstream)
       await idpModel(server.connection).deleteOne({ _id: 'inward' });
       await hostile.close();
     }
+  });
+
+  it('creates one account and one link when the same new identity arrives twice at once', async () => {
+    const idp = (await idpModel(server.connection).findById('corp').lean())!;
+    const identity = { iss: upstream.issuer, sub: 'twice', email: 'twice@example.test', emailVerified: true };
+    const results = await Promise.all(
+      [1, 2, 3].map(() => settleIdentity(server.connection, { ...idp, hasIcon: false }, identity)),
+    );
+    const accounts = await accountModel(server.connection).find({ email: 'twice@example.test' }).lean();
+    expect(accounts).to.have.length(1);
+    const links = await identityLinkModel(server.connection).find({ idp: 'corp', sub: 'twice' }).lean();
+    expect(links.map((l) => l.accountId)).to.deep.equal([accounts[0]!._id]);
+    for (const result of results) {
+      expect(result.kind).to.be.oneOf(['created', 'linked', 'prove']);
+      if (result.kind === 'created' || result.kind === 'linked') expect(result.accountId).to.equal(accounts[0]!._id);
+    }
+  });
+
+  it('builds every address it sends a browser to from the issuer, whatever Host says', async () => {
+    for (const path of ['/admin/login', '/account/login']) {
+      const answer = await rawRequest(server.issuer, {
+        method: 'GET',
+        path,
+        host: 'evil.example',
+        headers: { 'x-forwarded-host': 'evil.example' },
+      });
+      expect(answer.headers.location, path).to.match(new RegExp(`^${server.issuer}/auth\\?`));
+      expect(answer.headers.location).to.include(encodeURIComponent(server.issuer));
+    }
+    const browser = new Browser(server.issuer);
+    const login = await browser.open((await authorizationRequest(rp)).url);
+    const started = await browser.submit(login, '/upstream/start', { idp: 'corp' });
+    expect(started.leftTo?.searchParams.get('redirect_uri')).to.equal(`${server.issuer}/upstream/corp/callback`);
   });
 
   it('an upstream that is down or never answers gets a page, not a hang', async () => {
