@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../../adapters/model-on.ts';
+import { DELIVERY_STATE_FIELDS, type DeliveryState, indexDeliveryState } from '../queue/delivery-state.ts';
 
 /**
  * pending: waiting for its (next) try; sending: claimed by one instance (until lockedUntil, in
@@ -8,7 +9,7 @@ import { modelOn } from '../../adapters/model-on.ts';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'logged';
 
 /** One mail in the outbox: kept until it is sent, so an SMTP outage does not lose it. */
-export interface OutboxRecord {
+export interface OutboxRecord extends DeliveryState<OutboxStatus> {
   _id: string;
   /** which template: password-reset, password-changed, … (metrics and the development page) */
   kind: string;
@@ -17,16 +18,7 @@ export interface OutboxRecord {
   /** the bodies; they may hold a one-time link, so they are dropped once the mail is out */
   text?: string | null;
   html?: string | null;
-  status: OutboxStatus;
-  attempts: number;
-  nextTryAt: Date;
-  lockedUntil?: Date | null;
-  /** the last SMTP error's code and message (never the server URL or credentials) */
-  lastError?: string | null;
-  createdAt: Date;
   sentAt?: Date | null;
-  /** finished records are forgotten after this (TTL index) */
-  expiresAt?: Date | null;
 }
 
 const schema = new Schema<OutboxRecord>(
@@ -37,20 +29,13 @@ const schema = new Schema<OutboxRecord>(
     subject: { type: String, required: true },
     text: { type: String },
     html: { type: String },
-    status: { type: String, required: true },
-    attempts: { type: Number, default: 0 },
-    nextTryAt: { type: Date, required: true },
-    lockedUntil: { type: Date },
-    lastError: { type: String },
-    createdAt: { type: Date, required: true },
+    ...DELIVERY_STATE_FIELDS,
     sentAt: { type: Date },
-    expiresAt: { type: Date },
   },
   { versionKey: false, collection: 'mail_outbox' },
 );
 
-schema.index({ status: 1, nextTryAt: 1 });
-schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+indexDeliveryState(schema);
 
 export function outboxModel(connection: Connection): Model<OutboxRecord> {
   return modelOn<OutboxRecord>(connection, 'MailOutbox', schema);
