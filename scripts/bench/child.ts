@@ -1,11 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
+import { childPids, cpuSeconds } from './process-cpu.ts';
+
 export interface Child {
   process: ChildProcess;
   output(): string;
   /** resident memory in MB, from /proc */
   rssMb(): number;
+  /** CPU seconds used so far by the process itself and by its children (the embedded database) */
+  cpu(): { self: number; children: number };
   stop(): Promise<void>;
 }
 
@@ -49,6 +53,10 @@ export async function startChild(
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
     },
+    cpu: () => ({
+      self: cpuSeconds(child.pid!),
+      children: childPids(child.pid!).reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+    }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
