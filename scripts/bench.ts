@@ -6,8 +6,10 @@
  * with autocannon on 127.0.0.1; prints the results and writes docs/BENCHMARKS.md. Every run is
  * bounded in time and request count. --quick shortens the runs (not for publishing).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 
 import { SignJWT, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
@@ -28,13 +30,19 @@ Load-tests the provider against a bare oidc-provider in the same run (autocannon
 and rewrites the generated section of docs/BENCHMARKS.md. Takes about ten minutes.
 
   --quick   a short run (about a minute: one round, the main scenarios) that writes nothing
-  --help    this text`;
+  --help    this text
+
+MONGODB_URI runs the provider on that database instead of the embedded one; PROVIDER_NODE_OPTIONS
+is passed to the provider's process as NODE_OPTIONS (e.g. --max-semi-space-size=8, to measure a
+memory setting).`;
 const values = scriptArgs(USAGE, { quick: { type: 'boolean', default: false } });
 const SECONDS = values.quick ? 2 : 5;
 const WARMUP = values.quick ? 1 : 2;
 const SOAK = values.quick ? 5_000 : 100_000;
 /** A quick run: one round instead of three, the main scenarios only (about a minute). */
 const ROUNDS = values.quick ? 1 : 3;
+/** Refreshes in the growth curve (full runs only): the embedded database slows as its lists grow. */
+const DECAY_REFRESHES = 2000;
 const API = 'https://api.example.test';
 
 interface Row {
@@ -86,10 +94,14 @@ async function es256SigningRate(): Promise<number> {
   return Math.round(n / 2);
 }
 
-/** The floor cost of a sign-in: argon2id verifications per second with every core busy. */
-async function argon2Rate(): Promise<number> {
+/**
+ * The floor cost of a sign-in: argon2id verifications per second with every core busy, and the
+ * CPU time one verification takes (this process's, thread pool included).
+ */
+async function argon2Rate(): Promise<{ perSecond: number; cpuMs: number }> {
   const hash = await hashPassword('a benchmark password');
   const until = Date.now() + 3000;
+  const cpuBefore = process.cpuUsage();
   let n = 0;
   await Promise.all(
     Array.from({ length: os.cpus().length * 2 }, async () => {
@@ -99,7 +111,8 @@ async function argon2Rate(): Promise<number> {
       }
     }),
   );
-  return Math.round(n / 3);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { perSecond: Math.round(n / 3), cpuMs: (cpu.user + cpu.system) / 1000 / n };
 }
 
 /** V8 heap used/total from the provider's own /metrics: what RSS holds beyond it is allocator and GC headroom. */
@@ -134,9 +147,36 @@ function table(): string {
   return lines.join('\n');
 }
 
+/**
+ * A first-party web app besides the demo's (which asks for consent), so sign-ins are measured
+ * with and without a consent screen: applied at start-up as any configuration file is.
+ */
+function firstPartyConfig(directory: string): string {
+  const file = join(directory, 'bench.yaml');
+  writeFileSync(
+    file,
+    `resources:
+  - indicator: ${API}
+    name: Demo orders API
+    scopes: [orders:read, orders:write]
+clients:
+  - id: bench-first-party
+    type: web
+    name: Bench first-party app
+    firstParty: true
+    secret: { env: BENCH_FIRST_PARTY_SECRET }
+    redirectUris: [http://localhost:4401/callback]
+    resources: [${API}]
+`,
+  );
+  return file;
+}
+
 let ours: Child | undefined;
 let bare: Child | undefined;
 let metricsPort = 0;
+const configDirectory = mkdtempSync(join(os.tmpdir(), 'meshid-bench-'));
+const firstPartySecret = randomBytes(24).toString('base64url');
 try {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
@@ -153,6 +193,9 @@ try {
       LOG_LEVEL: 'warn',
       NODE_ENV: 'development',
       METRICS_PORT: String(metricsPort),
+      MESHID_CONFIG: firstPartyConfig(configDirectory),
+      BENCH_FIRST_PARTY_SECRET: firstPartySecret,
+      ...(process.env.PROVIDER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.PROVIDER_NODE_OPTIONS } : {}),
       ...(process.env.MONGODB_URI
         ? { MONGODB_URI: process.env.MONGODB_URI, MONGODB_DATABASE: `bench_${Date.now()}` }
         : {}),
@@ -178,9 +221,13 @@ try {
   const service = basic('demo-service', secretOf(output, 'demo-service'));
   const webAuth = basic(web.clientId, web.clientSecret);
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
-  const config = await oidc.discovery(new URL(issuer), web.clientId, web.clientSecret, undefined, {
-    execute: [oidc.allowInsecureRequests],
-  });
+  const firstParty: FlowTarget = { ...web, clientId: 'bench-first-party', clientSecret: firstPartySecret };
+  const discover = (target: FlowTarget) =>
+    oidc.discovery(new URL(issuer), target.clientId, target.clientSecret, undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
+  const config = await discover(web);
+  const firstPartyConfiguration = await discover(firstParty);
   log(`machine: ${machine()}`);
   const rssStart = ours.rssMb();
 
@@ -270,13 +317,62 @@ try {
     ).json()
   ).access_token as string;
   const opaque = (await signInOnce(web, config)).access_token!;
-  await scenario('introspection, JWT', {
+  const jwtIntrospection = await scenario('introspection, JWT', {
     url: `${issuer}/token/introspection`,
     method: 'POST',
     headers: { ...form, authorization: webAuth },
     body: `token=${jwt}`,
   });
+  // The floors of JWT introspection and of /validate: the same work in a bare HTTP server with
+  // jose (scripts/bench/bare-validate.ts).
+  const floorPort = await freePort();
+  const floorServer = await startChild(
+    new URL('./bench/bare-validate.ts', import.meta.url).pathname,
+    {
+      PORT: String(floorPort),
+      ISSUER: issuer,
+      AUDIENCE: API,
+      CLIENT_ID: web.clientId,
+      CLIENT_SECRET: web.clientSecret,
+    },
+    /BARE_VALIDATE_READY/,
+  );
+  // Both must find the token active, or the comparison would be of two refusals.
+  for (const url of [`${issuer}/token/introspection`, `http://127.0.0.1:${floorPort}/introspect`]) {
+    const answer = await fetch(url, {
+      method: 'POST',
+      headers: { ...form, authorization: webAuth },
+      body: `token=${jwt}`,
+    });
+    if (((await answer.json()) as { active?: boolean }).active !== true)
+      throw new Error(`${url} did not find the token active`);
+  }
+  const introspectionFloor = await scenario('introspection floor (bare http + jose + client auth)', {
+    url: `http://127.0.0.1:${floorPort}/introspect`,
+    method: 'POST',
+    headers: { ...form, authorization: webAuth },
+    body: `token=${jwt}`,
+  });
+  const introspectionShare = (c: number) => Math.round((jwtIntrospection[c]!.rps / introspectionFloor[c]!.rps) * 100);
+  log(`JWT introspection vs its floor: ${introspectionShare(10)}% at 10 connections, ${introspectionShare(50)}% at 50`);
   if (!values.quick) {
+    // For reference: the bare library introspecting an opaque token of its own, held in memory.
+    const bareAuth = basic('bench-opaque', 'bench-secret');
+    const bareOpaque = (
+      await (
+        await fetch(`http://127.0.0.1:${barePort}/token`, {
+          method: 'POST',
+          headers: { ...form, authorization: bareAuth },
+          body: 'grant_type=client_credentials',
+        })
+      ).json()
+    ).access_token as string;
+    await scenario('introspection, opaque, bare oidc-provider (in memory)', {
+      url: `http://127.0.0.1:${barePort}/token/introspection`,
+      method: 'POST',
+      headers: { ...form, authorization: bareAuth },
+      body: `token=${bareOpaque}`,
+    });
     await scenario('introspection, opaque', {
       url: `${issuer}/token/introspection`,
       method: 'POST',
@@ -290,13 +386,6 @@ try {
     url: `${issuer}/validate?audience=${encodeURIComponent(API)}`,
     headers: { authorization: `Bearer ${jwt}` },
   });
-  // Its floor: the same verification in a bare HTTP server (scripts/bench/bare-validate.ts).
-  const floorPort = await freePort();
-  const floorServer = await startChild(
-    new URL('./bench/bare-validate.ts', import.meta.url).pathname,
-    { PORT: String(floorPort), ISSUER: issuer, AUDIENCE: API },
-    /BARE_VALIDATE_READY/,
-  );
   const validateFloor = await scenario('validate floor (bare http + jose)', {
     url: `http://127.0.0.1:${floorPort}/validate`,
     headers: { authorization: `Bearer ${jwt}` },
@@ -305,51 +394,131 @@ try {
   const validateShare = (c: number) => Math.round((validate[c]!.rps / validateFloor[c]!.rps) * 100);
   log(`validate vs its floor: ${validateShare(10)}% at 10 connections, ${validateShare(50)}% at 50`);
 
+  // CPU milliseconds per request, by process: the provider, its database (the embedded server is
+  // its child process) and this process (the load generator), so a figure bound by the
+  // development database can be told from one bound by our code.
+  const cpuNow = () => {
+    const { self, children } = ours!.cpu();
+    const mine = process.cpuUsage();
+    return { provider: self, database: children, generator: (mine.user + mine.system) / 1e6 };
+  };
+  type CpuSplit = { provider: number; database: number; generator: number };
+  const cpuPer = (before: CpuSplit, after: CpuSplit, requests: number): CpuSplit => ({
+    provider: ((after.provider - before.provider) * 1000) / Math.max(requests, 1),
+    database: ((after.database - before.database) * 1000) / Math.max(requests, 1),
+    generator: ((after.generator - before.generator) * 1000) / Math.max(requests, 1),
+  });
+  const describeCpu = (cpu: CpuSplit) =>
+    `provider ${cpu.provider.toFixed(1)} ms, database ${cpu.database.toFixed(1)} ms, load generator ${cpu.generator.toFixed(1)} ms`;
+
+  // Sign-ins before the refresh runs, which grow the token lists the embedded database scans
+  // (and the 1,000 sign-ins for the memory figure after them, for the same reason).
+  const hashing = await argon2Rate();
+  log(
+    `raw argon2id verification (OWASP parameters, ${os.cpus().length} cores busy): ${hashing.perSecond} verifications/s, ${hashing.cpuMs.toFixed(1)} ms of CPU each`,
+  );
+  const signInRuns: { name: string; workers: number; perSecond: number; cpu: CpuSplit }[] = [];
+  let signIns = 0;
+  const flows: [string, FlowTarget, oidc.Configuration, number][] = [
+    ['with a consent screen', web, config, 4],
+    ['first-party (no consent screen)', firstParty, firstPartyConfiguration, 4],
+    ...(values.quick
+      ? []
+      : ([['with a consent screen', web, config, 8]] as [string, FlowTarget, oidc.Configuration, number][])),
+  ];
+  for (const [name, target, flowConfig, workers] of flows) {
+    const before = cpuNow();
+    const flow = await signInLoad(target, flowConfig, workers, values.quick ? 3 : 8);
+    const cpu = cpuPer(before, cpuNow(), flow.flows);
+    signIns += flow.flows + flow.errors;
+    signInRuns.push({ name, workers, perSecond: flow.perSecond, cpu });
+    rows.push({
+      scenario: `browser sign-in ${name} (authorize → login/argon2 → ${target === web ? 'consent → ' : ''}code → token)`,
+      connections: `${workers} browsers`,
+      result: { rps: flow.perSecond, p50: '–', p99: '–', errors: flow.errors },
+    });
+    log(
+      `sign-in ${name}, ${workers} browsers: ${flow.perSecond} sign-ins/s (${flow.flows} flows, ${flow.errors} errors); CPU per sign-in: ${describeCpu(cpu)}`,
+    );
+  }
+  const bestSignIns = Math.max(...signInRuns.map((run) => run.perSecond));
+  const consentRun = signInRuns.find((run) => run.name.startsWith('with a consent') && run.workers === 4)!;
+  const firstPartyRun = signInRuns.find((run) => run.name.startsWith('first-party'))!;
+  // What a core could do if the database and the load generator were elsewhere: the share of
+  // the provider's own CPU per sign-in that is the password hash.
+  const hashShareOfCpu = (run: { cpu: CpuSplit }) => Math.round((hashing.cpuMs / run.cpu.provider) * 100);
+
   // Refresh rotation: every connection follows its own chain of refresh tokens. The database's
   // share of each request's time says whether a fall with concurrency is the database's or ours.
   const refreshSplit: string[] = [];
+  let chainStarts: string[] = [];
   for (const connections of [10, 50]) {
     const starts: string[] = [];
     for (let i = 0; i < connections; i += 1) starts.push((await signInOnce(web, config)).refresh_token!);
     const before = await databaseTotals(`http://127.0.0.1:${metricsPort}/metrics`);
+    const cpuBefore = cpuNow();
     const result = await refreshLoad({ issuer, authorization: webAuth, refreshTokens: starts, seconds: SECONDS });
+    const cpu = cpuPer(cpuBefore, cpuNow(), result.requests);
     const after = await databaseTotals(`http://127.0.0.1:${metricsPort}/metrics`);
     const perRequest = (value: number) => (result.requests ? value / result.requests : 0);
     // Mean time a request spends in flight: the connections kept busy for the run, shared by its requests.
     const meanMs = result.rps ? (connections / result.rps) * 1000 : 0;
     const dbMs = perRequest(after.seconds - before.seconds) * 1000;
-    const split = `${connections} connections: ${perRequest(after.count - before.count).toFixed(1)} database operations and ${dbMs.toFixed(0)} ms of database time per refresh, of ${meanMs.toFixed(0)} ms in flight (${meanMs ? Math.round((dbMs / meanMs) * 100) : 0}%)`;
+    const split = `${connections} connections: ${perRequest(after.count - before.count).toFixed(1)} database operations and ${dbMs.toFixed(0)} ms of database time per refresh, of ${meanMs.toFixed(0)} ms in flight (${meanMs ? Math.round((dbMs / meanMs) * 100) : 0}%); CPU per refresh: ${describeCpu(cpu)}`;
     refreshSplit.push(split);
     log(`refresh: ${split}`);
     rows.push({ scenario: 'refresh with rotation', connections, result });
     log(
       `refresh with rotation              c=${String(connections).padEnd(3)} ${String(result.rps).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}`,
     );
+    if (connections === 10) chainStarts = starts;
   }
 
-  const flowWorkers = values.quick ? [4] : [4, 8];
-  let bestFlowRate = 0;
-  for (const workers of flowWorkers) {
-    const flow = await signInLoad(web, config, workers, values.quick ? 3 : 8);
-    rows.push({
-      scenario: 'browser sign-in (authorize → login/argon2 → consent → code → token)',
-      connections: `${workers} browsers`,
-      result: { rps: flow.perSecond, p50: '–', p99: '–', errors: flow.errors },
+  // Memory after 1,000 sign-ins (argon2id's 19 MiB per verification included).
+  const SIGN_IN_TOTAL = values.quick ? 0 : 1000;
+  while (signIns < SIGN_IN_TOTAL) {
+    const flow = await signInLoad(firstParty, firstPartyConfiguration, 4, 5);
+    signIns += flow.flows + flow.errors;
+  }
+  const rssAfterSignIns = ours.rssMb();
+  log(`RSS after ${signIns} sign-ins: ${rssAfterSignIns} MB (bare library after its soak: ${bareRss} MB)`);
+  // Cost as the stored tokens grow: refreshes in blocks, the rate and the CPU split of each.
+  const decay: { upTo: number; rps: number; cpu: CpuSplit }[] = [];
+  if (!values.quick) {
+    const BLOCK = 500;
+    const starts: string[] = [];
+    for (let i = 0; i < chainStarts.length; i += 1) starts.push((await signInOnce(web, config)).refresh_token!);
+    let mark = { at: Date.now(), cpu: cpuNow() };
+    await refreshLoad({
+      issuer,
+      authorization: webAuth,
+      refreshTokens: starts,
+      amount: DECAY_REFRESHES,
+      onAnswer: (answered) => {
+        if (answered % BLOCK !== 0) return;
+        const now = { at: Date.now(), cpu: cpuNow() };
+        decay.push({
+          upTo: answered,
+          rps: Math.round((BLOCK * 1000) / (now.at - mark.at)),
+          cpu: cpuPer(mark.cpu, now.cpu, BLOCK),
+        });
+        log(
+          `refreshes ${answered - BLOCK + 1}–${answered}: ${decay.at(-1)!.rps} req/s; CPU per refresh: ${describeCpu(decay.at(-1)!.cpu)}`,
+        );
+        mark = now;
+      },
     });
-    log(`sign-in flow, ${workers} browsers: ${flow.perSecond} sign-ins/s (${flow.flows} flows, ${flow.errors} errors)`);
-    bestFlowRate = Math.max(bestFlowRate, flow.perSecond);
   }
 
   const rssEnd = ours.rssMb();
-  log(`RSS at the end (after sign-ins: argon2 buffers are retained by the allocator): ${rssEnd} MB`);
+  log(`RSS at the end: ${rssEnd} MB`);
   const signing = await es256SigningRate();
   log(`raw ES256 signing (jose, one thread): ${signing} signatures/s`);
-  const hashing = await argon2Rate();
-  log(`raw argon2id verification (OWASP parameters, ${os.cpus().length} cores busy): ${hashing} verifications/s`);
-
   // Everything a sign-in does beyond the password hash, as a share of the hash's own rate on these cores.
-  const argonShare = Math.round((bestFlowRate / hashing) * 100);
-  log(`sign-ins vs the argon2id floor: ${argonShare}% (${bestFlowRate} sign-ins/s against ${hashing} verifications/s)`);
+  const argonShare = Math.round((bestSignIns / hashing.perSecond) * 100);
+  log(
+    `sign-ins vs the argon2id floor: ${argonShare}% (${bestSignIns} sign-ins/s against ${hashing.perSecond} verifications/s); the hash is ${hashShareOfCpu(firstPartyRun)}% of the provider's CPU per first-party sign-in, ${hashShareOfCpu(consentRun)}% with consent`,
+  );
   const ratio10 = Math.round((cc[10]!.rps / ceiling[10]!.rps) * 100);
   const ratio50 = Math.round((cc[50]!.rps / ceiling[50]!.rps) * 100);
   log(`client credentials vs bare oidc-provider: ${ratio10}% at 10 connections, ${ratio50}% at 50`);
@@ -359,7 +528,7 @@ try {
 
 - Machine: ${machine()}. The load generator (autocannon) runs on the same box, in another process.
 - Database: ${process.env.MONGODB_URI ? 'MongoDB at MONGODB_URI' : 'the embedded in-memory development server (a test double: paths that hit the database are slower than on real MongoDB, and database cost is pinned by counting operations instead, below)'}.
-- Each scenario: ${WARMUP} s warm-up (discarded), then ${SECONDS} s at 10 and at 50 connections.
+${process.env.PROVIDER_NODE_OPTIONS ? `- Provider started with NODE_OPTIONS=${process.env.PROVIDER_NODE_OPTIONS}.\n` : ''}- Each scenario: ${WARMUP} s warm-up (discarded), then ${SECONDS} s at 10 and at 50 connections.
 
 ### Results
 
@@ -369,12 +538,14 @@ ${table()}
 - **p99 vs the ceiling's** (target within 1.2×): ${cc[10]!.p99} vs ${ceiling[10]!.p99} ms at 10, ${cc[50]!.p99} vs ${ceiling[50]!.p99} ms at 50: ${met(cc[10]!.p99 <= 1.2 * ceiling[10]!.p99 + 1 && cc[50]!.p99 <= 1.2 * ceiling[50]!.p99 + 1)} (1 ms of rounding allowed).
 - **Charts** (1, 10, 50, 100 connections): [throughput](bench-client-credentials-throughput.svg), [p99](bench-client-credentials-p99.svg).
 - **Raw ES256 signing rate** (jose, one thread, the floor cost of one JWT): ${signing} signatures/s.
-- **Raw argon2id verification rate** (19 MiB, t=2, p=1; every core busy; the floor cost of one sign-in): ${hashing} verifications/s.
-- **Sign-ins vs that floor** (target ≥ 70%: everything but the hash should cost little): **${argonShare}%** (${bestFlowRate} sign-ins/s): ${met(argonShare >= 70)}.
+- **Raw argon2id verification rate** (19 MiB, t=2, p=1; every core busy; the floor cost of one sign-in): ${hashing.perSecond} verifications/s, ${hashing.cpuMs.toFixed(1)} ms of CPU each.
+- **Sign-ins vs that floor** (target ≥ 70%: everything but the hash should cost little): **${argonShare}%** (${bestSignIns} sign-ins/s): ${met(argonShare >= 70)}. Per core: ${(firstPartyRun.perSecond / os.cpus().length).toFixed(1)} first-party sign-ins/s, ${(consentRun.perSecond / os.cpus().length).toFixed(1)} with a consent screen.
+- **Where a sign-in's CPU goes** (CPU time per completed sign-in, by process): first-party: ${describeCpu(firstPartyRun.cpu)}; with consent: ${describeCpu(consentRun.cpu)}. The password hash is **${hashShareOfCpu(firstPartyRun)}%** of the provider's own CPU per first-party sign-in and **${hashShareOfCpu(consentRun)}%** with consent, so with the database and the load generator on other machines a core would sign in about ${Math.round(1000 / firstPartyRun.cpu.provider)} first-party users/s (${Math.round(1000 / consentRun.cpu.provider)} with consent) against ${Math.round(1000 / hashing.cpuMs)} argon2id verifications/s.
+- **JWT introspection vs its floor** (a bare HTTP server authenticating the caller and verifying the same JWT with jose; no revocation or client checks; target ≥ 90%): **${introspectionShare(10)}%** at 10 connections, **${introspectionShare(50)}%** at 50: ${met(introspectionShare(10) >= 90 && introspectionShare(50) >= 90)}.
 - **\`/validate\` vs its floor** (a bare HTTP server verifying the same JWT with jose, no revocation or client checks; target ≥ 90%): **${validateShare(10)}%** at 10 connections, **${validateShare(50)}%** at 50: ${met(validateShare(10) >= 90 && validateShare(50) >= 90)}.
 - **Refresh with rotation, where the time goes** (the provider's own database timings): ${refreshSplit.join('; ')}.
-- **Memory** (resident, provider process): ${rssStart} MB after start-up, ${rssBeforeSoak} MB before the soak, **${rssAfterSoak} MB after ${soak.requests.toLocaleString('en')} client-credentials requests** (soak at ${soak.rps} req/s, ${soak.errors} errors; V8 heap used ${heap.used} MB of ${heap.total} MB); the bare library after the same soak: ${bareRss} MB, so **${Math.round((rssAfterSoak / bareRss) * 100) / 100}×** (target ≤ 1.2×: ${met(rssAfterSoak <= 1.2 * bareRss)}); ${rssEnd} MB at the end, after the sign-in runs.
-`;
+- **Memory** (resident, provider process): ${rssStart} MB after start-up, ${rssBeforeSoak} MB before the soak, **${rssAfterSoak} MB after ${soak.requests.toLocaleString('en')} client-credentials requests** (soak at ${soak.rps} req/s, ${soak.errors} errors; V8 heap used ${heap.used} MB of ${heap.total} MB); the bare library after the same soak: ${bareRss} MB, so **${Math.round((rssAfterSoak / bareRss) * 100) / 100}×** (target ≤ 1.2×: ${met(rssAfterSoak <= 1.2 * bareRss)}); **${rssAfterSignIns} MB after ${signIns.toLocaleString('en')} sign-ins**, ${Math.round((rssAfterSignIns / bareRss) * 100) / 100}× the bare library's (target ≤ 1.5×: ${met(rssAfterSignIns <= 1.5 * bareRss)}); ${rssEnd} MB at the end.
+${decay.length > 0 ? `- **Cost as stored tokens grow** (the embedded database; refreshes in blocks of 500 after the runs above): ${decay.map((block) => `${block.rps} req/s up to ${block.upTo} (database ${block.cpu.database.toFixed(0)} ms, provider ${block.cpu.provider.toFixed(0)} ms of CPU per refresh)`).join('; ')}.\n` : ''}`;
   const reportUrl = new URL('../docs/BENCHMARKS.md', import.meta.url);
   if (!values.quick) {
     writeFileSync(reportUrl, replaceGeneratedSection(readFileSync(reportUrl, 'utf8'), section));
@@ -401,4 +572,5 @@ ${table()}
 } finally {
   await ours?.stop();
   await bare?.stop();
+  rmSync(configDirectory, { recursive: true, force: true });
 }

@@ -1,6 +1,8 @@
 /**
  * The ceiling: a bare oidc-provider (same version, in-memory adapter, one ES256 key) issuing
  * client-credentials JWTs for one resource server, and nothing else. Started by scripts/bench.ts.
+ * It also introspects: `bench-opaque` gets opaque tokens (no resource), the library's own
+ * introspection path (client authentication, lookup, answer) as the floor of ours.
  */
 import { exportJWK, generateKeyPair } from 'jose';
 import { Provider } from 'oidc-provider';
@@ -19,15 +21,23 @@ const provider = new Provider(issuer, {
       redirect_uris: [],
       response_types: [],
     },
+    {
+      client_id: 'bench-opaque',
+      client_secret: 'bench-secret',
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+    },
   ],
   jwks: { keys: [{ ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig', kid: 'bench' }] },
   clientDefaults: { id_token_signed_response_alg: 'ES256' },
   features: {
     devInteractions: { enabled: false },
     clientCredentials: { enabled: true },
+    introspection: { enabled: true },
     resourceIndicators: {
       enabled: true,
-      defaultResource: async () => audience,
+      defaultResource: async (_ctx, client) => (client?.clientId === 'bench-opaque' ? undefined : audience),
       useGrantedResource: async () => true,
       getResourceServerInfo: async () => ({
         scope: 'orders:read orders:write',

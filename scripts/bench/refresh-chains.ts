@@ -9,21 +9,30 @@ export async function refreshLoad({
   issuer,
   authorization,
   refreshTokens,
-  seconds,
+  seconds = Number.POSITIVE_INFINITY,
+  amount = Number.POSITIVE_INFINITY,
+  onAnswer,
 }: {
   issuer: string;
   authorization: string;
   refreshTokens: string[];
-  seconds: number;
+  /** stop after this long, or */
+  seconds?: number;
+  /** after this many requests */
+  amount?: number;
+  /** called after each answer with the number answered so far */
+  onAnswer?: (answered: number) => void;
 }): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
+  let sent = 0;
   const started = Date.now();
   const until = started + seconds * 1000;
   await Promise.all(
     refreshTokens.map(async (first) => {
       let token: string | undefined = first;
-      while (token && Date.now() < until) {
+      while (token && Date.now() < until && sent < amount) {
+        sent += 1;
         const t0 = performance.now();
         const response = await fetch(`${issuer}/token`, {
           method: 'POST',
@@ -33,6 +42,7 @@ export async function refreshLoad({
         const body = (await response.json()) as { refresh_token?: string };
         latencies.push(performance.now() - t0);
         if (response.status !== 200) errors += 1;
+        onAnswer?.(latencies.length);
         token = body.refresh_token;
       }
     }),
