@@ -63,12 +63,22 @@ function secretOf(output: string, clientId: string): string {
   return match[1]!;
 }
 
-/** Warm-up (discarded), then a measured run at 10 and at 50 connections. */
-async function scenario(name: string, options: Omit<LoadOptions, 'connections'>): Promise<Record<number, LoadResult>> {
+/**
+ * Warm-up (discarded), then a measured run at 10 and at 50 connections; for the provider's own
+ * scenarios (`measure`) its CPU per request at 50 is kept for the per-core table.
+ */
+async function scenario(
+  name: string,
+  options: Omit<LoadOptions, 'connections'>,
+  measure = false,
+): Promise<Record<number, LoadResult>> {
   await load({ ...options, connections: 10, seconds: WARMUP });
   const results: Record<number, LoadResult> = {};
   for (const connections of [10, 50]) {
+    const before = measure ? cpuNow() : undefined;
     results[connections] = await load({ ...options, connections, seconds: SECONDS });
+    if (before && connections === 50)
+      cpuByScenario.push({ name, cpu: cpuPer(before, cpuNow(), results[connections]!.requests) });
     rows.push({ scenario: name, connections, result: results[connections]! });
     log(
       `${name.padEnd(34)} c=${String(connections).padEnd(3)} ${String(results[connections]!.rps).padStart(6)} req/s  p50 ${results[connections]!.p50} ms  p99 ${results[connections]!.p99} ms  errors ${results[connections]!.errors}`,
@@ -138,6 +148,20 @@ function machine(): string {
   return `${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
 }
 
+/** Requests a core could serve from the provider's own CPU per request, with the database's CPU beside it. */
+function perCoreTable(): string {
+  const lines = [
+    '| operation | provider CPU per request | per core | embedded database CPU per request |',
+    '|---|---|---|---|',
+  ];
+  const ms = (value: number) => (value >= 1 ? `${value.toFixed(1)} ms` : `${Math.round(value * 1000)} µs`);
+  for (const { name, cpu } of cpuByScenario)
+    lines.push(
+      `| ${name} | ${ms(cpu.provider)} | ${Math.round(1000 / cpu.provider).toLocaleString('en')}/s | ${ms(cpu.database)} |`,
+    );
+  return lines.join('\n');
+}
+
 function table(): string {
   const lines = ['| scenario | connections | req/s | p50 ms | p99 ms | errors |', '|---|---|---|---|---|---|'];
   for (const row of rows)
@@ -171,6 +195,27 @@ clients:
   );
   return file;
 }
+
+type CpuSplit = { provider: number; database: number; generator: number };
+
+// CPU milliseconds per request, by process: the provider, its database (the embedded server is
+// its child process) and this process (the load generator), so a figure bound by the
+// development database can be told from one bound by our code.
+function cpuNow(): CpuSplit {
+  const { self, children } = ours!.cpu();
+  const mine = process.cpuUsage();
+  return { provider: self, database: children, generator: (mine.user + mine.system) / 1e6 };
+}
+const cpuPer = (before: CpuSplit, after: CpuSplit, requests: number): CpuSplit => ({
+  provider: ((after.provider - before.provider) * 1000) / Math.max(requests, 1),
+  database: ((after.database - before.database) * 1000) / Math.max(requests, 1),
+  generator: ((after.generator - before.generator) * 1000) / Math.max(requests, 1),
+});
+const describeCpu = (cpu: CpuSplit) =>
+  `provider ${cpu.provider.toFixed(1)} ms, database ${cpu.database.toFixed(1)} ms, load generator ${cpu.generator.toFixed(1)} ms`;
+
+/** Provider CPU per request at 50 connections, by scenario: what a core does when the database and load generator are elsewhere. */
+const cpuByScenario: { name: string; cpu: CpuSplit }[] = [];
 
 let ours: Child | undefined;
 let bare: Child | undefined;
@@ -250,12 +295,26 @@ try {
   const cc: Record<number, LoadResult> = {};
   const ceiling: Record<number, LoadResult> = {};
   const median = (runs: LoadResult[]) => runs.sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
+  // CPU seconds each server spent on these runs, for CPU per request: steadier than throughput
+  // on two cores the load generator shares.
+  const ccCpu = { mine: 0, theirs: 0, mineRequests: 0, theirRequests: 0 };
+  const timed = async (child: Child, options: LoadOptions) => {
+    const before = child.cpu().self;
+    const result = await load(options);
+    return { result, cpu: child.cpu().self - before };
+  };
   for (const connections of [10, 50]) {
     const mine: LoadResult[] = [];
     const theirs: LoadResult[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
-      mine.push(await load({ ...ccOptions, connections, seconds: SECONDS }));
-      theirs.push(await load({ ...bareOptions, connections, seconds: SECONDS }));
+      const ourRun = await timed(ours, { ...ccOptions, connections, seconds: SECONDS });
+      const theirRun = await timed(bare, { ...bareOptions, connections, seconds: SECONDS });
+      mine.push(ourRun.result);
+      theirs.push(theirRun.result);
+      ccCpu.mine += ourRun.cpu;
+      ccCpu.mineRequests += ourRun.result.requests;
+      ccCpu.theirs += theirRun.cpu;
+      ccCpu.theirRequests += theirRun.result.requests;
     }
     cc[connections] = median(mine);
     ceiling[connections] = median(theirs);
@@ -269,6 +328,14 @@ try {
       `client credentials c=${connections}: meshid ${cc[connections]!.rps} req/s (p99 ${cc[connections]!.p99} ms), bare ${ceiling[connections]!.rps} req/s (p99 ${ceiling[connections]!.p99} ms)`,
     );
   }
+
+  const ccCpuUs = {
+    mine: (ccCpu.mine * 1e6) / ccCpu.mineRequests,
+    theirs: (ccCpu.theirs * 1e6) / ccCpu.theirRequests,
+  };
+  log(
+    `client credentials CPU per request: meshid ${ccCpuUs.mine.toFixed(0)} µs, bare ${ccCpuUs.theirs.toFixed(0)} µs (${Math.round((ccCpuUs.theirs / ccCpuUs.mine) * 100)}%)`,
+  );
 
   // The curve for the charts: one run each at 1 and 100 connections besides the medians above.
   const curve: Record<number, { mine: LoadResult; theirs: LoadResult }> = {
@@ -288,6 +355,7 @@ try {
   }
 
   const rssBeforeSoak = ours.rssMb();
+  const soakCpu = cpuNow();
   const soak = await load({
     url: `${issuer}/token`,
     method: 'POST',
@@ -297,6 +365,7 @@ try {
     amount: SOAK,
   });
   const rssAfterSoak = ours.rssMb();
+  cpuByScenario.push({ name: 'client credentials (JWT)', cpu: cpuPer(soakCpu, cpuNow(), soak.requests) });
   // The same soak on the ceiling, for the memory ratio (same requests, same connections).
   await load({ ...bareOptions, connections: 50, amount: SOAK });
   const bareRss = bare.rssMb();
@@ -317,12 +386,16 @@ try {
     ).json()
   ).access_token as string;
   const opaque = (await signInOnce(web, config)).access_token!;
-  const jwtIntrospection = await scenario('introspection, JWT', {
-    url: `${issuer}/token/introspection`,
-    method: 'POST',
-    headers: { ...form, authorization: webAuth },
-    body: `token=${jwt}`,
-  });
+  const jwtIntrospection = await scenario(
+    'introspection, JWT',
+    {
+      url: `${issuer}/token/introspection`,
+      method: 'POST',
+      headers: { ...form, authorization: webAuth },
+      body: `token=${jwt}`,
+    },
+    true,
+  );
   // The floors of JWT introspection and of /validate: the same work in a bare HTTP server with
   // jose (scripts/bench/bare-validate.ts).
   const floorPort = await freePort();
@@ -373,19 +446,27 @@ try {
       headers: { ...form, authorization: bareAuth },
       body: `token=${bareOpaque}`,
     });
-    await scenario('introspection, opaque', {
-      url: `${issuer}/token/introspection`,
-      method: 'POST',
-      headers: { ...form, authorization: webAuth },
-      body: `token=${opaque}&token_type_hint=access_token`,
-    });
-    await scenario('JWKS', { url: `${issuer}/jwks` });
-    await scenario('discovery', { url: `${issuer}/.well-known/openid-configuration` });
+    await scenario(
+      'introspection, opaque',
+      {
+        url: `${issuer}/token/introspection`,
+        method: 'POST',
+        headers: { ...form, authorization: webAuth },
+        body: `token=${opaque}&token_type_hint=access_token`,
+      },
+      true,
+    );
+    await scenario('JWKS', { url: `${issuer}/jwks` }, true);
+    await scenario('discovery', { url: `${issuer}/.well-known/openid-configuration` }, true);
   }
-  const validate = await scenario('validate (JWT)', {
-    url: `${issuer}/validate?audience=${encodeURIComponent(API)}`,
-    headers: { authorization: `Bearer ${jwt}` },
-  });
+  const validate = await scenario(
+    'validate (JWT)',
+    {
+      url: `${issuer}/validate?audience=${encodeURIComponent(API)}`,
+      headers: { authorization: `Bearer ${jwt}` },
+    },
+    true,
+  );
   const validateFloor = await scenario('validate floor (bare http + jose)', {
     url: `http://127.0.0.1:${floorPort}/validate`,
     headers: { authorization: `Bearer ${jwt}` },
@@ -393,23 +474,6 @@ try {
   await floorServer.stop();
   const validateShare = (c: number) => Math.round((validate[c]!.rps / validateFloor[c]!.rps) * 100);
   log(`validate vs its floor: ${validateShare(10)}% at 10 connections, ${validateShare(50)}% at 50`);
-
-  // CPU milliseconds per request, by process: the provider, its database (the embedded server is
-  // its child process) and this process (the load generator), so a figure bound by the
-  // development database can be told from one bound by our code.
-  const cpuNow = () => {
-    const { self, children } = ours!.cpu();
-    const mine = process.cpuUsage();
-    return { provider: self, database: children, generator: (mine.user + mine.system) / 1e6 };
-  };
-  type CpuSplit = { provider: number; database: number; generator: number };
-  const cpuPer = (before: CpuSplit, after: CpuSplit, requests: number): CpuSplit => ({
-    provider: ((after.provider - before.provider) * 1000) / Math.max(requests, 1),
-    database: ((after.database - before.database) * 1000) / Math.max(requests, 1),
-    generator: ((after.generator - before.generator) * 1000) / Math.max(requests, 1),
-  });
-  const describeCpu = (cpu: CpuSplit) =>
-    `provider ${cpu.provider.toFixed(1)} ms, database ${cpu.database.toFixed(1)} ms, load generator ${cpu.generator.toFixed(1)} ms`;
 
   // Sign-ins before the refresh runs, which grow the token lists the embedded database scans
   // (and the 1,000 sign-ins for the memory figure after them, for the same reason).
@@ -432,6 +496,7 @@ try {
     const cpu = cpuPer(before, cpuNow(), flow.flows);
     signIns += flow.flows + flow.errors;
     signInRuns.push({ name, workers, perSecond: flow.perSecond, cpu });
+    if (workers === 4) cpuByScenario.push({ name: `browser sign-in ${name}`, cpu });
     rows.push({
       scenario: `browser sign-in ${name} (authorize → login/argon2 → ${target === web ? 'consent → ' : ''}code → token)`,
       connections: `${workers} browsers`,
@@ -471,7 +536,10 @@ try {
     log(
       `refresh with rotation              c=${String(connections).padEnd(3)} ${String(result.rps).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}`,
     );
-    if (connections === 10) chainStarts = starts;
+    if (connections === 10) {
+      chainStarts = starts;
+      cpuByScenario.push({ name: 'refresh with rotation (10 connections)', cpu });
+    }
   }
 
   // Memory after 1,000 sign-ins (argon2id's 19 MiB per verification included).
@@ -535,11 +603,16 @@ ${process.env.PROVIDER_NODE_OPTIONS ? `- Provider started with NODE_OPTIONS=${pr
 ${table()}
 
 - **Client credentials vs the bare library ceiling** (same oidc-provider version, in-memory adapter, ES256, one resource server): **${ratio10}%** at 10 connections, **${ratio50}%** at 50 (target ≥ 90%: ${met(ratio10 >= 90 && ratio50 >= 90)}).
+- **CPU per request** (each server's own, all the runs above; steadier than throughput on cores the load generator shares): meshid ${ccCpuUs.mine.toFixed(0)} µs, the bare library ${ccCpuUs.theirs.toFixed(0)} µs: the bare library's cost is **${Math.round((ccCpuUs.theirs / ccCpuUs.mine) * 100)}%** of ours.
 - **p99 vs the ceiling's** (target within 1.2×): ${cc[10]!.p99} vs ${ceiling[10]!.p99} ms at 10, ${cc[50]!.p99} vs ${ceiling[50]!.p99} ms at 50: ${met(cc[10]!.p99 <= 1.2 * ceiling[10]!.p99 + 1 && cc[50]!.p99 <= 1.2 * ceiling[50]!.p99 + 1)} (1 ms of rounding allowed).
 - **Charts** (1, 10, 50, 100 connections): [throughput](bench-client-credentials-throughput.svg), [p99](bench-client-credentials-p99.svg).
 - **Raw ES256 signing rate** (jose, one thread, the floor cost of one JWT): ${signing} signatures/s.
 - **Raw argon2id verification rate** (19 MiB, t=2, p=1; every core busy; the floor cost of one sign-in): ${hashing.perSecond} verifications/s, ${hashing.cpuMs.toFixed(1)} ms of CPU each.
 - **Sign-ins vs that floor** (target ≥ 70%: everything but the hash should cost little): **${argonShare}%** (${bestSignIns} sign-ins/s): ${met(argonShare >= 70)}. Per core: ${(firstPartyRun.perSecond / os.cpus().length).toFixed(1)} first-party sign-ins/s, ${(consentRun.perSecond / os.cpus().length).toFixed(1)} with a consent screen.
+- **Per core** (the provider's own CPU per request, by /proc; its database and the load generator are other processes, as they would be in production; 50 connections unless named):
+
+${perCoreTable()}
+
 - **Where a sign-in's CPU goes** (CPU time per completed sign-in, by process): first-party: ${describeCpu(firstPartyRun.cpu)}; with consent: ${describeCpu(consentRun.cpu)}. The password hash is **${hashShareOfCpu(firstPartyRun)}%** of the provider's own CPU per first-party sign-in and **${hashShareOfCpu(consentRun)}%** with consent, so with the database and the load generator on other machines a core would sign in about ${Math.round(1000 / firstPartyRun.cpu.provider)} first-party users/s (${Math.round(1000 / consentRun.cpu.provider)} with consent) against ${Math.round(1000 / hashing.cpuMs)} argon2id verifications/s.
 - **JWT introspection vs its floor** (a bare HTTP server authenticating the caller and verifying the same JWT with jose; no revocation or client checks; target ≥ 90%): **${introspectionShare(10)}%** at 10 connections, **${introspectionShare(50)}%** at 50: ${met(introspectionShare(10) >= 90 && introspectionShare(50) >= 90)}.
 - **\`/validate\` vs its floor** (a bare HTTP server verifying the same JWT with jose, no revocation or client checks; target ≥ 90%): **${validateShare(10)}%** at 10 connections, **${validateShare(50)}%** at 50: ${met(validateShare(10) >= 90 && validateShare(50) >= 90)}.
