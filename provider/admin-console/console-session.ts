@@ -6,7 +6,7 @@ import { HttpError } from '../errors.ts';
 import { hasSecondFactor } from '../passkeys/passkey-methods.ts';
 import { rolesAt } from '../roles/access-rules.ts';
 import { userPrincipal } from '../roles/principal-access-model.ts';
-import { currentSession } from '../self-service/current-session.ts';
+import { currentSession } from '../sessions/current-session.ts';
 import { isRecent } from '../self-service/require-recent-sign-in.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { ConsoleDeps } from './console-deps.ts';

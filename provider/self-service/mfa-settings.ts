@@ -12,7 +12,7 @@ import { renderEnrollmentScreen } from '../views/enrollment-screen.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { accountCsrfSubject } from './account-csrf.ts';
-import { recordSecondFactor } from './current-session.ts';
+import { recordSecondFactor } from '../sessions/current-session.ts';
 import { renderAccount } from './show-account.ts';
 import { notifyAccount } from '../mail/notify-account.ts';
 

@@ -5,7 +5,7 @@ import type { LiveProvider } from '../forms/csrf.ts';
 import { hasAnyFactor, mfaStatus } from '../mfa/mfa-status.ts';
 import { hasSecondFactor } from '../passkeys/passkey-methods.ts';
 import type { AccountDeps } from './account-deps.ts';
-import { currentSession, type AccountSession } from './current-session.ts';
+import { currentSession, type AccountSession } from '../sessions/current-session.ts';
 
 /** Whether the session's authentication meets what the account itself demands. */
 export function satisfiesPolicy(session: Pick<AccountSession, 'amr'>, needsSecondFactor: boolean): boolean {

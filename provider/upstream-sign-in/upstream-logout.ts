@@ -4,7 +4,7 @@ import type nunjucks from 'nunjucks';
 
 import type { LiveProvider } from '../forms/csrf.ts';
 import type { Logger } from '../observability/logger.ts';
-import { currentSession } from '../self-service/current-session.ts';
+import { currentSession } from '../sessions/current-session.ts';
 import type { UpstreamDeps } from '../upstream/upstream-deps.ts';
 import { takeLogoutReturn, upstreamLogoutUrl } from '../upstream/upstream-logout.ts';
 import { renderScreen } from '../views/render-screen.ts';
