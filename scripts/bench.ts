@@ -318,9 +318,13 @@ try {
     }
     cc[connections] = median(mine);
     ceiling[connections] = median(theirs);
-    rows.push({ scenario: 'client credentials (JWT), meshid (median of 3)', connections, result: cc[connections]! });
     rows.push({
-      scenario: 'client credentials (JWT), bare oidc-provider (median of 3)',
+      scenario: `client credentials (JWT), meshid (median of ${ROUNDS})`,
+      connections,
+      result: cc[connections]!,
+    });
+    rows.push({
+      scenario: `client credentials (JWT), bare oidc-provider (median of ${ROUNDS})`,
       connections,
       result: ceiling[connections]!,
     });
@@ -639,6 +643,7 @@ ${decay.length > 0 ? `- **Cost as stored tokens grow** (the embedded database; r
       ]),
     );
   }
+  log(`\n${table()}\n\n${perCoreTable()}\n`);
   log(
     values.quick ? '(quick run: docs/BENCHMARKS.md not written)' : 'wrote the generated section of docs/BENCHMARKS.md',
   );
