@@ -21,12 +21,39 @@ function countRegistration(connection: Connection, ip: string): Promise<number> 
   return countInWindow(connection, `registration:${ip}`, HOUR_MS);
 }
 
+const CAP_REACHED = {
+  error: 'access_denied',
+  error_description: 'no more dynamically registered clients are accepted',
+};
+
 /**
  * Open registration is an endpoint anyone can write to: it is rate limited per address, the
  * number of dynamically registered clients is capped, and every registration, update and
  * deletion is an audit record.
  */
 export function registrationGuard(connection: Connection, audit: AuditLog, limits: RegistrationLimits) {
+  const Clients = oidcModel(connection, 'Client');
+  /**
+   * The count before registering and the insert are apart by the registration's own work, so
+   * registrations arriving together can all pass the count. Each therefore counts again once it
+   * is stored, and one that finds the cap exceeded takes itself back: whichever stored client
+   * counted last saw every client kept, so no more than the cap are ever kept (under a race,
+   * one fewer may be, never one more).
+   */
+  async function overCap(ctx: KoaContextWithOIDC): Promise<boolean> {
+    if ((await Clients.countDocuments({ 'payload.dynamic_client': true })) <= limits.maxClients) return false;
+    const { client_id: clientId, registration_access_token: token } = ctx.body as {
+      client_id?: string;
+      registration_access_token?: string;
+    };
+    await Clients.deleteOne({ _id: clientId });
+    // An opaque token is stored under its own value: the refused client cannot be managed either.
+    if (token) await oidcModel(connection, 'RegistrationAccessToken').deleteOne({ _id: token });
+    ctx.status = 403;
+    ctx.body = CAP_REACHED;
+    return true;
+  }
+
   return async function registrationGuard(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
     const registering = ctx.method === 'POST' && ctx.path === '/reg';
     if (registering) {
@@ -43,11 +70,12 @@ export function registrationGuard(connection: Connection, audit: AuditLog, limit
         (await oidcModel(connection, 'Client').countDocuments({ 'payload.dynamic_client': true })) >= limits.maxClients
       ) {
         ctx.status = 403;
-        ctx.body = { error: 'access_denied', error_description: 'no more dynamically registered clients are accepted' };
+        ctx.body = CAP_REACHED;
         return;
       }
     }
     await next();
+    if (registering && ctx.oidc?.route === 'registration' && ctx.status === 201 && (await overCap(ctx))) return;
     const route = ctx.oidc?.route;
     const events: Record<string, string> = {
       registration: 'client.registered',

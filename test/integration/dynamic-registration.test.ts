@@ -5,6 +5,7 @@ import { oidcModel } from '../../adapters/mongodb.ts';
 import { DynamicClientLifetime } from '../../provider/clients/dynamic-client-lifetime.ts';
 import { dynamicClientUseModel } from '../../provider/clients/dynamic-client-use-model.ts';
 import { LIMITED_USES_POLICY, limitInitialTokenUses } from '../../provider/clients/initial-token-uses.ts';
+import { registrationGuard } from '../../provider/oidc/registration-guard.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { Browser } from '../helpers/browser.ts';
 import { API, addApi, addUser, basicAuth } from '../helpers/fixtures.ts';
@@ -286,6 +287,68 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', function () {
     const over = await register(capped, publicClient());
     expect(over.status).to.equal(403);
     expect(over.body.error).to.equal('access_denied');
+  });
+
+  it('never goes past the cap when many register at once (count-then-insert race)', async () => {
+    // From many addresses (behind a trusted proxy), so the per-address limit is not what decides.
+    const capped = await start({
+      REGISTRATION: 'open',
+      REGISTRATION_RESOURCES: API,
+      REGISTRATION_MAX_CLIENTS: '2',
+      TRUST_PROXY: '1',
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        register(capped, publicClient(), { 'x-forwarded-for': `203.0.113.${i + 1}` }),
+      ),
+    );
+    const accepted = answers.filter((answer) => answer.status === 201);
+    const stored = await oidcModel(capped.connection, 'Client').countDocuments({ 'payload.dynamic_client': true });
+    expect(stored, `${accepted.length} accepted`).to.be.at.most(2);
+    expect(accepted.length).to.equal(stored);
+    // Every refusal is the cap's answer, and a refused client's credentials do not work.
+    for (const answer of answers.filter((a) => a.status !== 201)) expect(answer.body.error).to.equal('access_denied');
+    for (const answer of accepted) {
+      const read = await fetch(String(answer.body.registration_client_uri), {
+        headers: { authorization: `Bearer ${answer.body.registration_access_token}` },
+      });
+      expect(read.status).to.equal(200);
+    }
+  });
+
+  it('holds the cap when registrations take their time between the check and the insert', async () => {
+    // On real MongoDB the registration's own work lies between the guard's count and the insert;
+    // here a registration that takes 50 ms does the insert, as oidc-provider would, then answers.
+    const server = await start({ REGISTRATION: 'open', REGISTRATION_RESOURCES: API });
+    const Clients = oidcModel(server.connection, 'Client');
+    const guard = registrationGuard(server.connection, server.audit, { maxClients: 2, perHour: 100 });
+    const attempt = async (i: number) => {
+      const ctx = {
+        method: 'POST',
+        path: '/reg',
+        ip: `198.51.100.${i}`,
+        status: 404,
+        body: undefined as unknown,
+        state: {},
+        oidc: { route: 'registration' },
+        set: () => undefined,
+      };
+      await guard(ctx as never, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await Clients.create({ _id: `raced-${i}`, payload: { client_id: `raced-${i}`, dynamic_client: true } });
+        ctx.status = 201;
+        ctx.body = { client_id: `raced-${i}`, registration_access_token: `rat-${i}` };
+      });
+      return ctx;
+    };
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(attempt));
+    const stored = await Clients.countDocuments({ 'payload.dynamic_client': true });
+    expect(stored).to.be.at.most(2);
+    expect(answers.filter((ctx) => ctx.status === 201)).to.have.length(stored);
+    for (const ctx of answers.filter((answer) => answer.status !== 201)) {
+      expect(ctx.status).to.equal(403);
+      expect((ctx.body as { error: string }).error).to.equal('access_denied');
+    }
   });
 
   it('with REGISTRATION=token asks for an initial access token; off by default', async () => {
