@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
-
 import type { Context } from 'koa';
 import type { z } from 'zod';
 
 import type { AdminArea } from '../admin/admin-api-resource.ts';
 import type { AdminDeps } from '../admin/admin-deps.ts';
+import { versionTag } from '../admin/version-tag.ts';
 
 /**
  * One route of the admin API, declared once: the router registers it, validates its input with
@@ -41,9 +40,9 @@ export interface ApiRoute {
   }) => Promise<unknown>;
 }
 
-/** A strong ETag of a representation: the hash of its JSON. */
+/** A strong ETag of a representation: its version tag, quoted. */
 export function etagOf(representation: unknown): string {
-  return `"${createHash('sha256').update(JSON.stringify(representation)).digest('base64url').slice(0, 27)}"`;
+  return `"${versionTag(representation)}"`;
 }
 
 /** Cursor pagination: an opaque cursor is the last key of the previous page. */

@@ -6,7 +6,7 @@ import type { Provider } from 'oidc-provider';
 
 import { ADMIN_API_PATH } from '../admin/admin-api-resource.ts';
 import { type AdminDeps, recordAdmin } from '../admin/admin-deps.ts';
-import { withChangeLock } from '../admin/change-lock.ts';
+import { resourceLockKey, withChangeLock } from '../admin/change-lock.ts';
 import type { NotifyDeps } from '../mail/notify-account.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { AuditLog } from '../security/audit-log.ts';
@@ -87,7 +87,7 @@ function handle(route: ApiRoute, deps: AdminApiDeps) {
     // write run alone (withChangeLock), so two changes based on one version cannot both pass.
     const changesVersioned = route.current !== undefined && route.method !== 'get';
     const result = changesVersioned
-      ? await withChangeLock(deps.connection, `${route.path} ${JSON.stringify(params)}`, async () => {
+      ? await withChangeLock(deps.connection, resourceLockKey(route.path, params), async () => {
           const current = await route.current!(admin, params);
           if (current !== undefined) {
             const ifMatch = ctx.get('if-match');

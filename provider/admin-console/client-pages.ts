@@ -9,6 +9,8 @@ import {
   updateClient,
 } from '../admin/admin-clients.ts';
 import { AdminProblem } from '../admin/admin-deps.ts';
+import { resourceLockKey, withChangeLock } from '../admin/change-lock.ts';
+import { versionTag } from '../admin/version-tag.ts';
 import { CLIENT_TYPES, type ClientType } from '../clients/client-template.ts';
 import { formField } from '../forms/form-field.ts';
 import { resourceServerModel } from '../resources/resource-server-model.ts';
@@ -119,6 +121,7 @@ export function clientDetail(deps: ConsoleDeps) {
         redirects: ((client.redirect_uris as string[] | undefined) ?? []).join('\n'),
         resources: ((client.allowed_resources as string[] | undefined) ?? []).join('\n'),
         confidential: client.token_endpoint_auth_method !== 'none',
+        version: versionTag(client),
         error,
       },
       status,
@@ -126,22 +129,32 @@ export function clientDetail(deps: ConsoleDeps) {
   };
 }
 
-/** POST /admin/clients/:id — name, redirects, APIs and policy flags. */
+const STALE = new AdminProblem(
+  409,
+  'conflict',
+  'This client was changed since you opened this page (by another administrator or through the API). These are its current settings: make your change again.',
+);
+
+/** POST /admin/clients/:id — name, redirects, APIs and policy flags, if unchanged since the page was shown. */
 export function editClient(deps: ConsoleDeps) {
   const detail = clientDetail(deps);
   return async function editClient(ctx: Context): Promise<void> {
     const id = String(ctx.params.id);
     try {
-      await updateClient(consoleAdminDeps(deps, ctx), id, {
-        client_name: formField(ctx, 'name') || undefined,
-        redirect_uris: lines(formField(ctx, 'redirect_uris')),
-        allowed_resources: lines(formField(ctx, 'resources')),
-        first_party: checked(ctx, 'first_party'),
-        require_mfa: checked(ctx, 'require_mfa'),
+      // The same lock and version as the admin API's If-Match: the check and the save run alone.
+      await withChangeLock(deps.connection, resourceLockKey('/clients/{id}', { id }), async () => {
+        if (versionTag(await getClient(deps, id)) !== formField(ctx, 'version')) throw STALE;
+        await updateClient(consoleAdminDeps(deps, ctx), id, {
+          client_name: formField(ctx, 'name') || undefined,
+          redirect_uris: lines(formField(ctx, 'redirect_uris')),
+          allowed_resources: lines(formField(ctx, 'resources')),
+          first_party: checked(ctx, 'first_party'),
+          require_mfa: checked(ctx, 'require_mfa'),
+        });
       });
     } catch (err) {
       if (!(err instanceof AdminProblem)) throw err;
-      return detail(ctx, err.message, 400);
+      return detail(ctx, err.message, err.status === 409 ? 409 : 400);
     }
     doneRedirect(deps, ctx, `/admin/clients/${encodeURIComponent(id)}`, 'Client saved.');
   };

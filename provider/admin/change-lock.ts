@@ -9,6 +9,14 @@ const LOCK_MS = 15_000;
 const busy = () => new AdminProblem(409, 'conflict', 'another change to this is in progress: read it again and retry');
 
 /**
+ * The lock of one administered resource, named by its admin API path (`/clients/{id}` with the
+ * id filled in), so the API and the console take the same lock for the same client.
+ */
+export function resourceLockKey(path: string, params: Record<string, string>): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+}
+
+/**
  * Runs `work` (a precondition check and its write) as the only change to `key` in progress on
  * any instance: an If-Match compared and then written is otherwise a race, and two administrators
  * who read the same version would both pass it. The lock is an insert on a unique _id, so exactly

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 
 import { grantAdmin } from '../../provider/admin/admin-api-resource.ts';
+import { getClient } from '../../provider/admin/admin-clients.ts';
 import { keyModel } from '../../provider/keys/key-model.ts';
 import { Browser, type Page } from '../helpers/browser.ts';
-import { addUser, type TestUser } from '../helpers/fixtures.ts';
+import { API, CALLBACK, addUser, addWebClient, type TestUser } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { enrollTotp, totpCode } from '../helpers/totp.ts';
 
@@ -93,6 +94,33 @@ describe('admin console (/admin): who may enter and change', function () {
       body: new URLSearchParams({ csrf: theirs }).toString(),
     });
     expect(crossed.status).to.equal(403);
+  });
+
+  it('refuses a save made on a page another admin has changed since: no lost update', async () => {
+    const client = await addWebClient(server);
+    const path = `/admin/clients/${encodeURIComponent(client.clientId)}`;
+    const me = await person('admin');
+    const { browser } = await signIn(me.user, me.secret);
+    // The form's text areas, which the test browser does not read back from the page.
+    const fields = (name: string) => ({ name, redirect_uris: CALLBACK, resources: API });
+    const mine = await browser.open(path);
+    const other = await person('admin');
+    const theirs = await signIn(other.user, other.secret);
+    const renamed = await theirs.browser.submit(
+      await theirs.browser.open(path),
+      path,
+      fields('Renamed by the other admin'),
+    );
+    expect(renamed.status).to.equal(200);
+
+    const stale = await browser.submit(mine, path, fields('My rename'));
+    expect(stale.status).to.equal(409);
+    expect(stale.html).to.include('changed since you opened this page');
+    expect((await getClient(server, client.clientId)).client_name).to.equal('Renamed by the other admin');
+    // The page it answers with shows the current settings: saved from there, the change goes through.
+    const saved = await browser.submit(stale, path, fields('My rename'));
+    expect(saved.status).to.equal(200);
+    expect((await getClient(server, client.clientId)).client_name).to.equal('My rename');
   });
 
   it('refuses the console to an account without a role', async () => {
