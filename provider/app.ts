@@ -117,6 +117,7 @@ export function createApp({
     audit,
     throttle,
     webauthn: config.webauthn,
+    passwordHashing: config.passwordHashing,
     forgotPassword: mailer.enabled,
     signUp: config.signup.mode !== 'off',
     notify,
@@ -192,6 +193,7 @@ export function createApp({
       views,
       audit,
       passwordMinLength: config.passwordMinLength,
+      passwordHashing: config.passwordHashing,
       resetSeconds: config.mail.passwordResetSeconds,
     });
     app.use(underPrefix('/password', forgot));
@@ -205,6 +207,7 @@ export function createApp({
       audit,
       signup: config.signup,
       passwordMinLength: config.passwordMinLength,
+      passwordHashing: config.passwordHashing,
     });
     app.use(underPrefix('/signup', signUp));
   }

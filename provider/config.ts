@@ -139,6 +139,8 @@ export interface Config {
   keys: KeysConfig;
   /** NIST SP 800-63B: at least 8; 15 recommended */
   passwordMinLength: number;
+  /** argon2id cost of new password hashes (older hashes are upgraded at their next sign-in) */
+  passwordHashing: PasswordHashingConfig;
   /** how recent a sign-in must be for password and second-factor changes, seconds ("sudo mode") */
   accountReauthSeconds: number;
   loginThrottle: LoginThrottleConfig;
@@ -162,6 +164,13 @@ export interface Config {
   upstreamTimeoutMs: number;
   /** calls one caller (a token's subject) may make to the admin API per minute */
   adminApiCallsPerMinute: number;
+}
+
+export interface PasswordHashingConfig {
+  /** argon2id memory per hash, KiB (PASSWORD_HASH_MEMORY_KIB) */
+  memoryKiB: number;
+  /** argon2id passes (PASSWORD_HASH_ITERATIONS) */
+  iterations: number;
 }
 
 export class ConfigError extends Error {
@@ -261,6 +270,24 @@ function hostPatterns(env: Env, name: string): string[] {
 }
 
 /** TRUST_PROXY: 0/false (no proxy), 1/true (one), or the number of proxies in front, up to 10. */
+/**
+ * OWASP's argon2id profiles trade memory for passes (46 MiB × 1 … 7 MiB × 5); each costs at
+ * least 7 MiB × 5. A cheaper setting would make stolen hashes cheaper to guess: refused.
+ */
+const OWASP_LEAST_COST = 7168 * 5;
+
+/** PASSWORD_HASH_*, validated (the bench reads them too, to measure the floor with them). */
+export function passwordHashing(env: Env): PasswordHashingConfig {
+  const memoryKiB = integer(env, 'PASSWORD_HASH_MEMORY_KIB', 19_456, 7168, 1_048_576);
+  const iterations = integer(env, 'PASSWORD_HASH_ITERATIONS', 2, 1, 16);
+  if (memoryKiB * iterations < OWASP_LEAST_COST)
+    throw new ConfigError(
+      'PASSWORD_HASH_ITERATIONS',
+      `× PASSWORD_HASH_MEMORY_KIB must be at least ${OWASP_LEAST_COST} (OWASP's cheapest argon2id profile: 7168 KiB × 5)`,
+    );
+  return { memoryKiB, iterations };
+}
+
 function proxyHops(env: Env): number {
   const value = text(env, 'TRUST_PROXY')?.toLowerCase();
   if (value === undefined) return 0;
@@ -526,6 +553,7 @@ export function loadConfig(env: Env): Config {
     tokenExchangeMaxTtl,
     keys: keysConfig(env, nodeEnv, longestToken),
     passwordMinLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 8, 64),
+    passwordHashing: passwordHashing(env),
     accountReauthSeconds: integer(env, 'ACCOUNT_REAUTH_SECONDS', 10 * MINUTE, MINUTE, DAY),
     loginThrottle: loginThrottle(env),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 60_000),

@@ -121,6 +121,7 @@ async function applyConfigFile(
     keepClients: [ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID],
     keepResources: [adminApiIndicator(config.issuer)],
     passwordMinLength: config.passwordMinLength,
+    passwordHashing: config.passwordHashing,
   });
   logger.info({ file, changes: describeChanges(result.changes) }, 'configuration file applied');
   // Generated secrets are shown once, like the demo's: on the console, never in the log.

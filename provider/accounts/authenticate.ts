@@ -2,7 +2,8 @@ import type { Connection } from 'mongoose';
 
 import { accountModel, type AccountRecord } from './account-model.ts';
 import { normalizeEmail } from './normalize-email.ts';
-import { verifyAgainstDummy, verifyPassword } from './password.ts';
+import type { PasswordHashingConfig } from '../config.ts';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './password.ts';
 
 export interface AuthenticatedAccount {
   id: string;
@@ -13,11 +14,14 @@ export interface AuthenticatedAccount {
 /**
  * The account for a correct email and password, or undefined. Unknown email, disabled
  * account, passkey-only account and wrong password are indistinguishable to the caller, and cost one argon2 each.
+ * A correct password whose hash was made with other parameters than the configured ones is
+ * hashed again with them (once: the stored hash then carries the new parameters).
  */
 export async function authenticate(
   connection: Connection,
   email: string,
   password: string,
+  hashing: PasswordHashingConfig,
 ): Promise<AuthenticatedAccount | undefined> {
   const account = await accountModel(connection)
     .findOne(
@@ -26,11 +30,18 @@ export async function authenticate(
     )
     .lean<Pick<AccountRecord, '_id' | 'passwordHash' | 'disabled' | 'passwordDisabled' | 'mustVerifyEmail'>>();
   if (!account) {
-    await verifyAgainstDummy(password);
+    await verifyAgainstDummy(password, hashing);
     return undefined;
   }
   const ok = await verifyPassword(account.passwordHash, password);
   // A passkey-only account still costs the hash: the answer and its timing say nothing.
   if (!ok || account.disabled || account.passwordDisabled) return undefined;
+  if (needsRehash(account.passwordHash, hashing)) {
+    // Only if the hash is still the one checked: a password changed meanwhile is not undone.
+    await accountModel(connection).updateOne(
+      { _id: account._id, passwordHash: account.passwordHash },
+      { $set: { passwordHash: await hashPassword(password, hashing) } },
+    );
+  }
   return { id: account._id, mustVerifyEmail: account.mustVerifyEmail === true };
 }

@@ -4,7 +4,8 @@ import type { Connection } from 'mongoose';
 
 import { accountModel } from './account-model.ts';
 import { looksLikeEmail, normalizeEmail } from './normalize-email.ts';
-import { hashPassword } from './password.ts';
+import type { PasswordHashingConfig } from '../config.ts';
+import { OWASP_HASHING, hashPassword } from './password.ts';
 import { passwordProblem } from './password-policy.ts';
 
 export interface NewAccount {
@@ -28,9 +29,12 @@ export async function createAccount(
   input: NewAccount,
   {
     minPasswordLength = 8,
+    hashing = OWASP_HASHING,
     passwordHash,
   }: {
     minPasswordLength?: number;
+    /** PASSWORD_HASH_*; a random password nobody knows (invitations, upstream accounts) may keep the default */
+    hashing?: PasswordHashingConfig;
     /** the password's hash, already made (sign-up hashes before it knows whether the email is taken) */
     passwordHash?: Promise<string>;
   } = {},
@@ -49,7 +53,7 @@ export async function createAccount(
     name: input.name,
     givenName: input.givenName,
     familyName: input.familyName,
-    passwordHash: await (passwordHash ?? hashPassword(input.password)),
+    passwordHash: await (passwordHash ?? hashPassword(input.password, hashing)),
     disabled: false,
     createdAt: now,
     updatedAt: now,

@@ -7,6 +7,7 @@ import { countInWindow } from '../security/count-in-window.ts';
 import { unlockAccount } from '../security/login-throttle.ts';
 import { accountModel, type AccountRecord } from './account-model.ts';
 import { normalizeEmail } from './normalize-email.ts';
+import type { PasswordHashingConfig } from '../config.ts';
 import { hashPassword } from './password.ts';
 import { passwordProblem } from './password-policy.ts';
 import { issueLink, peekLink, takeLink } from './account-links.ts';
@@ -22,6 +23,7 @@ export interface PasswordResetDeps extends NotifyDeps {
   connection: Connection;
   mailer: Mailer;
   passwordMinLength: number;
+  passwordHashing: PasswordHashingConfig;
   /** PASSWORD_RESET_TTL */
   resetSeconds: number;
 }
@@ -108,7 +110,7 @@ export async function completePasswordReset(
   const proved = pending.email === account.email ? { emailVerified: true } : {};
   await accountModel(deps.connection).updateOne(
     { _id: account._id },
-    { $set: { passwordHash: await hashPassword(password), ...proved, updatedAt: new Date() } },
+    { $set: { passwordHash: await hashPassword(password, deps.passwordHashing), ...proved, updatedAt: new Date() } },
   );
   await revokeAccountGrants(deps.connection, account._id);
   await unlockAccount(deps.connection, account.email);

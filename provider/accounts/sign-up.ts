@@ -1,4 +1,4 @@
-import type { SignupConfig } from '../config.ts';
+import type { PasswordHashingConfig, SignupConfig } from '../config.ts';
 import type { NotifyDeps } from '../mail/notify-account.ts';
 import { countInWindow } from '../security/count-in-window.ts';
 import { accountModel } from './account-model.ts';
@@ -16,6 +16,7 @@ export const SIGNUPS_PER_ADDRESS = 10;
 export interface SignUpDeps extends NotifyDeps {
   signup: SignupConfig;
   passwordMinLength: number;
+  passwordHashing: PasswordHashingConfig;
 }
 
 export interface SignUpInput {
@@ -50,7 +51,7 @@ export async function signUp(deps: SignUpDeps, input: SignUpInput, ip: string): 
   const problem = passwordProblem(input.password, deps.passwordMinLength, email);
   if (problem) return { ok: false, reason: 'policy', problem };
 
-  const passwordHash = hashPassword(input.password);
+  const passwordHash = hashPassword(input.password, deps.passwordHashing);
   const existing = await accountModel(deps.connection).exists({ email });
   if (existing) {
     await passwordHash;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { PasswordHashingConfig } from '../config.ts';
 
 import type { Connection } from 'mongoose';
 import type { ClientMetadata, Provider } from 'oidc-provider';
@@ -36,6 +37,8 @@ export interface ApplyOptions {
   keepResources?: string[];
   /** PASSWORD_MIN_LENGTH, for declared users */
   passwordMinLength?: number;
+  /** PASSWORD_HASH_*, for declared users' passwords */
+  passwordHashing?: PasswordHashingConfig;
 }
 
 export interface ApplyResult {
@@ -157,7 +160,7 @@ export async function applyDeclaration(
       await createAccount(
         connection,
         { email, password, name: declared.name, emailVerified: true },
-        { minPasswordLength: options.passwordMinLength },
+        { minPasswordLength: options.passwordMinLength, hashing: options.passwordHashing },
       );
       if (declared.password === 'generated') generated.push({ kind: 'user', id: email, secret: password });
     }

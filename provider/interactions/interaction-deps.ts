@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
 
-import type { WebAuthnConfig } from '../config.ts';
+import type { WebAuthnConfig, PasswordHashingConfig } from '../config.ts';
 import type { UpstreamDeps } from '../upstream/upstream-deps.ts';
 import type { NotifyDeps } from '../mail/notify-account.ts';
 import type { LiveProvider } from '../forms/csrf.ts';
@@ -27,6 +27,8 @@ export interface InteractionDeps {
   throttle: LoginThrottle;
   /** passkeys: the relying party ID and origin they are checked against */
   webauthn: WebAuthnConfig;
+  /** PASSWORD_HASH_*: the cost of new hashes, and of the check when there is no account */
+  passwordHashing: PasswordHashingConfig;
   /** whether "Forgot password?" is offered (mail is configured, or development) */
   forgotPassword: boolean;
   /** whether "Create an account" is offered (SIGNUP) */

@@ -97,7 +97,7 @@ export function login(deps: InteractionDeps) {
       return renderLogin(deps, ctx, { email, error: tooManyAttempts(Math.max(1, reservation.retryAfter)) }, 429);
     }
 
-    const account = await authenticate(deps.connection, email, password);
+    const account = await authenticate(deps.connection, email, password, deps.passwordHashing);
     if (!account) {
       const { wait } = reservation;
       // After the answer: whether the address has an account must not change how long it takes.

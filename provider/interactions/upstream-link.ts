@@ -79,7 +79,7 @@ export function linkWithPassword(deps: InteractionDeps) {
     const keys = throttleKeys(email, ctx.ip);
     const reservation = await deps.throttle.reserve(keys);
     if (!reservation.ok) return failedProof(deps, ctx, loaded, 'password', Math.max(1, reservation.retryAfter));
-    const account = await authenticate(deps.connection, email, formField(ctx, 'password'));
+    const account = await authenticate(deps.connection, email, formField(ctx, 'password'), deps.passwordHashing);
     if (account?.id !== loaded.flow.accountId) return failedProof(deps, ctx, loaded, 'password', reservation.wait);
     await deps.throttle.release(keys);
     return linkAndFinish(deps, ctx, loaded, 'password');

@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync, randomInt } from 'node:crypto';
 
-import { hashPassword, verifyPassword } from '../accounts/password.ts';
+import { OWASP_HASHING, hashPassword, verifyPassword } from '../accounts/password.ts';
 import type { RecoveryCode } from './mfa-model.ts';
 
 export const RECOVERY_CODE_COUNT = 10;
@@ -32,7 +32,11 @@ function lookupTag(key: Uint8Array, code: string): string {
 export async function newRecoveryCodes(key: Uint8Array): Promise<{ codes: string[]; stored: RecoveryCode[] }> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newCode);
   const stored = await Promise.all(
-    codes.map(async (code) => ({ hash: await hashPassword(code), lookup: lookupTag(key, code), usedAt: null })),
+    codes.map(async (code) => ({
+      hash: await hashPassword(code, OWASP_HASHING),
+      lookup: lookupTag(key, code),
+      usedAt: null,
+    })),
   );
   return { codes, stored };
 }

@@ -48,7 +48,7 @@ export function changePassword(deps: AccountDeps) {
     if (problem) return renderAccount(deps, ctx, { error: `New password refused: ${problem}` }, 400);
     await accountModel(deps.connection).updateOne(
       { _id: accountId },
-      { $set: { passwordHash: await hashPassword(password), updatedAt: new Date() } },
+      { $set: { passwordHash: await hashPassword(password, deps.passwordHashing), updatedAt: new Date() } },
     );
     const revoked = await revokeAccountGrants(deps.connection, accountId, { keepSession: sessionId });
     await deps.audit.record({

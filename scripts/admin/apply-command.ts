@@ -50,6 +50,7 @@ export function applyCommand(program: Command, run: Run): void {
           keepClients: [ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID],
           keepResources: [adminApiIndicator(ctx.config.issuer)],
           passwordMinLength: ctx.config.passwordMinLength,
+          passwordHashing: ctx.config.passwordHashing,
         });
         const changes = result.changes.filter((change) => change.action !== 'unchanged');
         if (!options.dryRun) {

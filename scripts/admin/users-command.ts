@@ -46,7 +46,7 @@ export function usersCommand(program: Command, run: Run): void {
         const id = await createAccount(
           ctx.connection,
           { email: options.email, password, name: options.name, emailVerified: options.verified },
-          { minPasswordLength: ctx.config.passwordMinLength },
+          { minPasswordLength: ctx.config.passwordMinLength, hashing: ctx.config.passwordHashing },
         ).catch((err: Error) => {
           throw new AdminError(err.message);
         });
@@ -120,7 +120,7 @@ export function usersCommand(program: Command, run: Run): void {
         const password = await newPassword(ctx, found.email);
         await accountModel(ctx.connection).updateOne(
           { _id: found._id },
-          { $set: { passwordHash: await hashPassword(password), updatedAt: new Date() } },
+          { $set: { passwordHash: await hashPassword(password, ctx.config.passwordHashing), updatedAt: new Date() } },
         );
         const revoked = await revokeAccountGrants(ctx.connection, found._id);
         await ctx.audit.append({

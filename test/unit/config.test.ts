@@ -27,6 +27,18 @@ describe('loadConfig', () => {
     expect(config.ttl.authorizationCode).to.equal(60);
   });
 
+  it('hashes passwords with OWASP argon2id by default and takes any OWASP profile', () => {
+    expect(loadConfig({}).passwordHashing).to.deep.equal({ memoryKiB: 19_456, iterations: 2 });
+    for (const [memory, passes] of [
+      ['47104', '1'],
+      ['12288', '3'],
+      ['7168', '5'],
+    ])
+      expect(
+        loadConfig({ PASSWORD_HASH_MEMORY_KIB: memory!, PASSWORD_HASH_ITERATIONS: passes! }).passwordHashing,
+      ).to.deep.equal({ memoryKiB: Number(memory), iterations: Number(passes) });
+  });
+
   it('seeds the demo against a real database only when asked', () => {
     expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/idp' }).demoSeed).to.equal(false);
     expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/idp', DEMO_SEED: '1' }).demoSeed).to.equal(true);
@@ -118,6 +130,10 @@ describe('loadConfig', () => {
     [{ KEY_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') }, 'KEY_ENCRYPTION_KEY'],
     [{ MFA_POLICY: 'sometimes' }, 'MFA_POLICY'],
     [{ PASSWORD_MIN_LENGTH: '6' }, 'PASSWORD_MIN_LENGTH'],
+    [{ PASSWORD_HASH_MEMORY_KIB: '4096' }, 'PASSWORD_HASH_MEMORY_KIB'],
+    // 8 MiB × 2 passes is below every OWASP argon2id profile (the cheapest: 7 MiB × 5).
+    [{ PASSWORD_HASH_MEMORY_KIB: '8192', PASSWORD_HASH_ITERATIONS: '2' }, 'PASSWORD_HASH_ITERATIONS'],
+    [{ PASSWORD_HASH_ITERATIONS: '0' }, 'PASSWORD_HASH_ITERATIONS'],
     [{ LOGIN_LOCK_AFTER_FAILURES: '101' }, 'LOGIN_LOCK_AFTER_FAILURES'],
     [{ LOGIN_DELAY_AFTER_FAILURES: '10', LOGIN_LOCK_AFTER_FAILURES: '5' }, 'LOGIN_LOCK_AFTER_FAILURES'],
     [{ KEY_RETIRED_RETENTION_SECONDS: '120' }, 'KEY_RETIRED_RETENTION_SECONDS'],
