@@ -46,7 +46,8 @@ export function registrationGuard(connection: Connection, audit: AuditLog, limit
       client_id?: string;
       registration_access_token?: string;
     };
-    await Clients.deleteOne({ _id: clientId });
+    // Only this registration's own client (an answer without an id would match any).
+    if (typeof clientId === 'string') await Clients.deleteOne({ _id: clientId });
     // An opaque token is stored under its own value: the refused client cannot be managed either.
     if (token) await oidcModel(connection, 'RegistrationAccessToken').deleteOne({ _id: token });
     ctx.status = 403;
@@ -66,9 +67,7 @@ export function registrationGuard(connection: Connection, audit: AuditLog, limit
         };
         return;
       }
-      if (
-        (await oidcModel(connection, 'Client').countDocuments({ 'payload.dynamic_client': true })) >= limits.maxClients
-      ) {
+      if ((await Clients.countDocuments({ 'payload.dynamic_client': true })) >= limits.maxClients) {
         ctx.status = 403;
         ctx.body = CAP_REACHED;
         return;
