@@ -8,7 +8,7 @@ import { unlockAccount } from '../security/login-throttle.ts';
 import { accountModel, type AccountRecord } from './account-model.ts';
 import { normalizeEmail } from './normalize-email.ts';
 import type { PasswordHashingConfig } from '../config.ts';
-import { hashPassword } from './password.ts';
+import { storePassword } from './store-password.ts';
 import { passwordProblem } from './password-policy.ts';
 import { issueLink, peekLink, takeLink } from './account-links.ts';
 import type { LinkPurpose } from './account-link-model.ts';
@@ -108,10 +108,7 @@ export async function completePasswordReset(
   if ((await takeLink(deps.connection, token, PASSWORD_LINKS))?.accountId !== account._id)
     return { ok: false, reason: 'invalid' };
   const proved = pending.email === account.email ? { emailVerified: true } : {};
-  await accountModel(deps.connection).updateOne(
-    { _id: account._id },
-    { $set: { passwordHash: await hashPassword(password, deps.passwordHashing), ...proved, updatedAt: new Date() } },
-  );
+  await storePassword(deps.connection, account._id, password, deps.passwordHashing, proved);
   await revokeAccountGrants(deps.connection, account._id);
   await unlockAccount(deps.connection, account.email);
   if (pending.purpose === 'reset') await notifyAccount(deps, account._id, 'password_reset');

@@ -1,10 +1,9 @@
 import type { Context } from 'koa';
 
-import { accountModel } from '../accounts/account-model.ts';
 import { accountLabel } from '../accounts/account-label.ts';
-import { hashPassword } from '../accounts/password.ts';
 import { passwordProblem } from '../accounts/password-policy.ts';
 import { revokeAccountGrants } from '../accounts/revoke-account-grants.ts';
+import { storePassword } from '../accounts/store-password.ts';
 import { recheckPassword } from '../accounts/recheck-password.ts';
 import { formField } from '../forms/form-field.ts';
 import type { AccountDeps } from './account-deps.ts';
@@ -46,10 +45,7 @@ export function changePassword(deps: AccountDeps) {
     const password = formField(ctx, 'new_password');
     const problem = passwordProblem(password, deps.passwordMinLength, email);
     if (problem) return renderAccount(deps, ctx, { error: `New password refused: ${problem}` }, 400);
-    await accountModel(deps.connection).updateOne(
-      { _id: accountId },
-      { $set: { passwordHash: await hashPassword(password, deps.passwordHashing), updatedAt: new Date() } },
-    );
+    await storePassword(deps.connection, accountId, password, deps.passwordHashing);
     const revoked = await revokeAccountGrants(deps.connection, accountId, { keepSession: sessionId });
     await deps.audit.record({
       ...who,

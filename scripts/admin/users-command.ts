@@ -4,7 +4,7 @@ import { resetUserMfa, setUserDisabled, unlockUser } from '../../provider/admin/
 import { accountModel, type AccountRecord } from '../../provider/accounts/account-model.ts';
 import { createAccount } from '../../provider/accounts/create-account.ts';
 import { normalizeEmail } from '../../provider/accounts/normalize-email.ts';
-import { hashPassword } from '../../provider/accounts/password.ts';
+import { storePassword } from '../../provider/accounts/store-password.ts';
 import { passwordProblem } from '../../provider/accounts/password-policy.ts';
 import { revokeAccountGrants } from '../../provider/accounts/revoke-account-grants.ts';
 import { inviteAccount } from '../../provider/accounts/invite-account.ts';
@@ -118,10 +118,7 @@ export function usersCommand(program: Command, run: Run): void {
       run(async (ctx) => {
         const found = await findUser(ctx, email);
         const password = await newPassword(ctx, found.email);
-        await accountModel(ctx.connection).updateOne(
-          { _id: found._id },
-          { $set: { passwordHash: await hashPassword(password, ctx.config.passwordHashing), updatedAt: new Date() } },
-        );
+        await storePassword(ctx.connection, found._id, password, ctx.config.passwordHashing);
         const revoked = await revokeAccountGrants(ctx.connection, found._id);
         await ctx.audit.append({
           event: 'admin.user.password_reset',
