@@ -28,6 +28,9 @@ export interface AdminContext {
 
 export class AdminError extends Error {}
 
+/** How each command runs its action: with a context opened for it, errors printed, closed after. */
+export type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
+
 /** The environment is not enough to run (exit 2, like a ConfigError). */
 export class AdminConfigurationError extends AdminError {}
 

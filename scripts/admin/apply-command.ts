@@ -9,10 +9,8 @@ import { DeclarationError, parseDeclaration } from '../../provider/declarative/p
 import type { Declaration } from '../../provider/declarative/declaration.ts';
 import { secretResolver } from '../../provider/declarative/secret-reference.ts';
 import { ACCOUNT_CLIENT_ID } from '../../provider/self-service/account-client.ts';
-import { AdminConfigurationError, AdminError, type AdminContext } from './admin-context.ts';
+import { AdminConfigurationError, AdminError, type Run } from './admin-context.ts';
 import { print } from './output.ts';
-
-type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
 /** The file, parsed and checked: unreadable is a refusal (exit 1), a bad file a configuration problem (exit 2). */
 async function readDeclaration(file: string): Promise<Declaration> {

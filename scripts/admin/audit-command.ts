@@ -3,10 +3,8 @@ import type { Command } from 'commander';
 import { auditModel, type AuditRecord } from '../../provider/security/audit-model.ts';
 import { auditKey } from '../../provider/security/audit-hash.ts';
 import { auditChainHead, verifyAuditChain, type ChainAnchor } from '../../provider/security/verify-audit-chain.ts';
-import { AdminError, type AdminContext } from './admin-context.ts';
+import { AdminError, type Run } from './admin-context.ts';
 import { print } from './output.ts';
-
-type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
 export function auditCommand(program: Command, run: Run): void {
   const audit = program.command('audit').description('the tamper-evident audit log');

@@ -11,11 +11,9 @@ import type { ClientMetadata } from 'oidc-provider';
 import { oidcModel } from '../../adapters/mongodb.ts';
 import { CLIENT_TYPES, type ClientTemplateOptions } from '../../provider/clients/client-template.ts';
 import { LIMITED_USES_POLICY, limitInitialTokenUses } from '../../provider/clients/initial-token-uses.ts';
-import { AdminError, type AdminContext } from './admin-context.ts';
+import { AdminError, type Run } from './admin-context.ts';
 import { print } from './output.ts';
 import { holderRoleCommands } from './roles-command.ts';
-
-type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
 export function clientsCommand(program: Command, run: Run): void {
   const clients = program.command('clients').description('register and manage OAuth clients');

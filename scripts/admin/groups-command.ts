@@ -2,12 +2,10 @@ import type { Command } from 'commander';
 
 import { createGroup, removeGroup, setGroupMember } from '../../provider/admin/admin-access.ts';
 import { listGroups } from '../../provider/roles/manage-groups.ts';
-import { AdminError, type AdminContext } from './admin-context.ts';
+import { AdminError, type Run } from './admin-context.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
 import { holderRoleCommands } from './roles-command.ts';
-
-type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
 export function groupsCommand(program: Command, run: Run): void {
   const groups = program

@@ -13,11 +13,9 @@ import {
   setIdpEnabled,
   showIdp,
 } from '../../provider/upstream/manage-idps.ts';
-import { AdminError, type AdminContext } from './admin-context.ts';
+import { AdminError, type Run } from './admin-context.ts';
 import { print } from './output.ts';
 import { readSecret } from './read-secret.ts';
-
-type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
 interface AddOptions {
   type: string;

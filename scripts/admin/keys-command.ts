@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import { rotateSigningKeys } from '../../provider/admin/admin-keys.ts';
-import type { AdminContext } from './admin-context.ts';
+import type { Run } from './admin-context.ts';
 
 import { keyModel, type StoredKey } from '../../provider/keys/key-model.ts';
 import { print } from './output.ts';
-
-type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
 export function keysCommand(program: Command, run: Run): void {
   const keys = program.command('keys').description('signing and cookie keys');

@@ -8,11 +8,9 @@ import {
   removeAllPasskeys,
   removePasskey,
 } from '../../provider/passkeys/manage-passkeys.ts';
-import { AdminError, type AdminContext } from './admin-context.ts';
+import { AdminError, type AdminContext, type Run } from './admin-context.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
-
-type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
 const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(0, 10) : '');
 

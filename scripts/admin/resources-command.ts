@@ -6,10 +6,8 @@ import {
   saveResourceServer,
   setResourceAccess,
 } from '../../provider/resources/resource-server-directory.ts';
-import { AdminError, type AdminContext } from './admin-context.ts';
+import { AdminError, type Run } from './admin-context.ts';
 import { print } from './output.ts';
-
-type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
 export function resourcesCommand(program: Command, run: Run): void {
   const resources = program.command('resources').description('manage resource servers (APIs) and their scopes');

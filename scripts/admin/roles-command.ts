@@ -3,11 +3,9 @@ import type { Command } from 'commander';
 import { putRole, removeRole, setRoleHolder } from '../../provider/admin/admin-access.ts';
 import { listRoles } from '../../provider/roles/manage-roles.ts';
 import type { HolderKind } from '../../provider/roles/role-assignment-model.ts';
-import { AdminError, type AdminContext } from './admin-context.ts';
+import { AdminError, type AdminContext, type Run } from './admin-context.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
-
-type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
 export function rolesCommand(program: Command, run: Run): void {
   const roles = program.command('roles').description("roles of an API and the API's scopes each one grants");

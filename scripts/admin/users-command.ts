@@ -9,7 +9,7 @@ import { passwordProblem } from '../../provider/accounts/password-policy.ts';
 import { revokeAccountGrants } from '../../provider/accounts/revoke-account-grants.ts';
 import { inviteAccount } from '../../provider/accounts/invite-account.ts';
 import { sendVerification } from '../../provider/accounts/email-verification.ts';
-import { AdminError, type AdminContext } from './admin-context.ts';
+import { AdminError, type AdminContext, type Run } from './admin-context.ts';
 import { withMail } from './admin-mail.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
@@ -17,8 +17,6 @@ import { holderRoleCommands } from './roles-command.ts';
 import { ADMIN_ROLE, adminApiIndicator, grantAdmin, VIEWER_ROLE } from '../../provider/admin/admin-api-resource.ts';
 import { recordAdmin } from '../../provider/admin/admin-deps.ts';
 import { readSecret } from './read-secret.ts';
-
-type Run = (action: (ctx: AdminContext) => Promise<void>) => Promise<void>;
 
 async function newPassword(ctx: AdminContext, email: string): Promise<string> {
   const password = await readSecret('Password (not shown): ');
