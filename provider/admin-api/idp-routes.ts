@@ -1,19 +1,11 @@
 import { z } from 'zod';
 
 import { notFound, recordAdmin } from '../admin/admin-deps.ts';
-import { deleteIdp, type IdpSummary, listIdps, setIdpEnabled, showIdp } from '../upstream/manage-idps.ts';
+import { deleteIdp, type IdpSummary, idpOverview, listIdps, setIdpEnabled, showIdp } from '../upstream/manage-idps.ts';
 import type { ApiRoute } from './api-route.ts';
 import { idpPatchSchema, idpSchema } from './api-schemas.ts';
 
-const view = (idp: IdpSummary): z.infer<typeof idpSchema> => ({
-  id: idp._id,
-  type: idp.type,
-  name: idp.displayName,
-  enabled: idp.enabled,
-  issuer: idp.issuer,
-  provision: idp.provision,
-  domains: idp.domains,
-});
+const view = (idp: IdpSummary): z.infer<typeof idpSchema> => idpOverview(idp);
 
 const idParams = z.object({ id: z.string().min(1).max(40) });
 

@@ -12,6 +12,17 @@ export const MAX_ICON_BYTES = 32 * 1024;
 /** An upstream without its secret or icon bytes: what listings and the screens see. */
 export type IdpSummary = Omit<IdpRecord, 'sealedClientSecret' | 'icon'> & { hasIcon: boolean };
 
+/** What a listing shows of an upstream: the admin API's answer and the CLI's `idps list`. */
+export const idpOverview = (idp: IdpSummary) => ({
+  id: idp._id,
+  type: idp.type,
+  name: idp.displayName,
+  enabled: idp.enabled,
+  issuer: idp.issuer,
+  provision: idp.provision,
+  domains: idp.domains,
+});
+
 const summary = ({ sealedClientSecret: _secret, icon, ...rest }: IdpRecord): IdpSummary => ({
   ...rest,
   hasIcon: !!icon?.contentType,

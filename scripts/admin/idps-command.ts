@@ -9,6 +9,7 @@ import {
   deleteIdp,
   iconOf,
   type IdpSummary,
+  idpOverview,
   listIdps,
   setIdpEnabled,
   showIdp,
@@ -141,15 +142,7 @@ export function idpsCommand(program: Command, run: Run): void {
       run(async (ctx) => {
         const all = await listIdps(ctx.connection);
         print(
-          all.map((idp) => ({
-            id: idp._id,
-            type: idp.type,
-            name: idp.displayName,
-            enabled: idp.enabled,
-            issuer: idp.issuer,
-            provision: idp.provision,
-            domains: idp.domains.join(' '),
-          })),
+          all.map((idp) => ({ ...idpOverview(idp), domains: idp.domains.join(' ') })),
           options.json,
         );
       }),
