@@ -2,6 +2,7 @@ import type { Context, Next } from 'koa';
 import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
 
+import { reachesLibraryPath } from '../oidc/library-path.ts';
 import { countInWindow } from '../security/count-in-window.ts';
 import { renderScreen } from '../views/render-screen.ts';
 
@@ -12,11 +13,11 @@ export const DEVICE_CODES_PER_WINDOW = 30;
 /**
  * RFC 8628 5.1: user codes are short, so their entry is rate limited. oidc-provider does not
  * limit it; each POST to /device from one address is counted (in MongoDB, for every instance)
- * before the library looks the code up.
+ * before the library looks the code up, under every spelling the library routes (`/DEVICE/`).
  */
 export function deviceCodeThrottle(connection: Connection, views: nunjucks.Environment) {
   return async function deviceCodeThrottle(ctx: Context, next: Next): Promise<void> {
-    if (ctx.method !== 'POST' || ctx.path !== '/device') return next();
+    if (ctx.method !== 'POST' || !reachesLibraryPath(ctx.path, '/device')) return next();
     if ((await countInWindow(connection, `device-code:${ctx.ip}`, WINDOW_MS)) <= DEVICE_CODES_PER_WINDOW) return next();
     renderScreen(
       views,

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
+import { reachesLibraryPath } from './library-path.ts';
 import { countInWindow } from '../security/count-in-window.ts';
 import type { AuditLog } from '../security/audit-log.ts';
 
@@ -56,7 +57,8 @@ export function registrationGuard(connection: Connection, audit: AuditLog, limit
   }
 
   return async function registrationGuard(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
-    const registering = ctx.method === 'POST' && ctx.path === '/reg';
+    // Before routing there is no ctx.oidc.route yet: every spelling the library routes counts.
+    const registering = ctx.method === 'POST' && reachesLibraryPath(ctx.path, '/reg');
     if (registering) {
       if ((await countRegistration(connection, ctx.ip)) > limits.perHour) {
         ctx.status = 429;

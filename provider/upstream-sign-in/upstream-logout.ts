@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
 
 import type { LiveProvider } from '../forms/csrf.ts';
+import { reachesLibraryPath } from '../oidc/library-path.ts';
 import type { Logger } from '../observability/logger.ts';
 import { currentSession } from '../sessions/current-session.ts';
 import type { UpstreamDeps } from '../upstream/upstream-deps.ts';
@@ -25,7 +26,7 @@ interface LogoutDeps {
  */
 export function throughUpstreamLogout(deps: LogoutDeps) {
   return async function throughUpstreamLogout(ctx: Context, next: Next) {
-    if (ctx.method !== 'POST' || ctx.path !== '/session/end/confirm') return next();
+    if (ctx.method !== 'POST' || !reachesLibraryPath(ctx.path, '/session/end/confirm')) return next();
     const session = await currentSession(deps.live.provider, ctx).catch(() => undefined);
     await next();
     const returnTo = ctx.response.get('location');
