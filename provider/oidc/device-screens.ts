@@ -56,6 +56,25 @@ export function deviceScreens(renderPage: RenderPage) {
       _out?: unknown,
       err?: Error & { userCode?: string },
     ): Promise<void> {
+      // The library's session, with the flag its proxy keeps for "save me at the end".
+      const session = ctx.oidc.session as (typeof ctx.oidc.session & { touched?: boolean }) | undefined;
+      if (err && session && typeof session.exp !== 'number') {
+        // A POST whose browser holds no stored session (no cookie, an unknown or an expired one):
+        // the library's re-rendered form would carry a token no session keeps, and its attempt to
+        // store the never-saved session answers 500. Nothing is kept; the page is opened again.
+        session.touched = false;
+        renderPage(
+          ctx,
+          'device-code.njk',
+          {
+            title: 'Connect a device',
+            error: 'This page has expired, or your browser did not send its cookie.',
+            restart: ctx.oidc.urlFor('code_verification'),
+          },
+          400,
+        );
+        return;
+      }
       const problem = codeProblem(err);
       renderPage(
         ctx,
