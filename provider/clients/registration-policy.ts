@@ -28,6 +28,36 @@ const OPERATOR_ONLY = [
 const OFF_IS_FINE = new Set<string>(['require_mfa', 'require_passkey', 'require_verified_email']);
 
 /**
+ * The fields this policy reads, by their JSON type. The policy runs before the library's own type
+ * checks (oidc/configuration.ts), so it checks these first: a value of another type is the
+ * client's mistake (400 naming the field), never a TypeError.
+ */
+const STRING_LISTS = [
+  'redirect_uris',
+  'post_logout_redirect_uris',
+  'grant_types',
+  'response_types',
+  'allowed_resources',
+];
+const STRINGS = ['token_endpoint_auth_method', 'application_type'];
+const BOOLEANS = ['first_party', 'require_mfa', 'require_passkey', 'require_verified_email'];
+
+function assertTypes(metadata: ClientMetadata): void {
+  const present = (key: string) => metadata[key] !== undefined;
+  for (const key of STRING_LISTS.filter(present)) {
+    const value = metadata[key];
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+      throw new errors.InvalidClientMetadata(`${key} must be an array of strings`);
+  }
+  for (const key of STRINGS.filter(present)) {
+    if (typeof metadata[key] !== 'string') throw new errors.InvalidClientMetadata(`${key} must be a string`);
+  }
+  for (const key of BOOLEANS.filter(present)) {
+    if (typeof metadata[key] !== 'boolean') throw new errors.InvalidClientMetadata(`${key} must be a boolean`);
+  }
+}
+
+/**
  * The policy every dynamically registered client (RFC 7591) gets, on registration and on every
  * update (RFC 7592), and every client described by a client ID metadata document: a client of
  * the code grant with PKCE, public unless it asks for a secret or signs with its keys, with
@@ -41,6 +71,7 @@ export function applyRegistrationPolicy(
   openResources: readonly string[],
   { kind = 'dynamic' }: { kind?: 'dynamic' | 'metadata_document' } = {},
 ): void {
+  assertTypes(metadata);
   const method = metadata.token_endpoint_auth_method ?? 'none';
   const methods = AUTH_METHODS[kind];
   if (!methods.includes(method)) {
@@ -68,11 +99,18 @@ export function applyRegistrationPolicy(
   metadata.response_types = ['code'];
 
   const redirects = metadata.redirect_uris ?? [];
-  if (redirects.length === 0) throw new errors.InvalidRedirectUri('redirect_uris is required');
-  for (const uri of [...redirects, ...(metadata.post_logout_redirect_uris ?? [])]) {
-    if (uri.includes('*')) throw new errors.InvalidRedirectUri(`${uri}: wildcards are not allowed`);
-    const problem = redirectUriProblem(uri, metadata.application_type);
-    if (problem) throw new errors.InvalidRedirectUri(problem);
+  // The library answers invalid_redirect_uri for a description that starts with the field's name
+  // (errors.InvalidRedirectUri would replace the description with one about authorization requests).
+  if (redirects.length === 0) throw new errors.InvalidClientMetadata('redirect_uris is required');
+  for (const [key, uris] of [
+    ['redirect_uris', redirects],
+    ['post_logout_redirect_uris', metadata.post_logout_redirect_uris ?? []],
+  ] as const) {
+    for (const uri of uris) {
+      if (uri.includes('*')) throw new errors.InvalidClientMetadata(`${key}: ${uri}: wildcards are not allowed`);
+      const problem = redirectUriProblem(uri, metadata.application_type);
+      if (problem) throw new errors.InvalidClientMetadata(`${key}: ${problem}`);
+    }
   }
 
   const asked = (metadata.allowed_resources as string[] | undefined) ?? [...openResources];

@@ -47,27 +47,64 @@ describe('dynamic registration policy', () => {
     ).to.throw(errors.InvalidClientMetadata);
   });
 
+  /** The RFC 7591 error code the policy answers with for `overrides`, or undefined. */
+  function refusal(overrides: Record<string, unknown>): { error: string; description: string } | undefined {
+    try {
+      applyRegistrationPolicy(client(overrides as Partial<ClientMetadata>), OPEN);
+      return undefined;
+    } catch (err) {
+      expect(err, JSON.stringify(overrides)).to.be.instanceOf(errors.OIDCProviderError);
+      const { error, error_description: description } = err as { error: string; error_description: string };
+      return { error, description };
+    }
+  }
+
   it('refuses each thing an operator alone may grant', () => {
-    const refused: [Partial<ClientMetadata>, typeof errors.InvalidClientMetadata | typeof errors.InvalidRedirectUri][] =
+    const refused: [Record<string, unknown>, string][] = [
+      [{ token_endpoint_auth_method: 'client_secret_jwt' }, 'invalid_client_metadata'],
       [
-        [{ token_endpoint_auth_method: 'client_secret_jwt' }, errors.InvalidClientMetadata],
-        [
-          { grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:token-exchange'] },
-          errors.InvalidClientMetadata,
-        ],
-        [{ grant_types: ['refresh_token'] }, errors.InvalidClientMetadata],
-        [{ response_types: ['code id_token'] }, errors.InvalidClientMetadata],
-        [{ redirect_uris: ['https://*.example.com/cb'] }, errors.InvalidRedirectUri],
-        [{ redirect_uris: ['http://agent.example.com/cb'] }, errors.InvalidRedirectUri],
-        [{ allowed_resources: ['https://payroll.internal'] }, errors.InvalidClientMetadata],
-        [{ first_party: true }, errors.InvalidClientMetadata],
-        [{ resource_scopes: {} }, errors.InvalidClientMetadata],
-        [{ may_act: { client_id: 'a' } }, errors.InvalidClientMetadata],
-        // a logout token would be posted there past the private-address guard
-        [{ backchannel_logout_uri: 'http://10.0.0.5/internal' }, errors.InvalidClientMetadata],
-      ];
-    for (const [overrides, error] of refused) {
-      expect(() => applyRegistrationPolicy(client(overrides), OPEN), JSON.stringify(overrides)).to.throw(error);
+        { grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:token-exchange'] },
+        'invalid_client_metadata',
+      ],
+      [{ grant_types: ['refresh_token'] }, 'invalid_client_metadata'],
+      [{ response_types: ['code id_token'] }, 'invalid_client_metadata'],
+      [{ redirect_uris: ['https://*.example.com/cb'] }, 'invalid_redirect_uri'],
+      [{ redirect_uris: ['http://agent.example.com/cb'] }, 'invalid_redirect_uri'],
+      [{ post_logout_redirect_uris: ['http://agent.example.com/'] }, 'invalid_client_metadata'],
+      [{ allowed_resources: ['https://payroll.internal'] }, 'invalid_client_metadata'],
+      [{ first_party: true }, 'invalid_client_metadata'],
+      [{ resource_scopes: {} }, 'invalid_client_metadata'],
+      [{ may_act: { client_id: 'a' } }, 'invalid_client_metadata'],
+      // a logout token would be posted there past the private-address guard
+      [{ backchannel_logout_uri: 'http://10.0.0.5/internal' }, 'invalid_client_metadata'],
+    ];
+    for (const [overrides, error] of refused)
+      expect(refusal(overrides)?.error, JSON.stringify(overrides)).to.equal(error);
+  });
+
+  it('says which redirect URI it refused and why', () => {
+    expect(refusal({ redirect_uris: ['https://*.example.com/cb'] })?.description).to.equal(
+      'redirect_uris: https://*.example.com/cb: wildcards are not allowed',
+    );
+  });
+
+  it('refuses a field of the wrong JSON type by name before reading it (the library checks types later)', () => {
+    const wrong: [string, unknown][] = [
+      ['redirect_uris', [{}]],
+      ['redirect_uris', 'https://agent.example.com/cb'],
+      ['post_logout_redirect_uris', [1]],
+      ['grant_types', 'authorization_code'],
+      ['response_types', 'code'],
+      ['allowed_resources', 'x'],
+      ['allowed_resources', null],
+      ['token_endpoint_auth_method', ['none']],
+      ['application_type', {}],
+      ['first_party', 'false'],
+    ];
+    for (const [field, value] of wrong) {
+      const answer = refusal({ [field]: value });
+      expect(answer?.description, `${field}: ${JSON.stringify(value)}`).to.match(new RegExp(`^${field} must be`));
+      expect(answer?.error).to.equal(field === 'redirect_uris' ? 'invalid_redirect_uri' : 'invalid_client_metadata');
     }
   });
 });
