@@ -43,6 +43,9 @@ const server = await startServer(
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     DEMO_SEED: '0',
+    // Registration (RFC 7591) is fuzzed too; no hourly limit keeps the bodies from the policy.
+    REGISTRATION: 'open',
+    REGISTRATION_PER_HOUR: '100000',
   }),
 );
 const redirectUri = 'http://127.0.0.1:9999/callback';

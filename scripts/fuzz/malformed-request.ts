@@ -1,3 +1,4 @@
+import { clientMetadataBody } from './client-metadata.ts';
 import type { Random } from './random.ts';
 
 /** What the fuzzer knows of the target, to mix valid-looking parts into the noise. */
@@ -6,6 +7,8 @@ export interface FuzzTarget {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
+  /** a browser session of the device page (its cookie and form token), to reach past the token check */
+  device?: { cookie: string; xsrf: string };
 }
 
 export interface FuzzRequest {
@@ -26,6 +29,10 @@ const PATHS = [
   '/.well-known/openid-configuration',
   '/session/end',
   '/session/end/confirm',
+  '/reg',
+  '/reg/UID',
+  '/device',
+  '/device/UID',
   '/request',
   '/interaction/UID',
   '/interaction/UID/login',
@@ -99,6 +106,9 @@ const PARAMS = [
   'credential',
   'name',
   'id',
+  'user_code',
+  'confirm',
+  'abort',
 ];
 const GRANTS = [
   'authorization_code',
@@ -257,6 +267,18 @@ export function malformedRequest(random: Random, target: FuzzTarget): FuzzReques
   if (random.chance(0.2)) headers.origin = random.pick(['https://evil.example', 'null', 'http://127.0.0.1']);
   if (random.chance(0.1)) headers['x-forwarded-for'] = random.pick(['1.2.3.4', 'garbage', '::1, 10.0.0.1']);
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return { method, path, headers };
+  if (path.startsWith('/reg') && random.chance(0.7)) {
+    // Registration (RFC 7591) and its updates (RFC 7592): JSON metadata of every JSON type.
+    headers['content-type'] = 'application/json';
+    return { method, path, headers, body: clientMetadataBody(random, target) };
+  }
+  if (path.startsWith('/device') && target.device && random.chance(0.5)) {
+    // The device page's own session and form token: the code lookup and confirmation run.
+    headers.cookie = target.device.cookie;
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    const fields = `xsrf=${encoded(random, random.chance(0.8) ? target.device.xsrf : value(random, target))}`;
+    return { method, path, headers, body: `${fields}&${query(random, target)}` };
+  }
   const contentType = random.pick(CONTENT_TYPES);
   if (contentType) headers['content-type'] = contentType;
   return { method, path, headers, body: body(random, target, contentType) };

@@ -10,6 +10,18 @@ export interface FuzzSummary {
   seconds: number;
 }
 
+/** A browser's visit to the device page: its session cookie and the form's token (none if the flow is off). */
+async function openDevicePage(baseUrl: string): Promise<FuzzTarget['device']> {
+  const response = await fetch(`${baseUrl}/device`, { headers: { accept: 'text/html' } });
+  const html = await response.text();
+  const xsrf = /name="xsrf" value="([^"]*)"/.exec(html)?.[1];
+  const cookie = response.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  return xsrf && cookie ? { cookie, xsrf } : undefined;
+}
+
 /**
  * Sends `count` malformed requests (bounded concurrency, loopback only) and counts the answers.
  * A 5xx answer is a finding; so is a process that stops answering.
@@ -28,7 +40,8 @@ export async function runFuzz(
     aliveAtEnd: false,
     seconds: 0,
   };
-  const requests = Array.from({ length: count }, () => malformedRequest(random, target));
+  const device = target.device ?? (await openDevicePage(target.baseUrl));
+  const requests = Array.from({ length: count }, () => malformedRequest(random, { ...target, device }));
   let next = 0;
 
   async function worker(): Promise<void> {

@@ -1,14 +1,20 @@
 import { expect } from 'chai';
 
 import { formatSummary, runFuzz } from '../../scripts/fuzz/run-fuzz.ts';
-import { CALLBACK, addApi, addWebClient } from '../helpers/fixtures.ts';
+import { API, CALLBACK, addApi, addWebClient } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 describe('fuzzer (short run; npm run fuzz does 10,000)', function () {
   this.timeout(120_000);
   let server: TestServer;
   before(async () => {
-    server = await startTestServer('fuzz', { LOG_LEVEL: 'warn' });
+    // Open registration too, with no hourly limit in the way: the metadata reaches the policy.
+    server = await startTestServer('fuzz', {
+      LOG_LEVEL: 'warn',
+      REGISTRATION: 'open',
+      REGISTRATION_RESOURCES: API,
+      REGISTRATION_PER_HOUR: '100000',
+    });
   });
   after(() => server.stop());
 
@@ -25,6 +31,10 @@ describe('fuzzer (short run; npm run fuzz does 10,000)', function () {
     expect(summary.serverErrors, formatSummary(summary)).to.deep.equal([]);
     expect(summary.networkErrors).to.equal(0);
     expect(summary.aliveAtEnd).to.equal(true);
+    // Nothing went wrong inside either, answered or not.
+    expect(server.logs.filter((line) => JSON.parse(line).level >= 50).map((line) => line.slice(0, 300))).to.deep.equal(
+      [],
+    );
     // The run reached more than the router's 404s: protocol and screen answers both occur.
     expect(Object.keys(summary.byStatus)).to.include.members(['200', '400', '404']);
   });
