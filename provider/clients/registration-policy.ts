@@ -69,10 +69,19 @@ function assertTypes(metadata: ClientMetadata): void {
 export function applyRegistrationPolicy(
   metadata: ClientMetadata,
   openResources: readonly string[],
-  { kind = 'dynamic' }: { kind?: 'dynamic' | 'metadata_document' } = {},
+  {
+    kind = 'dynamic',
+    sent,
+  }: {
+    kind?: 'dynamic' | 'metadata_document';
+    /** the metadata as the client sent it: the library has filled in its defaults by now */
+    sent?: Record<string, unknown>;
+  } = {},
 ): void {
   assertTypes(metadata);
-  const method = metadata.token_endpoint_auth_method ?? 'none';
+  // The library's default method (client_secret_basic, for clients operators add) is not ours.
+  const method =
+    (sent && sent.token_endpoint_auth_method === undefined ? undefined : metadata.token_endpoint_auth_method) ?? 'none';
   const methods = AUTH_METHODS[kind];
   if (!methods.includes(method)) {
     throw new errors.InvalidClientMetadata(`token_endpoint_auth_method must be one of ${methods.join(', ')}`);

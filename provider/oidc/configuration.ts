@@ -135,7 +135,8 @@ export function buildConfiguration({
         // policy first, before their metadata is checked like anyone's.
         const route = (ctx as KoaContextWithOIDC | undefined)?.oidc?.route;
         if (key === EXTRA_CLIENT_METADATA[0] && (route === 'registration' || route === 'client_update')) {
-          applyRegistrationPolicy(metadata, config.registrationResources);
+          const sent = (ctx as KoaContextWithOIDC).oidc.body as Record<string, unknown> | undefined;
+          applyRegistrationPolicy(metadata, config.registrationResources, { sent: sent ?? {} });
         } else if (
           key === EXTRA_CLIENT_METADATA[0] &&
           config.clientMetadataDocuments &&

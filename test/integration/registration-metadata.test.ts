@@ -89,3 +89,27 @@ describe('registration metadata of the wrong JSON type', function () {
     expect(serverErrors()).to.deep.equal([]);
   });
 });
+
+describe('a self-registered client that names no token_endpoint_auth_method', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer('registration-default-auth', { REGISTRATION: 'open', REGISTRATION_RESOURCES: API });
+    await addApi(server);
+  });
+  after(() => server.stop());
+
+  it('is public (none, PKCE), as docs/registration.md says: no secret is issued', async () => {
+    const { token_endpoint_auth_method: _omitted, ...metadata } = valid;
+    const answer = await send(server, 'POST', '/reg', metadata);
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+    expect(answer.body.token_endpoint_auth_method).to.equal('none');
+    expect(answer.body).to.not.have.property('client_secret');
+  });
+
+  it('still gets a secret when it asks for one', async () => {
+    const answer = await send(server, 'POST', '/reg', { ...valid, token_endpoint_auth_method: 'client_secret_basic' });
+    expect(answer.status).to.equal(201);
+    expect(answer.body.client_secret).to.be.a('string');
+  });
+});
