@@ -9,6 +9,7 @@ import { isMetadataDocumentClientId, metadataHostVerified } from '../clients/met
 import { scopeDescription } from '../resources/resource-server-directory.ts';
 import { describeScope } from './scope-descriptions.ts';
 import { seeOther } from '../forms/see-other.ts';
+import { metadataOf } from '../oidc/client-metadata.ts';
 
 interface ConsentDetails {
   missingOIDCScope?: string[];
@@ -25,6 +26,10 @@ export async function renderConsent(deps: InteractionDeps, ctx: Context): Promis
     document:
       client && isMetadataDocumentClientId(clientId)
         ? documentClientNotice(clientId, interaction.params.redirect_uri, deps.clientMetadataHosts)
+        : undefined,
+    selfRegistered:
+      client && metadataOf(client).dynamic_client === true
+        ? redirectNotice(interaction.params.redirect_uri)
         : undefined,
     title: 'Allow access',
     uid: interaction.uid,
@@ -54,13 +59,17 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
  * the operator vouches for its host.
  */
 function documentClientNotice(clientId: string, redirectUri: unknown, verifiedHosts: readonly string[]) {
-  const redirect = typeof redirectUri === 'string' ? URL.parse(redirectUri) : null;
   return {
     clientHost: new URL(clientId).host,
-    redirectHost: redirect?.host ?? '',
     unverified: !metadataHostVerified(clientId, verifiedHosts),
-    localOnly: redirect ? LOOPBACK.has(redirect.hostname) : false,
+    ...redirectNotice(redirectUri),
   };
+}
+
+/** Where the browser goes after consent, for a client the operator never vetted (self-registered too). */
+function redirectNotice(redirectUri: unknown) {
+  const redirect = typeof redirectUri === 'string' ? URL.parse(redirectUri) : null;
+  return { redirectHost: redirect?.host ?? '', localOnly: redirect ? LOOPBACK.has(redirect.hostname) : false };
 }
 
 /**
