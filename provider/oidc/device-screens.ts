@@ -1,5 +1,6 @@
 import type { Client, KoaContextWithOIDC } from 'oidc-provider';
 
+import { isFirstParty, metadataOf } from './client-metadata.ts';
 import type { RenderPage } from './screens.ts';
 
 /**
@@ -92,8 +93,12 @@ export function deviceScreens(renderPage: RenderPage) {
       userCode: string,
     ): Promise<void> {
       const scope = ctx.oidc.entities.DeviceCode?.params?.scope;
+      // A third-party client's user is asked on the consent screen, after sign-in, with each API and
+      // scope described: this page then only checks the code (RFC 8628 5.4), so consent is asked once.
+      const consentFollows = !isFirstParty(metadataOf(client));
       renderPage(ctx, 'device-confirm.njk', {
-        title: 'Allow this device?',
+        title: consentFollows ? 'Is this your device?' : 'Allow this device?',
+        consentFollows,
         ...formParts(form),
         userCode,
         clientName: client.clientName ?? client.clientId,
