@@ -19,7 +19,7 @@ import { idpModel } from '../../provider/upstream/idp-model.ts';
 import { freePort } from '../../scripts/free-port.ts';
 import { runAdminWith } from '../helpers/admin-cli.ts';
 import { testDatabaseUri } from '../helpers/database.ts';
-import { Browser, type Page } from '../helpers/browser.ts';
+import { Browser, type Page, parseForms } from '../helpers/browser.ts';
 import { openAccount } from '../helpers/account-page.ts';
 import { addPasskey, passkeyOptions, postCredential } from '../helpers/passkeys.ts';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.ts';
@@ -446,6 +446,28 @@ describe('upstream identity providers (a second OpenID Provider as the upstream)
     const forged = await new Browser(server.issuer).open('/upstream/logged-out?state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
     expect(forged.status).to.equal(200);
     expect(forged.leftTo).to.equal(undefined);
+  });
+
+  it('goes through the upstream logout whichever spelling of /session/end/confirm the form is posted to', async () => {
+    upstream.users.set('leaver-2', { email: 'leaver2@example.test', email_verified: true });
+    const browser = newBrowser();
+    const { request, page } = await toUpstreamLogin(browser, 'logout');
+    const back = await upstreamLogin(browser, page, 'leaver-2');
+    const tokens = await tokensFor(request, back.leftTo ? back : await browser.submit(back, '/confirm'));
+    const logout = await browser.open(
+      `/session/end?id_token_hint=${tokens.id_token}&post_logout_redirect_uri=${encodeURIComponent('http://127.0.0.1:9999/')}`,
+    );
+    const form = parseForms(logout.html).find((f) => f.action.endsWith('/session/end/confirm'))!;
+    // The library routes any case and a trailing slash here (attack-path-spellings.test.ts).
+    const answer = await browser.fetch('/SESSION/End/confirm/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...form.fields, logout: 'yes' }).toString(),
+    });
+    await answer.arrayBuffer();
+    expect(new URL(answer.headers.get('location')!, server.issuer).origin, 'through the upstream').to.equal(
+      upstream.issuer,
+    );
   });
 
   it("keeps mapped local groups in step with the upstream's groups at every sign-in", async () => {
