@@ -1,7 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
 
-import { runAdmin } from '../helpers/admin-cli.ts';
+import { runAdmin, runAdminWith } from '../helpers/admin-cli.ts';
+import { testDatabaseUri } from '../helpers/database.ts';
 import { API, addApi, addServiceClient, addUser, addWebClient, type TestClient } from '../helpers/fixtures.ts';
 import { relyingParty, signInWithCode } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -103,6 +108,28 @@ describe('attack: introspecting tokens of another client', () => {
     const any = await runAdmin(server, KEK, ['clients', 'set-introspection', api.clientId, '--any']);
     expect(any.code, any.stderr).to.equal(0);
     expect(await introspect(api, refresh)).to.include({ active: true, sub: userId });
+  });
+
+  it("a configuration file declares an API's credentials (resourceServerOf)", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'introspection-')), 'meshid.yaml');
+    writeFileSync(
+      file,
+      `clients:\n  - id: orders-gateway\n    type: service\n    secret: { env: GATEWAY_SECRET }\n    resourceServerOf: [${API}]\n`,
+    );
+    const secret = 'gateway-secret-0123456789abcdef0123456789';
+    const applied = await runAdminWith(
+      {
+        MONGODB_URI: testDatabaseUri(),
+        MONGODB_DATABASE: server.connection.name,
+        KEY_ENCRYPTION_KEY: KEK,
+        GATEWAY_SECRET: secret,
+      },
+      ['apply', file],
+    );
+    expect(applied.code, applied.stderr).to.equal(0);
+    const gateway = { clientId: 'orders-gateway', clientSecret: secret };
+    expect(await introspect(gateway, jwt)).to.include({ active: true, sub: userId });
+    expect(await introspect(gateway, opaque)).to.deep.equal({ active: false });
   });
 
   it('a client the operator allowed to introspect every token does', async () => {
