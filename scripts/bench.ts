@@ -402,12 +402,13 @@ try {
     ).json()
   ).access_token as string;
   const opaque = (await signInOnce(web, config)).access_token!;
+  // The service introspects its own token: another client would be told inactive (tokens/introspection-policy.ts).
   const jwtIntrospection = await scenario(
     'introspection, JWT',
     {
       url: `${issuer}/token/introspection`,
       method: 'POST',
-      headers: { ...form, authorization: webAuth },
+      headers: { ...form, authorization: service },
       body: `token=${jwt}`,
     },
     true,
@@ -421,8 +422,8 @@ try {
       PORT: String(floorPort),
       ISSUER: issuer,
       AUDIENCE: API,
-      CLIENT_ID: web.clientId,
-      CLIENT_SECRET: web.clientSecret,
+      CLIENT_ID: 'demo-service',
+      CLIENT_SECRET: secretOf(output, 'demo-service'),
     },
     /BARE_VALIDATE_READY/,
   );
@@ -430,7 +431,7 @@ try {
   for (const url of [`${issuer}/token/introspection`, `http://127.0.0.1:${floorPort}/introspect`]) {
     const answer = await fetch(url, {
       method: 'POST',
-      headers: { ...form, authorization: webAuth },
+      headers: { ...form, authorization: service },
       body: `token=${jwt}`,
     });
     if (((await answer.json()) as { active?: boolean }).active !== true)
@@ -439,7 +440,7 @@ try {
   const introspectionFloor = await scenario('introspection floor (bare http + jose + client auth)', {
     url: `http://127.0.0.1:${floorPort}/introspect`,
     method: 'POST',
-    headers: { ...form, authorization: webAuth },
+    headers: { ...form, authorization: service },
     body: `token=${jwt}`,
   });
   const introspectionShare = (c: number) => Math.round((jwtIntrospection[c]!.rps / introspectionFloor[c]!.rps) * 100);

@@ -42,6 +42,12 @@ export const clientCreateSchema = z
     require_mfa: z.boolean().optional(),
     require_passkey: z.boolean().optional(),
     require_verified_email: z.boolean().optional(),
+    resource_server_of: z
+      .array(uri)
+      .max(50)
+      .optional()
+      .describe('APIs it is the credentials of: it may introspect tokens issued for them'),
+    introspect_any: z.boolean().optional().describe('it may introspect every token'),
   })
   .strict();
 
@@ -55,6 +61,12 @@ export const clientPatchSchema = z
     require_mfa: z.boolean().optional(),
     require_passkey: z.boolean().optional(),
     require_verified_email: z.boolean().optional(),
+    resource_server_of: z
+      .array(uri)
+      .max(50)
+      .optional()
+      .describe('APIs it is the credentials of: it may introspect tokens issued for them'),
+    introspect_any: z.boolean().optional().describe('it may introspect every token'),
   })
   .strict();
 

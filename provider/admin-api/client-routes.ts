@@ -62,6 +62,8 @@ export const clientRoutes: ApiRoute[] = [
         requireMfa: input.require_mfa,
         requirePasskey: input.require_passkey,
         requireVerifiedEmail: input.require_verified_email,
+        resourceServerOf: input.resource_server_of,
+        introspectAny: input.introspect_any,
       });
       return { client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}) };
     },
@@ -82,7 +84,7 @@ export const clientRoutes: ApiRoute[] = [
     path: '/clients/{id}',
     area: 'clients',
     write: true,
-    summary: 'Change redirects, APIs, name or policy flags (If-Match required)',
+    summary: 'Change redirects, APIs, name, policy flags or who it may introspect (If-Match required)',
     params: idParams,
     body: clientPatchSchema,
     response: clientSchema,

@@ -80,6 +80,10 @@ export interface ClientChanges {
   require_mfa?: boolean;
   require_passkey?: boolean;
   require_verified_email?: boolean;
+  /** the APIs it is the credentials of: it may introspect their tokens (tokens/introspection-policy.ts) */
+  resource_server_of?: string[];
+  /** it may introspect every token */
+  introspect_any?: boolean;
 }
 
 export async function updateClient(deps: AdminDeps, id: string, changes: ClientChanges): Promise<ClientView> {

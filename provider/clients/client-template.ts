@@ -30,6 +30,10 @@ export interface ClientTemplateOptions {
   exchangeSubjectClient?: string[];
   exchangeScope?: string[];
   actor?: boolean;
+  /** the APIs it is the credentials of: it may introspect their tokens */
+  resourceServerOf?: string[];
+  /** it may introspect every token (an operator's grant) */
+  introspectAny?: boolean;
 }
 
 /** Client metadata for each kind of client an operator registers. */
@@ -44,6 +48,8 @@ export function clientTemplate(options: ClientTemplateOptions): ClientMetadata {
     require_verified_email: options.requireVerifiedEmail ?? false,
     ...(options.requirePar ? { require_pushed_authorization_requests: true } : {}),
     ...(options.requireDpop ? { dpop_bound_access_tokens: true } : {}),
+    ...(options.resourceServerOf?.length ? { resource_server_of: options.resourceServerOf } : {}),
+    ...(options.introspectAny ? { introspect_any: true } : {}),
     ...(options.backchannelLogoutUri
       ? { backchannel_logout_uri: options.backchannelLogoutUri, backchannel_logout_session_required: true }
       : {}),

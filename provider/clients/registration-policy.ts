@@ -23,9 +23,12 @@ const OPERATOR_ONLY = [
   'require_verified_email',
   // a logout token is posted there without the special-use address guard (oidc/configuration.ts)
   'backchannel_logout_uri',
+  // introspection of other clients' tokens (tokens/introspection-policy.ts)
+  'resource_server_of',
+  'introspect_any',
 ] as const;
 /** Of those, the flags a self-registered client may still send as false (the default). */
-const OFF_IS_FINE = new Set<string>(['require_mfa', 'require_passkey', 'require_verified_email']);
+const OFF_IS_FINE = new Set<string>(['require_mfa', 'require_passkey', 'require_verified_email', 'introspect_any']);
 
 /**
  * The fields this policy reads, by their JSON type. The policy runs before the library's own type

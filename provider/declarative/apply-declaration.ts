@@ -77,6 +77,8 @@ function clientMetadata(declared: DeclaredClient): ClientMetadata {
     requireVerifiedEmail: declared.requireVerifiedEmail,
     requirePar: declared.requirePar,
     requireDpop: declared.requireDpop,
+    resourceServerOf: declared.resourceServerOf,
+    introspectAny: declared.introspectAny,
     exchangeResource: declared.exchange?.resources,
     exchangeSubjectAudience: declared.exchange?.subjectAudiences,
     exchangeSubjectClient: declared.exchange?.subjectClients,

@@ -52,6 +52,10 @@ export interface DeclaredClient {
   requireVerifiedEmail?: boolean;
   requirePar?: boolean;
   requireDpop?: boolean;
+  /** the APIs it is the credentials of: it may introspect their tokens */
+  resourceServerOf?: string[];
+  /** it may introspect every token */
+  introspectAny?: boolean;
   exchange?: {
     resources: string[];
     subjectAudiences: string[];
@@ -195,6 +199,8 @@ const client = object({
   requireVerifiedEmail: { check: flag },
   requirePar: { check: flag },
   requireDpop: { check: flag },
+  resourceServerOf: { check: list(absoluteUri) },
+  introspectAny: { check: flag },
   exchange: {
     check: object({
       resources: { check: list(absoluteUri), required: true },

@@ -17,6 +17,9 @@ import { validateMayAct } from '../token-exchange/may-act.ts';
  * - `resource_scopes`: optionally, per indicator, the scopes it may hold there (least privilege
  *   for services); an indicator not listed allows every scope of that resource server.
  *   (The standard `scope` metadata cannot hold them: it only admits the provider's own scopes.)
+ * - `resource_server_of`: the APIs (indicators) this client is the credentials of: it may
+ *   introspect access tokens issued for them (tokens/introspection-policy.ts).
+ * - `introspect_any`: the operator lets it introspect every token (an auditor, a gateway for all APIs).
  */
 export const EXTRA_CLIENT_METADATA = [
   'first_party',
@@ -28,6 +31,8 @@ export const EXTRA_CLIENT_METADATA = [
   'token_exchange',
   'may_act',
   'dynamic_client',
+  'resource_server_of',
+  'introspect_any',
 ];
 
 function isScopeMap(value: unknown): value is Record<string, string[]> {
@@ -64,9 +69,17 @@ export function validateExtraClientMetadata(
         throw new errors.InvalidClientMetadata('resource_scopes must map resource indicators to arrays of scopes');
       }
       break;
+    case 'resource_server_of':
+      if (
+        value !== undefined &&
+        (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && URL.canParse(v)))
+      )
+        throw new errors.InvalidClientMetadata('resource_server_of must be an array of absolute URIs');
+      break;
+    case 'introspect_any':
     case 'dynamic_client':
       if (value !== undefined && typeof value !== 'boolean')
-        throw new errors.InvalidClientMetadata('dynamic_client must be a boolean');
+        throw new errors.InvalidClientMetadata(`${key} must be a boolean`);
       break;
     case 'token_exchange':
       validateExchangePolicy(value);

@@ -14,6 +14,7 @@ import { CLAIMS, SCOPES } from './claims.ts';
 import { EXTRA_CLIENT_METADATA, validateExtraClientMetadata } from './client-metadata.ts';
 import { ACR_VALUES } from '../mfa/acr.ts';
 import { buildInteractionPolicy } from './interaction-policy.ts';
+import { introspectionAllowed } from './introspection-allowed.ts';
 import { loadExistingGrant } from './load-existing-grant.ts';
 import { GRANT_CLAIM } from '../tokens/jwt-claims.ts';
 import { resourceIndicators } from './resource-indicators.ts';
@@ -213,10 +214,8 @@ export function buildConfiguration({
       },
       introspection: {
         enabled: true,
-        // The library default, stated: a public client may only introspect its own tokens.
-        async allowedPolicy(ctx: KoaContextWithOIDC, client, token) {
-          return client.clientAuthMethod !== 'none' || token.clientId === ctx.oidc.client?.clientId;
-        },
+        // Its own tokens, its API's tokens, or any with the operator's leave (tokens/introspection-policy.ts).
+        allowedPolicy: introspectionAllowed,
       },
       revocation: {
         enabled: true,

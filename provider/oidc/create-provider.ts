@@ -14,6 +14,7 @@ import { grantErrorDetails } from './grant-error-details.ts';
 import { jwtIntrospection } from './jwt-introspection.ts';
 import { queueBackchannelLogouts } from '../logout/deliver-logouts.ts';
 import { devicePollPacing } from './device-poll-pacing.ts';
+import { dpopReplayError } from './dpop-replay-error.ts';
 import { registrationGuard } from './registration-guard.ts';
 import { auditGrantReuse } from './reuse-audit.ts';
 import { unauthorizedClient } from './unauthorized-client.ts';
@@ -69,6 +70,7 @@ export function createProvider(
       }),
     );
   }
+  provider.use(dpopReplayError(provider));
   provider.use(grantErrorDetails(provider, input.logger));
   provider.use(auditGrantReuse(provider, input.audit));
   provider.use(unauthorizedClient);

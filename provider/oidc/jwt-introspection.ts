@@ -1,8 +1,10 @@
 import type { JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
+import { mayIntrospect } from '../tokens/introspection-policy.ts';
 import { GRANT_CLAIM, looksLikeJwt } from '../tokens/jwt-claims.ts';
 import type { ResolveToken } from '../tokens/live-tokens.ts';
+import { introspector } from './introspection-allowed.ts';
 
 /**
  * RFC 7662 for our own JWT access tokens (RFC 9068).
@@ -44,8 +46,9 @@ export function jwtIntrospection(resolve: ResolveToken) {
 
     const client = ctx.oidc.client!;
     const payload = (await resolve(ctx.oidc.params!.token, { jwtOnly: true }))?.claims;
-    // The same rule as oidc-provider's default allowedPolicy: a public client sees only its own tokens.
-    const allowed = payload && (client.clientAuthMethod !== 'none' || payload.client_id === client.clientId);
+    // The same rule as for stored tokens (oidc/introspection-allowed.ts).
+    const allowed =
+      payload && mayIntrospect(introspector(client), { clientId: payload.client_id, aud: payload.aud, refresh: false });
     ctx.status = 200;
     // Forged, expired, foreign, revoked or malformed: inactive, with no detail (RFC 7662 2.2).
     ctx.body = allowed ? introspectionBody(payload) : INACTIVE;

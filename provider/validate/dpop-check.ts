@@ -2,8 +2,7 @@ import { decodeJwt, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
 import type { Provider } from 'oidc-provider';
 
-/** How long a proof's jti is remembered: the freshness window oauth4webapi allows for iat. */
-const PROOF_WINDOW_SECONDS = 300;
+import { proofRememberedUntil } from './proof-memory.ts';
 
 export type DpopVerdict = 'ok' | 'invalid' | 'replayed';
 
@@ -57,7 +56,7 @@ export function dpopChecker(live: {
     const unique = await live.provider.ReplayDetection.unique(
       `dpop:${jkt}`,
       String(jti),
-      Number(iat) + PROOF_WINDOW_SECONDS,
+      proofRememberedUntil(Number(iat), Math.floor(Date.now() / 1000)),
     );
     return unique ? 'ok' : 'replayed';
   };

@@ -39,6 +39,8 @@ export function clientsCommand(program: Command, run: Run): void {
     .option('--exchange-subject-client <client_id...>', 'exchanger: only tokens issued to these clients (optional)')
     .option('--exchange-scope <scope...>', 'exchanger: the most scopes it may ask for')
     .option('--actor', 'exchanger: may present actor tokens (delegation)')
+    .option('--resource-server-of <indicator...>', "it is these APIs' credentials: may introspect their tokens")
+    .option('--introspect-any', 'it may introspect every token (an auditor, a gateway for all APIs)')
     .option('--json', 'machine-readable output')
     .action((options: ClientTemplateOptions & { json?: boolean }) =>
       run(async (ctx) => {
@@ -101,6 +103,21 @@ export function clientsCommand(program: Command, run: Run): void {
           : undefined;
         await updateClient(ctx.admin(), id, { allowed_resources: indicators, resource_scopes: resourceScopes });
         print(`resources of ${id} updated`, false);
+      }),
+    );
+
+  clients
+    .command('set-introspection <client_id>')
+    .description('whose tokens it may introspect besides its own; with no option, only its own again')
+    .option('--resource-server-of <indicator...>', 'the APIs it is the credentials of: their tokens')
+    .option('--any', 'every token')
+    .action((id: string, options: { resourceServerOf?: string[]; any?: boolean }) =>
+      run(async (ctx) => {
+        await updateClient(ctx.admin(), id, {
+          introspect_any: options.any === true,
+          resource_server_of: options.resourceServerOf ?? [],
+        });
+        print(`introspection of ${id} updated`, false);
       }),
     );
 

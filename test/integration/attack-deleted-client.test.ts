@@ -31,7 +31,7 @@ describe('attack: using the tokens of a deleted client', () => {
       fetch(`${server.issuer}/validate?audience=${encodeURIComponent(API)}`, {
         headers: { authorization: `Bearer ${token}` },
       });
-    const introspector = await relyingParty(server.issuer, await addWebClient(server));
+    const introspector = await relyingParty(server.issuer, await addWebClient(server, { resource_server_of: [API] }));
     expect((await validate()).status).to.equal(200);
     expect((await oidc.tokenIntrospection(introspector, token)).active).to.equal(true);
 

@@ -18,7 +18,7 @@ async function proof(
   method: string,
   url: string,
   accessToken: string,
-  { jti = randomUUID() }: { jti?: string } = {},
+  { jti = randomUUID(), iat }: { jti?: string; iat?: number } = {},
 ): Promise<string> {
   const jwk = await exportJWK(keys.publicKey);
   const ath = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken))).toString(
@@ -26,7 +26,7 @@ async function proof(
   );
   return new SignJWT({ htm: method, htu: url, jti, ath })
     .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
-    .setIssuedAt()
+    .setIssuedAt(iat)
     .sign(keys.privateKey);
 }
 
@@ -112,6 +112,23 @@ describe('DPoP (RFC 9449): bound tokens from the code flow, checked at /validate
       (await validate({ authorization: `DPoP ${token}`, dpop: otherKey })).status,
       'a proof by another key',
     ).to.equal(401);
+  });
+
+  it('refuses a replayed proof in the last second of its freshness window', async () => {
+    const keys = await oidc.randomDPoPKeyPair('ES256');
+    const token = (await boundTokens(keys)).tokens.access_token;
+    // iat 300 s ago: still fresh (|now - iat| <= 300), so the jti must still be remembered.
+    // Retried when the second turns between making the proof and its first use.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const edge = await proof(keys, 'GET', `${server.issuer}/validate`, token, {
+        iat: Math.floor(Date.now() / 1000) - 300,
+      });
+      if ((await validate({ authorization: `DPoP ${token}`, dpop: edge })).status !== 200) continue;
+      const replayed = await validate({ authorization: `DPoP ${token}`, dpop: edge });
+      expect(replayed.status).to.equal(401);
+      return;
+    }
+    expect.fail('no proof at the edge of the window was accepted a first time');
   });
 
   it('checks the proof against the request a gateway forwards (Traefik and nginx headers)', async () => {

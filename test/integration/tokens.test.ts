@@ -166,7 +166,7 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
 
     const serviceConfig = await relyingParty(server.issuer, service);
     const cc = await oidc.clientCredentialsGrant(serviceConfig, { scope: 'orders:read', resource: API });
-    const jwt = await oidc.tokenIntrospection(config, cc.access_token);
+    const jwt = await oidc.tokenIntrospection(serviceConfig, cc.access_token);
     expect(jwt).to.include({
       active: true,
       client_id: service.clientId,
