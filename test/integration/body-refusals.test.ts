@@ -55,6 +55,28 @@ describe('request bodies refused with the status that says why', () => {
     expect(((await response.json()) as Json).error).to.equal('invalid_request');
   });
 
+  it('refuses duplicate keys in an admin API body with 400 naming the key, at any depth', async () => {
+    const top = await adminPost('/clients', '{"type":"service","name":"First","name":"Second"}');
+    expect(top.status).to.equal(400);
+    const problem = (await top.json()) as Json;
+    expect(problem.type).to.equal('/admin/api/v1/problems/duplicate-key');
+    expect(problem.detail).to.include('"name"');
+
+    const escaped = await adminPost('/clients', '{"type":"service","name":"A","n\\u0061me":"B"}');
+    expect(escaped.status).to.equal(400);
+    expect(((await escaped.json()) as Json).detail).to.include('"name"');
+
+    const nested = await adminPost(
+      '/clients',
+      '{"type":"web","name":"N","redirect_uris":["https://a.example/cb"],"x":{"a":1,"a":2}}',
+    );
+    expect(nested.status).to.equal(400);
+    expect(((await nested.json()) as Json).detail).to.include('x.a');
+
+    const fine = await adminPost('/clients', '{"type":"service","name":"No key twice"}');
+    expect(fine.status).to.equal(201);
+  });
+
   for (const [label, type, body] of [
     ['JSON', 'application/json', '{"email":"a@example.com","password":"p"}'],
     ['text/plain', 'text/plain', 'email=a@example.com&password=p'],
