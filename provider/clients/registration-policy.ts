@@ -1,6 +1,7 @@
 import type { ClientMetadata } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 
+import { displayNameProblem } from '../security/display-name.ts';
 import { redirectUriProblem } from './redirect-uri-policy.ts';
 
 const GRANTS = new Set(['authorization_code', 'refresh_token']);
@@ -41,6 +42,8 @@ export function applyRegistrationPolicy(
   openResources: readonly string[],
   { kind = 'dynamic' }: { kind?: 'dynamic' | 'metadata_document' } = {},
 ): void {
+  const nameProblem = typeof metadata.client_name === 'string' ? displayNameProblem(metadata.client_name) : undefined;
+  if (nameProblem) throw new errors.InvalidClientMetadata(`client_name ${nameProblem}`);
   const method = metadata.token_endpoint_auth_method ?? 'none';
   const methods = AUTH_METHODS[kind];
   if (!methods.includes(method)) {
