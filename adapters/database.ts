@@ -88,9 +88,7 @@ export async function connectDatabase(options: DatabaseOptions, logger: Database
     serverSelectionTimeoutMS: options.timeoutMs,
   });
   // An 'error' event without a listener would end the process; a lost database is survivable.
-  connection.on('error', (err: Error) =>
-    logger.error({ err: { name: err.name, message: err.message } }, 'database error'),
-  );
+  connection.on('error', (err: Error) => logger.error({ err }, 'database error'));
   connection.on('disconnected', () => logger.warn({}, 'database disconnected'));
   connection.on('reconnected', () => logger.info({}, 'database reconnected'));
   await connection.asPromise();

@@ -11,6 +11,7 @@ import { health } from './http/health.ts';
 import { issuerHost } from './http/issuer-host.ts';
 import { homePage } from './http/home-page.ts';
 import { notFound } from './http/not-found.ts';
+import { protocolBodyLimit } from './http/protocol-body-limit.ts';
 import { requestId } from './http/request-id.ts';
 import { metricsEndpoint, requestMetrics } from './http/request-metrics.ts';
 import { secureCookies } from './http/secure-cookies.ts';
@@ -216,6 +217,7 @@ export function createApp({
   app.use(authorizationServerMetadata);
   app.use(deviceCodeThrottle(connection, views));
   app.use(throughUpstreamLogout({ live: holder, connection, upstreams, logger, views }));
+  app.use(protocolBodyLimit);
   app.use(holder.middleware());
   return app;
 }

@@ -31,3 +31,15 @@ export class NotFound extends HttpError {
     super(404, 'not_found', 'There is nothing at this address.');
   }
 }
+
+export class ContentTooLarge extends HttpError {
+  constructor() {
+    super(413, 'invalid_request', 'The request body is too large.');
+  }
+}
+
+export class UnsupportedMediaType extends HttpError {
+  constructor(message = 'This form must be sent as application/x-www-form-urlencoded.') {
+    super(415, 'invalid_request', message);
+  }
+}

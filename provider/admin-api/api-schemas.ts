@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { CLIENT_TYPES } from '../clients/client-template.ts';
+import { displayNameProblem } from '../security/display-name.ts';
 
 /** Shared pieces of the admin API's schemas. */
 export const limitQuery = z.coerce.number().int().min(1).max(200).default(50).describe('items per page (1-200)');
@@ -10,6 +11,16 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), next_cursor: z.string().optional().describe('absent on the last page') });
 
 const uri = z.string().url().max(2000);
+
+/** A name people read (consent screen, console): no controls, bidi overrides or lone surrogates. */
+const displayName = z
+  .string()
+  .min(1)
+  .max(200)
+  .superRefine((name, ctx) => {
+    const problem = displayNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const clientSchema = z
   .object({
@@ -34,7 +45,7 @@ export const clientCreateSchema = z
       .max(200)
       .regex(/^[\x21-\x7e]+$/)
       .optional(),
-    name: z.string().min(1).max(200).optional(),
+    name: displayName.optional(),
     redirect_uris: z.array(uri).max(50).optional(),
     post_logout_redirect_uris: z.array(uri).max(50).optional(),
     resources: z.array(uri).max(50).optional().describe('APIs (resource indicators) it may get tokens for'),
@@ -53,7 +64,7 @@ export const clientCreateSchema = z
 
 export const clientPatchSchema = z
   .object({
-    client_name: z.string().min(1).max(200).optional(),
+    client_name: displayName.optional(),
     redirect_uris: z.array(uri).max(50).optional(),
     post_logout_redirect_uris: z.array(uri).max(50).optional(),
     allowed_resources: z.array(uri).max(50).optional(),
@@ -86,7 +97,7 @@ export const resourceSchema = z.object({
 
 export const resourcePutSchema = z
   .object({
-    name: z.string().min(1).max(200),
+    name: displayName,
     scopes: z
       .array(
         z
@@ -120,7 +131,7 @@ export const userDetailSchema = userSchema.extend({
 });
 
 export const userCreateSchema = z
-  .object({ email: z.string().email().max(320), name: z.string().min(1).max(200).optional() })
+  .object({ email: z.string().email().max(320), name: displayName.optional() })
   .strict()
   .describe('an invitation: the user gets a link by mail to choose the first password');
 

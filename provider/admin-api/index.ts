@@ -1,4 +1,3 @@
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Connection } from 'mongoose';
@@ -19,6 +18,7 @@ import { clientRoutes } from './client-routes.ts';
 import { idpRoutes } from './idp-routes.ts';
 import { keyRoutes } from './key-routes.ts';
 import { openApiDocument } from './openapi.ts';
+import { parseJson } from './parse-json.ts';
 import { ApiProblem, problemDetails } from './problem.ts';
 import { resourceRoutes } from './resource-routes.ts';
 import { userRoutes } from './user-routes.ts';
@@ -51,8 +51,6 @@ export function adminApiRoutes(invite: AdminApiDeps['invite']): ApiRoute[] {
     ...idpRoutes,
   ];
 }
-
-const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8', jsonStrict: true });
 
 /** Path parameters arrive percent-encoded (an API's indicator is a URI in one segment). */
 function decodedParams(ctx: Context): Record<string, string> {

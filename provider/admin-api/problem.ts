@@ -23,6 +23,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   412: 'Precondition Failed',
+  413: 'Content Too Large',
   415: 'Unsupported Media Type',
   428: 'Precondition Required',
   429: 'Too Many Requests',
@@ -75,10 +76,7 @@ export function problemDetails(logger: Logger) {
       const status = (err as { status?: number }).status;
       if (status === 400 || status === 413 || status === 415) {
         // Body parser refusals: malformed JSON, too large, not JSON.
-        return sendProblem(
-          ctx,
-          new ApiProblem(status === 413 ? 400 : status, 'bad-body', (err as Error).message).problem,
-        );
+        return sendProblem(ctx, new ApiProblem(status, 'bad-body', (err as Error).message).problem);
       }
       if (isDatabaseUnavailable(err))
         return sendProblem(ctx, new ApiProblem(503, 'unavailable', 'the database cannot be reached').problem, {

@@ -1,6 +1,7 @@
 import type { ClientMetadata } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 
+import { displayNameProblem } from '../security/display-name.ts';
 import { redirectUriProblem } from './redirect-uri-policy.ts';
 
 const GRANTS = new Set(['authorization_code', 'refresh_token']);
@@ -82,6 +83,8 @@ export function applyRegistrationPolicy(
   } = {},
 ): void {
   assertTypes(metadata);
+  const nameProblem = typeof metadata.client_name === 'string' ? displayNameProblem(metadata.client_name) : undefined;
+  if (nameProblem) throw new errors.InvalidClientMetadata(`client_name ${nameProblem}`);
   // The library's default method (client_secret_basic, for clients operators add) is not ours.
   const method =
     (sent && sent.token_endpoint_auth_method === undefined ? undefined : metadata.token_endpoint_auth_method) ?? 'none';

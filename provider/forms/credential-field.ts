@@ -1,11 +1,12 @@
-import { bodyParser } from '@koa/bodyparser';
 import type { Context } from 'koa';
+
+import { formParser } from './parse-form.ts';
 
 /**
  * Forms that carry a WebAuthn answer: the browser's JSON in a `credential` field. A registration
  * with attestation carries certificates, so these forms may be larger than the others (64 KiB).
  */
-export const parsePasskeyForm = bodyParser({ enableTypes: ['form'], formLimit: '64kb', encoding: 'utf-8' });
+export const parsePasskeyForm = formParser('64kb');
 
 /** The `credential` field as an object, or undefined when it is missing or not JSON. */
 export function credentialField<T>(ctx: Context): T | undefined {

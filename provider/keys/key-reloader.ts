@@ -45,7 +45,7 @@ export function startKeyReloader({ connection, config, logger, current, onChange
       }
     } catch (err) {
       // A database outage must not end the process: keep the keys we have and try next tick.
-      logger.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'key reload check failed');
+      logger.warn({ err }, 'key reload check failed');
     } finally {
       running = false;
     }

@@ -35,4 +35,34 @@ describe('logger redaction', () => {
     }
     expect(output).to.include('[redacted]');
   });
+
+  it("logs an error under any usual key through one serializer: no rawPacket, the error's code kept", () => {
+    const lines: string[] = [];
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write(chunk, _e, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    );
+    const parseError = () =>
+      Object.assign(new Error('Parse Error: Invalid character in chunk size'), {
+        code: 'HPE_INVALID_CHUNK_SIZE',
+        rawPacket: Buffer.from('Cookie: _session=xyz'),
+      });
+    logger.error({ err: parseError() }, 'as err');
+    logger.error(parseError(), 'as the first argument');
+    logger.error({ error: parseError(), cause: parseError(), e: parseError() }, 'under other keys');
+    logger.info({ error: 'invalid_request', cause: 'aborted', body: { code: 'AUTHCODE' } }, 'strings stay');
+    logger.info({ err: { code: 'a-mixed-Case-code' } }, 'not an error code');
+    const output = lines.join('');
+    expect(output).not.to.include('rawPacket');
+    expect(output).not.to.include('_session');
+    expect(output.match(/"code":"HPE_INVALID_CHUNK_SIZE"/g)).to.have.length(5);
+    expect(output).to.include('"error":"invalid_request","cause":"aborted"');
+    expect(output).not.to.include('AUTHCODE');
+    expect(output).not.to.include('a-mixed-Case-code');
+  });
 });
