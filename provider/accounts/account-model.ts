@@ -16,6 +16,8 @@ export interface AccountRecord {
   disabled: boolean;
   /** passkey-only: the password is never accepted (set by an operator, once a passkey exists) */
   passwordDisabled?: boolean;
+  /** a passkey change of this account is in progress until then (passkeys/passkey-change.ts) */
+  passkeyChangeUntil?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -32,6 +34,7 @@ const accountSchema = new Schema<AccountRecord>(
     passwordHash: { type: String, required: true },
     disabled: { type: Boolean, default: false },
     passwordDisabled: { type: Boolean, default: false },
+    passkeyChangeUntil: { type: Date },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

@@ -43,9 +43,9 @@ export async function queryAudit(deps: Pick<AdminDeps, 'connection'>, query: Aud
   }));
 }
 
-/** Whether the hash chain is intact (the same walk as `admin audit verify`). */
-export async function auditChainStatus(deps: Pick<AdminDeps, 'connection' | 'keys'>) {
-  const verdict = await verifyAuditChain(deps.connection, auditKey(deps.keys.encryptionKey));
+/** Whether the hash chain is intact (the same walk as `admin audit verify`; `last`: only the newest records). */
+export async function auditChainStatus(deps: Pick<AdminDeps, 'connection' | 'keys'>, last?: number) {
+  const verdict = await verifyAuditChain(deps.connection, auditKey(deps.keys.encryptionKey), undefined, last);
   return verdict.ok
     ? { intact: true, records: verdict.records }
     : { intact: false, broken_at: verdict.brokenAt, reason: verdict.reason };

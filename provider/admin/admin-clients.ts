@@ -4,6 +4,7 @@ import { MongoAdapter, oidcModel, revokeGrants } from '../../adapters/mongodb.ts
 import { clientTemplate, type ClientTemplateOptions } from '../clients/client-template.ts';
 import { BUILT_IN_CLIENTS } from '../clients/built-in-clients.ts';
 import { registerClient } from '../clients/register-client.ts';
+import { resourceServerModel } from '../resources/resource-server-model.ts';
 import { forgetClientRoles } from '../roles/manage-roles.ts';
 import { type AdminDeps, invalid, notFound, recordAdmin } from './admin-deps.ts';
 
@@ -31,6 +32,20 @@ async function save(deps: AdminDeps, metadata: ClientMetadata, rotateSecret = fa
     const described = err as { error_description?: string; message?: string };
     throw invalid(described.error_description ?? described.message ?? 'invalid client metadata');
   }
+}
+
+/**
+ * A client for an API that does not exist could never get a token, so a mistyped indicator is
+ * refused here, where every door (API, console, CLI, configuration file) defines clients.
+ */
+async function refuseUnknownResources(deps: Pick<AdminDeps, 'connection'>, indicators: readonly string[] = []) {
+  if (indicators.length === 0) return;
+  const known = (await resourceServerModel(deps.connection).find({}, { _id: 1 }).sort({ _id: 1 }).lean()).map(
+    (server) => server._id,
+  );
+  const unknown = indicators.filter((indicator) => !known.includes(indicator));
+  if (unknown.length > 0)
+    throw invalid(`unknown API ${unknown.join(', ')} (known: ${known.length > 0 ? known.join(', ') : 'none yet'})`);
 }
 
 /** Clients by id, a page at a time (`after`: the last id of the previous page). */
@@ -63,6 +78,7 @@ export async function createClient(
   }
   if (options.id && (await new MongoAdapter(deps.connection, 'Client').find(options.id)))
     throw invalid(`a client ${options.id} exists already`);
+  await refuseUnknownResources(deps, metadata.allowed_resources as string[] | undefined);
   const result = await save(deps, metadata);
   await recordAdmin(deps, 'admin.client.added', { client: result.clientId });
   return result;
@@ -89,6 +105,7 @@ export interface ClientChanges {
 export async function updateClient(deps: AdminDeps, id: string, changes: ClientChanges): Promise<ClientView> {
   refuseBuiltIn(id);
   const current = await stored(deps, id);
+  await refuseUnknownResources(deps, changes.allowed_resources);
   const result = await save(deps, { ...current, ...changes });
   await recordAdmin(deps, 'admin.client.updated', { client: id, details: { fields: Object.keys(changes) } });
   return view((await stored(deps, result.clientId)) as ClientMetadata);

@@ -6,11 +6,11 @@ import { revokeAccountGrants } from '../accounts/revoke-account-grants.ts';
 import { removeFactor } from '../mfa/manage-factor.ts';
 import { mfaModel } from '../mfa/mfa-model.ts';
 import { mfaStatus } from '../mfa/mfa-status.ts';
-import { countPasskeys, listPasskeys, removeAllPasskeys } from '../passkeys/manage-passkeys.ts';
+import { listPasskeys, removeAllPasskeys } from '../passkeys/manage-passkeys.ts';
 import { accessOfUser } from '../roles/manage-groups.ts';
 import { unlockAccount } from '../security/login-throttle.ts';
 import { listLinks } from '../upstream/identity-links.ts';
-import { type AdminDeps, invalid, notFound, recordAdmin } from './admin-deps.ts';
+import { type AdminDeps, conflict, invalid, notFound, recordAdmin } from './admin-deps.ts';
 import { startsWithPattern } from './literal-pattern.ts';
 
 export interface UserView {
@@ -110,12 +110,17 @@ export async function resetUserMfa(deps: AdminDeps, id: string): Promise<void> {
 
 /** Removes every passkey of a user (a lost device); a passkey-only account is refused. */
 export async function removeUserPasskeys(deps: AdminDeps, id: string): Promise<number> {
-  const account = await stored(deps, id);
-  if (account.passwordDisabled && (await countPasskeys(deps.connection, id)) > 0)
+  await stored(deps, id);
+  const removal = await removeAllPasskeys(deps.connection, id);
+  if ('refused' in removal) {
+    if (removal.refused === 'busy') throw conflict("another change to this user's passkeys is in progress: retry");
     throw invalid('this user signs in only with passkeys: allow the password first, or it could not sign in at all');
-  const removed = await removeAllPasskeys(deps.connection, id);
-  await recordAdmin(deps, 'admin.passkey.revoked', { account: id, details: { passkey: 'all', removed } });
-  return removed;
+  }
+  await recordAdmin(deps, 'admin.passkey.revoked', {
+    account: id,
+    details: { passkey: 'all', removed: removal.removed },
+  });
+  return removal.removed;
 }
 
 /** Ends every session and grant of the user (refresh tokens, access tokens at introspection). */

@@ -111,6 +111,7 @@ export async function applyDeclaration(
   const changes: Change[] = [];
   const generated: ApplyResult['generated'] = [];
   const write = !options.dryRun;
+  await refuseUnknownResources(connection, declaration);
 
   const Resources = resourceServerModel(connection);
   for (const declared of declaration.resources) {
@@ -207,4 +208,20 @@ export function describeChanges(changes: Change[]): string[] {
       (change) =>
         `${mark[change.action]} ${change.kind} ${change.id}${change.fields ? ` (${change.fields.join(', ')})` : ''}`,
     );
+}
+
+/**
+ * A client for an API that is neither declared nor stored could never get a token: a mistyped
+ * indicator stops the apply before any write, naming the client and the known APIs.
+ */
+async function refuseUnknownResources(connection: Connection, declaration: Declaration): Promise<void> {
+  const stored = await resourceServerModel(connection).find({}, { _id: 1 }).lean();
+  const known = [...new Set([...stored.map((s) => s._id), ...declaration.resources.map((r) => r.indicator)])].sort();
+  for (const client of declaration.clients) {
+    const unknown = (client.resources ?? []).filter((indicator) => !known.includes(indicator));
+    if (unknown.length > 0)
+      throw new Error(
+        `client ${client.id}: unknown API ${unknown.join(', ')} (known: ${known.length > 0 ? known.join(', ') : 'none yet'})`,
+      );
+  }
 }

@@ -97,7 +97,8 @@ function object(fields: Record<string, { check: Check; required?: boolean }>): C
   return (value, path, problems) => {
     if (!isObject(value)) return void problems.push({ path, message: 'must be a mapping (key: value)' });
     for (const key of Object.keys(value)) {
-      if (!(key in fields))
+      // own keys only: `in` would let __proto__, constructor or toString through unnoticed
+      if (!Object.hasOwn(fields, key))
         problems.push({
           path: [...path, key],
           message: `unknown key "${key}" (allowed: ${Object.keys(fields).join(', ')})`,

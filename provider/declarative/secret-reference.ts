@@ -13,8 +13,10 @@ export function secretResolver(environment: Readonly<Record<string, string | und
   return (reference, what) => {
     if (reference === 'generated') return undefined;
     if ('env' in reference) {
-      const value = environment[reference.env];
-      if (!value) throw new Error(`${what}: the environment variable ${reference.env} is not set`);
+      // own variables only: `{ env: constructor }` would otherwise reach Object's prototype
+      const value = Object.hasOwn(environment, reference.env) ? environment[reference.env] : undefined;
+      if (typeof value !== 'string' || !value)
+        throw new Error(`${what}: the environment variable ${reference.env} is not set`);
       return value;
     }
     try {

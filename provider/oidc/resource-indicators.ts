@@ -69,7 +69,8 @@ export function resourceIndicators({
     async getResourceServerInfo(ctx: KoaContextWithOIDC, indicator: string, client: Client): Promise<ResourceServer> {
       const metadata = metadataOf(client);
       const server = await directory.find(indicator);
-      if (!server) throw new errors.InvalidTarget('unknown resource');
+      // The caller's own value is named back (never the list of known APIs: the caller may be anyone).
+      if (!server) throw new errors.InvalidTarget(`unknown resource: ${printable(indicator)}`);
       if (!allowedResources(metadata).includes(indicator)) {
         throw new errors.InvalidTarget('this client may not request this resource');
       }
@@ -102,4 +103,9 @@ export function resourceIndicators({
       return true;
     },
   };
+}
+
+/** An indicator fit for error_description: RFC 6749 allows no quote, backslash or control there. */
+function printable(indicator: string): string {
+  return indicator.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?').slice(0, 200);
 }

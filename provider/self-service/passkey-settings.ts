@@ -2,12 +2,11 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import type { Context } from 'koa';
 
 import { accountLabel } from '../accounts/account-label.ts';
-import { accountModel } from '../accounts/account-model.ts';
 import { credentialField } from '../forms/credential-field.ts';
 import { formField } from '../forms/form-field.ts';
 import { verifySecondFactor } from '../mfa/verify-second-factor.ts';
 import { authenticationOptions, verifyPasskey } from '../passkeys/authentication.ts';
-import { countPasskeys, removePasskey } from '../passkeys/manage-passkeys.ts';
+import { removePasskey } from '../passkeys/manage-passkeys.ts';
 import type { PasskeyDeps } from '../passkeys/passkey-deps.ts';
 import { type RegistrationResult, registerPasskey, registrationOptions } from '../passkeys/registration.ts';
 import { throttleKeys } from '../security/login-throttle.ts';
@@ -106,6 +105,12 @@ async function provenNow(deps: AccountDeps, ctx: Context, accountId: string): Pr
   return code !== '' && (await verifySecondFactor(deps.mfa, accountId, code)).ok;
 }
 
+const REFUSALS: Record<'last' | 'none' | 'busy', [string, number]> = {
+  last: ['Your account signs in only with passkeys: add another before removing this one.', 400],
+  none: ['That passkey is not on your account.', 404],
+  busy: ['Another change to your passkeys is in progress: try again.', 409],
+};
+
 /** POST /account/passkeys/remove — removes one passkey, after a fresh second factor. */
 export function deletePasskey(deps: AccountDeps) {
   return async function deletePasskey(ctx: Context): Promise<void> {
@@ -126,18 +131,11 @@ export function deletePasskey(deps: AccountDeps) {
         401,
       );
     }
-    // An account that signs in only with passkeys keeps at least one.
-    const account = await accountModel(deps.connection).findById(accountId, { passwordDisabled: 1 }).lean();
-    if (account?.passwordDisabled && (await countPasskeys(deps.connection, accountId)) <= 1) {
-      return renderAccount(
-        deps,
-        ctx,
-        { error: 'Your account signs in only with passkeys: add another before removing this one.' },
-        400,
-      );
-    }
-    if (!(await removePasskey(deps.connection, accountId, id))) {
-      return renderAccount(deps, ctx, { error: 'That passkey is not on your account.' }, 404);
+    // An account that signs in only with passkeys keeps at least one (checked and removed as one change).
+    const removal = await removePasskey(deps.connection, accountId, id);
+    if ('refused' in removal) {
+      const [error, status] = REFUSALS[removal.refused];
+      return renderAccount(deps, ctx, { error }, status);
     }
     await deps.audit.record({ ...who, event: 'passkey.removed', outcome: 'success', details: { passkey: id } });
     await notifyAccount(deps.notify, accountId, 'passkey_removed');

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 
-import { accountModel, type AccountRecord } from '../../provider/accounts/account-model.ts';
+import { accountModel } from '../../provider/accounts/account-model.ts';
 import { revokeAccountGrants } from '../../provider/accounts/revoke-account-grants.ts';
 import {
-  countPasskeys,
   listPasskeys,
   removeAllPasskeys,
   removePasskey,
+  requirePasskey,
 } from '../../provider/passkeys/manage-passkeys.ts';
-import { AdminError, type AdminContext, type Run } from './admin-context.ts';
+import { AdminError, type Run } from './admin-context.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
 
@@ -49,16 +49,11 @@ export function passkeysCommand(program: Command, run: Run): void {
       run(async (ctx) => {
         if (!options.id === !options.all) throw new AdminError('give exactly one of --id <id> or --all');
         const found = await findUser(ctx, email);
-        const left = options.all ? 0 : (await countPasskeys(ctx.connection, found._id)) - 1;
-        if (found.passwordDisabled && left < 1) {
-          throw new AdminError(
-            `${found.email} signs in only with passkeys: run "passkeys allow-password" first, or it cannot sign in at all`,
-          );
-        }
-        const removed = options.all
+        const removal = options.all
           ? await removeAllPasskeys(ctx.connection, found._id)
-          : Number(await removePasskey(ctx.connection, found._id, options.id!));
-        if (removed === 0) throw new AdminError(`${found.email} has no such passkey`);
+          : await removePasskey(ctx.connection, found._id, options.id!);
+        if ('refused' in removal) throw new AdminError(refusal(found.email, removal.refused));
+        const { removed } = removal;
         const revoked = options.signOut ? await revokeAccountGrants(ctx.connection, found._id) : 0;
         await ctx.audit.append({
           event: 'admin.passkey.revoked',
@@ -79,9 +74,10 @@ export function passkeysCommand(program: Command, run: Run): void {
     .action((email: string) =>
       run(async (ctx) => {
         const found = await findUser(ctx, email);
-        if ((await countPasskeys(ctx.connection, found._id)) === 0)
-          throw new AdminError(`${found.email} has no passkey: it could not sign in at all`);
-        await setPasswordDisabled(ctx, found, true);
+        const made = await requirePasskey(ctx.connection, found._id);
+        if (made === false) throw new AdminError(`${found.email} has no passkey: it could not sign in at all`);
+        if (made !== true) throw new AdminError(refusal(found.email, 'busy'));
+        await ctx.audit.append({ event: 'admin.user.passkey_only', outcome: 'success', account: found._id });
         print(`${found.email} now signs in only with a passkey`, false);
       }),
     );
@@ -92,20 +88,18 @@ export function passkeysCommand(program: Command, run: Run): void {
     .action((email: string) =>
       run(async (ctx) => {
         const found = await findUser(ctx, email);
-        await setPasswordDisabled(ctx, found, false);
+        await accountModel(ctx.connection).updateOne(
+          { _id: found._id },
+          { $set: { passwordDisabled: false, updatedAt: new Date() } },
+        );
+        await ctx.audit.append({ event: 'admin.user.password_allowed', outcome: 'success', account: found._id });
         print(`${found.email} may sign in with the password again`, false);
       }),
     );
 }
 
-async function setPasswordDisabled(ctx: AdminContext, found: AccountRecord, off: boolean): Promise<void> {
-  await accountModel(ctx.connection).updateOne(
-    { _id: found._id },
-    { $set: { passwordDisabled: off, updatedAt: new Date() } },
-  );
-  await ctx.audit.append({
-    event: off ? 'admin.user.passkey_only' : 'admin.user.password_allowed',
-    outcome: 'success',
-    account: found._id,
-  });
+function refusal(email: string, why: 'last' | 'none' | 'busy'): string {
+  if (why === 'none') return `${email} has no such passkey`;
+  if (why === 'busy') return `another change to the passkeys of ${email} is in progress: retry`;
+  return `${email} signs in only with passkeys: run "passkeys allow-password" first, or it cannot sign in at all`;
 }

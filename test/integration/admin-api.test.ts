@@ -173,6 +173,18 @@ describe('admin API (/admin/api/v1)', function () {
     expect(policy.status, JSON.stringify(policy.body)).to.equal(400);
   });
 
+  it('refuses a client for an API that does not exist, naming the known ones', async () => {
+    const typo = await call('POST', '/clients', admin, {
+      type: 'service',
+      name: 'Typo',
+      resources: ['https://api.tpyo.example'],
+    });
+    expect(typo.status, JSON.stringify(typo.body)).to.equal(400);
+    expect(JSON.stringify(typo.body))
+      .to.include('unknown API https://api.tpyo.example')
+      .and.include(adminApiIndicator(server.issuer));
+  });
+
   it('manages a client: create (secret once), read with ETag, stale If-Match refused, rotate, delete; all audited', async () => {
     const created = await call('POST', '/clients', admin, {
       type: 'web',

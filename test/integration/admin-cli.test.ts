@@ -25,6 +25,12 @@ describe('admin CLI (npm run admin)', function () {
     return JSON.parse(result.stdout);
   };
 
+  it('refuses clients add --resource for an API that does not exist, naming the known ones', async () => {
+    const typo = await admin(['clients', 'add', '--type', 'service', '--resource', 'https://api.tpyo.example']);
+    expect(typo.code).to.not.equal(0);
+    expect(typo.stderr).to.include('unknown API https://api.tpyo.example (known: ');
+  });
+
   it('adds an API, a service client and a web client that work against the running provider', async () => {
     expect(
       (

@@ -4,7 +4,7 @@ import { grantAdmin } from '../../provider/admin/admin-api-resource.ts';
 import { getClient } from '../../provider/admin/admin-clients.ts';
 import { keyModel } from '../../provider/keys/key-model.ts';
 import { Browser, type Page } from '../helpers/browser.ts';
-import { API, CALLBACK, addUser, addWebClient, type TestUser } from '../helpers/fixtures.ts';
+import { API, CALLBACK, addApi, addUser, addWebClient, type TestUser } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { enrollTotp, totpCode } from '../helpers/totp.ts';
 
@@ -73,6 +73,18 @@ describe('admin console (/admin): who may enter and change', function () {
     expect(keys.status).to.equal(200);
   });
 
+  it('verifies the audit chain for an admin only, and only its newest records', async () => {
+    const viewer = await person('viewer');
+    const asViewer = await signIn(viewer.user, viewer.secret);
+    const refused = await asViewer.browser.open('/admin/audit?verify=1');
+    expect(refused.status).to.equal(200);
+    expect(refused.html).to.not.include('Chain intact').and.not.include('Verify the newest');
+    const admin = await person('admin');
+    const asAdmin = await signIn(admin.user, admin.secret);
+    const checked = await asAdmin.browser.open('/admin/audit?verify=1');
+    expect(checked.html).to.match(/Chain intact: the newest \d+ records \(at most 1000;/);
+  });
+
   it('refuses a change without the session-bound form token (CSRF)', async () => {
     const { user, secret } = await person('admin');
     const { browser } = await signIn(user, secret);
@@ -97,6 +109,7 @@ describe('admin console (/admin): who may enter and change', function () {
   });
 
   it('refuses a save made on a page another admin has changed since: no lost update', async () => {
+    await addApi(server); // the form names it, and a client may only name a known API
     const client = await addWebClient(server);
     const path = `/admin/clients/${encodeURIComponent(client.clientId)}`;
     const me = await person('admin');

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
 import { accountModel } from '../../provider/accounts/account-model.ts';
+import { removePasskey, requirePasskey } from '../../provider/passkeys/manage-passkeys.ts';
 import { passkeyModel } from '../../provider/passkeys/passkey-model.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { runAdmin } from '../helpers/admin-cli.ts';
@@ -96,5 +97,36 @@ describe('admin CLI: passkeys', function () {
     const result = await admin('passkeys', 'revoke', user.email);
     expect(result.code).to.not.equal(0);
     expect(result.stderr).to.include('exactly one of --id');
+  });
+
+  it('attack: two removals at once of the last two passkeys of a passkey-only account leave one', async () => {
+    // Every door (account page, admin API and console, CLI) removes through removePasskey; a
+    // count followed by a delete lets both removals see two passkeys and delete one each.
+    for (let round = 0; round < 5; round++) {
+      const user = await addUser(server);
+      await givePasskeys(user.id, `race-${round}-a`, `race-${round}-b`);
+      await accountModel(server.connection).updateOne({ _id: user.id }, { $set: { passwordDisabled: true } });
+      const results = await Promise.all([
+        removePasskey(server.connection, user.id, `race-${round}-a`),
+        removePasskey(server.connection, user.id, `race-${round}-b`),
+      ]);
+      const left = await passkeyModel(server.connection).countDocuments({ accountId: user.id });
+      expect(left, `round ${round}: ${JSON.stringify(results)}`).to.be.at.least(1);
+      expect(results.filter((r) => 'removed' in r)).to.have.lengthOf(2 - left);
+    }
+  });
+
+  it('attack: making an account passkey-only while its last passkey is removed leaves a way in', async () => {
+    for (let round = 0; round < 5; round++) {
+      const user = await addUser(server);
+      await givePasskeys(user.id, `only-${round}`);
+      await Promise.all([
+        requirePasskey(server.connection, user.id),
+        removePasskey(server.connection, user.id, `only-${round}`),
+      ]);
+      const account = await accountModel(server.connection).findById(user.id).lean();
+      const left = await passkeyModel(server.connection).countDocuments({ accountId: user.id });
+      expect(account!.passwordDisabled && left === 0, `round ${round}`).to.equal(false);
+    }
   });
 });

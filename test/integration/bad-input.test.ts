@@ -139,6 +139,13 @@ describe('bad input gets a clean RFC error, never a 5xx', () => {
       });
     }
 
+    it('names the unknown resource it was asked for, and only that one', async () => {
+      const response = await authorize({ ...validAuth(), resource: 'https://unknown.example/typo' });
+      const answer = new URL(response.headers.get('location')!, server.issuer).searchParams;
+      expect(answer.get('error')).to.equal('invalid_target');
+      expect(answer.get('error_description')).to.equal('unknown resource: https://unknown.example/typo');
+    });
+
     it('refuses to register http redirect URIs except on loopback, and fragments', async () => {
       for (const uri of ['http://app.example.com/callback', 'https://app.example.com/cb#frag', 'javascript:alert(1)']) {
         const refused = await addWebClient(server, { redirect_uris: [uri] }).then(

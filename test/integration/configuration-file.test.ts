@@ -1,3 +1,4 @@
+import { MongoAdapter } from '../../adapters/mongodb.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,18 @@ describe('configuration file (MESHID_CONFIG and admin apply)', function () {
     expect(prune.stdout).to.include('- client hand-made').and.not.include('meshid-account');
     await admin(['apply', file, '--prune']);
     expect((await admin(['clients', 'show', 'hand-made'])).code).to.equal(1);
+  });
+
+  it('refuses a client for an API that is neither declared nor stored, naming the known ones', async () => {
+    const typo = join(mkdtempSync(join(tmpdir(), 'meshid-config-')), 'typo.yaml');
+    writeFileSync(
+      typo,
+      'clients:\n  - id: typo-service\n    type: service\n    secret: generated\n    resources: [https://api.tpyo.example]\n',
+    );
+    const result = await admin(['apply', typo]);
+    expect(result.code).to.not.equal(0);
+    expect(result.stderr).to.include('client typo-service: unknown API https://api.tpyo.example (known: ');
+    expect(await new MongoAdapter(server.connection, 'Client').find('typo-service')).to.equal(undefined);
   });
 
   it('refuses a file with problems, naming file, line and column, with exit 2', async () => {

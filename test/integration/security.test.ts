@@ -138,6 +138,29 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
       expect((await verifyAuditChain(server.connection, server.auditKey)).ok).to.equal(true);
     });
 
+    it('a bounded walk checks only the newest records, tied to the hash of the one before them', async () => {
+      const Audit = auditModel(server.connection);
+      const total = await Audit.countDocuments({});
+      expect(total).to.be.above(5);
+      expect(await verifyAuditChain(server.connection, server.auditKey, undefined, 3)).to.deep.include({
+        ok: true,
+        records: 3,
+      });
+      const old = (await Audit.findOne({ _id: 1 }).lean())!;
+      const recent = (await Audit.findOne({ _id: total - 1 }).lean())!;
+      await Audit.collection.updateOne({ _id: old._id } as never, { $set: { outcome: 'edited' } });
+      expect((await verifyAuditChain(server.connection, server.auditKey, undefined, 3)).ok).to.equal(true);
+      expect((await verifyAuditChain(server.connection, server.auditKey)).ok).to.equal(false);
+      await Audit.collection.updateOne({ _id: old._id } as never, { $set: { outcome: old.outcome } });
+      await Audit.collection.updateOne({ _id: recent._id } as never, { $set: { outcome: 'edited' } });
+      expect(await verifyAuditChain(server.connection, server.auditKey, undefined, 3)).to.deep.include({
+        ok: false,
+        brokenAt: recent._id,
+      });
+      await Audit.collection.updateOne({ _id: recent._id } as never, { $set: { outcome: recent.outcome } });
+      expect((await verifyAuditChain(server.connection, server.auditKey)).ok).to.equal(true);
+    });
+
     async function runVerifier(expectedCode: number, expectedText: string): Promise<void> {
       const script = new URL('../../scripts/audit-verify.ts', import.meta.url).pathname;
       const child = spawn(process.execPath, [script], {

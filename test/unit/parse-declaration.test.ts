@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 
 import { DeclarationError, parseDeclaration } from '../../provider/declarative/parse-declaration.ts';
+import { secretResolver } from '../../provider/declarative/secret-reference.ts';
 
 function problems(text: string): string[] {
   try {
@@ -71,6 +72,32 @@ describe('configuration file (MESHID_CONFIG): parsing with line-precise errors',
     expect(found.some((p) => p.startsWith('meshid.yaml:8:') && p.includes('never written in the file'))).to.equal(true);
     expect(found.some((p) => p.startsWith('meshid.yaml:10:') && p.includes('must be one of web, spa'))).to.equal(true);
     expect(found.some((p) => p.startsWith('meshid.yaml:11:') && p.includes('unknown key "colour"'))).to.equal(true);
+  });
+
+  it('refuses keys that only an object prototype has: __proto__, constructor, toString', () => {
+    const found = problems(
+      [
+        'clients:',
+        '  - id: svc',
+        '    type: service',
+        '    secret: generated',
+        '    constructor: x', // line 5
+        '    toString: y', // line 6
+        '    __proto__: {}', // line 7
+      ].join('\n'),
+    );
+    expect(found.some((p) => p.startsWith('meshid.yaml:5:') && p.includes('unknown key "constructor"'))).to.equal(true);
+    expect(found.some((p) => p.startsWith('meshid.yaml:6:') && p.includes('unknown key "toString"'))).to.equal(true);
+    expect(found.some((p) => p.startsWith('meshid.yaml:7:') && p.includes('unknown key "__proto__"'))).to.equal(true);
+  });
+
+  it('resolves { env: NAME } only from a variable that is set, never from an object prototype', () => {
+    const resolve = secretResolver({ SET: 'value' });
+    expect(resolve({ env: 'SET' }, 'client svc')).to.equal('value');
+    for (const name of ['constructor', '__proto__', 'toString', 'UNSET'])
+      expect(() => resolve({ env: name }, 'client svc')).to.throw(
+        `client svc: the environment variable ${name} is not set`,
+      );
   });
 
   it('refuses a confidential client without a secret, a public one with one, and duplicates', () => {
