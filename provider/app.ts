@@ -115,6 +115,7 @@ export function createApp({
     views,
     logger,
     mfa,
+    mfaPolicy: config.mfa.policy,
     audit,
     throttle,
     webauthn: config.webauthn,
@@ -129,7 +130,6 @@ export function createApp({
     ...screenDeps,
     issuer: config.issuer,
     passwordMinLength: config.passwordMinLength,
-    mfaPolicy: config.mfa.policy,
     reauthSeconds: config.accountReauthSeconds,
   };
   const interactions = interactionRoutes(screenDeps);

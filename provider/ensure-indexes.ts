@@ -6,6 +6,7 @@ import { dynamicClientUseModel } from './clients/dynamic-client-use-model.ts';
 import { initialTokenUsesModel } from './clients/initial-token-uses.ts';
 import { keyModel } from './keys/key-model.ts';
 import { mfaModel } from './mfa/mfa-model.ts';
+import { emailProofModel } from './mfa/email-proof-model.ts';
 import { outboxModel } from './mail/outbox-model.ts';
 import { accountLinkModel } from './accounts/account-link-model.ts';
 import { knownDeviceModel } from './accounts/known-device-model.ts';
@@ -36,6 +37,7 @@ export function indexedModels(connection: Connection): Model<never>[] {
     keyModel(connection),
     resourceServerModel(connection),
     mfaModel(connection),
+    emailProofModel(connection),
     outboxModel(connection),
     accountLinkModel(connection),
     knownDeviceModel(connection),

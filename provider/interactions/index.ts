@@ -9,6 +9,7 @@ import { verifyMfa } from './mfa.ts';
 import { passkeyOptions, verifyPasskeyStep } from './passkey.ts';
 import { parsePasskeyForm } from '../forms/credential-field.ts';
 import { enrollMfa } from './mfa-enroll.ts';
+import { confirmEnrollmentEmail, resendEnrollmentCode } from './mfa-email-proof.ts';
 import { noStore } from '../forms/no-store.ts';
 import { parseForm } from '../forms/parse-form.ts';
 import { showInteraction } from './show.ts';
@@ -30,6 +31,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.post('/:uid/mfa', noStore, parseForm, csrf, load, verifyMfa(deps));
   router.post('/:uid/passkey/options', noStore, parseForm, csrf, load, passkeyOptions(deps));
   router.post('/:uid/passkey', noStore, parsePasskeyForm, csrf, load, verifyPasskeyStep(deps));
+  router.post('/:uid/mfa/email', noStore, parseForm, csrf, load, confirmEnrollmentEmail(deps));
+  router.post('/:uid/mfa/email/send', noStore, parseForm, csrf, load, resendEnrollmentCode(deps));
   router.post('/:uid/mfa/enroll', noStore, parseForm, csrf, load, enrollMfa(deps));
   router.post('/:uid/email/send', noStore, parseForm, csrf, load, sendVerificationLink(deps));
   router.post('/:uid/email/continue', noStore, parseForm, csrf, load, continueAfterVerification(deps));

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
 
-import type { WebAuthnConfig, PasswordHashingConfig } from '../config.ts';
+import type { MfaPolicy, WebAuthnConfig, PasswordHashingConfig } from '../config.ts';
 import type { UpstreamDeps } from '../upstream/upstream-deps.ts';
 import type { NotifyDeps } from '../mail/notify-account.ts';
 import type { LiveProvider } from '../forms/csrf.ts';
@@ -19,6 +19,8 @@ export interface InteractionDeps {
   views: nunjucks.Environment;
   logger: Logger;
   mfa: MfaDeps;
+  /** MFA_POLICY: under `required` every account needs a second factor (its first one needs the email proven) */
+  mfaPolicy: MfaPolicy;
   /** CIMD_ALLOWED_HOSTS: metadata-document clients the operator vouches for (consent shows the others as unverified) */
   clientMetadataHosts: readonly string[];
   /** APIs by resource indicator: their display names and scope descriptions (consent) */

@@ -1,47 +1,38 @@
 import type { Context } from 'koa';
 
 import { accountLabel } from '../accounts/account-label.ts';
-import { InvalidRequest } from '../errors.ts';
 import { ACR_MFA, codeAmr } from '../mfa/acr.ts';
 import { activateEnrollment, pendingOrNewEnrollment } from '../mfa/enrollment.ts';
-import { MFA_ENROLL_REASON } from '../oidc/interaction-policy.ts';
+import { spendEmailProof } from '../mfa/enrollment-email-proof.ts';
+import { mayEnrollFactor } from '../mfa/first-factor-rule.ts';
 import { renderEnrollmentScreen } from '../views/enrollment-screen.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { formField } from '../forms/form-field.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { notifyAccount } from '../mail/notify-account.ts';
-import { mfaAccount } from './mfa.ts';
+import { enrollingAccount, enrollmentReason } from './enrolling-account.ts';
+import { proofSubject, renderEmailProof } from './mfa-email-proof.ts';
 
 /**
- * The account of an interaction whose mfa prompt is there to enroll a first factor. At the
- * verify prompt (the account has a factor) enrollment is refused: it would let the password
- * alone replace the factor and finish the sign-in.
+ * Shows the pending secret (made on first view) as a QR code and as text; before it, when the
+ * first factor needs the email proven and this sign-in has not, the mailed-code step.
  */
-function enrollingAccount(ctx: Context): string {
-  const accountId = mfaAccount(ctx);
-  if (!ctx.state.interaction!.prompt.reasons.includes(MFA_ENROLL_REASON))
-    throw new InvalidRequest('Enter the code from your app to continue.');
-  return accountId;
-}
-
-/** Shows the pending secret (made on first view) as a QR code and as text. */
 export async function renderEnroll(deps: InteractionDeps, ctx: Context, error?: string, status = 200): Promise<void> {
   const accountId = enrollingAccount(ctx);
   const interaction = ctx.state.interaction!;
+  if (!(await mayEnrollFactor(deps, accountId, proofSubject(interaction.uid))))
+    return renderEmailProof(deps, ctx, accountId);
   const pending = await pendingOrNewEnrollment(deps.mfa, accountId, await accountLabel(deps.connection, accountId));
-  const action = `/interaction/${interaction.uid}/mfa/enroll`;
-  const client = await deps.live.provider.Client.find(String(interaction.params.client_id));
-  const reason = `Your organisation requires two-step verification to sign in to ${client?.clientName ?? client?.clientId ?? 'this application'}. Set it up now, or cancel to go back.`;
   await renderEnrollmentScreen(
     deps.views,
     ctx,
     {
       pending,
-      action,
+      action: `/interaction/${interaction.uid}/mfa/enroll`,
       csrf: csrfToken(currentCsrfKey(deps.live), interaction.uid),
       error,
-      reason,
+      reason: await enrollmentReason(deps, ctx),
       cancel: { action: `/interaction/${interaction.uid}/abort` },
     },
     status,
@@ -50,11 +41,21 @@ export async function renderEnroll(deps: InteractionDeps, ctx: Context, error?: 
 
 /**
  * POST /interaction/:uid/mfa/enroll — a valid code activates the factor; the recovery codes are
- * shown once, with a link that resumes the sign-in (its result is already stored).
+ * shown once, with a link that resumes the sign-in (its result is already stored). Without the
+ * email proof the factor needs, nothing is activated, whatever the code.
  */
 export function enrollMfa(deps: InteractionDeps) {
   return async function enrollMfa(ctx: Context): Promise<void> {
     const accountId = enrollingAccount(ctx);
+    if (!(await mayEnrollFactor(deps, accountId, proofSubject(ctx.state.interaction!.uid)))) {
+      return renderEmailProof(
+        deps,
+        ctx,
+        accountId,
+        { error: 'Confirm your email with the code we sent before setting up the app.' },
+        403,
+      );
+    }
     const activation = await activateEnrollment(deps.mfa, accountId, formField(ctx, 'code'));
     if (!activation.activated) {
       return renderEnroll(
@@ -64,6 +65,7 @@ export function enrollMfa(deps: InteractionDeps) {
         401,
       );
     }
+    await spendEmailProof(deps, accountId);
     await deps.audit.record({
       event: 'mfa.enrolled',
       outcome: 'success',

@@ -1,12 +1,9 @@
-import type { MfaPolicy } from '../config.ts';
 import type { InteractionDeps } from '../interactions/interaction-deps.ts';
 
 /** The account pages need what the sign-in screens need, and the issuer to build URLs. */
 export interface AccountDeps extends InteractionDeps {
   issuer: string;
   passwordMinLength: number;
-  /** MFA_POLICY: under `required` every account page needs a second factor in the session */
-  mfaPolicy: MfaPolicy;
   /** ACCOUNT_REAUTH_SECONDS: how recent a sign-in must be for a sensitive change */
   reauthSeconds: number;
 }

@@ -12,7 +12,14 @@ import { removeLinkedSignIn } from './linked-sign-ins.ts';
 import { changeEmail, sendConfirmationLink } from './email-settings.ts';
 import { parsePasskeyForm } from '../forms/credential-field.ts';
 import { addPasskey, deletePasskey, passkeyConfirmOptions, passkeyRegistrationOptions } from './passkey-settings.ts';
-import { activateMfa, newRecoveryCodes, removeMfa, startMfaEnrollment } from './mfa-settings.ts';
+import {
+  activateMfa,
+  confirmAccountEmail,
+  newRecoveryCodes,
+  removeMfa,
+  resendAccountCode,
+  startMfaEnrollment,
+} from './mfa-settings.ts';
 import { requireRecentSignIn } from './require-recent-sign-in.ts';
 import { requireSession } from './require-session.ts';
 import { showAccount } from './show-account.ts';
@@ -31,6 +38,8 @@ export function accountRoutes(deps: AccountDeps): Router {
   router.get('/reauthenticate', noStore, startAccountSignIn(deps.issuer, { prompt: 'login' }));
   router.get('/callback', noStore, finishAccountSignIn);
   router.post('/mfa/start', noStore, session, parseForm, csrf, recent, startMfaEnrollment(deps));
+  router.post('/mfa/email', noStore, session, parseForm, csrf, recent, confirmAccountEmail(deps));
+  router.post('/mfa/email/send', noStore, session, parseForm, csrf, recent, resendAccountCode(deps));
   router.post('/mfa/activate', noStore, session, parseForm, csrf, recent, activateMfa(deps));
   router.post('/mfa/remove', noStore, session, parseForm, csrf, recent, removeMfa(deps));
   router.post('/mfa/recovery-codes', noStore, session, parseForm, csrf, recent, newRecoveryCodes(deps));

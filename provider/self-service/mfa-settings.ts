@@ -5,9 +5,13 @@ import { InvalidRequest } from '../errors.ts';
 import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { formField } from '../forms/form-field.ts';
 import { activateEnrollment, pendingOrNewEnrollment } from '../mfa/enrollment.ts';
+import { checkEmailProofCode, sendEmailProofCode, spendEmailProof } from '../mfa/enrollment-email-proof.ts';
+import { mayEnrollFactor } from '../mfa/first-factor-rule.ts';
+import { accountProofSubject, renderAccountEmailProof } from './account-email-proof.ts';
 import { regenerateRecoveryCodes, removeFactor } from '../mfa/manage-factor.ts';
 import { mfaStatus } from '../mfa/mfa-status.ts';
 import { verifySecondFactor } from '../mfa/verify-second-factor.ts';
+import { CHECK_WORDS } from '../views/email-proof-screen.ts';
 import { renderEnrollmentScreen } from '../views/enrollment-screen.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { AccountDeps } from './account-deps.ts';
@@ -41,7 +45,8 @@ function renderCodes(deps: AccountDeps, ctx: Context, codes: string[]): void {
 /**
  * POST /account/mfa/start — a new secret to scan. Refused while a factor is on: replacing it
  * means turning it off first, which takes a current code, so a session that never proved the
- * factor cannot swap in its own.
+ * factor cannot swap in its own. A first factor that needs the email proven asks for the mailed
+ * code first.
  */
 export function startMfaEnrollment(deps: AccountDeps) {
   return async function startMfaEnrollment(ctx: Context): Promise<void> {
@@ -50,7 +55,41 @@ export function startMfaEnrollment(deps: AccountDeps) {
         'Two-step verification is already on. To move it to a new app, turn it off with a current code first.',
       );
     }
+    if (!(await mayEnrollFactor(deps, ctx.state.accountSession!.accountId, accountProofSubject(ctx))))
+      return renderAccountEmailProof(deps, ctx);
     return renderEnrollment(deps, ctx, true);
+  };
+}
+
+/** POST /account/mfa/email/send — a new mailed code (bounded per hour). */
+export function resendAccountCode(deps: AccountDeps) {
+  return async function resendAccountCode(ctx: Context): Promise<void> {
+    const { accountId } = ctx.state.accountSession!;
+    const send = await sendEmailProofCode(deps, accountId, accountProofSubject(ctx), { resend: true });
+    return renderAccountEmailProof(deps, ctx, { send }, send === 'throttled' ? 429 : 200);
+  };
+}
+
+/** POST /account/mfa/email — the mailed code; the right one shows the app's enrollment. */
+export function confirmAccountEmail(deps: AccountDeps) {
+  return async function confirmAccountEmail(ctx: Context): Promise<void> {
+    const { accountId } = ctx.state.accountSession!;
+    const result = await checkEmailProofCode(deps, accountId, accountProofSubject(ctx), formField(ctx, 'code'));
+    if (result === 'proven') return renderEnrollment(deps, ctx, true);
+    await deps.audit.record({
+      event: 'mfa.email_proof_failed',
+      outcome: 'failure',
+      account: accountId,
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+      details: { reason: result },
+    });
+    return renderAccountEmailProof(
+      deps,
+      ctx,
+      { send: 'already_sent', error: CHECK_WORDS[result] },
+      result === 'too_many' ? 429 : 401,
+    );
   };
 }
 
@@ -58,6 +97,13 @@ export function startMfaEnrollment(deps: AccountDeps) {
 export function activateMfa(deps: AccountDeps) {
   return async function activateMfa(ctx: Context): Promise<void> {
     const { accountId } = ctx.state.accountSession!;
+    if (!(await mayEnrollFactor(deps, accountId, accountProofSubject(ctx))))
+      return renderAccountEmailProof(
+        deps,
+        ctx,
+        { error: 'Confirm your email with the code we sent before setting up the app.' },
+        403,
+      );
     const activation = await activateEnrollment(deps.mfa, accountId, formField(ctx, 'code'));
     if (!activation.activated)
       return renderEnrollment(
@@ -66,6 +112,7 @@ export function activateMfa(deps: AccountDeps) {
         false,
         'That code is not right. Check the time on your phone and enter the current code.',
       );
+    await spendEmailProof(deps, accountId);
     // The code just typed proves the factor: this session stays good for the account pages.
     await recordSecondFactor(deps.live.provider, ctx.state.accountSession!.id);
     await deps.audit.record({

@@ -4,7 +4,11 @@ import type { Context } from 'koa';
 import { accountLabel } from '../accounts/account-label.ts';
 import { credentialField } from '../forms/credential-field.ts';
 import { formField } from '../forms/form-field.ts';
+import { HttpError } from '../errors.ts';
+import { mayEnrollFactor } from '../mfa/first-factor-rule.ts';
 import { verifySecondFactor } from '../mfa/verify-second-factor.ts';
+import { spendEmailProof } from '../mfa/enrollment-email-proof.ts';
+import { accountProofSubject } from './account-email-proof.ts';
 import { authenticationOptions, verifyPasskey } from '../passkeys/authentication.ts';
 import { removePasskey } from '../passkeys/manage-passkeys.ts';
 import type { PasskeyDeps } from '../passkeys/passkey-deps.ts';
@@ -18,10 +22,25 @@ const passkeyDeps = (deps: AccountDeps): PasskeyDeps => ({ connection: deps.conn
 /** Account-page challenges are bound to the session that asked for them. */
 const subjectOf = (ctx: Context) => `session:${ctx.state.accountSession!.id}`;
 
+/**
+ * A passkey that would be the account's first factor needs the email proven first, like an
+ * app (mfa/first-factor-rule.ts): the mailed code is asked by "Set up two-step verification",
+ * and counts for passkeys in the same session.
+ */
+async function requireEmailProofForFirstFactor(deps: AccountDeps, ctx: Context): Promise<void> {
+  if (await mayEnrollFactor(deps, ctx.state.accountSession!.accountId, accountProofSubject(ctx))) return;
+  throw new HttpError(
+    403,
+    'email_proof_required',
+    'Confirm your email first: choose "Set up two-step verification" and enter the code we send you, then add the passkey.',
+  );
+}
+
 /** POST /account/passkeys/options — options to make a new passkey, as JSON. */
 export function passkeyRegistrationOptions(deps: AccountDeps) {
   return async function passkeyRegistrationOptions(ctx: Context): Promise<void> {
     const { accountId } = ctx.state.accountSession!;
+    await requireEmailProofForFirstFactor(deps, ctx);
     ctx.body = await registrationOptions(passkeyDeps(deps), {
       accountId,
       email: await accountLabel(deps.connection, accountId),
@@ -41,6 +60,7 @@ const REGISTRATION_PROBLEMS = {
 export function addPasskey(deps: AccountDeps) {
   return async function addPasskey(ctx: Context): Promise<void> {
     const { accountId } = ctx.state.accountSession!;
+    await requireEmailProofForFirstFactor(deps, ctx);
     const who = { account: accountId, ip: ctx.ip, requestId: ctx.state.requestId };
     const response = credentialField<RegistrationResponseJSON>(ctx);
     const result: RegistrationResult = response
@@ -60,6 +80,7 @@ export function addPasskey(deps: AccountDeps) {
       });
       return renderAccount(deps, ctx, { error: REGISTRATION_PROBLEMS[result.reason] }, 400);
     }
+    await spendEmailProof(deps, accountId);
     await deps.audit.record({
       ...who,
       event: 'passkey.registered',

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 
+import { grantAdmin } from '../../provider/admin/admin-api-resource.ts';
+import { mailedEnrollmentCode } from '../helpers/enrollment-email.ts';
 import { addUser, type TestUser } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { totpCode } from '../helpers/totp.ts';
-import { launchChromium, screenshot } from './chromium.ts';
+import { accessibilityProblems, launchChromium, screenshot, watchConsole } from './chromium.ts';
 
 describe('two-step verification in a real browser (Chromium)', function () {
   this.timeout(60_000);
@@ -71,6 +73,37 @@ describe('two-step verification in a real browser (Chromium)', function () {
     await page.waitForURL(`${server.issuer}/account`);
     await shot(page, 'signed-in-with-code');
     expect(await page.content()).to.include(user.email);
+    await context.close();
+  });
+
+  it("an administrator's first factor: the code mailed to the owner first, then the app, then the console", async () => {
+    const admin = await addUser(server);
+    await grantAdmin(server.connection, server.issuer, admin.id, 'admin');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watchConsole(page);
+    await page.goto(`${server.issuer}/admin`);
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+
+    await page.waitForSelector('#email-code');
+    await shot(page, 'email-proof');
+    expect(await page.locator('#proof-email').textContent()).to.equal(`${admin.email[0]}***@example.test`);
+    expect(await page.locator('#totp-secret').count()).to.equal(0);
+    expect(await accessibilityProblems(page)).to.deep.equal([]);
+    await page.getByLabel('Code from the email').fill(await mailedEnrollmentCode(server, admin.email));
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    await page.waitForSelector('#totp-secret');
+    const secret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s/g, '');
+    await page.getByLabel('Code from the app').fill(await totpCode(secret));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.waitForSelector('#recovery-codes');
+    await page.getByRole('link', { name: /continue/ }).click();
+    await page.waitForURL(`${server.issuer}/admin`);
+    expect(await page.content()).to.include('Dashboard');
+    expect(errors).to.deep.equal([]);
     await context.close();
   });
 });

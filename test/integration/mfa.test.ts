@@ -5,6 +5,7 @@ import { ACR_FEDERATED, ACR_MFA, ACR_PHISHING_RESISTANT, ACR_PASSWORD } from '..
 import { activateEnrollment, startEnrollment } from '../../provider/mfa/enrollment.ts';
 import { mfaModel } from '../../provider/mfa/mfa-model.ts';
 import { Browser, type Page } from '../helpers/browser.ts';
+import { proveEmail } from '../helpers/enrollment-email.ts';
 import { addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import {
   authorizationRequest,
@@ -275,15 +276,18 @@ describe('multi-factor sign-in with MFA_POLICY=required', () => {
   });
   after(() => server.stop());
 
-  it('sends a user without a factor through enrollment before the sign-in can finish', async () => {
+  it('sends a user without a factor through enrollment, after a mailed code, before the sign-in can finish', async () => {
     const client = await addWebClient(server);
     const user = await addUser(server);
     const config = await relyingParty(server.issuer, client);
     const browser = new Browser(server.issuer);
     const request = await authorizationRequest(config);
     const page = await browser.open(request.url);
-    const enroll = await browser.submit(page, '/login', { email: user.email, password: user.password });
-    expect(enroll.html).to.include('Set up two-step verification');
+    const step = await browser.submit(page, '/login', { email: user.email, password: user.password });
+    expect(step.html).to.include('Set up two-step verification');
+    // The first factor under this policy needs the account's email proven: the mailed code first.
+    expect(step.html).to.include('id="email-code"').and.not.include('totp-secret');
+    const enroll = await proveEmail(server, browser, step, user.email);
     const codes = await browser.submit(enroll, '/mfa/enroll', { code: await totpCode(secretOnPage(enroll)) });
     let next = await browser.open(continueLink(codes));
     if (next.html.includes('/confirm"')) next = await browser.submit(next, '/confirm');

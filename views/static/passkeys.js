@@ -9,7 +9,10 @@ const webauthn = window.SimpleWebAuthnBrowser;
 async function fetchOptions(form) {
   const body = new URLSearchParams({ csrf: form.elements.csrf.value });
   const response = await fetch(form.dataset.options, { method: 'POST', body, credentials: 'same-origin' });
-  if (!response.ok) throw Object.assign(new Error('options'), { status: response.status });
+  if (!response.ok) {
+    const answer = await response.json().catch(() => ({}));
+    throw Object.assign(new Error('options'), { status: response.status, answer });
+  }
   return response.json();
 }
 
@@ -21,6 +24,8 @@ function say(form, text) {
 }
 
 function problem(error) {
+  // A first passkey that needs the email confirmed first: the server says how.
+  if (error?.answer?.error === 'email_proof_required') return error.answer.error_description;
   if (error?.status === 403 || error?.status === 400) return 'This page has expired. Reload it and try again.';
   if (error?.name === 'NotAllowedError') return 'The passkey request was cancelled or timed out. Try again.';
   if (error?.name === 'InvalidStateError') return 'This device already has a passkey for your account.';
