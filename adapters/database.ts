@@ -64,7 +64,7 @@ export async function connectDatabase(options: DatabaseOptions, logger: Database
 
   if (uri === undefined) {
     if (options.production) {
-      throw new Error('MONGODB_URI is required in production: the embedded database keeps nothing');
+      throw new Error('MONGODB_URI is required in production: the embedded database is for development only');
     }
     const embedded = await startEmbeddedMongo();
     uri = embedded.uri;

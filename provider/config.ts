@@ -268,7 +268,7 @@ function metricsToken(r: Reading): string | undefined {
   return value;
 }
 
-/** The embedded database is empty on every start, so the demo is seeded by default there only; never in production. */
+/** The demo is seeded by default on the embedded database only (seeding twice creates nothing twice); never in production. */
 function demoSeed(r: Reading, nodeEnv: NodeEnv, uri: string | undefined): boolean {
   const seed = flag(r, 'DEMO_SEED', uri === undefined && nodeEnv !== 'production');
   if (seed && nodeEnv === 'production')
@@ -401,7 +401,8 @@ function lifetimes(r: Reading): TokenLifetimes {
 
 /**
  * A 32-byte key in base64. Without one, development gets a throwaway key for this process (what
- * it seals cannot be opened after a restart); production refuses to start.
+ * it seals cannot be opened after a restart, unless dev-data/development-keys.ts replaces it with
+ * one kept beside the embedded database's data); production refuses to start.
  */
 function encryptionKey(r: Reading, name: string, nodeEnv: NodeEnv): { key: Buffer; ephemeral: boolean } {
   const raw = text(r, name);
