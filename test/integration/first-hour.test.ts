@@ -1,9 +1,15 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { expect } from 'chai';
 
+import { loadConfig } from '../../provider/config.ts';
+import { withDevelopmentKeys } from '../../provider/dev-data/development-keys.ts';
+import { startServer } from '../../provider/server.ts';
+import { runAdminWith } from '../helpers/admin-cli.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { Browser } from '../helpers/browser.ts';
 import {
@@ -193,6 +199,31 @@ describe("the first hour: the README's production example", () => {
       const connection = await connectTestDatabase(database);
       await connection.dropDatabase().catch(() => undefined);
       await connection.close();
+    }
+  });
+});
+
+describe("the first hour: the demo banner's admin commands survive a restart", () => {
+  it('keeps the embedded database on its port for a kept data folder, and prints every key', async function () {
+    this.timeout(90_000);
+    const dir = mkdtempSync(join(tmpdir(), 'meshid-port-'));
+    const start = async () =>
+      startServer(await withDevelopmentKeys(loadConfig({ PORT: '0', DEV_DATA_DIR: dir, LOG_LEVEL: 'silent' })));
+    const first = await start();
+    let second: Awaited<ReturnType<typeof start>> | undefined;
+    try {
+      const printed = first.adminEnvironment!;
+      expect(printed).to.have.keys('MONGODB_URI', 'KEY_ENCRYPTION_KEY', 'MFA_ENCRYPTION_KEY');
+      await first.close();
+      second = await start();
+      expect(second.adminEnvironment).to.deep.equal(printed);
+      // The first run's command, pasted while the second runs.
+      const list = await runAdminWith(printed, ['clients', 'list', '--json']);
+      expect(list.code, list.stderr).to.equal(0);
+      expect((JSON.parse(list.stdout) as { client_id: string }[]).map((c) => c.client_id)).to.include('demo-web-1');
+    } finally {
+      await first.close().catch(() => undefined);
+      await second?.close();
     }
   });
 });
