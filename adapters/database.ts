@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   timeoutMs: number;
   /** where the embedded server's contents are kept between runs, if they are (for the start-up warning) */
   embeddedKeptIn?: string;
+  /** the port the embedded server should listen on (its last one, for a kept folder); any when busy or 0 */
+  embeddedPort?: number;
 }
 
 /** What this module logs through (a pino logger fits). */
@@ -64,9 +66,14 @@ export async function connectDatabase(options: DatabaseOptions, logger: Database
 
   if (uri === undefined) {
     if (options.production) {
-      throw new Error('MONGODB_URI is required in production: the embedded database keeps nothing');
+      throw new Error('MONGODB_URI is required in production: the embedded database is for development only');
     }
-    const embedded = await startEmbeddedMongo();
+    const port = options.embeddedPort ?? 0;
+    // The wanted port may have been taken since it was found free: then any port will do.
+    const embedded = await startEmbeddedMongo({ port }).catch((err: unknown) => {
+      if (port === 0) throw err;
+      return startEmbeddedMongo();
+    });
     uri = embedded.uri;
     stopEmbedded = embedded.stop;
     process.stderr.write(embeddedWarning(options.embeddedKeptIn));

@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 
 /**
  * The in-memory MongoDB-compatible development server shipped as a native binary by
- * `@jongodb/memory-server-bin-linux-x64-gnu`. It keeps nothing after it exits: development
- * and tests only (database.ts refuses it in production).
+ * `@jongodb/memory-server-bin-linux-x64-gnu`. It keeps nothing itself after it exits (development
+ * keeps its contents in DEV_DATA_DIR: provider/dev-data): development and tests only
+ * (database.ts refuses it in production).
  */
 export interface EmbeddedMongo {
   uri: string;

@@ -2,7 +2,7 @@
  * The only reader of `process.env`. Everything else receives a `Config`.
  *
  * `loadConfig(env)` validates every variable once (reading nothing but `env`) and returns the typed
- * object or throws a `ConfigError` naming the variable, so start-up stops with a clear message.
+ * object or throws one `ConfigError` naming every bad variable, so one start says all there is to fix.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -173,16 +173,42 @@ export interface PasswordHashingConfig {
   iterations: number;
 }
 
+export interface ConfigProblem {
+  variable: string;
+  problem: string;
+}
+
+/** Every problem found in the configuration, one line each, naming its variable. */
 export class ConfigError extends Error {
+  readonly problems: readonly ConfigProblem[];
+  /** the first problem's variable */
   readonly variable: string;
-  constructor(variable: string, problem: string) {
-    super(`configuration: ${variable} ${problem}`);
+  constructor(problems: readonly ConfigProblem[]) {
+    super(problems.map(({ variable, problem }) => `configuration: ${variable} ${problem}`).join('\n'));
     this.name = 'ConfigError';
-    this.variable = variable;
+    this.problems = problems;
+    this.variable = problems[0]?.variable ?? '';
   }
 }
 
 type Env = Record<string, string | undefined>;
+
+/**
+ * The variables being read and every problem found in them so far. A reader that finds a problem
+ * records it and carries on with the default, so that one start names every problem at once.
+ */
+class Reading {
+  readonly env: Env;
+  readonly problems: ConfigProblem[] = [];
+  constructor(env: Env) {
+    this.env = env;
+  }
+  /** Records a problem and answers `fallback`, so that reading goes on to the next variable. */
+  problem<T>(variable: string, problem: string, fallback: T): T {
+    this.problems.push({ variable, problem });
+    return fallback;
+  }
+}
 
 const MINUTE = 60;
 /** The demo's MCP server (docs/examples/demo.yaml declares it; docs/quickstart/mcp.md runs it). */
@@ -190,198 +216,217 @@ const DEMO_MCP_SERVER = 'http://localhost:3005/mcp';
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-function text(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
+function text(r: Reading, name: string): string | undefined {
+  const value = r.env[name]?.trim();
   return value === '' ? undefined : value;
 }
 
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const value = text(env, name);
+function oneOf<T extends string>(r: Reading, name: string, allowed: readonly T[], fallback: T): T {
+  const value = text(r, name);
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${value}")`);
+    return r.problem(name, `must be one of ${allowed.join(', ')} (got "${value}")`, fallback);
   }
   return value as T;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = text(env, name);
+function integer(r: Reading, name: string, fallback: number, min: number, max: number): number {
+  const value = text(r, name);
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new ConfigError(name, `must be a whole number (got "${value}")`);
+  if (!/^\d+$/.test(value)) return r.problem(name, `must be a whole number (got "${value}")`, fallback);
   const n = Number(value);
-  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${n})`);
+  if (n < min || n > max) return r.problem(name, `must be between ${min} and ${max} (got ${n})`, fallback);
   return n;
 }
 
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const value = text(env, name)?.toLowerCase();
+function flag(r: Reading, name: string, fallback: boolean): boolean {
+  const value = text(r, name)?.toLowerCase();
   if (value === undefined) return fallback;
   if (['1', 'true', 'yes', 'on'].includes(value)) return true;
   if (['0', 'false', 'no', 'off'].includes(value)) return false;
-  throw new ConfigError(name, `must be 1/true/yes/on or 0/false/no/off (got "${value}")`);
+  return r.problem(name, `must be 1/true/yes/on or 0/false/no/off (got "${value}")`, fallback);
 }
 
 /** Space-separated absolute URIs (empty when unset). */
-function uriList(env: Env, name: string): string[] {
-  const values = text(env, name)?.split(/\s+/) ?? [];
+function uriList(r: Reading, name: string): string[] {
+  const values = text(r, name)?.split(/\s+/) ?? [];
   const bad = values.find((value) => !URL.canParse(value));
-  if (bad !== undefined) throw new ConfigError(name, `must be absolute URIs separated by spaces (got "${bad}")`);
+  if (bad !== undefined) return r.problem(name, `must be absolute URIs separated by spaces (got "${bad}")`, []);
   return values;
 }
 
 /** A bearer token for scrapers on the public port: long enough not to be guessed. */
-function metricsToken(env: Env): string | undefined {
-  const value = text(env, 'METRICS_TOKEN');
+function metricsToken(r: Reading): string | undefined {
+  const value = text(r, 'METRICS_TOKEN');
   if (value !== undefined && (value.length < 32 || !/^[\x21-\x7e]+$/.test(value))) {
-    throw new ConfigError(
+    return r.problem(
       'METRICS_TOKEN',
       'must be at least 32 printable characters without spaces (for example: openssl rand -hex 32)',
+      undefined,
     );
   }
   return value;
 }
 
-/** The embedded database is empty on every start, so the demo is seeded by default there only; never in production. */
-function demoSeed(env: Env, nodeEnv: NodeEnv, uri: string | undefined): boolean {
-  const seed = flag(env, 'DEMO_SEED', uri === undefined);
+/** The demo is seeded by default on the embedded database only (seeding twice creates nothing twice); never in production. */
+function demoSeed(r: Reading, nodeEnv: NodeEnv, uri: string | undefined): boolean {
+  const seed = flag(r, 'DEMO_SEED', uri === undefined && nodeEnv !== 'production');
   if (seed && nodeEnv === 'production')
-    throw new ConfigError(
+    return r.problem(
       'DEMO_SEED',
       "must be off when NODE_ENV=production (the demo's secrets are printed to the console)",
+      false,
     );
   return seed;
 }
 
 /** DEV_DATA_DIR: where development keeps the embedded database between runs (default .meshid; "none": nowhere). */
-function devDataDir(env: Env, nodeEnv: NodeEnv, uri: string | undefined): string | undefined {
-  const value = text(env, 'DEV_DATA_DIR');
+function devDataDir(r: Reading, nodeEnv: NodeEnv, uri: string | undefined): string | undefined {
+  const value = text(r, 'DEV_DATA_DIR');
   if (uri !== undefined || nodeEnv === 'production') return undefined;
   if (value === 'none') return undefined;
   return value ?? '.meshid';
 }
 
 /** Host names or `*.`-prefixed suffixes, separated by spaces. */
-function hostPatterns(env: Env, name: string): string[] {
-  const values = text(env, name)?.toLowerCase().split(/\s+/) ?? [];
+function hostPatterns(r: Reading, name: string): string[] {
+  const values = text(r, name)?.toLowerCase().split(/\s+/) ?? [];
   const bad = values.find((value) => !/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(value));
   if (bad !== undefined)
-    throw new ConfigError(name, `must be host names or *.domain patterns separated by spaces (got "${bad}")`);
+    return r.problem(name, `must be host names or *.domain patterns separated by spaces (got "${bad}")`, []);
   return values;
 }
 
-/** TRUST_PROXY: 0/false (no proxy), 1/true (one), or the number of proxies in front, up to 10. */
 /**
  * OWASP's argon2id profiles trade memory for passes (46 MiB × 1 … 7 MiB × 5); each costs at
  * least 7 MiB × 5. A cheaper setting would make stolen hashes cheaper to guess: refused.
  */
 const OWASP_LEAST_COST = 7168 * 5;
 
-/** PASSWORD_HASH_*, validated (the bench reads them too, to measure the floor with them). */
-export function passwordHashing(env: Env): PasswordHashingConfig {
-  const memoryKiB = integer(env, 'PASSWORD_HASH_MEMORY_KIB', 19_456, 7168, 1_048_576);
-  const iterations = integer(env, 'PASSWORD_HASH_ITERATIONS', 2, 1, 16);
+function hashingCost(r: Reading): PasswordHashingConfig {
+  const memoryKiB = integer(r, 'PASSWORD_HASH_MEMORY_KIB', 19_456, 7168, 1_048_576);
+  const iterations = integer(r, 'PASSWORD_HASH_ITERATIONS', 2, 1, 16);
   if (memoryKiB * iterations < OWASP_LEAST_COST)
-    throw new ConfigError(
+    r.problem(
       'PASSWORD_HASH_ITERATIONS',
       `× PASSWORD_HASH_MEMORY_KIB must be at least ${OWASP_LEAST_COST} (OWASP's cheapest argon2id profile: 7168 KiB × 5)`,
+      undefined,
     );
   return { memoryKiB, iterations };
 }
 
-function proxyHops(env: Env): number {
-  const value = text(env, 'TRUST_PROXY')?.toLowerCase();
+/** PASSWORD_HASH_*, validated (the bench reads them too, to measure the floor with them). */
+export function passwordHashing(env: Env): PasswordHashingConfig {
+  const r = new Reading(env);
+  const hashing = hashingCost(r);
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return hashing;
+}
+
+/** TRUST_PROXY: 0/false (no proxy), 1/true (one), or the number of proxies in front, up to 10. */
+function proxyHops(r: Reading): number {
+  const value = text(r, 'TRUST_PROXY')?.toLowerCase();
   if (value === undefined) return 0;
-  if (/^\d+$/.test(value)) return integer(env, 'TRUST_PROXY', 0, 0, 10);
-  return flag(env, 'TRUST_PROXY', false) ? 1 : 0;
+  if (/^\d+$/.test(value)) return integer(r, 'TRUST_PROXY', 0, 0, 10);
+  return flag(r, 'TRUST_PROXY', false) ? 1 : 0;
 }
 
 /** ISSUER; unset, it follows PORT (`http://localhost:$PORT`), so changing the port alone works. */
-function issuerUrl(env: Env, nodeEnv: NodeEnv, port: number): string {
-  const value = text(env, 'ISSUER') ?? `http://localhost:${port || 3000}`;
+function issuerUrl(r: Reading, nodeEnv: NodeEnv, port: number): string {
+  const fallback = `http://localhost:${port || 3000}`;
+  const value = text(r, 'ISSUER') ?? fallback;
   const url = URL.parse(value);
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ConfigError('ISSUER', `must be an http(s) URL (got "${value}")`);
+    return r.problem('ISSUER', `must be an http(s) URL (got "${value}")`, fallback);
   }
-  if (url.search || url.hash) throw new ConfigError('ISSUER', 'must not have a query or fragment (OpenID Discovery 3)');
+  if (url.search || url.hash)
+    return r.problem('ISSUER', 'must not have a query or fragment (OpenID Discovery 3)', fallback);
   // Every endpoint, screen and well-known document is served from the root of the host, so an
   // issuer with a path would advertise discovery and endpoints where nothing answers.
   if (url.pathname.replace(/\/+$/, '') !== '') {
-    throw new ConfigError('ISSUER', `must have no path: meshid serves from the root of its host (got "${value}")`);
+    return r.problem('ISSUER', `must have no path: meshid serves from the root of its host (got "${value}")`, fallback);
   }
   // Browsers drop Secure cookies and relying parties refuse plain-http issuers in production.
   if (nodeEnv === 'production' && url.protocol !== 'https:') {
-    throw new ConfigError('ISSUER', 'must be https when NODE_ENV=production');
+    return r.problem('ISSUER', 'must be https when NODE_ENV=production', fallback);
   }
   // The issuer is compared byte for byte by relying parties: keep it without a trailing slash.
   return value.replace(/\/+$/, '');
 }
 
-function mongodbUri(env: Env, nodeEnv: NodeEnv): string | undefined {
-  const value = text(env, 'MONGODB_URI');
+function mongodbUri(r: Reading, nodeEnv: NodeEnv): string | undefined {
+  const value = text(r, 'MONGODB_URI');
   if (value === undefined) {
     if (nodeEnv === 'production') {
-      throw new ConfigError(
+      return r.problem(
         'MONGODB_URI',
-        'is required when NODE_ENV=production (the embedded database keeps nothing)',
+        'is required when NODE_ENV=production (the embedded database is for development: one process, on this machine only)',
+        undefined,
       );
     }
     return undefined;
   }
   if (!/^mongodb(\+srv)?:\/\//.test(value)) {
-    throw new ConfigError('MONGODB_URI', 'must start with mongodb:// or mongodb+srv://');
+    return r.problem('MONGODB_URI', 'must start with mongodb:// or mongodb+srv://', undefined);
   }
   return value;
 }
 
-function databaseName(env: Env): string | undefined {
-  const value = text(env, 'MONGODB_DATABASE');
+function databaseName(r: Reading): string | undefined {
+  const value = text(r, 'MONGODB_DATABASE');
   if (value !== undefined && !/^[A-Za-z0-9_-]{1,63}$/.test(value)) {
-    throw new ConfigError('MONGODB_DATABASE', 'may hold only letters, digits, _ and - (at most 63)');
+    return r.problem('MONGODB_DATABASE', 'may hold only letters, digits, _ and - (at most 63)', undefined);
   }
   return value;
 }
 
-function lifetimes(env: Env): TokenLifetimes {
+function lifetimes(r: Reading): TokenLifetimes {
   const ttl: TokenLifetimes = {
-    accessToken: integer(env, 'ACCESS_TOKEN_TTL', 10 * MINUTE, 60, DAY),
-    clientCredentials: integer(env, 'CLIENT_CREDENTIALS_TTL', 10 * MINUTE, 60, DAY),
-    idToken: integer(env, 'ID_TOKEN_TTL', HOUR, 60, DAY),
-    refreshToken: integer(env, 'REFRESH_TOKEN_TTL', 14 * DAY, 5 * MINUTE, 365 * DAY),
+    accessToken: integer(r, 'ACCESS_TOKEN_TTL', 10 * MINUTE, 60, DAY),
+    clientCredentials: integer(r, 'CLIENT_CREDENTIALS_TTL', 10 * MINUTE, 60, DAY),
+    idToken: integer(r, 'ID_TOKEN_TTL', HOUR, 60, DAY),
+    refreshToken: integer(r, 'REFRESH_TOKEN_TTL', 14 * DAY, 5 * MINUTE, 365 * DAY),
     // RFC 6749 4.1.2 recommends at most 10 minutes; the project promises at most 60 s.
-    authorizationCode: integer(env, 'AUTHORIZATION_CODE_TTL', 60, 10, 60),
-    session: integer(env, 'SESSION_TTL', 14 * DAY, 5 * MINUTE, 365 * DAY),
-    interaction: integer(env, 'INTERACTION_TTL', 15 * MINUTE, MINUTE, DAY),
-    grant: integer(env, 'GRANT_TTL', 30 * DAY, 5 * MINUTE, 365 * DAY),
+    authorizationCode: integer(r, 'AUTHORIZATION_CODE_TTL', 60, 10, 60),
+    session: integer(r, 'SESSION_TTL', 14 * DAY, 5 * MINUTE, 365 * DAY),
+    interaction: integer(r, 'INTERACTION_TTL', 15 * MINUTE, MINUTE, DAY),
+    grant: integer(r, 'GRANT_TTL', 30 * DAY, 5 * MINUTE, 365 * DAY),
   };
   // A grant that ends before its refresh tokens would silently invalidate them early.
   if (ttl.grant < ttl.refreshToken) {
-    throw new ConfigError('GRANT_TTL', `must be at least REFRESH_TOKEN_TTL (${ttl.refreshToken})`);
+    r.problem('GRANT_TTL', `must be at least REFRESH_TOKEN_TTL (${ttl.refreshToken})`, undefined);
   }
   return ttl;
 }
 
 /**
  * A 32-byte key in base64. Without one, development gets a throwaway key for this process (what
- * it seals cannot be opened after a restart); production refuses to start.
+ * it seals cannot be opened after a restart, unless dev-data/development-keys.ts replaces it with
+ * one kept beside the embedded database's data); production refuses to start.
  */
-function encryptionKey(env: Env, name: string, nodeEnv: NodeEnv): { key: Buffer; ephemeral: boolean } {
-  const raw = text(env, name);
+function encryptionKey(r: Reading, name: string, nodeEnv: NodeEnv): { key: Buffer; ephemeral: boolean } {
+  const raw = text(r, name);
   if (raw === undefined) {
     if (nodeEnv === 'production')
-      throw new ConfigError(name, 'is required when NODE_ENV=production (32 random bytes, base64)');
+      r.problem(
+        name,
+        'is required when NODE_ENV=production (32 random bytes, base64: openssl rand -base64 32)',
+        undefined,
+      );
     return { key: randomBytes(32), ephemeral: true };
   }
   const key = Buffer.from(raw, 'base64');
   if (key.length !== 32 || !/^[A-Za-z0-9+/_-]+=*$/.test(raw)) {
-    throw new ConfigError(name, 'must be 32 bytes in base64 (for example: openssl rand -base64 32)');
+    r.problem(name, 'must be 32 bytes in base64 (for example: openssl rand -base64 32)', undefined);
+    return { key: randomBytes(32), ephemeral: true };
   }
   return { key, ephemeral: false };
 }
 
-function mfaConfig(env: Env, nodeEnv: NodeEnv): MfaConfig {
-  const policy = oneOf(env, 'MFA_POLICY', ['optional', 'required'] as const, 'optional');
-  const issuerName = text(env, 'MFA_ISSUER_NAME') ?? 'meshid';
-  const { key, ephemeral } = encryptionKey(env, 'MFA_ENCRYPTION_KEY', nodeEnv);
+function mfaConfig(r: Reading, nodeEnv: NodeEnv): MfaConfig {
+  const policy = oneOf(r, 'MFA_POLICY', ['optional', 'required'] as const, 'optional');
+  const issuerName = text(r, 'MFA_ISSUER_NAME') ?? 'meshid';
+  const { key, ephemeral } = encryptionKey(r, 'MFA_ENCRYPTION_KEY', nodeEnv);
   return { policy, issuerName, encryptionKey: key, ephemeralKey: ephemeral };
 }
 
@@ -391,23 +436,25 @@ const AAGUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * Passkeys belong to the issuer's host, or to a parent domain of it when WEBAUTHN_RP_ID says so
  * (browsers accept a registrable suffix of the page's host, never another site).
  */
-function webauthnConfig(env: Env, issuer: string, rpName: string): WebAuthnConfig {
+function webauthnConfig(r: Reading, issuer: string, rpName: string): WebAuthnConfig {
   const url = new URL(issuer);
   const host = url.hostname;
-  const rpId = (text(env, 'WEBAUTHN_RP_ID') ?? host).toLowerCase();
+  let rpId = (text(r, 'WEBAUTHN_RP_ID') ?? host).toLowerCase();
+  // A wrong ISSUER is reported already; the stand-in's host says nothing about WEBAUTHN_RP_ID.
+  if (r.problems.some((problem) => problem.variable === 'ISSUER')) rpId = host;
   if (rpId !== host && !host.endsWith(`.${rpId}`)) {
-    throw new ConfigError('WEBAUTHN_RP_ID', `must be the issuer's host name (${host}) or a parent domain of it`);
+    rpId = r.problem('WEBAUTHN_RP_ID', `must be the issuer's host name (${host}) or a parent domain of it`, host);
   }
   // A parent domain must be a site, not a top-level domain (no public-suffix list is consulted).
   if (rpId !== host && !rpId.includes('.')) {
-    throw new ConfigError('WEBAUTHN_RP_ID', 'must be a domain name (like example.com), not a top-level name');
+    rpId = r.problem('WEBAUTHN_RP_ID', 'must be a domain name (like example.com), not a top-level name', host);
   }
-  const allowedAaguids = (text(env, 'WEBAUTHN_ALLOWED_AAGUIDS') ?? '')
+  const allowedAaguids = (text(r, 'WEBAUTHN_ALLOWED_AAGUIDS') ?? '')
     .split(',')
     .map((entry) => entry.trim().toLowerCase())
     .filter(Boolean);
   const bad = allowedAaguids.find((entry) => !AAGUID.test(entry));
-  if (bad !== undefined) throw new ConfigError('WEBAUTHN_ALLOWED_AAGUIDS', `has "${bad}", which is not an AAGUID`);
+  if (bad !== undefined) r.problem('WEBAUTHN_ALLOWED_AAGUIDS', `has "${bad}", which is not an AAGUID`, undefined);
   return { rpId, origin: url.origin, rpName, allowedAaguids };
 }
 
@@ -415,23 +462,25 @@ function webauthnConfig(env: Env, issuer: string, rpName: string): WebAuthnConfi
  * Email: SMTP_URL sends for real; without it development keeps mails for /dev/mail and the log,
  * and production turns the email features off (a start-up message says so) rather than pretend.
  */
-function mailConfig(env: Env, nodeEnv: NodeEnv, issuer: string, embedded: boolean): MailConfig {
-  const smtpUrl = text(env, 'SMTP_URL');
+function mailConfig(r: Reading, nodeEnv: NodeEnv, issuer: string, embedded: boolean): MailConfig {
+  let smtpUrl = text(r, 'SMTP_URL');
   if (smtpUrl !== undefined) {
     // The value may hold a password: the messages never repeat it.
     const url = URL.canParse(smtpUrl) ? new URL(smtpUrl) : undefined;
     if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) {
-      throw new ConfigError(
+      smtpUrl = r.problem(
         'SMTP_URL',
         'must be an smtp:// or smtps:// URL, like smtps://user:pass@smtp.example.com:465',
+        undefined,
       );
     }
   }
-  const from = text(env, 'MAIL_FROM') ?? `meshid <no-reply@${new URL(issuer).hostname}>`;
+  const from = text(r, 'MAIL_FROM') ?? `meshid <no-reply@${new URL(issuer).hostname}>`;
   if (!/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/.test(from)) {
-    throw new ConfigError(
+    r.problem(
       'MAIL_FROM',
       `must be an address, optionally with a name: "Name <no-reply@example.com>" (got "${from}")`,
+      undefined,
     );
   }
   const mode = smtpUrl !== undefined ? 'smtp' : nodeEnv === 'production' ? 'off' : 'log';
@@ -440,130 +489,140 @@ function mailConfig(env: Env, nodeEnv: NodeEnv, issuer: string, embedded: boolea
     devPage: mode === 'log' && (embedded || nodeEnv === 'test'),
     smtpUrl,
     from,
-    sendTimeoutMs: integer(env, 'MAIL_SEND_TIMEOUT_MS', 5000, 500, 60_000),
-    maxAttempts: integer(env, 'MAIL_MAX_ATTEMPTS', 8, 1, 50),
-    retrySeconds: integer(env, 'MAIL_RETRY_SECONDS', 30, 1, HOUR),
-    passwordResetSeconds: integer(env, 'PASSWORD_RESET_TTL', 30 * MINUTE, 5 * MINUTE, DAY),
+    sendTimeoutMs: integer(r, 'MAIL_SEND_TIMEOUT_MS', 5000, 500, 60_000),
+    maxAttempts: integer(r, 'MAIL_MAX_ATTEMPTS', 8, 1, 50),
+    retrySeconds: integer(r, 'MAIL_RETRY_SECONDS', 30, 1, HOUR),
+    passwordResetSeconds: integer(r, 'PASSWORD_RESET_TTL', 30 * MINUTE, 5 * MINUTE, DAY),
   };
 }
 
 /** Self-registration: off unless asked for, and never without a way to confirm the address. */
-function signupConfig(env: Env, mail: MailConfig): SignupConfig {
-  const mode = oneOf(env, 'SIGNUP', ['off', 'open', 'domains'] as const, 'off');
-  const domains = (text(env, 'SIGNUP_DOMAINS') ?? '')
+function signupConfig(r: Reading, mail: MailConfig): SignupConfig {
+  const mode = oneOf(r, 'SIGNUP', ['off', 'open', 'domains'] as const, 'off');
+  const domains = (text(r, 'SIGNUP_DOMAINS') ?? '')
     .split(/[\s,]+/)
     .map((domain) => domain.toLowerCase())
     .filter(Boolean);
   const bad = domains.find((domain) => !/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain));
-  if (bad !== undefined) throw new ConfigError('SIGNUP_DOMAINS', `has "${bad}", which is not a domain name`);
-  if (mode === 'domains' && domains.length === 0)
-    throw new ConfigError('SIGNUP_DOMAINS', 'must list the allowed domains when SIGNUP=domains');
+  if (bad !== undefined) r.problem('SIGNUP_DOMAINS', `has "${bad}", which is not a domain name`, undefined);
+  else if (mode === 'domains' && domains.length === 0)
+    r.problem('SIGNUP_DOMAINS', 'must list the allowed domains when SIGNUP=domains', undefined);
   if (mode !== 'off' && mail.mode === 'off')
-    throw new ConfigError('SIGNUP', 'needs SMTP_URL in production: new accounts confirm their address by mail');
+    r.problem('SIGNUP', 'needs SMTP_URL in production: new accounts confirm their address by mail', undefined);
   return { mode, domains };
 }
 
-function keysConfig(env: Env, nodeEnv: NodeEnv, longestToken: number): KeysConfig {
-  const { key, ephemeral } = encryptionKey(env, 'KEY_ENCRYPTION_KEY', nodeEnv);
-  const retiredRetentionSeconds = integer(env, 'KEY_RETIRED_RETENTION_SECONDS', DAY, 60, 365 * DAY);
+function keysConfig(r: Reading, nodeEnv: NodeEnv, longestToken: number): KeysConfig {
+  const { key, ephemeral } = encryptionKey(r, 'KEY_ENCRYPTION_KEY', nodeEnv);
+  const retiredRetentionSeconds = integer(r, 'KEY_RETIRED_RETENTION_SECONDS', DAY, 60, 365 * DAY);
   // A key removed from JWKS while tokens it signed are alive would break those tokens.
   if (retiredRetentionSeconds < longestToken) {
-    throw new ConfigError(
+    r.problem(
       'KEY_RETIRED_RETENTION_SECONDS',
       `must be at least the longest token lifetime (${longestToken})`,
+      undefined,
     );
   }
   return {
     encryptionKey: key,
     ephemeralKey: ephemeral,
-    reloadSeconds: integer(env, 'KEY_RELOAD_SECONDS', 30, 1, HOUR),
-    rotationDays: integer(env, 'KEY_ROTATION_DAYS', 0, 0, 3650),
+    reloadSeconds: integer(r, 'KEY_RELOAD_SECONDS', 30, 1, HOUR),
+    rotationDays: integer(r, 'KEY_ROTATION_DAYS', 0, 0, 3650),
     retiredRetentionSeconds,
   };
 }
 
-function loginThrottle(env: Env): LoginThrottleConfig {
-  const delayAfter = integer(env, 'LOGIN_DELAY_AFTER_FAILURES', 5, 1, 100);
+function loginThrottle(r: Reading): LoginThrottleConfig {
+  const delayAfter = integer(r, 'LOGIN_DELAY_AFTER_FAILURES', 5, 1, 100);
   // NIST SP 800-63B 5.2.2: no more than 100 consecutive failed attempts on one account.
-  const lockAfter = integer(env, 'LOGIN_LOCK_AFTER_FAILURES', 20, 1, 100);
+  const lockAfter = integer(r, 'LOGIN_LOCK_AFTER_FAILURES', 20, 1, 100);
   if (lockAfter < delayAfter)
-    throw new ConfigError('LOGIN_LOCK_AFTER_FAILURES', `must be at least LOGIN_DELAY_AFTER_FAILURES (${delayAfter})`);
-  const accountLockAfter = integer(env, 'LOGIN_ACCOUNT_LOCK_AFTER_FAILURES', 100, 1, 100);
+    r.problem('LOGIN_LOCK_AFTER_FAILURES', `must be at least LOGIN_DELAY_AFTER_FAILURES (${delayAfter})`, undefined);
+  const accountLockAfter = integer(r, 'LOGIN_ACCOUNT_LOCK_AFTER_FAILURES', 100, 1, 100);
   if (accountLockAfter < lockAfter)
-    throw new ConfigError(
+    r.problem(
       'LOGIN_ACCOUNT_LOCK_AFTER_FAILURES',
       `must be at least LOGIN_LOCK_AFTER_FAILURES (${lockAfter})`,
+      undefined,
     );
   // Locking an address across all accounts locked out everyone behind a shared proxy or NAT.
-  if (text(env, 'LOGIN_IP_LOCK_AFTER_FAILURES') !== undefined) {
-    throw new ConfigError(
+  if (text(r, 'LOGIN_IP_LOCK_AFTER_FAILURES') !== undefined) {
+    r.problem(
       'LOGIN_IP_LOCK_AFTER_FAILURES',
       'is no longer used: lockouts are per account and per account+address (see LOGIN_ACCOUNT_LOCK_AFTER_FAILURES)',
+      undefined,
     );
   }
   return {
     delayAfter,
     lockAfter,
-    lockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 15 * MINUTE, 1, DAY),
+    lockSeconds: integer(r, 'LOGIN_LOCK_SECONDS', 15 * MINUTE, 1, DAY),
     accountLockAfter,
   };
 }
 
+/**
+ * Reads and validates every variable, or throws one `ConfigError` listing every problem found
+ * (each naming its variable), so that one start says all that is to be fixed.
+ */
 export function loadConfig(env: Env): Config {
-  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
-  const port = integer(env, 'PORT', 3000, 0, 65535);
-  const uri = mongodbUri(env, nodeEnv);
-  const ttl = lifetimes(env);
-  const tokenExchangeMaxTtl = integer(env, 'TOKEN_EXCHANGE_MAX_TTL', 5 * MINUTE, 10, DAY);
+  const r = new Reading(env);
+  const nodeEnv = oneOf(r, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const port = integer(r, 'PORT', 3000, 0, 65535);
+  const uri = mongodbUri(r, nodeEnv);
+  const ttl = lifetimes(r);
+  const tokenExchangeMaxTtl = integer(r, 'TOKEN_EXCHANGE_MAX_TTL', 5 * MINUTE, 10, DAY);
   const longestToken = Math.max(ttl.accessToken, ttl.clientCredentials, ttl.idToken, tokenExchangeMaxTtl);
-  const seed = demoSeed(env, nodeEnv, uri);
+  const seed = demoSeed(r, nodeEnv, uri);
   // The local demo (embedded database, demo seeded) lets agents register for its MCP server out
   // of the box; everywhere else registration is off until the operator turns it on.
   const localDemo = uri === undefined && seed;
-  const issuer = issuerUrl(env, nodeEnv, port);
-  const mail = mailConfig(env, nodeEnv, issuer, uri === undefined);
-  return {
+  const issuer = issuerUrl(r, nodeEnv, port);
+  const mail = mailConfig(r, nodeEnv, issuer, uri === undefined);
+  const config: Config = {
     nodeEnv,
     issuer,
-    host: text(env, 'HOST') ?? '127.0.0.1',
+    host: text(r, 'HOST') ?? '127.0.0.1',
     port,
     mongodbUri: uri,
-    devDataDir: devDataDir(env, nodeEnv, uri),
-    configFile: text(env, 'MESHID_CONFIG'),
-    clientMetadataDocuments: flag(env, 'CLIENT_METADATA_DOCUMENTS', localDemo),
-    clientMetadataHosts: hostPatterns(env, 'CIMD_ALLOWED_HOSTS'),
-    registration: oneOf(env, 'REGISTRATION', ['off', 'open', 'token'] as const, localDemo ? 'open' : 'off'),
+    devDataDir: devDataDir(r, nodeEnv, uri),
+    configFile: text(r, 'MESHID_CONFIG'),
+    clientMetadataDocuments: flag(r, 'CLIENT_METADATA_DOCUMENTS', localDemo),
+    clientMetadataHosts: hostPatterns(r, 'CIMD_ALLOWED_HOSTS'),
+    registration: oneOf(r, 'REGISTRATION', ['off', 'open', 'token'] as const, localDemo ? 'open' : 'off'),
     registrationResources:
-      text(env, 'REGISTRATION_RESOURCES') === undefined && localDemo
+      text(r, 'REGISTRATION_RESOURCES') === undefined && localDemo
         ? [DEMO_MCP_SERVER]
-        : uriList(env, 'REGISTRATION_RESOURCES'),
-    registrationMaxClients: integer(env, 'REGISTRATION_MAX_CLIENTS', 1000, 1, 1_000_000),
-    registrationPerHour: integer(env, 'REGISTRATION_PER_HOUR', 20, 1, 100_000),
-    registrationUnusedDays: integer(env, 'REGISTRATION_UNUSED_DAYS', 30, 1, 3650),
-    mongodbDatabase: databaseName(env),
-    proxyHops: proxyHops(env),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+        : uriList(r, 'REGISTRATION_RESOURCES'),
+    registrationMaxClients: integer(r, 'REGISTRATION_MAX_CLIENTS', 1000, 1, 1_000_000),
+    registrationPerHour: integer(r, 'REGISTRATION_PER_HOUR', 20, 1, 100_000),
+    registrationUnusedDays: integer(r, 'REGISTRATION_UNUSED_DAYS', 30, 1, 3650),
+    mongodbDatabase: databaseName(r),
+    proxyHops: proxyHops(r),
+    logLevel: oneOf(r, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     demoSeed: seed,
     ttl,
-    clientCacheTtl: integer(env, 'CLIENT_CACHE_TTL', 30, 0, HOUR),
-    mfa: mfaConfig(env, nodeEnv),
-    webauthn: webauthnConfig(env, issuer, text(env, 'MFA_ISSUER_NAME') ?? 'meshid'),
+    clientCacheTtl: integer(r, 'CLIENT_CACHE_TTL', 30, 0, HOUR),
+    mfa: mfaConfig(r, nodeEnv),
+    webauthn: webauthnConfig(r, issuer, text(r, 'MFA_ISSUER_NAME') ?? 'meshid'),
     mail,
-    signup: signupConfig(env, mail),
+    signup: signupConfig(r, mail),
     tokenExchangeMaxTtl,
-    keys: keysConfig(env, nodeEnv, longestToken),
-    passwordMinLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 8, 64),
-    passwordHashing: passwordHashing(env),
-    accountReauthSeconds: integer(env, 'ACCOUNT_REAUTH_SECONDS', 10 * MINUTE, MINUTE, DAY),
-    loginThrottle: loginThrottle(env),
-    databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 60_000),
-    validateCacheSeconds: integer(env, 'VALIDATE_CACHE_SECONDS', 10, 0, 300),
-    validateDefaultAudiences: uriList(env, 'VALIDATE_DEFAULT_AUDIENCE'),
-    auditFailuresPerMinute: integer(env, 'AUDIT_FAILURES_PER_MINUTE', 20, 1, 10_000),
-    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 500, 60_000),
-    adminApiCallsPerMinute: integer(env, 'ADMIN_API_CALLS_PER_MINUTE', 600, 1, 100_000),
-    metricsPort: text(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
-    metricsHost: text(env, 'METRICS_HOST') ?? '127.0.0.1',
-    metricsToken: metricsToken(env),
+    keys: keysConfig(r, nodeEnv, longestToken),
+    passwordMinLength: integer(r, 'PASSWORD_MIN_LENGTH', 8, 8, 64),
+    passwordHashing: hashingCost(r),
+    accountReauthSeconds: integer(r, 'ACCOUNT_REAUTH_SECONDS', 10 * MINUTE, MINUTE, DAY),
+    loginThrottle: loginThrottle(r),
+    databaseTimeoutMs: integer(r, 'DATABASE_TIMEOUT_MS', 5000, 100, 60_000),
+    validateCacheSeconds: integer(r, 'VALIDATE_CACHE_SECONDS', 10, 0, 300),
+    validateDefaultAudiences: uriList(r, 'VALIDATE_DEFAULT_AUDIENCE'),
+    auditFailuresPerMinute: integer(r, 'AUDIT_FAILURES_PER_MINUTE', 20, 1, 10_000),
+    upstreamTimeoutMs: integer(r, 'UPSTREAM_TIMEOUT_MS', 10_000, 500, 60_000),
+    adminApiCallsPerMinute: integer(r, 'ADMIN_API_CALLS_PER_MINUTE', 600, 1, 100_000),
+    metricsPort: text(r, 'METRICS_PORT') === undefined ? undefined : integer(r, 'METRICS_PORT', 0, 0, 65535),
+    metricsHost: text(r, 'METRICS_HOST') ?? '127.0.0.1',
+    metricsToken: metricsToken(r),
   };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
 }

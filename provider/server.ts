@@ -8,6 +8,7 @@ import type { Connection } from 'mongoose';
 import type { Provider } from 'oidc-provider';
 
 import { connectDatabase } from '../adapters/database.ts';
+import { keepEmbeddedPort, keptEmbeddedPort } from './dev-data/embedded-port.ts';
 import { ACCOUNT_CLIENT_ID, ensureAccountClient } from './self-service/account-client.ts';
 import { adminApiIndicator, ensureAdminApi } from './admin/admin-api-resource.ts';
 import { CONSOLE_CLIENT_ID, ensureConsoleClient } from './admin-console/console-client.ts';
@@ -98,12 +99,17 @@ function warnAboutRiskySettings(config: Config, logger: Logger): void {
 }
 
 /**
- * What `npm run admin` needs to manage this very process's embedded database: its address and
- * the key its keys are sealed with (a throwaway or a development key: a demo secret like the others).
+ * What `npm run admin` or a second instance needs to work on this very process's embedded
+ * database: its address and the two keys its secrets are sealed with (throwaway or development
+ * keys: demo secrets like the others).
  */
 function adminEnvironment(config: Config, embeddedUri: string | undefined): Record<string, string> | undefined {
   if (embeddedUri === undefined) return undefined;
-  return { MONGODB_URI: embeddedUri, KEY_ENCRYPTION_KEY: config.keys.encryptionKey.toString('base64') };
+  return {
+    MONGODB_URI: embeddedUri,
+    KEY_ENCRYPTION_KEY: config.keys.encryptionKey.toString('base64'),
+    MFA_ENCRYPTION_KEY: config.mfa.encryptionKey.toString('base64'),
+  };
 }
 
 /** MESHID_CONFIG at start-up: what the file declares is made true; a bad file stops start-up. */
@@ -162,6 +168,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       production: config.nodeEnv === 'production',
       timeoutMs: config.databaseTimeoutMs,
       embeddedKeptIn: config.devDataDir,
+      embeddedPort: config.mongodbUri === undefined ? await keptEmbeddedPort(config.devDataDir) : undefined,
     },
     logger,
   );
@@ -171,6 +178,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await ensureIndexes(connection);
     // Development keeps the embedded database's contents between runs (DEV_DATA_DIR).
     const kept = database.embedded ? await keptData(connection, config.devDataDir, logger) : undefined;
+    if (kept) await keepEmbeddedPort(config.devDataDir, database.embeddedUri);
     // The embedded database never runs its TTL indexes: a sweep does their job (real MongoDB needs none).
     const stopReaper = database.embedded ? startReaper(connection, logger) : () => undefined;
     await ensureKeys(connection, config.keys.encryptionKey);

@@ -46,7 +46,9 @@ export function formatDemo(
     ...(admin
       ? [
           '',
-          'Manage this demo while it runs (the embedded database is reachable at this address):',
+          dataDir
+            ? 'Manage this demo while it runs (its embedded database keeps this address across restarts, while the port is free):'
+            : 'Manage this demo while it runs (the embedded database is reachable at this address until it stops):',
           `  ${admin} npm run admin -- clients list`,
           `  ${admin} npm run admin -- clients add --help`,
           ...(forgotten

@@ -14,6 +14,7 @@ import type { InteractionDeps } from './interaction-deps.ts';
 import { seeOther } from '../forms/see-other.ts';
 import { sendToUpstream } from './upstream-start.ts';
 import type { ActiveIdp } from '../upstream/idp-directory.ts';
+import { seconds } from '../views/seconds.ts';
 
 /** One message for unknown email, wrong password and disabled account: no account enumeration. */
 export const WRONG_CREDENTIALS = 'Wrong email or password.';
@@ -25,8 +26,8 @@ function unverifiedMessage(email: string, sent: boolean): string {
     : `Confirm your email first: open the link we sent to ${email}, then sign in.`;
 }
 
-function tooManyAttempts(seconds: number): string {
-  return `Too many failed sign-in attempts. Try again in ${seconds} seconds.`;
+function tooManyAttempts(wait: number): string {
+  return `Too many failed sign-in attempts. Try again in ${seconds(wait)}.`;
 }
 
 /** {domain: upstream name} as JSON for the page's home-realm script, or '' when no domain is routed. */

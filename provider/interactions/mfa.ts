@@ -10,10 +10,11 @@ import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { formField } from '../forms/form-field.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { seeOther } from '../forms/see-other.ts';
+import { seconds } from '../views/seconds.ts';
 
 function failureMessage(result: Exclude<SecondFactorResult, { ok: true }>): string {
   if (result.reason === 'locked' || result.reason === 'throttled')
-    return `Too many wrong codes. Try again in ${result.retryAfter} seconds.`;
+    return `Too many wrong codes. Try again in ${seconds(result.retryAfter)}.`;
   return 'That code is not right. Enter the current code from your app, or a recovery code.';
 }
 

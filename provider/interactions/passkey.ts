@@ -15,6 +15,7 @@ import type { InteractionDeps } from './interaction-deps.ts';
 import { renderLogin } from './login.ts';
 import { renderMfa } from './mfa.ts';
 import { noteSignInDevice } from './sign-in-device.ts';
+import { seconds } from '../views/seconds.ts';
 
 /** Which ceremony this interaction is at: a passwordless sign-in, or the second step of one. */
 function stepOf(ctx: Context): { purpose: 'sign-in' } | { purpose: 'second-factor'; accountId: string } {
@@ -39,7 +40,7 @@ export function passkeyOptions(deps: InteractionDeps) {
 }
 
 function failureMessage(check: Exclude<PasskeyCheck, { ok: true }>): string {
-  if (check.reason === 'throttled') return `Too many failed attempts. Try again in ${check.retryAfter} seconds.`;
+  if (check.reason === 'throttled') return `Too many failed attempts. Try again in ${seconds(check.retryAfter ?? 1)}.`;
   if (check.reason === 'challenge') return 'That passkey request expired. Try again.';
   return 'That passkey could not be used to sign in here.';
 }

@@ -16,6 +16,7 @@ import type { UpstreamFlowRecord } from '../upstream/upstream-flow-model.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { WRONG_CREDENTIALS } from './login.ts';
 import { finishUpstreamLogin, loadFlow, refuseUpstream, renderLinkScreen, upstreamDetails } from './upstream-finish.ts';
+import { seconds } from '../views/seconds.ts';
 
 type Loaded = { flow: UpstreamFlowRecord; idp: ActiveIdp; cookie: string };
 
@@ -60,7 +61,7 @@ async function failedProof(
   });
   const message =
     retryAfter > 0
-      ? `Too many failed attempts. Try again in ${retryAfter} seconds.`
+      ? `Too many failed attempts. Try again in ${seconds(retryAfter)}.`
       : method === 'password'
         ? WRONG_CREDENTIALS
         : 'That passkey could not be used here.';

@@ -9,6 +9,7 @@ import { formField } from '../forms/form-field.ts';
 import type { AccountDeps } from './account-deps.ts';
 import { renderAccount } from './show-account.ts';
 import { notifyAccount } from '../mail/notify-account.ts';
+import { seconds } from '../views/seconds.ts';
 
 /**
  * POST /account/password — the current password, then a new one that meets the policy. Every
@@ -37,7 +38,7 @@ export function changePassword(deps: AccountDeps) {
         return renderAccount(
           deps,
           ctx,
-          { error: `Too many wrong passwords. Try again in ${check.retryAfter} seconds.` },
+          { error: `Too many wrong passwords. Try again in ${seconds(check.retryAfter)}.` },
           429,
         );
       return renderAccount(deps, ctx, { error: 'Your current password is not right.' }, 401);

@@ -1,5 +1,15 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { expect } from 'chai';
 
+import { loadConfig } from '../../provider/config.ts';
+import { withDevelopmentKeys } from '../../provider/dev-data/development-keys.ts';
+import { startServer } from '../../provider/server.ts';
+import { runAdminWith } from '../helpers/admin-cli.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { Browser } from '../helpers/browser.ts';
 import {
@@ -14,6 +24,8 @@ import {
 } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty, signIn } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { connectTestDatabase, testDatabaseUri, uniqueDatabaseName } from '../helpers/database.ts';
+import { freePort } from '../../scripts/free-port.ts';
 
 /** Frictions a new user met in the first hour: answers that say what went wrong, and where to go. */
 describe('the first hour: errors that say what went wrong', () => {
@@ -136,6 +148,83 @@ describe('the first hour: errors that say what went wrong', () => {
       scope: 'orders:read orders:write',
     });
     expect(partly.body.scope).to.equal('orders:read');
+  });
+});
+
+describe("the first hour: the README's production example", () => {
+  it('starts as printed (its own keys, a real database) and serves discovery', async function () {
+    this.timeout(60_000);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Running against a real MongoDB'));
+    const printed = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+    // Only the database is swapped for the test's; PORT and MONGODB_DATABASE come from outside.
+    const script = printed.replace(/MONGODB_URI='[^']*'/, `MONGODB_URI='${testDatabaseUri()}'`);
+    expect(script, 'the example names a database').not.to.equal(printed);
+    const port = await freePort();
+    const database = uniqueDatabaseName('readme-production');
+    const child = spawn('bash', ['-ec', script], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: String(port),
+        MONGODB_DATABASE: database,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: npm, the shell and node stop together, also when the test fails.
+      detached: true,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    try {
+      for (let i = 0; !output.includes('"msg":"listening"'); i += 1) {
+        expect(child.exitCode, output).to.equal(null);
+        expect(i, `still not listening:\n${output}`).to.be.below(1000);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const discovery = await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`);
+      expect(discovery.status).to.equal(200);
+      expect(((await discovery.json()) as { issuer: string }).issuer).to.equal('https://id.example.com');
+      expect(output).not.to.include('configuration:');
+    } finally {
+      if (child.exitCode === null) {
+        process.kill(-child.pid!, 'SIGTERM');
+        await once(child, 'exit');
+      }
+      const connection = await connectTestDatabase(database);
+      await connection.dropDatabase().catch(() => undefined);
+      await connection.close();
+    }
+  });
+});
+
+describe("the first hour: the demo banner's admin commands survive a restart", () => {
+  it('keeps the embedded database on its port for a kept data folder, and prints every key', async function () {
+    this.timeout(90_000);
+    const dir = mkdtempSync(join(tmpdir(), 'meshid-port-'));
+    const start = async () =>
+      startServer(await withDevelopmentKeys(loadConfig({ PORT: '0', DEV_DATA_DIR: dir, LOG_LEVEL: 'silent' })));
+    const first = await start();
+    let second: Awaited<ReturnType<typeof start>> | undefined;
+    try {
+      const printed = first.adminEnvironment!;
+      expect(printed).to.have.keys('MONGODB_URI', 'KEY_ENCRYPTION_KEY', 'MFA_ENCRYPTION_KEY');
+      await first.close();
+      second = await start();
+      expect(second.adminEnvironment).to.deep.equal(printed);
+      // The first run's command, pasted while the second runs.
+      const list = await runAdminWith(printed, ['clients', 'list', '--json']);
+      expect(list.code, list.stderr).to.equal(0);
+      expect((JSON.parse(list.stdout) as { client_id: string }[]).map((c) => c.client_id)).to.include('demo-web-1');
+    } finally {
+      await first.close().catch(() => undefined);
+      await second?.close();
+    }
   });
 });
 

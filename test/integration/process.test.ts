@@ -63,7 +63,7 @@ describe('the provider process (npm start)', () => {
     // The banner's admin command reaches this process's embedded database.
     const adminLine = stdout.split('\n').find((line) => line.includes('npm run admin -- clients list'))!;
     const env = Object.fromEntries([...adminLine.matchAll(/([A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
-    expect(env).to.have.keys('MONGODB_URI', 'KEY_ENCRYPTION_KEY');
+    expect(env).to.have.keys('MONGODB_URI', 'KEY_ENCRYPTION_KEY', 'MFA_ENCRYPTION_KEY');
     const list = await runAdminWith(env, ['clients', 'list', '--json']);
     expect(list.code, list.stderr).to.equal(0);
     expect((JSON.parse(list.stdout) as { client_id: string }[]).map((c) => c.client_id)).to.include('demo-web-1');

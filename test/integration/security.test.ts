@@ -38,7 +38,7 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
       expect((await loginAttempt(server, client, user.email, 'wrong-1')).status).to.equal(401);
       const delayed = await loginAttempt(server, client, user.email, 'wrong-2');
       expect(delayed.status).to.equal(429);
-      expect(errorText(delayed)).to.equal('Too many failed sign-in attempts. Try again in 1 seconds.');
+      expect(errorText(delayed)).to.equal('Too many failed sign-in attempts. Try again in 1 second.');
       expect((await loginAttempt(server, client, user.email, user.password)).status, 'during the delay').to.equal(429);
 
       await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -58,7 +58,7 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
       const email = 'nobody-at-all@example.test';
       expect(errorText(await loginAttempt(server, client, email, 'x1'))).to.equal('Wrong email or password.');
       expect(errorText(await loginAttempt(server, client, email, 'x2'))).to.equal(
-        'Too many failed sign-in attempts. Try again in 1 seconds.',
+        'Too many failed sign-in attempts. Try again in 1 second.',
       );
     });
 
