@@ -121,7 +121,8 @@ export function clientDetail(deps: ConsoleDeps) {
         redirects: ((client.redirect_uris as string[] | undefined) ?? []).join('\n'),
         resources: ((client.allowed_resources as string[] | undefined) ?? []).join('\n'),
         confidential: client.token_endpoint_auth_method !== 'none',
-        version: versionTag(client),
+        // not `version`: the layout's footer shows the product's version under that name
+        clientVersion: versionTag(client),
         error,
       },
       status,
@@ -143,7 +144,7 @@ export function editClient(deps: ConsoleDeps) {
     try {
       // The same lock and version as the admin API's If-Match: the check and the save run alone.
       await withChangeLock(deps.connection, resourceLockKey('/clients/{id}', { id }), async () => {
-        if (versionTag(await getClient(deps, id)) !== formField(ctx, 'version')) throw STALE;
+        if (versionTag(await getClient(deps, id)) !== formField(ctx, 'client_version')) throw STALE;
         await updateClient(consoleAdminDeps(deps, ctx), id, {
           client_name: formField(ctx, 'name') || undefined,
           redirect_uris: lines(formField(ctx, 'redirect_uris')),

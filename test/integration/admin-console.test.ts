@@ -123,6 +123,18 @@ describe('admin console (/admin): who may enter and change', function () {
     expect((await getClient(server, client.clientId)).client_name).to.equal('My rename');
   });
 
+  const footer = (html: string) => /<footer[^>]*>([^<]*)<\/footer>/.exec(html)?.[1]?.trim();
+
+  it("shows the product's version in the client page's footer, not the client's change version", async () => {
+    const client = await addWebClient(server);
+    const me = await person('admin');
+    const { browser, page } = await signIn(me.user, me.secret);
+    const product = footer(page.html);
+    expect(product).to.match(/^meshid \S+$/);
+    const detail = await browser.open(`/admin/clients/${encodeURIComponent(client.clientId)}`);
+    expect(footer(detail.html)).to.equal(product);
+  });
+
   it('refuses the console to an account without a role', async () => {
     const { user, secret } = await person();
     const { page } = await signIn(user, secret);
