@@ -201,6 +201,29 @@ describe('admin console (/admin): who may enter and change', function () {
     expect(emptied.html).to.match(/id="redirect_uris-problem"[^>]*>Add at least one redirect URI/);
   });
 
+  it('shows the audit log with emails, readable times and details', async () => {
+    const me = await person('admin');
+    const target = await addUser(server, `audited-${Date.now().toString(36)}@example.test`);
+    const { browser } = await signIn(me.user, me.secret);
+    const user = await browser.open(`/admin/users/${encodeURIComponent(target.id)}`);
+    await browser.submit(user, '/disable', {});
+    const page = await browser.open('/admin/audit?event=admin.user.disabled');
+    expect(page.status).to.equal(200);
+    const row = /<tr>\s*<td>\d+<\/td>[\s\S]*?<\/tr>/.exec(page.html)?.[0] ?? '';
+    expect(row).to.include('admin.user.disabled');
+    expect(row).to.include(target.email); // the account acted on
+    expect(row).to.include(me.user.email); // the admin who did it
+    // Shown by email (the id stays only in the link to the user's page).
+    expect(row.replace(/<[^>]*>/g, ' ')).to.not.include(me.user.id);
+    expect(row).to.include(`href="/admin/users/${encodeURIComponent(me.user.id)}"`);
+    expect(row).to.match(
+      /<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"[^>]*>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC<\/time>/,
+    );
+    expect(row).to.include('<dt>via</dt><dd>console</dd>');
+    expect(row).to.not.match(/[{}]/);
+    expect(page.html).to.include('<script src="/assets/local-time.js"');
+  });
+
   it('refuses the console to an account without a role', async () => {
     const { user, secret } = await person();
     const { page } = await signIn(user, secret);
