@@ -11,7 +11,7 @@ const short = (text: string) => (text.length > MAX_VALUE ? `${text.slice(0, MAX_
 
 function scalar(value: unknown): string {
   if (value === null || value === undefined) return '—';
-  if (Array.isArray(value)) return value.map(scalar).join(', ');
+  if (Array.isArray(value)) return value.length ? value.map(scalar).join(', ') : '—';
   if (typeof value === 'object')
     return Object.entries(value as Record<string, unknown>)
       .map(([key, inner]) => `${key} ${scalar(inner)}`)

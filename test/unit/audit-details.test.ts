@@ -21,6 +21,7 @@ describe("the audit page's presentation (pure)", () => {
       { key: 'client', value: 'svc-1' },
     ]);
     expect(detailItems(undefined)).to.deep.equal([]);
+    expect(detailItems({ resources: [] })).to.deep.equal([{ key: 'resources', value: '—' }]);
   });
 
   it('keeps the list short: long values are cut and extra items counted', () => {
