@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 
 import { auditChainStatus, queryAudit } from '../admin/admin-audit.ts';
+import { auditRows } from './audit-rows.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import type { ConsoleUser } from './console-session.ts';
 import { renderConsole } from './render-console.ts';
@@ -31,11 +32,7 @@ export function auditPage(deps: ConsoleDeps) {
       filters,
       chain,
       verifyLast: VERIFY_LAST,
-      records: records.map((r) => ({
-        ...r,
-        by: (r.details?.by as { via?: string; sub?: string } | undefined)?.sub ?? '',
-        detailText: r.details ? JSON.stringify(r.details).slice(0, 300) : '',
-      })),
+      records: await auditRows(deps.connection, records),
       next: records.length === PAGE ? records.at(-1)!.seq : undefined,
     });
   };

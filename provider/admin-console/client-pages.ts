@@ -12,8 +12,10 @@ import { AdminProblem } from '../admin/admin-deps.ts';
 import { resourceLockKey, withChangeLock } from '../admin/change-lock.ts';
 import { versionTag } from '../admin/version-tag.ts';
 import { CLIENT_TYPES, type ClientType } from '../clients/client-template.ts';
+import { clientCreateSchema } from '../admin-api/api-schemas.ts';
 import { formField } from '../forms/form-field.ts';
 import { resourceServerModel } from '../resources/resource-server-model.ts';
+import { type FieldProblem, problemFromIssue, problemFromMessage, problemsByField } from './client-form-problems.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { consoleAdminDeps } from './console-session.ts';
 import { doneRedirect, renderConsole } from './render-console.ts';
@@ -67,49 +69,96 @@ export function clientList(deps: ConsoleDeps) {
   };
 }
 
-/** POST /admin/clients — register one from its type (safe defaults); the secret is shown once. */
+/** What the admin typed in the new-client form, to show it again next to its problems. */
+function typedClient(ctx: Context) {
+  return {
+    type: formField(ctx, 'type'),
+    id: formField(ctx, 'id').trim(),
+    name: formField(ctx, 'name'),
+    redirect_uris: formField(ctx, 'redirect_uris'),
+    resources: formField(ctx, 'resources'),
+    first_party: checked(ctx, 'first_party'),
+    require_mfa: checked(ctx, 'require_mfa'),
+  };
+}
+
+/**
+ * POST /admin/clients — register one from its type (safe defaults); the secret is shown once.
+ * The form is parsed with the admin API's schema, then the same service registers it.
+ */
 export function addClient(deps: ConsoleDeps) {
   return async function addClient(ctx: Context): Promise<void> {
-    const type = formField(ctx, 'type') as ClientType;
-    try {
-      const { clientId, clientSecret } = await createClient(consoleAdminDeps(deps, ctx), {
-        type: CLIENT_TYPES.includes(type) ? type : ('invalid' as ClientType),
-        name: formField(ctx, 'name') || undefined,
-        redirectUri: lines(formField(ctx, 'redirect_uris')),
-        resource: lines(formField(ctx, 'resources')),
-        firstParty: checked(ctx, 'first_party'),
-        requireMfa: checked(ctx, 'require_mfa'),
-      });
-      return renderConsole(deps, ctx, 'client-secret.njk', 'clients', {
-        title: 'Client created',
-        clientId,
-        clientSecret,
-        heading: 'Client created',
-      });
-    } catch (err) {
-      if (!(err instanceof AdminProblem)) throw err;
-      return renderConsole(
-        deps,
-        ctx,
-        'clients.njk',
-        'clients',
-        {
-          title: 'Clients',
-          error: err.message,
-          clients: await listClients(deps, { limit: PAGE }),
-          types: CLIENT_TYPES.map((t) => ({ type: t, help: TYPE_HELP[t] })),
-          apis: await apiIndicators(deps),
-        },
-        400,
-      );
+    const typed = typedClient(ctx);
+    const body = {
+      type: typed.type,
+      ...(typed.id ? { id: typed.id } : {}),
+      ...(typed.name ? { name: typed.name } : {}),
+      redirect_uris: lines(typed.redirect_uris),
+      resources: lines(typed.resources),
+      first_party: typed.first_party,
+      require_mfa: typed.require_mfa,
+    };
+    let problems: FieldProblem[];
+    const parsed = clientCreateSchema.safeParse(body);
+    if (!parsed.success) problems = parsed.error.issues.map((issue) => problemFromIssue(issue, body));
+    else {
+      const input = parsed.data;
+      try {
+        const { clientId, clientSecret } = await createClient(consoleAdminDeps(deps, ctx), {
+          type: input.type,
+          id: input.id,
+          name: input.name,
+          redirectUri: input.redirect_uris,
+          resource: input.resources,
+          firstParty: input.first_party,
+          requireMfa: input.require_mfa,
+        });
+        return renderConsole(deps, ctx, 'client-secret.njk', 'clients', {
+          title: 'Client created',
+          clientId,
+          clientSecret,
+          heading: 'Client created',
+        });
+      } catch (err) {
+        if (!(err instanceof AdminProblem)) throw err;
+        problems = [problemFromMessage(err.message)];
+      }
     }
+    const { fields, general } = problemsByField(problems);
+    return renderConsole(
+      deps,
+      ctx,
+      'clients.njk',
+      'clients',
+      {
+        title: 'Clients',
+        error: general.length ? general.join(' ') : 'The client was not created: see the fields marked below.',
+        problems: fields,
+        form: typed,
+        clients: await listClients(deps, { limit: PAGE }),
+        types: CLIENT_TYPES.map((t) => ({ type: t, help: TYPE_HELP[t] })),
+        apis: await apiIndicators(deps),
+      },
+      400,
+    );
   };
+}
+
+/** A refused save: its problems, and what the admin typed (shown again instead of the stored settings). */
+interface RefusedEdit {
+  problems: FieldProblem[];
+  typed: { name: string; redirects: string; resources: string; firstParty: boolean; requireMfa: boolean };
 }
 
 /** GET /admin/clients/:id — its settings, with the edit, rotate and delete forms. */
 export function clientDetail(deps: ConsoleDeps) {
-  return async function clientDetail(ctx: Context, error?: string, status = 200): Promise<void> {
-    const client = await getClient(deps, String(ctx.params.id));
+  return async function clientDetail(ctx: Context, error?: string, status = 200, refused?: RefusedEdit): Promise<void> {
+    const stored = await getClient(deps, String(ctx.params.id));
+    const typed = refused?.typed;
+    const client = typed
+      ? { ...stored, client_name: typed.name, first_party: typed.firstParty, require_mfa: typed.requireMfa }
+      : stored;
+    const { fields, general } = problemsByField(refused?.problems ?? []);
     renderConsole(
       deps,
       ctx,
@@ -118,11 +167,13 @@ export function clientDetail(deps: ConsoleDeps) {
       {
         title: `Client ${client.client_id}`,
         client,
-        redirects: ((client.redirect_uris as string[] | undefined) ?? []).join('\n'),
-        resources: ((client.allowed_resources as string[] | undefined) ?? []).join('\n'),
-        confidential: client.token_endpoint_auth_method !== 'none',
-        version: versionTag(client),
-        error,
+        redirects: typed?.redirects ?? ((stored.redirect_uris as string[] | undefined) ?? []).join('\n'),
+        resources: typed?.resources ?? ((stored.allowed_resources as string[] | undefined) ?? []).join('\n'),
+        confidential: stored.token_endpoint_auth_method !== 'none',
+        // not `version`: the layout's footer shows the product's version under that name
+        clientVersion: versionTag(stored),
+        error: error ?? (refused ? general.join(' ') || 'Not saved: see the fields marked below.' : undefined),
+        problems: fields,
       },
       status,
     );
@@ -143,7 +194,7 @@ export function editClient(deps: ConsoleDeps) {
     try {
       // The same lock and version as the admin API's If-Match: the check and the save run alone.
       await withChangeLock(deps.connection, resourceLockKey('/clients/{id}', { id }), async () => {
-        if (versionTag(await getClient(deps, id)) !== formField(ctx, 'version')) throw STALE;
+        if (versionTag(await getClient(deps, id)) !== formField(ctx, 'client_version')) throw STALE;
         await updateClient(consoleAdminDeps(deps, ctx), id, {
           client_name: formField(ctx, 'name') || undefined,
           redirect_uris: lines(formField(ctx, 'redirect_uris')),
@@ -154,7 +205,17 @@ export function editClient(deps: ConsoleDeps) {
       });
     } catch (err) {
       if (!(err instanceof AdminProblem)) throw err;
-      return detail(ctx, err.message, err.status === 409 ? 409 : 400);
+      if (err.status === 409) return detail(ctx, err.message, 409);
+      return detail(ctx, undefined, 400, {
+        problems: [problemFromMessage(err.message)],
+        typed: {
+          name: formField(ctx, 'name'),
+          redirects: formField(ctx, 'redirect_uris'),
+          resources: formField(ctx, 'resources'),
+          firstParty: checked(ctx, 'first_party'),
+          requireMfa: checked(ctx, 'require_mfa'),
+        },
+      });
     }
     doneRedirect(deps, ctx, `/admin/clients/${encodeURIComponent(id)}`, 'Client saved.');
   };

@@ -18,6 +18,7 @@ const ASSETS: Record<string, { type: string; file: string }> = {
   '/assets/recovery-codes.js': { type: JS, file: join(VIEWS_DIR, 'static/recovery-codes.js') },
   '/assets/passkeys.js': { type: JS, file: join(VIEWS_DIR, 'static/passkeys.js') },
   '/assets/home-realm.js': { type: JS, file: join(VIEWS_DIR, 'static/home-realm.js') },
+  '/assets/local-time.js': { type: JS, file: join(VIEWS_DIR, 'static/local-time.js') },
   '/assets/simplewebauthn-browser.js': {
     type: JS,
     // The package exports only its module entry; the browser bundle sits beside it.

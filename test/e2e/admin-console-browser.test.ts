@@ -58,7 +58,8 @@ describe('admin console in a real browser (Chromium)', function () {
 
   it('signs in with TOTP, creates a client that works, rotates its secret, disables a user, rotates keys, audits it all', async () => {
     const victim = await addUser(server, 'leaving@example.test');
-    const context = await browser.newContext();
+    // A reader east of UTC: the audit page shows its times in the reader's zone.
+    const context = await browser.newContext({ timezoneId: 'Europe/Berlin' });
     const page = await context.newPage();
     const errors = watchConsole(page);
     await signInToConsole(page, operator, operatorSecret);
@@ -71,13 +72,28 @@ describe('admin console in a real browser (Chromium)', function () {
     await page.getByRole('heading', { name: 'New client' }).waitFor();
     await check(page, 'clients', errors);
     await page.getByRole('radio', { name: /web: a server-side/ }).check();
+    await page.getByLabel('Client ID (optional)').fill('console-app');
     await page.getByLabel('Name', { exact: true }).fill('Console App');
+    // Forgot the redirect URI: a sentence next to the field, and what was typed is kept.
+    await page.getByRole('button', { name: 'Create client' }).click();
+    await page.locator('#redirect_uris-problem').waitFor();
+    expect(await page.locator('#redirect_uris-problem').textContent()).to.equal('Add at least one redirect URI.');
+    expect(await page.getByLabel('Redirect URIs (one per line)').getAttribute('aria-invalid')).to.equal('true');
+    expect(await page.getByLabel('Client ID (optional)').inputValue()).to.equal('console-app');
+    // The refused form answers 400, which Chromium logs: expected here, and only here.
+    await check(
+      page,
+      'client-problem',
+      errors.filter((e) => !e.includes('status of 400')),
+    );
+    errors.length = 0;
     await page.getByLabel('Redirect URIs (one per line)').fill(callbackServer.url);
     await page.getByLabel('APIs it may call (one per line)').fill(API);
     await page.getByRole('button', { name: 'Create client' }).click();
     await page.getByRole('heading', { name: 'Client created' }).waitFor();
     await check(page, 'client-created', errors);
     const clientId = (await page.locator('[data-client-id]').textContent())!.trim();
+    expect(clientId).to.equal('console-app');
     const firstSecret = (await page.locator('[data-client-secret]').textContent())!.trim();
 
     // The new client signs a user in, as any app would.
@@ -88,8 +104,13 @@ describe('admin console in a real browser (Chromium)', function () {
     const tokens = await redeem(rp, request, await signIn(new HttpBrowser(server.issuer), request, user));
     expect(tokens.claims()!.sub).to.equal(user.id);
 
-    // Rotate its secret: the old one stops working.
+    // Its page, with the product's version in the footer.
     await page.getByRole('link', { name: 'Go to the client' }).click();
+    await page.getByRole('heading', { name: /Client console-app/ }).waitFor();
+    expect(await page.locator('footer').textContent()).to.match(/^meshid \d+\.\d+\.\d+/);
+    await check(page, 'client', errors);
+
+    // Rotate its secret: the old one stops working.
     await page.getByRole('button', { name: 'Rotate the secret' }).click();
     await page.getByRole('heading', { name: 'New secret' }).waitFor();
     await check(page, 'secret-rotated', errors);
@@ -148,7 +169,12 @@ describe('admin console in a real browser (Chromium)', function () {
       'admin.keys.rotated',
     ])
       expect(table, event).to.include(event);
-    expect(table).to.include(operator.id);
+    expect(table).to.include(operator.email);
+    expect(table).to.include(victim.email);
+    // Times in the reader's zone, the UTC text kept as the tooltip.
+    const time = page.locator('table.audit time').first();
+    expect(await time.getAttribute('title')).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    expect(await time.textContent()).to.match(/GMT\+1|CET/);
     await page.getByRole('link', { name: 'Verify the chain' }).click();
     await page.getByText(/Chain intact: the newest \d+ records/).waitFor();
     await check(page, 'audit', errors);

@@ -136,6 +136,107 @@ describe('admin console (/admin): who may enter and change', function () {
     expect((await getClient(server, client.clientId)).client_name).to.equal('My rename');
   });
 
+  const footer = (html: string) => /<footer[^>]*>([^<]*)<\/footer>/.exec(html)?.[1]?.trim();
+  const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+  it("shows the product's version in the client page's footer, not the client's change version", async () => {
+    const client = await addWebClient(server);
+    const me = await person('admin');
+    const { browser, page } = await signIn(me.user, me.secret);
+    const product = footer(page.html);
+    expect(product).to.match(/^meshid \S+$/);
+    const detail = await browser.open(`/admin/clients/${encodeURIComponent(client.clientId)}`);
+    expect(footer(detail.html)).to.equal(product);
+  });
+
+  /** Posts the console's new-client form as a browser would (the test browser reads no text areas). */
+  async function addThroughConsole(browser: Browser, fields: Record<string, string>): Promise<Page> {
+    const form = await browser.open('/admin/clients');
+    const response = await browser.fetch('/admin/clients', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf: csrfOf(form.html), type: 'web', ...fields }).toString(),
+    });
+    return {
+      url: new URL(response.url || server.issuer),
+      status: response.status,
+      html: await response.text(),
+      headers: response.headers,
+    };
+  }
+
+  it('creates a client with the ID the admin chose, and refuses a taken or malformed one', async () => {
+    const me = await person('admin');
+    const { browser } = await signIn(me.user, me.secret);
+    const chosen = `orders-app-${Date.now().toString(36)}`;
+    const created = await addThroughConsole(browser, { id: chosen, name: 'Orders', redirect_uris: CALLBACK });
+    expect(created.status).to.equal(200);
+    expect(created.html).to.include(`data-client-id>${chosen}<`);
+    expect((await getClient(server, chosen)).client_name).to.equal('Orders');
+
+    const taken = await addThroughConsole(browser, { id: chosen, redirect_uris: CALLBACK });
+    expect(taken.status).to.equal(400);
+    expect(taken.html).to.include(`A client with the ID ${chosen} exists already`);
+    // The same rule as the admin API's: printable characters, no spaces.
+    const spaced = await addThroughConsole(browser, { id: 'has a space', redirect_uris: CALLBACK });
+    expect(spaced.status).to.equal(400);
+    expect(spaced.html).to.match(/id="id-problem"[^>]*>[^<]*letters, digits/);
+    // Left empty, the ID is made up as before.
+    const random = await addThroughConsole(browser, { id: '', redirect_uris: CALLBACK });
+    expect(random.html).to.match(/data-client-id>web-[0-9a-f]{8}</);
+  });
+
+  it('says what is wrong with a new or changed client in sentences, next to the field', async () => {
+    const me = await person('admin');
+    const { browser } = await signIn(me.user, me.secret);
+    const bare = await addThroughConsole(browser, { name: 'No Redirects' });
+    expect(bare.status).to.equal(400);
+    expect(bare.html).to.not.include('must contain members');
+    expect(bare.html).to.match(
+      /<textarea id="redirect_uris"[^>]*aria-invalid="true"[^>]*aria-describedby="redirect_uris-problem"/,
+    );
+    expect(bare.html).to.match(/id="redirect_uris-problem"[^>]*>Add at least one redirect URI/);
+    // What the admin typed is still in the form.
+    expect(bare.html).to.match(/id="name"[^>]*value="No Redirects"/);
+    const plain = await addThroughConsole(browser, { redirect_uris: 'http://app.example/callback' });
+    expect(plain.status).to.equal(400);
+    expect(plain.html).to.match(/id="redirect_uris-problem"[^>]*>[^<]*https/);
+
+    const client = await addWebClient(server);
+    const path = `/admin/clients/${encodeURIComponent(client.clientId)}`;
+    const emptied = await browser.submit(await browser.open(path), path, {
+      name: 'x',
+      redirect_uris: '',
+      resources: API,
+    });
+    expect(emptied.status).to.equal(400);
+    expect(emptied.html).to.not.include('must contain members');
+    expect(emptied.html).to.match(/id="redirect_uris-problem"[^>]*>Add at least one redirect URI/);
+  });
+
+  it('shows the audit log with emails, readable times and details', async () => {
+    const me = await person('admin');
+    const target = await addUser(server, `audited-${Date.now().toString(36)}@example.test`);
+    const { browser } = await signIn(me.user, me.secret);
+    const user = await browser.open(`/admin/users/${encodeURIComponent(target.id)}`);
+    await browser.submit(user, '/disable', {});
+    const page = await browser.open('/admin/audit?event=admin.user.disabled');
+    expect(page.status).to.equal(200);
+    const row = /<tr>\s*<td>\d+<\/td>[\s\S]*?<\/tr>/.exec(page.html)?.[0] ?? '';
+    expect(row).to.include('admin.user.disabled');
+    expect(row).to.include(target.email); // the account acted on
+    expect(row).to.include(me.user.email); // the admin who did it
+    // Shown by email (the id stays only in the link to the user's page).
+    expect(row.replace(/<[^>]*>/g, ' ')).to.not.include(me.user.id);
+    expect(row).to.include(`href="/admin/users/${encodeURIComponent(me.user.id)}"`);
+    expect(row).to.match(
+      /<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"[^>]*>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC<\/time>/,
+    );
+    expect(row).to.include('<dt>via</dt><dd>console</dd>');
+    expect(row).to.not.match(/[{}]/);
+    expect(page.html).to.include('<script src="/assets/local-time.js"');
+  });
+
   it('refuses the console to an account without a role', async () => {
     const { user, secret } = await person();
     const { page } = await signIn(user, secret);
