@@ -1,5 +1,6 @@
 import { EmbeddedDatabaseMissing, startEmbeddedMongo, type EmbeddedMongo } from '../../adapters/embedded-mongo.ts';
 import { setTestDatabaseUri } from './database.ts';
+import { stopProcessGroups } from './process-group.ts';
 import { recordedShapeCount, recordQueryShapes, unindexedQueries } from './query-shapes.ts';
 
 /**
@@ -29,6 +30,8 @@ export const mochaHooks = {
     }
   },
   async afterAll() {
+    // A process a failed test left running would outlive the run (and hold its database).
+    await stopProcessGroups();
     await embedded?.stop();
     // With 100,000 users and a million tokens a query no index serves is a full scan: name each one.
     // (A run of a few files checks what those files sent.)
