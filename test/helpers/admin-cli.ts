@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-
 import { testDatabaseUri } from './database.ts';
+import { startProcessGroup } from './process-group.ts';
 import type { TestServer } from './test-server.ts';
 
 const ADMIN = new URL('../../scripts/admin.ts', import.meta.url).pathname;
@@ -27,19 +26,11 @@ export function runAdmin(
 }
 
 /** Runs the admin CLI with exactly these variables (and PATH): nothing else of the environment. */
-export function runAdminWith(env: Record<string, string>, args: string[], stdin = ''): Promise<AdminResult> {
-  const child = spawn(process.execPath, [ADMIN, ...args], {
+export async function runAdminWith(env: Record<string, string>, args: string[], stdin = ''): Promise<AdminResult> {
+  const admin = startProcessGroup(process.execPath, [ADMIN, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdin,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  child.stdin.end(stdin);
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+  const code = await admin.exited;
+  return { code: code ?? -1, stdout: admin.stdout(), stderr: admin.stderr() };
 }

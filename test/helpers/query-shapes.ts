@@ -75,7 +75,11 @@ function record(command: Record<string, unknown>, name: string): void {
  * Records every query any MongoClient of this process sends (the driver's command monitoring,
  * on by default in this provider's connections), for the whole test run.
  */
+let recording = false;
+
 export function recordQueryShapes(): void {
+  if (recording) return; // root hooks run once per file in parallel mode
+  recording = true;
   const proto = mongoose.mongo.MongoClient.prototype as unknown as {
     emit: (event: string, ...args: unknown[]) => boolean;
   };
@@ -144,4 +148,14 @@ export function unindexedQueries(): string[] {
 
 export function recordedShapeCount(): number {
   return shapes.size;
+}
+
+/** The shapes recorded so far (a parallel worker hands them to the main process). */
+export function recordedShapes(): QueryShape[] {
+  return [...shapes.values()];
+}
+
+/** Shapes another process recorded, checked with this one's. */
+export function addRecordedShapes(more: QueryShape[]): void {
+  for (const shape of more) shapes.set(JSON.stringify(shape), shape);
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import * as oidc from 'openid-client';
 
 import { freePort } from '../../scripts/free-port.ts';
 import { API, addApi, addServiceClient } from '../helpers/fixtures.ts';
+import { type StartedProcess, startProcessGroup } from '../helpers/process-group.ts';
 import { relyingParty } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -32,7 +33,7 @@ describe('nginx auth_request in front of an API, configured as docs/gateways.md 
   this.timeout(30_000);
   let server: TestServer;
   let upstream: Server;
-  let nginx: ChildProcess | undefined;
+  let nginx: StartedProcess | undefined;
   let gateway: string;
   let tokenWith: (scope: string) => Promise<string>;
 
@@ -77,20 +78,26 @@ describe('nginx auth_request in front of an API, configured as docs/gateways.md 
     );
     const check = spawnSync(NGINX, ['-t', '-p', prefix, '-c', conf], { encoding: 'utf8' });
     expect(check.status, `nginx -t: ${check.stderr}`).to.equal(0);
-    nginx = spawn(NGINX, ['-p', prefix, '-c', conf], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i += 1) {
-      if (
-        await fetch(gateway).then(
-          () => true,
-          () => false,
-        )
-      )
-        break;
+    const running = startProcessGroup(NGINX, ['-p', prefix, '-c', conf], { env: { PATH: process.env.PATH ?? '' } });
+    nginx = running;
+    // Until it answers, however long a loaded machine takes (the hook's timeout bounds it).
+    let exited = false;
+    const ended = () => {
+      exited = true;
+    };
+    void running.exited.then(ended, ended);
+    const reachable = () =>
+      fetch(gateway).then(
+        () => true,
+        () => false,
+      );
+    while (!(await reachable())) {
+      if (exited) throw new Error(`nginx exited: ${running.stderr()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   });
   after(async () => {
-    nginx?.kill('SIGQUIT');
+    await nginx?.stop('SIGQUIT');
     upstream?.close();
     await server?.stop();
   });

@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,43 +7,34 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 import { runAdminWith } from '../helpers/admin-cli.ts';
 import { testDatabaseUri, uniqueDatabaseName } from '../helpers/database.ts';
+import { startProcessGroup, stopProcessGroups } from '../helpers/process-group.ts';
 
 const ENTRY = new URL('../../provider/main.ts', import.meta.url).pathname;
 
-function run(env: Record<string, string>) {
-  // Only what the test names: the provider must not depend on anything else in the environment.
-  const child = spawn(process.execPath, [ENTRY], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  return { child, output: () => ({ stdout, stderr }) };
+/** `npm start` with only what the test names: the provider must not depend on anything else in the environment. */
+function run(env: Record<string, string>, args: string[] = []) {
+  return startProcessGroup(process.execPath, [ENTRY, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 300; i += 1) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** Start-up done: the demo banner and the "listening" log line (the logger may write it after the banner). */
+const ready = (stdout: string) => stdout.includes('Try client credentials:') && stdout.includes('"msg":"listening"');
 
-describe('the provider process (npm start)', () => {
+/** The URL from the "listening" log line. */
+const listeningUrl = (stdout: string) =>
+  JSON.parse(stdout.split('\n').find((line) => line.includes('"msg":"listening"'))!).url as string;
+
+describe('the provider process (npm start)', function () {
+  // Each test starts the provider and its embedded database (three times in one): slow on a loaded machine.
+  this.timeout(120_000);
   // Development data goes to a folder of the test's own, not the working tree's .meshid/.
   const dataDir = () => mkdtempSync(join(tmpdir(), 'meshid-dev-'));
+  // A failed or timed-out test leaves no provider (nor its database) behind.
+  afterEach(stopProcessGroups);
 
   it('starts with no configuration, prints the demo, serves, and exits 0 on SIGTERM', async () => {
-    const { child, output } = run({ PORT: '0', DEV_DATA_DIR: dataDir() });
-    // The banner is printed once start-up is complete, after the "listening" log line.
-    await until(() => output().stdout.includes('Try client credentials:'), 'the demo banner');
-    const { stdout, stderr } = output();
+    const provider = run({ PORT: '0', DEV_DATA_DIR: dataDir() });
+    await provider.waitFor(() => ready(provider.stdout()), 'the demo banner');
+    const [stdout, stderr] = [provider.stdout(), provider.stderr()];
     expect(stderr).to.include('EMBEDDED IN-MEMORY').and.include('saved in');
     expect(stdout).to.include('Demo user:     demo@example.test  password: ');
     expect(stdout).to.include('demo-service   secret: ');
@@ -55,7 +43,7 @@ describe('the provider process (npm start)', () => {
     const serviceSecret = /demo-service\s+secret: (\S+)/.exec(stdout)![1]!;
     expect(stdout).to.include(`curl -s -u demo-service:${serviceSecret} `);
 
-    const url = JSON.parse(stdout.split('\n').find((line) => line.includes('"msg":"listening"'))!).url as string;
+    const url = listeningUrl(stdout);
     const health = await fetch(`${url}/healthz`);
     expect(health.status).to.equal(200);
     expect(await health.json()).to.deep.equal({ status: 'ok' });
@@ -82,31 +70,19 @@ describe('the provider process (npm start)', () => {
     const verified = await runAdminWith(env, ['audit', 'verify']);
     expect(verified.stdout, verified.stderr).to.include('audit chain intact');
 
-    child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
-    expect(code).to.equal(0);
+    expect(await provider.stop()).to.equal(0);
   });
 
-  it('keeps development data across a restart: the demo secret still works, --fresh starts over', async function () {
-    this.timeout(60_000);
+  it('keeps development data across a restart: the demo secret still works, --fresh starts over', async () => {
     const dir = dataDir();
     const start = async (args: string[] = []) => {
-      const child = spawn(process.execPath, [ENTRY, ...args], {
-        env: { PATH: process.env.PATH ?? '', PORT: '0', DEV_DATA_DIR: dir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      await until(() => stdout.includes('Try client credentials:'), 'the demo banner');
-      const url = JSON.parse(stdout.split('\n').find((line) => line.includes('"msg":"listening"'))!).url as string;
+      const provider = run({ PORT: '0', DEV_DATA_DIR: dir }, args);
+      await provider.waitFor(() => ready(provider.stdout()), 'the demo banner');
+      const stdout = provider.stdout();
       const stop = async () => {
-        child.kill('SIGTERM');
-        const [code] = await once(child, 'exit');
-        expect(code, 'a clean stop').to.equal(0);
+        expect(await provider.stop(), `a clean stop:\n${provider.stderr()}`).to.equal(0);
       };
-      return { stdout, url, stop };
+      return { stdout, url: listeningUrl(stdout), stop };
     };
     const clientCredentials = (url: string, secret: string) =>
       fetch(`${url}/token`, {
@@ -144,44 +120,34 @@ describe('the provider process (npm start)', () => {
   it('saves what was written just before Ctrl-C, which signals the whole process group', async () => {
     const dir = dataDir();
     // Its own process group, as a terminal's foreground job is: Ctrl-C reaches every member.
-    const child = spawn(process.execPath, [ENTRY], {
+    const provider = startProcessGroup(process.execPath, [ENTRY], {
       env: { PATH: process.env.PATH ?? '', PORT: '0', DEV_DATA_DIR: dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
+      mergeOutput: true,
     });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    await until(() => output.includes('Try client credentials:'), 'the demo banner');
-    const url = JSON.parse(output.split('\n').find((line) => line.includes('"msg":"listening"'))!).url as string;
+    await provider.waitFor(() => ready(provider.stdout()), 'the demo banner');
+    const url = listeningUrl(provider.stdout());
     const registered = await fetch(`${url}/reg`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:5000/cb'], token_endpoint_auth_method: 'none' }),
     });
     const { client_id: clientId } = (await registered.json()) as { client_id: string };
-    process.kill(-child.pid!, 'SIGINT');
-    const [code] = await once(child, 'exit');
-    expect(code, 'a clean stop').to.equal(0);
+    expect(await provider.stop('SIGINT'), 'a clean stop').to.equal(0);
+    const output = provider.stdout();
     expect(output, 'no error on the way out').not.to.include('    at ');
     expect(readFileSync(join(dir, 'database.json'), 'utf8'), 'the last write was saved').to.include(clientId);
   });
 
   it('uses MONGODB_URI when given, and then seeds nothing unless asked', async () => {
-    const { child, output } = run({
+    const provider = run({
       PORT: '0',
       MONGODB_URI: testDatabaseUri(),
       MONGODB_DATABASE: uniqueDatabaseName('process'),
     });
-    await until(() => output().stdout.includes('"msg":"listening"'), 'listening');
-    expect(output().stderr).not.to.include('NOTHING IS KEPT');
-    expect(output().stdout).not.to.include('Demo user');
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await provider.waitFor(() => provider.stdout().includes('"msg":"listening"'), 'listening');
+    expect(provider.stderr()).not.to.include('NOTHING IS KEPT');
+    expect(provider.stdout()).not.to.include('Demo user');
+    await provider.stop();
   });
 
   for (const [label, env, variable] of [
@@ -193,11 +159,10 @@ describe('the provider process (npm start)', () => {
     ['stops on a bad variable, naming it', { PORT: 'abc' }, 'PORT'],
   ] as [string, Record<string, string>, string][]) {
     it(label, async () => {
-      const { child, output } = run(env);
-      const [code] = await once(child, 'exit');
-      expect(code).to.equal(1);
-      expect(output().stderr).to.include(variable);
-      expect(output().stderr).not.to.include('    at ');
+      const provider = run(env);
+      expect(await provider.exited).to.equal(1);
+      expect(provider.stderr()).to.include(variable);
+      expect(provider.stderr()).not.to.include('    at ');
     });
   }
 });

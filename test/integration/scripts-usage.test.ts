@@ -1,24 +1,19 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-
 import { expect } from 'chai';
 
 import { runAdminWith } from '../helpers/admin-cli.ts';
+import { startProcessGroup } from '../helpers/process-group.ts';
 
 async function script(name: string, args: string[]): Promise<{ code: number; out: string }> {
-  const child = spawn(process.execPath, [new URL(`../../scripts/${name}`, import.meta.url).pathname, ...args], {
-    env: { PATH: process.env.PATH ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    out += chunk;
-  });
-  const [code] = await once(child, 'exit');
-  return { code: code as number, out };
+  const run = startProcessGroup(
+    process.execPath,
+    [new URL(`../../scripts/${name}`, import.meta.url).pathname, ...args],
+    {
+      env: { PATH: process.env.PATH ?? '' },
+      mergeOutput: true,
+    },
+  );
+  const code = await run.exited;
+  return { code: code ?? -1, out: run.stdout() };
 }
 
 describe('every script answers --help and a bad option with usage, not a stack trace', function () {
@@ -37,17 +32,15 @@ describe('every script answers --help and a bad option with usage, not a stack t
   }
 
   it('npm start -- --help prints usage and starts nothing', async () => {
-    const child = spawn(process.execPath, [new URL('../../provider/main.ts', import.meta.url).pathname, '--help'], {
-      env: { PATH: process.env.PATH ?? '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-    });
-    const [code] = await once(child, 'exit');
-    expect(code).to.equal(0);
-    expect(out)
+    const start = startProcessGroup(
+      process.execPath,
+      [new URL('../../provider/main.ts', import.meta.url).pathname, '--help'],
+      {
+        env: { PATH: process.env.PATH ?? '' },
+      },
+    );
+    expect(await start.exited).to.equal(0);
+    expect(start.stdout())
       .to.match(/^Usage: npm start/)
       .and.include('--fresh');
   });

@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-
 import { expect } from 'chai';
 
 import { AuditLog } from '../../provider/security/audit-log.ts';
@@ -12,6 +9,7 @@ import { testDatabaseUri } from '../helpers/database.ts';
 import { CALLBACK, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty, signInWithCode } from '../helpers/relying-party.ts';
 import { errorText, loginAttempt } from '../helpers/login-attempt.ts';
+import { startProcessGroup } from '../helpers/process-group.ts';
 import { rawRequest } from '../helpers/raw-request.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -163,24 +161,17 @@ describe('security: brute force, audit chain, headers, cookies, proxies', () => 
 
     async function runVerifier(expectedCode: number, expectedText: string): Promise<void> {
       const script = new URL('../../scripts/audit-verify.ts', import.meta.url).pathname;
-      const child = spawn(process.execPath, [script], {
+      const verifier = startProcessGroup(process.execPath, [script], {
         env: {
           PATH: process.env.PATH ?? '',
           MONGODB_URI: testDatabaseUri(),
           MONGODB_DATABASE: server.connection.name,
           KEY_ENCRYPTION_KEY: KEK,
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        mergeOutput: true,
       });
-      let out = '';
-      child.stdout.on('data', (chunk) => {
-        out += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        out += chunk;
-      });
-      const [code] = await once(child, 'exit');
-      expect(out).to.include(expectedText);
+      const code = await verifier.exited;
+      expect(verifier.stdout()).to.include(expectedText);
       expect(code).to.equal(expectedCode);
     }
   });
