@@ -6,8 +6,10 @@ import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 
 import { DEMO_API, DEMO_EMAIL, DEMO_INTERNAL_API } from '../../provider/demo/seed-demo.ts';
+import { saveResourceServer } from '../../provider/resources/resource-server-directory.ts';
+import { freePort } from '../../scripts/free-port.ts';
 import { Browser } from '../helpers/browser.ts';
-import { basicAuth } from '../helpers/fixtures.ts';
+import { addWebClient, basicAuth } from '../helpers/fixtures.ts';
 import { runAgent } from '../helpers/mcp-agent.ts';
 import { authorizationRequest } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -73,10 +75,19 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
 
   it("web-app.md's sample, run as written: signs in, and a reloaded callback or a foreign state gets a message", async function () {
     this.timeout(20_000);
+    // A free port, never the demo's 4401 (a running demo must not break the suite): the sample
+    // runs as printed with a client of this provider registered for that port instead of demo-web-1.
+    const port = String(await freePort());
+    const client = await addWebClient(server, {
+      redirect_uris: [`http://localhost:${port}/callback`],
+      post_logout_redirect_uris: [`http://localhost:${port}/`],
+      allowed_resources: [],
+    });
     const source = /```js\n([\s\S]*?)```/
       .exec(readFileSync(new URL('../../docs/quickstart/web-app.md', import.meta.url), 'utf8'))![1]!
       .replace("'http://localhost:3000'", `'${server.issuer}'`)
-      .replace("'<demo-web-1 secret>'", `'${secret('demo-web-1')}'`);
+      .replace("'demo-web-1', '<demo-web-1 secret>'", `'${client.clientId}', '${client.clientSecret}'`)
+      .replaceAll('4401', port);
     // Inside node_modules/ so that the sample's `import 'openid-client'` resolves as in an app.
     const dir = new URL('../../node_modules/.cache/meshid-quickstart/', import.meta.url);
     mkdirSync(dir, { recursive: true });
@@ -85,10 +96,13 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
     const app = spawn(process.execPath, [file.pathname], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       await new Promise<void>((resolve, reject) => {
-        app.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('open http://localhost:4401/') && resolve());
+        app.stdout.on(
+          'data',
+          (chunk: Buffer) => chunk.toString().includes(`open http://localhost:${port}/`) && resolve(),
+        );
         app.once('exit', (code) => reject(new Error(`the sample exited with ${code}`)));
       });
-      const start = await fetch('http://localhost:4401/', { redirect: 'manual' });
+      const start = await fetch(`http://localhost:${port}/`, { redirect: 'manual' });
       const callback = await browserSignIn(new Browser(server.issuer), new URL(start.headers.get('location')!));
       const hello = await fetch(callback);
       expect(await hello.text()).to.equal('Hello Demo User (demo@example.test)');
@@ -96,7 +110,7 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
       const reload = await fetch(callback);
       expect(reload.status).to.equal(400);
       expect(await reload.text()).to.include('Start again at /');
-      const foreign = await fetch('http://localhost:4401/callback?code=x&state=not-ours');
+      const foreign = await fetch(`http://localhost:${port}/callback?code=x&state=not-ours`);
       expect(foreign.status).to.equal(400);
       expect(app.exitCode, 'the sample is still running').to.equal(null);
     } finally {
@@ -189,16 +203,26 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
 
 describe('quick start mcp.md: the documented MCP server, reached by an agent on the official SDK', function () {
   this.timeout(60_000);
-  const MCP_URL = 'http://localhost:3005/mcp';
+  let port = '';
+  let MCP_URL = '';
   let server: TestServer;
   let app: ReturnType<typeof spawn> | undefined;
 
   before(async () => {
-    // As the local demo: registration open for the demo's MCP server (declared by the demo file).
+    // A free port, never the demo's 3005 (a running demo must not break the suite): this
+    // provider declares the MCP server there, as the demo file declares it on 3005.
+    port = String(await freePort());
+    MCP_URL = `http://localhost:${port}/mcp`;
     server = await startTestServer('quickstart-mcp', {
       DEMO_SEED: '1',
       REGISTRATION: 'open',
       REGISTRATION_RESOURCES: MCP_URL,
+    });
+    await saveResourceServer(server.connection, {
+      _id: MCP_URL,
+      name: 'Demo MCP server',
+      scopes: ['mcp:tools'],
+      scopeDescriptions: [{ scope: 'mcp:tools', text: "Use the demo's tools for you" }],
     });
   });
   after(async () => {
@@ -209,7 +233,8 @@ describe('quick start mcp.md: the documented MCP server, reached by an agent on 
   it('runs the server as printed; an agent registers, the demo user allows, and whoami answers', async () => {
     const source = /```js\n([\s\S]*?)```/
       .exec(readFileSync(new URL('../../docs/quickstart/mcp.md', import.meta.url), 'utf8'))![1]!
-      .replace("const issuer = 'http://localhost:3000';", `const issuer = '${server.issuer}';`);
+      .replace("const issuer = 'http://localhost:3000';", `const issuer = '${server.issuer}';`)
+      .replaceAll('3005', port);
     const dir = new URL('../../node_modules/.cache/meshid-quickstart/', import.meta.url);
     mkdirSync(dir, { recursive: true });
     const file = new URL('mcp-server.mjs', dir);
