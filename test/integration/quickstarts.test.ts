@@ -207,6 +207,7 @@ describe('quick start mcp.md: the documented MCP server, reached by an agent on 
   let MCP_URL = '';
   let server: TestServer;
   let app: ReturnType<typeof spawn> | undefined;
+  let agent: ReturnType<typeof spawn> | undefined;
 
   before(async () => {
     // A free port, never the demo's 3005 (a running demo must not break the suite): this
@@ -226,6 +227,7 @@ describe('quick start mcp.md: the documented MCP server, reached by an agent on 
     });
   });
   after(async () => {
+    agent?.kill();
     app?.kill();
     await server.stop();
   });
@@ -248,6 +250,45 @@ describe('quick start mcp.md: the documented MCP server, reached by an agent on 
     const run = await runAgent({ issuer: server.issuer, mcpUrl: MCP_URL, user: demoUser, name: 'Quick start agent' });
     expect(run.consentHtml).to.include('Demo MCP server').and.include('Use the demo&#39;s tools for you');
     expect(run.toolText).to.match(/^user [\w-]+$/);
+  });
+
+  it("runs the agent as printed: it prints a link, the demo user allows, and it prints whoami's answer", async () => {
+    const callbackPort = String(await freePort());
+    const source = [
+      ...readFileSync(new URL('../../docs/quickstart/mcp.md', import.meta.url), 'utf8').matchAll(
+        /```js\n([\s\S]*?)```/g,
+      ),
+    ][1]![1]!
+      .replaceAll('3005', port)
+      .replaceAll('4568', callbackPort);
+    const file = new URL('../../node_modules/.cache/meshid-quickstart/mcp-agent.mjs', import.meta.url);
+    writeFileSync(file, source);
+    agent = spawn(process.execPath, [file.pathname], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const printed = (pattern: RegExp) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(output);
+          if (match) resolve(match);
+        };
+        agent!.stdout!.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          check();
+        });
+        agent!.once('exit', (code) => reject(new Error(`the agent exited with ${code}: ${output}`)));
+        check();
+      });
+    const [, link] = await printed(/Open (\S+) and sign in/);
+    const browser = new Browser(server.issuer);
+    const consent = await browser.submit(await browser.open(new URL(link!)), '/login', {
+      email: DEMO_EMAIL,
+      password: server.demo!.user.password!,
+    });
+    expect(consent.html).to.include('Quick start agent').and.include('Use the demo&#39;s tools for you');
+    const callback = (await browser.submit(consent, '/confirm')).leftTo!;
+    expect(callback.origin).to.equal(`http://127.0.0.1:${callbackPort}`);
+    expect(await (await fetch(callback)).text()).to.equal('Signed in: you can close this tab.');
+    await printed(/whoami: user [\w-]+\n/);
   });
 });
 
