@@ -8,6 +8,7 @@ import * as oidc from 'openid-client';
 import { DEMO_API, DEMO_EMAIL, DEMO_INTERNAL_API } from '../../provider/demo/seed-demo.ts';
 import { saveResourceServer } from '../../provider/resources/resource-server-directory.ts';
 import { freePort } from '../../scripts/free-port.ts';
+import { launchChromium, watchConsole } from '../e2e/chromium.ts';
 import { Browser } from '../helpers/browser.ts';
 import { addWebClient, basicAuth } from '../helpers/fixtures.ts';
 import { runAgent } from '../helpers/mcp-agent.ts';
@@ -338,5 +339,66 @@ describe('quick start: device flow (docs/quickstart/device.md), its script run a
     if (done.html.includes('/confirm"')) done = await browser.submit(done, '/confirm');
     expect(done.html).to.include('Device connected');
     await printed(/signed in as [\w-]+\naccess token for the API: ey/);
+  });
+});
+
+describe('quick start: single-page app (docs/quickstart/spa.md), its page run as printed in Chromium', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let app: ReturnType<typeof spawn> | undefined;
+  let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
+
+  before(async function () {
+    chromium = await launchChromium(this);
+    server = await startTestServer('quickstart-spa', { DEMO_SEED: '1' });
+  });
+  after(async () => {
+    app?.kill();
+    await chromium?.close();
+    await server?.stop();
+  });
+
+  it('signs the demo user in; the page redeems its code with PKCE from its own origin and shows the token', async () => {
+    // A free port, never the demo's 4403: a public client of this provider registered for it.
+    const port = String(await freePort());
+    const client = await addWebClient(server, {
+      redirect_uris: [`http://localhost:${port}/callback`],
+      post_logout_redirect_uris: [],
+      allowed_resources: [DEMO_API],
+      token_endpoint_auth_method: 'none',
+    });
+    const source = /```js\n([\s\S]*?)```/
+      .exec(readFileSync(new URL('../../docs/quickstart/spa.md', import.meta.url), 'utf8'))![1]!
+      .replaceAll('http://localhost:3000', server.issuer)
+      .replaceAll("'demo-spa'", `'${client.clientId}'`)
+      .replaceAll('4403', port);
+    const dir = new URL('../../node_modules/.cache/meshid-quickstart/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const file = new URL('spa.mjs', dir);
+    writeFileSync(file, source);
+    app = spawn(process.execPath, [file.pathname], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      app!.stdout!.on(
+        'data',
+        (chunk: Buffer) => chunk.toString().includes(`open http://localhost:${port}/`) && resolve(),
+      );
+      app!.once('exit', (code) => reject(new Error(`the sample exited with ${code}`)));
+    });
+
+    const page = await (await chromium!.newContext()).newPage();
+    const errors = watchConsole(page);
+    await page.goto(`http://localhost:${port}/`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill(DEMO_EMAIL);
+    await page.getByLabel('Password').fill(server.demo!.user.password!);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForSelector('text=Signed in:');
+    expect(await page.textContent('#out')).to.equal(
+      `Signed in: an access token for ${DEMO_API} with scope orders:read`,
+    );
+    // The callback's code is gone from the address bar: a reload starts again.
+    expect(new URL(page.url()).pathname).to.equal('/');
+    expect(errors).to.deep.equal([]);
   });
 });
