@@ -6,8 +6,11 @@ import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 
 import { DEMO_API, DEMO_EMAIL, DEMO_INTERNAL_API } from '../../provider/demo/seed-demo.ts';
+import { saveResourceServer } from '../../provider/resources/resource-server-directory.ts';
+import { freePort } from '../../scripts/free-port.ts';
+import { launchChromium, watchConsole } from '../e2e/chromium.ts';
 import { Browser } from '../helpers/browser.ts';
-import { basicAuth } from '../helpers/fixtures.ts';
+import { addWebClient, basicAuth } from '../helpers/fixtures.ts';
 import { runAgent } from '../helpers/mcp-agent.ts';
 import { authorizationRequest } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -73,10 +76,19 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
 
   it("web-app.md's sample, run as written: signs in, and a reloaded callback or a foreign state gets a message", async function () {
     this.timeout(20_000);
+    // A free port, never the demo's 4401 (a running demo must not break the suite): the sample
+    // runs as printed with a client of this provider registered for that port instead of demo-web-1.
+    const port = String(await freePort());
+    const client = await addWebClient(server, {
+      redirect_uris: [`http://localhost:${port}/callback`],
+      post_logout_redirect_uris: [`http://localhost:${port}/`],
+      allowed_resources: [],
+    });
     const source = /```js\n([\s\S]*?)```/
       .exec(readFileSync(new URL('../../docs/quickstart/web-app.md', import.meta.url), 'utf8'))![1]!
       .replace("'http://localhost:3000'", `'${server.issuer}'`)
-      .replace("'<demo-web-1 secret>'", `'${secret('demo-web-1')}'`);
+      .replace("'demo-web-1', '<demo-web-1 secret>'", `'${client.clientId}', '${client.clientSecret}'`)
+      .replaceAll('4401', port);
     // Inside node_modules/ so that the sample's `import 'openid-client'` resolves as in an app.
     const dir = new URL('../../node_modules/.cache/meshid-quickstart/', import.meta.url);
     mkdirSync(dir, { recursive: true });
@@ -85,10 +97,13 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
     const app = spawn(process.execPath, [file.pathname], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       await new Promise<void>((resolve, reject) => {
-        app.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('open http://localhost:4401/') && resolve());
+        app.stdout.on(
+          'data',
+          (chunk: Buffer) => chunk.toString().includes(`open http://localhost:${port}/`) && resolve(),
+        );
         app.once('exit', (code) => reject(new Error(`the sample exited with ${code}`)));
       });
-      const start = await fetch('http://localhost:4401/', { redirect: 'manual' });
+      const start = await fetch(`http://localhost:${port}/`, { redirect: 'manual' });
       const callback = await browserSignIn(new Browser(server.issuer), new URL(start.headers.get('location')!));
       const hello = await fetch(callback);
       expect(await hello.text()).to.equal('Hello Demo User (demo@example.test)');
@@ -96,7 +111,7 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
       const reload = await fetch(callback);
       expect(reload.status).to.equal(400);
       expect(await reload.text()).to.include('Start again at /');
-      const foreign = await fetch('http://localhost:4401/callback?code=x&state=not-ours');
+      const foreign = await fetch(`http://localhost:${port}/callback?code=x&state=not-ours`);
       expect(foreign.status).to.equal(400);
       expect(app.exitCode, 'the sample is still running').to.equal(null);
     } finally {
@@ -189,19 +204,31 @@ describe('quick starts (docs/quickstart) against the demo seed', () => {
 
 describe('quick start mcp.md: the documented MCP server, reached by an agent on the official SDK', function () {
   this.timeout(60_000);
-  const MCP_URL = 'http://localhost:3005/mcp';
+  let port = '';
+  let MCP_URL = '';
   let server: TestServer;
   let app: ReturnType<typeof spawn> | undefined;
+  let agent: ReturnType<typeof spawn> | undefined;
 
   before(async () => {
-    // As the local demo: registration open for the demo's MCP server (declared by the demo file).
+    // A free port, never the demo's 3005 (a running demo must not break the suite): this
+    // provider declares the MCP server there, as the demo file declares it on 3005.
+    port = String(await freePort());
+    MCP_URL = `http://localhost:${port}/mcp`;
     server = await startTestServer('quickstart-mcp', {
       DEMO_SEED: '1',
       REGISTRATION: 'open',
       REGISTRATION_RESOURCES: MCP_URL,
     });
+    await saveResourceServer(server.connection, {
+      _id: MCP_URL,
+      name: 'Demo MCP server',
+      scopes: ['mcp:tools'],
+      scopeDescriptions: [{ scope: 'mcp:tools', text: "Use the demo's tools for you" }],
+    });
   });
   after(async () => {
+    agent?.kill();
     app?.kill();
     await server.stop();
   });
@@ -209,7 +236,8 @@ describe('quick start mcp.md: the documented MCP server, reached by an agent on 
   it('runs the server as printed; an agent registers, the demo user allows, and whoami answers', async () => {
     const source = /```js\n([\s\S]*?)```/
       .exec(readFileSync(new URL('../../docs/quickstart/mcp.md', import.meta.url), 'utf8'))![1]!
-      .replace("const issuer = 'http://localhost:3000';", `const issuer = '${server.issuer}';`);
+      .replace("const issuer = 'http://localhost:3000';", `const issuer = '${server.issuer}';`)
+      .replaceAll('3005', port);
     const dir = new URL('../../node_modules/.cache/meshid-quickstart/', import.meta.url);
     mkdirSync(dir, { recursive: true });
     const file = new URL('mcp-server.mjs', dir);
@@ -223,6 +251,45 @@ describe('quick start mcp.md: the documented MCP server, reached by an agent on 
     const run = await runAgent({ issuer: server.issuer, mcpUrl: MCP_URL, user: demoUser, name: 'Quick start agent' });
     expect(run.consentHtml).to.include('Demo MCP server').and.include('Use the demo&#39;s tools for you');
     expect(run.toolText).to.match(/^user [\w-]+$/);
+  });
+
+  it("runs the agent as printed: it prints a link, the demo user allows, and it prints whoami's answer", async () => {
+    const callbackPort = String(await freePort());
+    const source = [
+      ...readFileSync(new URL('../../docs/quickstart/mcp.md', import.meta.url), 'utf8').matchAll(
+        /```js\n([\s\S]*?)```/g,
+      ),
+    ][1]![1]!
+      .replaceAll('3005', port)
+      .replaceAll('4568', callbackPort);
+    const file = new URL('../../node_modules/.cache/meshid-quickstart/mcp-agent.mjs', import.meta.url);
+    writeFileSync(file, source);
+    agent = spawn(process.execPath, [file.pathname], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const printed = (pattern: RegExp) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(output);
+          if (match) resolve(match);
+        };
+        agent!.stdout!.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          check();
+        });
+        agent!.once('exit', (code) => reject(new Error(`the agent exited with ${code}: ${output}`)));
+        check();
+      });
+    const [, link] = await printed(/Open (\S+) and sign in/);
+    const browser = new Browser(server.issuer);
+    const consent = await browser.submit(await browser.open(new URL(link!)), '/login', {
+      email: DEMO_EMAIL,
+      password: server.demo!.user.password!,
+    });
+    expect(consent.html).to.include('Quick start agent').and.include('Use the demo&#39;s tools for you');
+    const callback = (await browser.submit(consent, '/confirm')).leftTo!;
+    expect(callback.origin).to.equal(`http://127.0.0.1:${callbackPort}`);
+    expect(await (await fetch(callback)).text()).to.equal('Signed in: you can close this tab.');
+    await printed(/whoami: user [\w-]+\n/);
   });
 });
 
@@ -272,5 +339,66 @@ describe('quick start: device flow (docs/quickstart/device.md), its script run a
     if (done.html.includes('/confirm"')) done = await browser.submit(done, '/confirm');
     expect(done.html).to.include('Device connected');
     await printed(/signed in as [\w-]+\naccess token for the API: ey/);
+  });
+});
+
+describe('quick start: single-page app (docs/quickstart/spa.md), its page run as printed in Chromium', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let app: ReturnType<typeof spawn> | undefined;
+  let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
+
+  before(async function () {
+    chromium = await launchChromium(this);
+    server = await startTestServer('quickstart-spa', { DEMO_SEED: '1' });
+  });
+  after(async () => {
+    app?.kill();
+    await chromium?.close();
+    await server?.stop();
+  });
+
+  it('signs the demo user in; the page redeems its code with PKCE from its own origin and shows the token', async () => {
+    // A free port, never the demo's 4403: a public client of this provider registered for it.
+    const port = String(await freePort());
+    const client = await addWebClient(server, {
+      redirect_uris: [`http://localhost:${port}/callback`],
+      post_logout_redirect_uris: [],
+      allowed_resources: [DEMO_API],
+      token_endpoint_auth_method: 'none',
+    });
+    const source = /```js\n([\s\S]*?)```/
+      .exec(readFileSync(new URL('../../docs/quickstart/spa.md', import.meta.url), 'utf8'))![1]!
+      .replaceAll('http://localhost:3000', server.issuer)
+      .replaceAll("'demo-spa'", `'${client.clientId}'`)
+      .replaceAll('4403', port);
+    const dir = new URL('../../node_modules/.cache/meshid-quickstart/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const file = new URL('spa.mjs', dir);
+    writeFileSync(file, source);
+    app = spawn(process.execPath, [file.pathname], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      app!.stdout!.on(
+        'data',
+        (chunk: Buffer) => chunk.toString().includes(`open http://localhost:${port}/`) && resolve(),
+      );
+      app!.once('exit', (code) => reject(new Error(`the sample exited with ${code}`)));
+    });
+
+    const page = await (await chromium!.newContext()).newPage();
+    const errors = watchConsole(page);
+    await page.goto(`http://localhost:${port}/`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill(DEMO_EMAIL);
+    await page.getByLabel('Password').fill(server.demo!.user.password!);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForSelector('text=Signed in:');
+    expect(await page.textContent('#out')).to.equal(
+      `Signed in: an access token for ${DEMO_API} with scope orders:read`,
+    );
+    // The callback's code is gone from the address bar: a reload starts again.
+    expect(new URL(page.url()).pathname).to.equal('/');
+    expect(errors).to.deep.equal([]);
   });
 });
