@@ -5,6 +5,7 @@
  * object or throws one `ConfigError` naming every bad variable, so one start says all there is to fix.
  */
 import { randomBytes } from 'node:crypto';
+import { isAbsolute } from 'node:path';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -121,6 +122,8 @@ export interface Config {
   clientMetadataHosts: string[];
   /** MESHID_CONFIG: a configuration file (YAML or JSON) of resources, clients and users, applied at start-up */
   configFile: string | undefined;
+  /** MESHID_SECRETS_DIR: the only folder a configuration file's `{ file: PATH }` secrets are read from */
+  secretsDir: string;
   /** the embedded database's contents (and the development keys) are kept here across restarts; undefined: nothing is kept */
   devDataDir: string | undefined;
   mongodbDatabase: string | undefined;
@@ -286,6 +289,13 @@ function devDataDir(r: Reading, nodeEnv: NodeEnv, uri: string | undefined): stri
   if (uri !== undefined || nodeEnv === 'production') return undefined;
   if (value === 'none') return undefined;
   return value ?? '.meshid';
+}
+
+function absolutePath(r: Reading, name: string, fallback: string): string {
+  const value = text(r, name);
+  if (value === undefined) return fallback;
+  if (!isAbsolute(value)) return r.problem(name, `must be an absolute path (got "${value}")`, fallback);
+  return value;
 }
 
 /** Host names or `*.`-prefixed suffixes, separated by spaces. */
@@ -587,6 +597,7 @@ export function loadConfig(env: Env): Config {
     mongodbUri: uri,
     devDataDir: devDataDir(r, nodeEnv, uri),
     configFile: text(r, 'MESHID_CONFIG'),
+    secretsDir: absolutePath(r, 'MESHID_SECRETS_DIR', '/run/secrets'),
     clientMetadataDocuments: flag(r, 'CLIENT_METADATA_DOCUMENTS', localDemo),
     clientMetadataHosts: hostPatterns(r, 'CIMD_ALLOWED_HOSTS'),
     registration: oneOf(r, 'REGISTRATION', ['off', 'open', 'token'] as const, localDemo ? 'open' : 'off'),

@@ -25,6 +25,8 @@ describe('loadConfig', () => {
     });
     expect(config.mongodbUri).to.equal(undefined);
     expect(config.ttl.authorizationCode).to.equal(60);
+    // Docker's and the usual Kubernetes mount point for secrets
+    expect(config.secretsDir).to.equal('/run/secrets');
   });
 
   it('hashes passwords with OWASP argon2id by default and takes any OWASP profile', () => {
@@ -190,6 +192,7 @@ describe('loadConfig', () => {
     [{ LOGIN_IP_LOCK_AFTER_FAILURES: '100' }, 'LOGIN_IP_LOCK_AFTER_FAILURES'],
     [{ LOGIN_LOCK_AFTER_FAILURES: '30', LOGIN_ACCOUNT_LOCK_AFTER_FAILURES: '25' }, 'LOGIN_ACCOUNT_LOCK_AFTER_FAILURES'],
     [{ VALIDATE_DEFAULT_AUDIENCE: 'https://api.example not-a-uri' }, 'VALIDATE_DEFAULT_AUDIENCE'],
+    [{ MESHID_SECRETS_DIR: 'secrets' }, 'MESHID_SECRETS_DIR'],
   ] as [Record<string, string>, string][]) {
     it(`stops with a message naming ${variable} for ${JSON.stringify(env)}`, () => {
       const err = failure(env);
