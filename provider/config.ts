@@ -506,6 +506,21 @@ function mailConfig(r: Reading, nodeEnv: NodeEnv, issuer: string, embedded: bool
   };
 }
 
+/**
+ * Under MFA_POLICY=required an account's first factor is enrolled only after a mailed code
+ * proves its email (mfa/first-factor-rule.ts): without mail, nobody could ever sign in.
+ */
+function firstFactorNeedsMail(r: Reading, config: Pick<Config, 'mfa' | 'mail'>): void {
+  if (config.mfa.policy !== 'required' || config.mail.mode !== 'off') return;
+  // a wrong SMTP_URL is reported already, for what it is
+  if (r.problems.some((problem) => problem.variable === 'SMTP_URL')) return;
+  r.problem(
+    'SMTP_URL',
+    'is needed with MFA_POLICY=required in production: a first factor is enrolled only after a mailed code (set SMTP_URL, or MFA_POLICY=optional)',
+    undefined,
+  );
+}
+
 /** Self-registration: off unless asked for, and never without a way to confirm the address. */
 function signupConfig(r: Reading, mail: MailConfig): SignupConfig {
   const mode = oneOf(r, 'SIGNUP', ['off', 'open', 'domains'] as const, 'off');
@@ -634,6 +649,7 @@ export function loadConfig(env: Env): Config {
     metricsHost: text(r, 'METRICS_HOST') ?? '127.0.0.1',
     metricsToken: metricsToken(r),
   };
+  firstFactorNeedsMail(r, config);
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
 }
