@@ -5,6 +5,7 @@
  * object or throws one `ConfigError` naming every bad variable, so one start says all there is to fix.
  */
 import { randomBytes } from 'node:crypto';
+import { isAbsolute } from 'node:path';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -121,6 +122,8 @@ export interface Config {
   clientMetadataHosts: string[];
   /** MESHID_CONFIG: a configuration file (YAML or JSON) of resources, clients and users, applied at start-up */
   configFile: string | undefined;
+  /** MESHID_SECRETS_DIR: the only folder a configuration file's `{ file: PATH }` secrets are read from */
+  secretsDir: string;
   /** the embedded database's contents (and the development keys) are kept here across restarts; undefined: nothing is kept */
   devDataDir: string | undefined;
   mongodbDatabase: string | undefined;
@@ -286,6 +289,13 @@ function devDataDir(r: Reading, nodeEnv: NodeEnv, uri: string | undefined): stri
   if (uri !== undefined || nodeEnv === 'production') return undefined;
   if (value === 'none') return undefined;
   return value ?? '.meshid';
+}
+
+function absolutePath(r: Reading, name: string, fallback: string): string {
+  const value = text(r, name);
+  if (value === undefined) return fallback;
+  if (!isAbsolute(value)) return r.problem(name, `must be an absolute path (got "${value}")`, fallback);
+  return value;
 }
 
 /** Host names or `*.`-prefixed suffixes, separated by spaces. */
@@ -496,6 +506,21 @@ function mailConfig(r: Reading, nodeEnv: NodeEnv, issuer: string, embedded: bool
   };
 }
 
+/**
+ * Under MFA_POLICY=required an account's first factor is enrolled only after a mailed code
+ * proves its email (mfa/first-factor-rule.ts): without mail, nobody could ever sign in.
+ */
+function firstFactorNeedsMail(r: Reading, config: Pick<Config, 'mfa' | 'mail'>): void {
+  if (config.mfa.policy !== 'required' || config.mail.mode !== 'off') return;
+  // a wrong SMTP_URL is reported already, for what it is
+  if (r.problems.some((problem) => problem.variable === 'SMTP_URL')) return;
+  r.problem(
+    'SMTP_URL',
+    'is needed with MFA_POLICY=required in production: a first factor is enrolled only after a mailed code (set SMTP_URL, or MFA_POLICY=optional)',
+    undefined,
+  );
+}
+
 /** Self-registration: off unless asked for, and never without a way to confirm the address. */
 function signupConfig(r: Reading, mail: MailConfig): SignupConfig {
   const mode = oneOf(r, 'SIGNUP', ['off', 'open', 'domains'] as const, 'off');
@@ -587,6 +612,7 @@ export function loadConfig(env: Env): Config {
     mongodbUri: uri,
     devDataDir: devDataDir(r, nodeEnv, uri),
     configFile: text(r, 'MESHID_CONFIG'),
+    secretsDir: absolutePath(r, 'MESHID_SECRETS_DIR', '/run/secrets'),
     clientMetadataDocuments: flag(r, 'CLIENT_METADATA_DOCUMENTS', localDemo),
     clientMetadataHosts: hostPatterns(r, 'CIMD_ALLOWED_HOSTS'),
     registration: oneOf(r, 'REGISTRATION', ['off', 'open', 'token'] as const, localDemo ? 'open' : 'off'),
@@ -623,6 +649,7 @@ export function loadConfig(env: Env): Config {
     metricsHost: text(r, 'METRICS_HOST') ?? '127.0.0.1',
     metricsToken: metricsToken(r),
   };
+  firstFactorNeedsMail(r, config);
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
 }

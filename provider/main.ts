@@ -47,7 +47,11 @@ async function main(): Promise<void> {
   const running = await startServer(config, { secretEnvironment: process.env });
   if (running.demo) {
     process.stdout.write(
-      formatDemo(config.issuer, running.demo, { admin: running.adminEnvironment, dataDir: running.devDataDir }),
+      formatDemo(config.issuer, running.demo, {
+        admin: running.adminEnvironment,
+        dataDir: running.devDataDir,
+        mailPage: config.mail.devPage,
+      }),
     );
   }
 

@@ -123,7 +123,7 @@ async function applyConfigFile(
   const file = config.configFile!;
   const declaration = parseDeclaration(await readFile(file, 'utf8'), file);
   const result = await applyDeclaration(provider, connection, declaration, {
-    resolveSecret: secretResolver(environment),
+    resolveSecret: secretResolver(environment, config.secretsDir),
     keepClients: [ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID],
     keepResources: [adminApiIndicator(config.issuer)],
     passwordMinLength: config.passwordMinLength,

@@ -7,13 +7,15 @@ export interface DemoSurroundings {
   admin?: Record<string, string>;
   /** where development data is kept between runs */
   dataDir?: string;
+  /** mails are kept for /dev/mail instead of being sent (no SMTP_URL, development) */
+  mailPage?: boolean;
 }
 
 /** The console banner that tells a new user what they can try. */
 export function formatDemo(
   issuer: string,
   seed: DemoSeed,
-  { admin: adminEnvironment, dataDir }: DemoSurroundings = {},
+  { admin: adminEnvironment, dataDir, mailPage }: DemoSurroundings = {},
 ): string {
   const admin =
     adminEnvironment &&
@@ -32,6 +34,11 @@ export function formatDemo(
       : []),
     `Discovery:     ${issuer}/.well-known/openid-configuration`,
     `Demo user:     ${seed.user.email}  password: ${seed.user.password ?? UNKNOWN}`,
+    ...(mailPage
+      ? [
+          `Mail:          ${issuer}/dev/mail  (mailed codes: sign-in and second-factor set-up; reset and invitation links)`,
+        ]
+      : []),
     `Admin console: ${issuer}/admin  (the demo user is an admin; the console asks for a second factor: set one up at first sign-in)`,
     `Demo API:      ${seed.api.indicator}  scopes: ${seed.api.scopes.join(' ')}`,
     `Internal API:  ${seed.internalApi.indicator}  scopes: ${seed.internalApi.scopes.join(' ')} (token exchange only)`,

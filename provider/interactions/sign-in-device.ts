@@ -19,16 +19,17 @@ const COOKIE_MAX_AGE_MS = 400 * 24 * 60 * 60 * 1000;
  */
 export async function noteSignInDevice(deps: InteractionDeps, ctx: Context, accountId: string): Promise<void> {
   let deviceId = ctx.cookies.get(DEVICE_COOKIE, { signed: true });
-  if (!deviceId || !/^[A-Za-z0-9_-]{22}$/.test(deviceId)) {
-    deviceId = randomBytes(16).toString('base64url');
-    ctx.cookies.set(DEVICE_COOKIE, deviceId, {
-      signed: true,
-      httpOnly: true,
-      sameSite: 'lax',
-      maxAge: COOKIE_MAX_AGE_MS,
-      overwrite: true,
-    });
-  }
+  if (!deviceId || !/^[A-Za-z0-9_-]{22}$/.test(deviceId)) deviceId = randomBytes(16).toString('base64url');
+  // Set again at every sign-in: a cookie signed by a rotated-out key is re-signed by the cookies
+  // library as a session cookie, lost when the browser closes; the browser would then look new
+  // at its next sign-in and its owner would get a notice each time.
+  ctx.cookies.set(DEVICE_COOKIE, deviceId, {
+    signed: true,
+    httpOnly: true,
+    sameSite: 'lax',
+    maxAge: COOKIE_MAX_AGE_MS,
+    overwrite: true,
+  });
   const seen = await recordDevice(deps.connection, accountId, deviceId).catch((err: unknown) => {
     deps.logger.warn({ err }, 'sign-in device not recorded');
     return 'known' as const;

@@ -106,6 +106,6 @@ export function resourceIndicators({
 }
 
 /** An indicator fit for error_description: RFC 6749 allows no quote, backslash or control there. */
-function printable(indicator: string): string {
+export function printable(indicator: string): string {
   return indicator.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?').slice(0, 200);
 }

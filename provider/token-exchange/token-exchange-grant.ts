@@ -4,6 +4,7 @@ import { errors } from 'oidc-provider';
 import type { AuditLog } from '../security/audit-log.ts';
 import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
 import { metadataOf } from '../oidc/client-metadata.ts';
+import { printable } from '../oidc/resource-indicators.ts';
 import { chooseScopes } from './choose-scopes.ts';
 import type { AccessDirectory } from '../roles/access-directory.ts';
 import { NO_ACCESS, rolesAt, scopesGrantedAt } from '../roles/access-rules.ts';
@@ -124,7 +125,7 @@ export function tokenExchangeGrant(deps: TokenExchangeDeps) {
 
     const target = chooseTarget(params.resource, params.audience, policy);
     const server = await directory.find(target);
-    if (!server) throw new errors.InvalidTarget('unknown resource');
+    if (!server) throw new errors.InvalidTarget(`unknown resource: ${printable(target)}`);
     // The subject's roles at the target, whoever asks: a user's, or the service's whose token it is.
     const held = usesAccess(server)
       ? await access.of(subject.accountId ? userPrincipal(subject.accountId) : clientPrincipal(subject.clientId))

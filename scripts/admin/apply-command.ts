@@ -41,8 +41,9 @@ export function applyCommand(program: Command, run: Run): void {
       run(async (ctx) => {
         const declaration = await readDeclaration(file);
         const result = await applyDeclaration(await ctx.validator(), ctx.connection, declaration, {
-          // Secret references ({ env: NAME }) name variables of this command's environment.
-          resolveSecret: secretResolver(process.env),
+          // Secret references name variables of this command's environment, or files in its
+          // MESHID_SECRETS_DIR.
+          resolveSecret: secretResolver(process.env, ctx.config.secretsDir),
           dryRun: options.dryRun,
           prune: options.prune,
           keepClients: [ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID],

@@ -86,6 +86,24 @@ describe('signing and cookie keys: sealed at rest, rotation without restart', ()
     expect(submitted.status, 'form rendered before the rotation').not.to.equal(403);
   });
 
+  it('keeps the sign-in device cookie persistent across a cookie key rotation (no new-device notice later)', async () => {
+    const client = await addWebClient(server);
+    const user = await addUser(server);
+    const config = await relyingParty(server.issuer, client);
+    const laptop = new Browser(server.issuer);
+    const first = await authorizationRequest(config);
+    await redeem(config, first, await signIn(laptop, first, user));
+    await rotate();
+    const again = await authorizationRequest(config, { prompt: 'login' });
+    await redeem(config, again, await signIn(laptop, again, user));
+    // Re-signed under the new key, the signature must stay a lasting cookie: a session cookie
+    // would be lost when the browser closes, and the next sign-in would look like a new device.
+    const cookies = await laptop.jar.getCookies(server.issuer);
+    const signature = cookies.find((cookie) => cookie.key === 'meshid_device.sig');
+    expect(signature, 'device cookie signature').not.to.equal(undefined);
+    expect(signature!.expires, 'a lasting cookie').to.be.instanceOf(Date);
+  });
+
   it('deletes retired keys once every token they signed has expired', async () => {
     await keyModel(server.connection).updateMany(
       { state: 'retired' },

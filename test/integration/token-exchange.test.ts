@@ -3,6 +3,7 @@ import { createRemoteJWKSet, decodeJwt, generateKeyPair, jwtVerify, SignJWT } fr
 import * as oidc from 'openid-client';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
+import { resourceServerModel } from '../../provider/resources/resource-server-model.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../provider/token-exchange/token-types.ts';
 import {
@@ -162,6 +163,20 @@ describe('token exchange (RFC 8693)', () => {
       expect(status, JSON.stringify(target)).to.equal(400);
       expect(body.error, JSON.stringify(target)).to.equal('invalid_target');
     }
+  });
+
+  it('names the target it does not know (an API deleted after the client allowed it)', async () => {
+    const gone = 'https://gone.test.example/api';
+    await addApi(server, gone, ['orders:read']);
+    const client = await addServiceClient(server, {
+      grant_types: [TOKEN_EXCHANGE_GRANT],
+      token_exchange: { resources: [gone], subject_audiences: [API] },
+    });
+    await resourceServerModel(server.connection).deleteOne({ _id: gone });
+    const { access_token: subject } = await userTokens();
+    const { status, body } = await exchange(client, { ...subjectParams(subject), resource: gone });
+    expect(status).to.equal(400);
+    expect(body).to.include({ error: 'invalid_target', error_description: `unknown resource: ${gone}` });
   });
 
   it('refuses clients without permission (unauthorized_client)', async () => {

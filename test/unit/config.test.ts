@@ -25,6 +25,8 @@ describe('loadConfig', () => {
     });
     expect(config.mongodbUri).to.equal(undefined);
     expect(config.ttl.authorizationCode).to.equal(60);
+    // Docker's and the usual Kubernetes mount point for secrets
+    expect(config.secretsDir).to.equal('/run/secrets');
   });
 
   it('hashes passwords with OWASP argon2id by default and takes any OWASP profile', () => {
@@ -54,6 +56,7 @@ describe('loadConfig', () => {
       KEY_ENCRYPTION_KEY: key,
       TRUST_PROXY: '1',
       MFA_POLICY: 'required',
+      SMTP_URL: 'smtps://mailer:secret@smtp.example.com:465',
     });
     expect(config).to.include({ nodeEnv: 'production', proxyHops: 1, demoSeed: false, mongodbDatabase: undefined });
     expect(config.mfa).to.include({ policy: 'required', ephemeralKey: false });
@@ -112,6 +115,26 @@ describe('loadConfig', () => {
     const lines = err.message.split('\n');
     expect(lines).to.have.length(7);
     for (const line of lines) expect(line).to.match(/^configuration: [A-Z_]+ /);
+  });
+
+  it('refuses MFA_POLICY=required in production without SMTP_URL: no first factor could be enrolled', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const production = {
+      NODE_ENV: 'production',
+      ISSUER: 'https://id.example.com',
+      MONGODB_URI: 'mongodb://db/idp',
+      MFA_ENCRYPTION_KEY: key,
+      KEY_ENCRYPTION_KEY: key,
+      MFA_POLICY: 'required',
+    };
+    const err = failure({ ...production, PORT: 'eighty' });
+    const problem = err.problems.find((p) => p.variable === 'SMTP_URL');
+    expect(problem?.problem).to.include('MFA_POLICY=required');
+    expect(err.problems.map((p) => p.variable)).to.include('PORT');
+    // a wrong SMTP_URL is named once, for what it is
+    const wrong = failure({ ...production, SMTP_URL: 'http://mail' }).problems.filter((p) => p.variable === 'SMTP_URL');
+    expect(wrong).to.have.length(1);
+    expect(loadConfig({ ...production, MFA_POLICY: 'optional' }).mfa.policy).to.equal('optional');
   });
 
   it('names only the real problems: a missing production database does not also blame DEMO_SEED', () => {
@@ -190,6 +213,7 @@ describe('loadConfig', () => {
     [{ LOGIN_IP_LOCK_AFTER_FAILURES: '100' }, 'LOGIN_IP_LOCK_AFTER_FAILURES'],
     [{ LOGIN_LOCK_AFTER_FAILURES: '30', LOGIN_ACCOUNT_LOCK_AFTER_FAILURES: '25' }, 'LOGIN_ACCOUNT_LOCK_AFTER_FAILURES'],
     [{ VALIDATE_DEFAULT_AUDIENCE: 'https://api.example not-a-uri' }, 'VALIDATE_DEFAULT_AUDIENCE'],
+    [{ MESHID_SECRETS_DIR: 'secrets' }, 'MESHID_SECRETS_DIR'],
   ] as [Record<string, string>, string][]) {
     it(`stops with a message naming ${variable} for ${JSON.stringify(env)}`, () => {
       const err = failure(env);

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { expect } from 'chai';
 
@@ -98,6 +100,38 @@ describe('configuration file (MESHID_CONFIG): parsing with line-precise errors',
       expect(() => resolve({ env: name }, 'client svc')).to.throw(
         `client svc: the environment variable ${name} is not set`,
       );
+  });
+
+  it('reads { file: PATH } only from the secrets folder, symlinks and .. included, saying nothing outside', () => {
+    const root = mkdtempSync(join(tmpdir(), 'meshid-secrets-'));
+    try {
+      const secrets = join(root, 'secrets');
+      mkdirSync(secrets);
+      writeFileSync(join(secrets, 'svc'), 'inside\n');
+      writeFileSync(join(root, 'outside'), 'outside\n');
+      symlinkSync(join(root, 'outside'), join(secrets, 'link'));
+      const resolve = secretResolver({}, secrets);
+      expect(resolve({ file: join(secrets, 'svc') }, 'client svc')).to.equal('inside');
+      expect(resolve({ file: 'svc' }, 'client svc')).to.equal('inside');
+      const refusals = [
+        join(root, 'outside'),
+        join(root, 'missing'),
+        `${secrets}/../outside`,
+        join(secrets, 'link'),
+      ].map((file) => {
+        try {
+          resolve({ file }, 'client svc');
+        } catch (err) {
+          return (err as Error).message.replace(file, 'PATH');
+        }
+        throw new Error(`${file} was read`);
+      });
+      // one message for a file that exists and one that does not: nothing learnt about either
+      expect(new Set(refusals).size).to.equal(1);
+      expect(refusals[0]).to.include('client svc').and.include('MESHID_SECRETS_DIR');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('refuses a confidential client without a secret, a public one with one, and duplicates', () => {
