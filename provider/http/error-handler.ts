@@ -43,8 +43,10 @@ export function errorHandler(views: nunjucks.Environment, logger: Logger) {
       await next();
     } catch (thrown) {
       const { status, error, message } = describeError(thrown);
-      if (status === 503) logger.warn({ requestId: ctx.state.requestId }, 'database unavailable');
-      else if (status >= 500) logger.error({ err: thrown, requestId: ctx.state.requestId }, 'unhandled error');
+      if (status === 503) {
+        logger.warn({ requestId: ctx.state.requestId }, 'database unavailable');
+        ctx.set('Retry-After', '5');
+      } else if (status >= 500) logger.error({ err: thrown, requestId: ctx.state.requestId }, 'unhandled error');
       if (ctx.accepts('json', 'html') === 'html') {
         renderScreen(views, ctx, 'error.njk', { title: 'Something went wrong', message, error }, status);
       } else {
