@@ -9,13 +9,14 @@ import { API, addApi, addServiceClient, addWebClient, basicAuth } from '../helpe
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const TIMEOUT_MS = 1000;
+const METRICS = 'stall-metrics-token-0123456789abcdef';
 /** Generous: the bound is the configured timeout, the rest is room for a loaded machine. */
 const BOUND_MS = 5 * TIMEOUT_MS;
 
 /**
  * A hung database (SIGSTOP: how a stuck primary or a network black hole behaves, unlike a
  * refused connection) must not hold requests: every request that needs it answers 503 with
- * Retry-After within the DATABASE_TIMEOUT_MS bound.
+ * Retry-After within the DATABASE_TIMEOUT_MS bound; the outage is logged once, not per request.
  */
 describe('a stalled database (paused process)', function () {
   this.timeout(120_000);
@@ -29,6 +30,7 @@ describe('a stalled database (paused process)', function () {
       MONGODB_URI: database.uri,
       DATABASE_TIMEOUT_MS: String(TIMEOUT_MS),
       CLIENT_CACHE_TTL: '0',
+      METRICS_TOKEN: METRICS,
     });
   });
   after(async () => {
@@ -45,7 +47,7 @@ describe('a stalled database (paused process)', function () {
     return { response, elapsed: performance.now() - started };
   }
 
-  it('answers 503 with Retry-After within the bound', async () => {
+  it('answers 503 with Retry-After within the bound, and logs the outage once', async () => {
     await addApi(server);
     const indicator = adminApiIndicator(server.issuer);
     const service = await addServiceClient(server, { allowed_resources: [API, indicator] });
@@ -75,6 +77,7 @@ describe('a stalled database (paused process)', function () {
 
     process.kill(database.pid, 'SIGSTOP');
     paused = true;
+    const before = server.logs.length;
 
     const requests: Array<[string, () => Promise<Response>]> = [
       ['readyz', plain(`${server.issuer}/readyz`)],
@@ -103,11 +106,29 @@ describe('a stalled database (paused process)', function () {
       expect(elapsed, `${what}: answered within ${BOUND_MS} ms`).to.be.below(BOUND_MS);
     }
 
+    // One line when the outage starts; no request logs a stack or the driver's topology.
+    const during = server.logs.slice(before);
+    const started = during.filter((line) => line.includes('database unavailable: answering 503'));
+    expect(started, during.join('\n')).to.have.length(1);
+    const perRequest = during.filter((line) => line.includes('"requestId"') && /database|Mongo/i.test(line));
+    expect(perRequest, perRequest.join('\n')).to.deep.equal([]);
+    const metrics = await (
+      await fetch(`${server.issuer}/metrics`, { headers: { authorization: `Bearer ${METRICS}` } })
+    ).text();
+    const counted = [...metrics.matchAll(/^meshid_database_unavailable_total\{[^}]*\} (\d+)/gm)];
+    expect(
+      counted.reduce((sum, [, n]) => sum + Number(n), 0),
+      metrics,
+    ).to.be.at.least(requests.length - 1);
+
     process.kill(database.pid, 'SIGCONT');
     paused = false;
     for (let i = 0; i < 100 && (await fetch(`${server.issuer}/readyz`)).status !== 200; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect((await fetch(`${server.issuer}/token`, tokenInit(API))).status).to.equal(200);
+    // And one when it ends.
+    const after = server.logs.slice(before);
+    expect(after.filter((line) => line.includes('outage over'))).to.have.length(1);
   });
 });
