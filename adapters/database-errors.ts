@@ -9,6 +9,8 @@ const UNAVAILABLE = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
+  // timeoutMS elapsed: the server accepted the operation but did not answer in time (hung).
+  'MongoOperationTimeoutError',
 ]);
 
 export function isDatabaseUnavailable(err: unknown): boolean {

@@ -20,7 +20,7 @@ export interface DatabaseOptions {
   databaseName: string | undefined;
   /** production never gets the embedded server */
   production: boolean;
-  /** how long an operation waits for a reachable server */
+  /** how long an operation waits for the database, a reachable server included, before failing */
   timeoutMs: number;
   /** where the embedded server's contents are kept between runs, if they are (for the start-up warning) */
   embeddedKeptIn?: string;
@@ -93,6 +93,11 @@ export async function connectDatabase(options: DatabaseOptions, logger: Database
     monitorCommands: true,
     dbName,
     serverSelectionTimeoutMS: options.timeoutMs,
+    // A hung server (a stuck primary, a network black hole) accepts connections and never answers:
+    // without these a request waits for the driver's monitor (~40 s). (Driver 7 dropped timeoutMS.)
+    // The socket timeout also ends an operation that runs longer: none of ours should.
+    connectTimeoutMS: options.timeoutMs,
+    socketTimeoutMS: options.timeoutMs,
   });
   // An 'error' event without a listener would end the process; a lost database is survivable.
   connection.on('error', (err: Error) => logger.error({ err }, 'database error'));

@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
  */
 export interface EmbeddedMongo {
   uri: string;
+  /** the server's process id (fault tests pause it with SIGSTOP) */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function startEmbeddedMongo({ port = 0 }: { port?: number } = {}): 
   child.stdout?.resume();
   return {
     uri,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -30,6 +30,7 @@ import { deviceCodeThrottle } from './http/device-code-throttle.ts';
 import { interactionRoutes } from './interactions/index.ts';
 import type { MfaDeps } from './mfa/mfa-deps.ts';
 import type { Logger } from './observability/logger.ts';
+import type { DatabaseOutage } from './observability/database-outage.ts';
 import type { Metrics } from './observability/metrics.ts';
 import { authorizationServerMetadata } from './oidc/authorization-server-metadata.ts';
 import type { ProviderHolder } from './oidc/provider-holder.ts';
@@ -61,6 +62,7 @@ export interface AppInput {
   audit: AuditLog;
   throttle: LoginThrottle;
   metrics: Metrics;
+  outage: DatabaseOutage;
   mailer: Mailer;
 }
 
@@ -77,6 +79,7 @@ export function createApp({
   audit,
   throttle,
   metrics,
+  outage,
   mailer,
 }: AppInput): Koa {
   const app = new Koa();
@@ -140,7 +143,7 @@ export function createApp({
   app.use(requestMetrics(metrics));
   if (config.issuer.startsWith('https:')) app.use(secureCookies);
   app.use(accessLog(logger));
-  app.use(errorHandler(views, logger));
+  app.use(errorHandler(views, logger, outage));
   app.use(notFound);
   app.use(staticAssets());
   app.use(homePage(views, config.mfa.issuerName));
@@ -154,6 +157,7 @@ export function createApp({
       connection,
       audit,
       logger,
+      outage,
       provider: () => holder.provider,
       // The admin API sees a revocation at once: no cache.
       resolveToken: liveTokens({ live: holder, cacheSeconds: 0 }),

@@ -21,6 +21,7 @@ import { startKeyReloader } from './keys/key-reloader.ts';
 import { ensureKeys, loadKeys, type ProviderKeys } from './keys/key-store.ts';
 import { metricsEndpoint } from './http/request-metrics.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
+import { watchDatabaseOutage } from './observability/database-outage.ts';
 import { createMetrics, observeDatabase, type Metrics } from './observability/metrics.ts';
 import { createProvider } from './oidc/create-provider.ts';
 import { ResourceServerDirectory } from './resources/resource-server-directory.ts';
@@ -188,6 +189,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     let holder: ProviderHolder | undefined;
     const metrics = createMetrics(() => keyAges(holder?.keys ?? keys));
     observeDatabase(connection, metrics);
+    const outage = watchDatabaseOutage(connection, metrics, logger);
     const audit = new AuditLog(connection, logger, {
       key: auditKey(config.keys.encryptionKey),
       failuresPerMinute: config.auditFailuresPerMinute,
@@ -218,6 +220,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           logger,
           audit,
           metrics,
+          outage,
           directory,
           access,
           outgoingFetch: options.outgoingFetch,
@@ -250,6 +253,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger,
       audit,
       metrics,
+      outage,
       mfa: { connection, encryptionKey: config.mfa.encryptionKey, issuerName: config.mfa.issuerName },
       throttle: new LoginThrottle(connection, config.loginThrottle),
     });

@@ -7,6 +7,7 @@ import { ADMIN_API_PATH } from '../admin/admin-api-resource.ts';
 import { type AdminDeps, recordAdmin } from '../admin/admin-deps.ts';
 import { resourceLockKey, withChangeLock } from '../admin/change-lock.ts';
 import type { NotifyDeps } from '../mail/notify-account.ts';
+import type { DatabaseOutage } from '../observability/database-outage.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { AuditLog } from '../security/audit-log.ts';
 import type { ResolveToken } from '../tokens/live-tokens.ts';
@@ -29,6 +30,7 @@ export interface AdminApiDeps {
   connection: Connection;
   audit: AuditLog;
   logger: Logger;
+  outage: DatabaseOutage;
   /** the live provider: its metadata validation for clients */
   provider: () => Provider;
   resolveToken: ResolveToken;
@@ -138,7 +140,7 @@ export function adminApi(deps: AdminApiDeps) {
     methodNotAllowed: () => new ApiProblem(405, 'method-not-allowed', 'this route does not take that method'),
     notImplemented: () => new ApiProblem(405, 'method-not-allowed', 'this method is not supported'),
   });
-  const errors = problemDetails(deps.logger);
+  const errors = problemDetails(deps.logger, deps.outage);
   // The router's middleware, typed for the router's context; Koa hands it the same object.
   const dispatch = router.routes() as unknown as (ctx: Context, next: Next) => Promise<void>;
   const methods = allowed as unknown as (ctx: Context, next: Next) => Promise<void>;

@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 
 import { isDatabaseUnavailable } from '../../adapters/database-errors.ts';
 import { AdminProblem } from '../admin/admin-deps.ts';
+import type { DatabaseOutage } from '../observability/database-outage.ts';
 import type { Logger } from '../observability/logger.ts';
 
 /** A problem document (RFC 9457). `type` is a relative URI naming the kind of problem. */
@@ -55,7 +56,7 @@ export function sendProblem(ctx: Context, problem: Problem, headers: Record<stri
 }
 
 /** Every failure of the admin API as a problem document; never a stack trace or a 500 with details. */
-export function problemDetails(logger: Logger) {
+export function problemDetails(logger: Logger, outage: DatabaseOutage) {
   return async function problemDetails(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
@@ -78,10 +79,12 @@ export function problemDetails(logger: Logger) {
         // Body parser refusals: malformed JSON, too large, not JSON.
         return sendProblem(ctx, new ApiProblem(status, 'bad-body', (err as Error).message).problem);
       }
-      if (isDatabaseUnavailable(err))
+      if (isDatabaseUnavailable(err)) {
+        outage.unavailable('admin-api');
         return sendProblem(ctx, new ApiProblem(503, 'unavailable', 'the database cannot be reached').problem, {
           'Retry-After': '5',
         });
+      }
       logger.error({ err, requestId: ctx.state.requestId }, 'admin API error');
       sendProblem(ctx, new ApiProblem(500, 'server-error', 'something went wrong on our side').problem);
     }

@@ -3,7 +3,9 @@ import { errors } from 'oidc-provider';
 import type nunjucks from 'nunjucks';
 
 import { isDatabaseUnavailable } from '../../adapters/database-errors.ts';
+import type { DatabaseOutage } from '../observability/database-outage.ts';
 import type { Logger } from '../observability/logger.ts';
+import { routeOf } from './request-metrics.ts';
 import { renderScreen } from '../views/render-screen.ts';
 
 interface ErrorLike {
@@ -37,14 +39,16 @@ export function describeError(thrown: unknown): { status: number; error: string;
  * Renders every error of our own routes: a page for browsers, `{ error, error_description }`
  * for everyone else. 5xx are logged with their stack and never shown.
  */
-export function errorHandler(views: nunjucks.Environment, logger: Logger) {
+export function errorHandler(views: nunjucks.Environment, logger: Logger, outage: DatabaseOutage) {
   return async function errorHandler(ctx: Context, next: Next) {
     try {
       await next();
     } catch (thrown) {
       const { status, error, message } = describeError(thrown);
-      if (status === 503) logger.warn({ requestId: ctx.state.requestId }, 'database unavailable');
-      else if (status >= 500) logger.error({ err: thrown, requestId: ctx.state.requestId }, 'unhandled error');
+      if (status === 503) {
+        outage.unavailable(routeOf(ctx));
+        ctx.set('Retry-After', '5');
+      } else if (status >= 500) logger.error({ err: thrown, requestId: ctx.state.requestId }, 'unhandled error');
       if (ctx.accepts('json', 'html') === 'html') {
         renderScreen(views, ctx, 'error.njk', { title: 'Something went wrong', message, error }, status);
       } else {

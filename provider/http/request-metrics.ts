@@ -5,7 +5,7 @@ import type { Context, Next } from 'koa';
 import type { Metrics } from '../observability/metrics.ts';
 
 /** The route a request matched: oidc-provider's route name, our router's pattern, or "other". */
-function routeOf(ctx: Context): string {
+export function routeOf(ctx: Context): string {
   const oidcRoute = (ctx as Context & { oidc?: { route?: string } }).oidc?.route;
   if (oidcRoute) return oidcRoute;
   const matched = (ctx as Context & { _matchedRoute?: string | RegExp })._matchedRoute;

@@ -16,6 +16,8 @@ export interface Metrics {
   mail: Counter<'kind' | 'outcome'>;
   /** back-channel logout deliveries: delivered, retry, given_up */
   backchannelLogouts: Counter<'outcome'>;
+  /** requests answered 503 because the database could not be reached, by route */
+  databaseUnavailable: Counter<'route'>;
 }
 
 export function createMetrics(keyAges: () => Record<string, number>): Metrics {
@@ -59,6 +61,12 @@ export function createMetrics(keyAges: () => Record<string, number>): Metrics {
       name: 'meshid_backchannel_logouts_total',
       help: 'Back-channel logout token deliveries by outcome (delivered, retry, given_up)',
       labelNames: ['outcome'],
+      registers,
+    }),
+    databaseUnavailable: new Counter({
+      name: 'meshid_database_unavailable_total',
+      help: 'Requests answered 503 because the database could not be reached, by route',
+      labelNames: ['route'],
       registers,
     }),
     databaseDuration: new Histogram({

@@ -4,11 +4,13 @@ import { clearSecretMatches, clientSecretMatches, isHashedClientSecret } from '.
 import type { DynamicClientLifetime } from '../clients/dynamic-client-lifetime.ts';
 import { metadataOf } from './client-metadata.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { DatabaseOutage } from '../observability/database-outage.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { AuditLog } from '../security/audit-log.ts';
 import { registerTokenExchange } from '../token-exchange/token-exchange-grant.ts';
 import { liveTokens } from '../tokens/live-tokens.ts';
 import { buildConfiguration, type ConfigurationInput } from './configuration.ts';
+import { isDatabaseUnavailable } from '../../adapters/database-errors.ts';
 import { databaseUnavailable } from './database-unavailable.ts';
 import { grantErrorDetails } from './grant-error-details.ts';
 import { jwtIntrospection } from './jwt-introspection.ts';
@@ -29,6 +31,8 @@ export function createProvider(
     logger: Logger;
     audit: AuditLog;
     metrics: Metrics;
+    /** where 503s for an unreachable database are counted (the admin CLI has none: it logs them) */
+    outage?: DatabaseOutage;
     dynamicClients?: DynamicClientLifetime;
   },
 ): Provider {
@@ -89,6 +93,12 @@ export function createProvider(
 
   // oidc-provider reports 5xx it caught here; the client sees only `server_error`.
   provider.on('server_error', (ctx, err) => {
+    if (isDatabaseUnavailable(err)) {
+      const route = ctx.oidc?.route ?? 'unknown';
+      if (input.outage) input.outage.unavailable(route);
+      else input.logger.warn({ route }, 'database unavailable');
+      return;
+    }
     input.logger.error({ err, route: ctx.oidc?.route, requestId: ctx.state?.requestId }, 'oidc-provider server error');
   });
   return provider;

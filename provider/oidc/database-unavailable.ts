@@ -22,6 +22,7 @@ export function databaseUnavailable(provider: Provider, renderPage: RenderPage) 
   return async function databaseUnavailable(ctx: KoaContextWithOIDC, next: Next): Promise<void> {
     await next();
     if (!isDatabaseUnavailable(causes.get(ctx))) return;
+    ctx.set('Retry-After', '5');
 
     const location = ctx.response.get('location');
     if (ctx.status >= 300 && ctx.status < 400 && location) {
@@ -47,7 +48,6 @@ export function databaseUnavailable(provider: Provider, renderPage: RenderPage) 
       return;
     }
     ctx.status = 503;
-    ctx.set('Retry-After', '5');
     ctx.body = { error: 'temporarily_unavailable', error_description: DESCRIPTION };
   };
 }

@@ -67,12 +67,15 @@ export function liveTokens({ live, cacheSeconds }: LiveTokenOptions): ResolveTok
   }
 
   async function fromJwt(token: string): Promise<TokenFacts | undefined> {
+    let facts: TokenFacts | undefined;
     try {
       const { payload } = await jwtVerify(token, jwks(), { issuer: provider().issuer, ...JWT_RULES });
-      return await stillLive(factsFromClaims(payload));
+      facts = factsFromClaims(payload);
     } catch {
       return undefined;
     }
+    // Outside the catch: an unreachable database is a 503, not an invalid token.
+    return stillLive(facts);
   }
 
   /** The facts of a stored token: a user's (with its account and grant) or a service's. */
