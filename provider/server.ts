@@ -18,6 +18,7 @@ import { seedDemo, type DemoSeed } from './demo/seed-demo.ts';
 import { ensureIndexes } from './ensure-indexes.ts';
 import { startReaper } from './dev-data/reap-expired.ts';
 import { startKeyReloader } from './keys/key-reloader.ts';
+import { clientChanges } from '../adapters/client-changes.ts';
 import { ensureKeys, loadKeys, type ProviderKeys } from './keys/key-store.ts';
 import { metricsEndpoint } from './http/request-metrics.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
@@ -260,6 +261,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         .catch((err: unknown) => logger.warn({ err }, 'audit: summary of suppressed events not written yet'));
     }, 60_000);
     auditFlush.unref();
+    // Every CLIENT_CHANGE_SECONDS, one small read: a client changed elsewhere drops this instance's caches.
+    const changes = clientChanges(connection);
+    const pollClientChanges = () =>
+      changes.poll().catch((err: unknown) => logger.warn({ err }, 'client change marker not read'));
+    void pollClientChanges();
+    const clientChangePoll = setInterval(pollClientChanges, config.clientChangeSeconds * 1000);
+    clientChangePoll.unref();
     const reloader = startKeyReloader({
       connection,
       config: config.keys,
@@ -303,6 +311,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await logouts.stop();
         clearInterval(auditFlush);
         clearInterval(clientSweep);
+        clearInterval(clientChangePoll);
         stopReaper();
         await metricsServer?.close();
         server.closeIdleConnections();
