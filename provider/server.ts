@@ -263,8 +263,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     auditFlush.unref();
     // Every CLIENT_CHANGE_SECONDS, one small read: a client changed elsewhere drops this instance's caches.
     const changes = clientChanges(connection);
+    // One line when reading starts failing and one when it recovers, not one per tick of an outage.
+    let markerUnread = false;
     const pollClientChanges = () =>
-      changes.poll().catch((err: unknown) => logger.warn({ err }, 'client change marker not read'));
+      changes.poll().then(
+        () => {
+          if (markerUnread) logger.info('client change marker read again');
+          markerUnread = false;
+        },
+        (err: unknown) => {
+          if (!markerUnread) logger.warn({ err }, 'client change marker not read');
+          markerUnread = true;
+        },
+      );
     void pollClientChanges();
     const clientChangePoll = setInterval(pollClientChanges, config.clientChangeSeconds * 1000);
     clientChangePoll.unref();
