@@ -1,6 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 
+import { type ClientChanges, clientChanges } from './client-changes.ts';
+
 /**
  * The oidc-provider Adapter over mongoose: one collection per oidc-provider model name.
  *
@@ -122,9 +124,15 @@ function toPayload(record: StoredRecord | null): AdapterPayload | undefined {
  * request and rarely change): the caller hands one in, such as provider/cache/ttl-cache.ts.
  */
 export interface PayloadCache {
-  entry(id: string): { value: AdapterPayload | undefined } | undefined;
-  set(id: string, payload: AdapterPayload | undefined, ttlMs: number): void;
+  entry(id: string): { value: CachedClient } | undefined;
+  set(id: string, value: CachedClient, ttlMs: number): void;
   delete(id: string): void;
+}
+
+/** A client's metadata (or its absence) and the generation of client changes it was read at. */
+export interface CachedClient {
+  payload: AdapterPayload | undefined;
+  generation: number;
 }
 
 export interface MongoAdapterOptions {
@@ -133,19 +141,26 @@ export interface MongoAdapterOptions {
   clientCacheTtl: number;
 }
 
+/** Entries are kept with the generation of client changes they were read at (client-changes.ts). */
 class ClientCache {
   readonly #entries: PayloadCache;
   readonly #ttlMs: number;
-  constructor(entries: PayloadCache, ttlSeconds: number) {
+  readonly #changes: ClientChanges;
+  constructor(entries: PayloadCache, ttlSeconds: number, changes: ClientChanges) {
     this.#entries = entries;
     this.#ttlMs = ttlSeconds * 1000;
+    this.#changes = changes;
+  }
+  get generation(): number {
+    return this.#changes.generation;
   }
   get(id: string): { payload: AdapterPayload | undefined } | undefined {
-    const entry = this.#entries.entry(id);
-    return entry && { payload: entry.value };
+    const entry = this.#entries.entry(id)?.value;
+    return entry?.generation === this.#changes.generation ? entry : undefined;
   }
-  set(id: string, payload: AdapterPayload | undefined): void {
-    this.#entries.set(id, payload, this.#ttlMs);
+  set(id: string, payload: AdapterPayload | undefined, generation: number): void {
+    // Read before a change finished: not worth keeping.
+    if (generation === this.#changes.generation) this.#entries.set(id, { payload, generation }, this.#ttlMs);
   }
   delete(id: string): void {
     this.#entries.delete(id);
@@ -173,14 +188,21 @@ export class MongoAdapter implements Adapter {
     if (payload.uid) record.uid = payload.uid;
     // Replace, not merge: an upsert states the whole record, including a cleared `consumed`.
     await this.#model.replaceOne({ _id: id }, record, { upsert: true });
+    await this.#clientChanged(id);
+  }
+
+  /** A client write is seen here at once and by every instance within CLIENT_CHANGE_SECONDS. */
+  async #clientChanged(id: string): Promise<void> {
     this.#cache?.delete(id);
+    if (this.#name === 'Client') await clientChanges(this.#connection).changed();
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     const cached = this.#cache?.get(id);
     if (cached) return cached.payload;
+    const generation = this.#cache?.generation ?? 0;
     const payload = toPayload(await this.#model.findById(id).lean<StoredRecord>());
-    this.#cache?.set(id, payload);
+    this.#cache?.set(id, payload, generation);
     return payload;
   }
 
@@ -211,7 +233,7 @@ export class MongoAdapter implements Adapter {
 
   async destroy(id: string): Promise<void> {
     await this.#model.deleteOne({ _id: id });
-    this.#cache?.delete(id);
+    await this.#clientChanged(id);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
@@ -224,6 +246,6 @@ export class MongoAdapter implements Adapter {
  * Only the Client model gets the in-memory cache.
  */
 export function mongoAdapterFactory(connection: Connection, options: MongoAdapterOptions): (name: string) => Adapter {
-  const clientCache = new ClientCache(options.clientCache, options.clientCacheTtl);
+  const clientCache = new ClientCache(options.clientCache, options.clientCacheTtl, clientChanges(connection));
   return (name) => new MongoAdapter(connection, name, name === 'Client' ? clientCache : undefined);
 }

@@ -2,6 +2,8 @@ import Koa from 'koa';
 import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
 
+import { clientChanges } from '../adapters/client-changes.ts';
+
 import type { AccountDeps } from './self-service/account-deps.ts';
 import { accountRoutes } from './self-service/index.ts';
 import type { Config } from './config.ts';
@@ -172,7 +174,11 @@ export function createApp({
     validateRoute(
       config.issuer,
       config.validateDefaultAudiences,
-      liveTokens({ live: holder, cacheSeconds: config.validateCacheSeconds }),
+      liveTokens({
+        live: holder,
+        cacheSeconds: config.validateCacheSeconds,
+        clientChanges: clientChanges(connection),
+      }),
       dpopChecker(holder),
     ),
   );

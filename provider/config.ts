@@ -135,6 +135,8 @@ export interface Config {
   ttl: TokenLifetimes;
   /** how long a client's metadata may be served from this process's memory, seconds */
   clientCacheTtl: number;
+  /** how often the client change marker is read: how late another instance sees a client change, seconds */
+  clientChangeSeconds: number;
   mfa: MfaConfig;
   webauthn: WebAuthnConfig;
   mail: MailConfig;
@@ -629,6 +631,7 @@ export function loadConfig(env: Env): Config {
     demoSeed: seed,
     ttl,
     clientCacheTtl: integer(r, 'CLIENT_CACHE_TTL', 30, 0, HOUR),
+    clientChangeSeconds: integer(r, 'CLIENT_CHANGE_SECONDS', 3, 1, 60),
     mfa: mfaConfig(r, nodeEnv),
     webauthn: webauthnConfig(r, issuer, text(r, 'MFA_ISSUER_NAME') ?? 'meshid'),
     mail,

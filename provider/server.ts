@@ -18,6 +18,7 @@ import { seedDemo, type DemoSeed } from './demo/seed-demo.ts';
 import { ensureIndexes } from './ensure-indexes.ts';
 import { startReaper } from './dev-data/reap-expired.ts';
 import { startKeyReloader } from './keys/key-reloader.ts';
+import { clientChanges } from '../adapters/client-changes.ts';
 import { ensureKeys, loadKeys, type ProviderKeys } from './keys/key-store.ts';
 import { metricsEndpoint } from './http/request-metrics.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
@@ -264,6 +265,24 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         .catch((err: unknown) => logger.warn({ err }, 'audit: summary of suppressed events not written yet'));
     }, 60_000);
     auditFlush.unref();
+    // Every CLIENT_CHANGE_SECONDS, one small read: a client changed elsewhere drops this instance's caches.
+    const changes = clientChanges(connection);
+    // One line when reading starts failing and one when it recovers, not one per tick of an outage.
+    let markerUnread = false;
+    const pollClientChanges = () =>
+      changes.poll().then(
+        () => {
+          if (markerUnread) logger.info('client change marker read again');
+          markerUnread = false;
+        },
+        (err: unknown) => {
+          if (!markerUnread) logger.warn({ err }, 'client change marker not read');
+          markerUnread = true;
+        },
+      );
+    void pollClientChanges();
+    const clientChangePoll = setInterval(pollClientChanges, config.clientChangeSeconds * 1000);
+    clientChangePoll.unref();
     const reloader = startKeyReloader({
       connection,
       config: config.keys,
@@ -307,6 +326,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await logouts.stop();
         clearInterval(auditFlush);
         clearInterval(clientSweep);
+        clearInterval(clientChangePoll);
         stopReaper();
         await metricsServer?.close();
         server.closeIdleConnections();

@@ -126,7 +126,7 @@ export async function deleteClient(deps: AdminDeps, id: string): Promise<void> {
   await stored(deps, id);
   await new MongoAdapter(deps.connection, 'Client').destroy(id);
   // Users' tokens die with their grants; service tokens fail the client check at /validate and
-  // introspection (within VALIDATE_CACHE_SECONDS / CLIENT_CACHE_TTL).
+  // introspection (here at once, elsewhere within CLIENT_CHANGE_SECONDS: adapters/client-changes.ts).
   const grants = await oidcModel(deps.connection, 'Grant').find({ 'payload.clientId': id }, { _id: 1 }).lean();
   await revokeGrants(
     deps.connection,

@@ -30,6 +30,10 @@ export class TtlCache<V> {
     this.#entries.delete(key);
   }
 
+  clear(): void {
+    this.#entries.clear();
+  }
+
   set(key: string, value: V, ttlMs: number): void {
     if (ttlMs <= 0) return;
     if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!);

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 
+import { clientChanges } from '../../adapters/client-changes.ts';
 import { oidcModel, revokeGrants } from '../../adapters/mongodb.ts';
 import { dynamicClientUseModel } from './dynamic-client-use-model.ts';
 
@@ -56,6 +57,8 @@ export class DynamicClientLifetime {
       grants.map((grant) => grant._id),
     );
     await Clients.deleteMany({ _id: { $in: stale }, 'payload.dynamic_client': true });
+    // Written past the adapter: every instance's client cache must hear of it.
+    await clientChanges(this.#connection).changed();
     await Uses.deleteMany({ _id: { $in: stale } });
     return stale;
   }

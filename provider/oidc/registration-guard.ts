@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
+import { clientChanges } from '../../adapters/client-changes.ts';
 import { oidcModel } from '../../adapters/mongodb.ts';
 import { reachesLibraryPath } from './library-path.ts';
 import { countInWindow } from '../security/count-in-window.ts';
@@ -48,7 +49,10 @@ export function registrationGuard(connection: Connection, audit: AuditLog, limit
       registration_access_token?: string;
     };
     // Only this registration's own client (an answer without an id would match any).
-    if (typeof clientId === 'string') await Clients.deleteOne({ _id: clientId });
+    if (typeof clientId === 'string') {
+      await Clients.deleteOne({ _id: clientId });
+      await clientChanges(connection).changed();
+    }
     // An opaque token is stored under its own value: the refused client cannot be managed either.
     if (token) await oidcModel(connection, 'RegistrationAccessToken').deleteOne({ _id: token });
     ctx.status = 403;

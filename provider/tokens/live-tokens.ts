@@ -12,6 +12,8 @@ export interface LiveTokenOptions {
   live: { readonly provider: Provider; readonly keys: { readonly published: JWK[] } };
   /** how long an answer about a grant, a client or an opaque token may be reused; 0: never */
   cacheSeconds: number;
+  /** moves when a client changes (adapters/client-changes.ts): every cached answer is dropped then */
+  clientChanges?: { readonly generation: number };
 }
 
 /** The one set of checks a JWT access token of ours passes (RFC 9068). */
@@ -26,14 +28,15 @@ export type ResolveToken = (token: unknown, options?: { jwtOnly?: boolean }) => 
  * still standing for the same account; its client not deleted. Introspection, /validate and
  * token exchange all ask here. Answers about grants, clients and opaque tokens are reused for
  * `cacheSeconds` (/validate's VALIDATE_CACHE_SECONDS; 0 for introspection and exchange), which
- * bounds how late a revocation is seen.
+ * bounds how late a revocation is seen; a client change drops them within CLIENT_CHANGE_SECONDS.
  */
-export function liveTokens({ live, cacheSeconds }: LiveTokenOptions): ResolveToken {
+export function liveTokens({ live, cacheSeconds, clientChanges }: LiveTokenOptions): ResolveToken {
   const provider = () => live.provider;
   const ttl = cacheSeconds * 1000;
   const grants = new TtlCache<boolean>();
   const clients = new TtlCache<boolean>();
   const opaque = new TtlCache<TokenFacts>();
+  let generation = clientChanges?.generation;
   let keySet: { keys: JWK[]; verify: ReturnType<typeof createLocalJWKSet> } | undefined;
 
   function jwks() {
@@ -126,7 +129,17 @@ export function liveTokens({ live, cacheSeconds }: LiveTokenOptions): ResolveTok
     return facts;
   }
 
+  /** A deleted client's grants are revoked with it, so grants go too, not only clients. */
+  function dropAnswersAfterClientChange(): void {
+    if (clientChanges === undefined || clientChanges.generation === generation) return;
+    generation = clientChanges.generation;
+    grants.clear();
+    clients.clear();
+    opaque.clear();
+  }
+
   return async function resolve(token, { jwtOnly = false } = {}) {
+    dropAnswersAfterClientChange();
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined;
     if (looksLikeJwt(token)) return fromJwt(token);
     return jwtOnly ? undefined : fromOpaque(token);

@@ -125,9 +125,11 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', function () {
         { $set: { 'payload.client_id_issued_at': Math.floor(Date.now() / 1000) - 40 * 86_400 } },
       );
       const staticClients = await Clients.countDocuments({ 'payload.dynamic_client': { $ne: true } });
+      expect(await server.provider.Client.find(stale), 'now in the client cache').to.not.equal(undefined);
       const deleted = await new DynamicClientLifetime(server.connection, 30).sweep();
       expect(deleted).to.include(stale).and.not.include(fresh);
       expect(await Clients.countDocuments({ _id: stale })).to.equal(0);
+      expect(await server.provider.Client.find(stale), 'dropped from the client cache at once').to.equal(undefined);
       expect(await Clients.countDocuments({ 'payload.dynamic_client': { $ne: true } })).to.equal(staticClients);
     });
 
