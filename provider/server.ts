@@ -19,6 +19,7 @@ import { ensureIndexes } from './ensure-indexes.ts';
 import { startReaper } from './dev-data/reap-expired.ts';
 import { startKeyReloader } from './keys/key-reloader.ts';
 import { ensureKeys, loadKeys, type ProviderKeys } from './keys/key-store.ts';
+import { checkMfaKey } from './mfa/mfa-key-check.ts';
 import { metricsEndpoint } from './http/request-metrics.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, observeDatabase, type Metrics } from './observability/metrics.ts';
@@ -183,6 +184,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const stopReaper = database.embedded ? startReaper(connection, logger) : () => undefined;
     await ensureKeys(connection, config.keys.encryptionKey);
     const keys = await loadKeys(connection, config.keys.encryptionKey, config.keys.retiredRetentionSeconds);
+    await checkMfaKey(connection, config.mfa.encryptionKey);
     const views = createViews();
     const renderPage: RenderPage = (ctx, template, data, status) => renderScreen(views, ctx, template, data, status);
     let holder: ProviderHolder | undefined;
