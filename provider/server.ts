@@ -20,6 +20,7 @@ import { startReaper } from './dev-data/reap-expired.ts';
 import { startKeyReloader } from './keys/key-reloader.ts';
 import { clientChanges } from '../adapters/client-changes.ts';
 import { ensureKeys, loadKeys, type ProviderKeys } from './keys/key-store.ts';
+import { checkMfaKey } from './mfa/mfa-key-check.ts';
 import { metricsEndpoint } from './http/request-metrics.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { watchDatabaseOutage } from './observability/database-outage.ts';
@@ -185,6 +186,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const stopReaper = database.embedded ? startReaper(connection, logger) : () => undefined;
     await ensureKeys(connection, config.keys.encryptionKey);
     const keys = await loadKeys(connection, config.keys.encryptionKey, config.keys.retiredRetentionSeconds);
+    await checkMfaKey(connection, config.mfa.encryptionKey);
     const views = createViews();
     const renderPage: RenderPage = (ctx, template, data, status) => renderScreen(views, ctx, template, data, status);
     let holder: ProviderHolder | undefined;

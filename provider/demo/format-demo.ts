@@ -58,6 +58,8 @@ export function formatDemo(
             : 'Manage this demo while it runs (the embedded database is reachable at this address until it stops):',
           `  ${admin} npm run admin -- clients list`,
           `  ${admin} npm run admin -- clients add --help`,
+          'Run a second instance on the same database (every instance needs these same keys):',
+          `  ${admin} PORT=<another port> npm start`,
           ...(forgotten
             ? [
                 'Secrets made on an earlier start are kept only as hashes; make new ones with:',

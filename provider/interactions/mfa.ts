@@ -15,6 +15,8 @@ import { seconds } from '../views/seconds.ts';
 function failureMessage(result: Exclude<SecondFactorResult, { ok: true }>): string {
   if (result.reason === 'locked' || result.reason === 'throttled')
     return `Too many wrong codes. Try again in ${seconds(result.retryAfter)}.`;
+  if (result.reason === 'unreadable')
+    return 'Codes from your authenticator app cannot be checked right now. Try again later, or use a recovery code.';
   return 'That code is not right. Enter the current code from your app, or a recovery code.';
 }
 
@@ -73,6 +75,12 @@ export function verifyMfa(deps: InteractionDeps) {
       ip: ctx.ip,
     };
     if (!result.ok) {
+      // An operator's fault (this instance lacks the MFA key the factor was sealed with), not the user's.
+      if (result.reason === 'unreadable')
+        deps.logger.error(
+          { requestId: who.requestId, account: accountId },
+          'stored TOTP secret cannot be opened: is MFA_ENCRYPTION_KEY the key it was sealed with?',
+        );
       const event =
         result.reason === 'throttled' ? 'mfa.throttled' : result.reason === 'locked' ? 'mfa.locked' : 'mfa.failure';
       await deps.audit.record({ ...who, event, outcome: 'failure' });
@@ -80,7 +88,11 @@ export function verifyMfa(deps: InteractionDeps) {
         deps,
         ctx,
         failureMessage(result),
-        result.reason === 'wrong' || result.reason === 'not_enrolled' ? 401 : 429,
+        result.reason === 'wrong' || result.reason === 'not_enrolled'
+          ? 401
+          : result.reason === 'unreadable'
+            ? 503
+            : 429,
       );
     }
     await deps.audit.record({ ...who, event: 'mfa.success', outcome: 'success', details: { method: result.method } });

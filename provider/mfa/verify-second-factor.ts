@@ -9,6 +9,8 @@ import { open } from '../security/secret-box.ts';
 export type SecondFactorResult =
   | { ok: true; method: 'totp' | 'recovery_code' }
   | { ok: false; reason: 'wrong' | 'not_enrolled' }
+  /** the stored secret does not open under MFA_ENCRYPTION_KEY (another key, or damaged): nothing was checked */
+  | { ok: false; reason: 'unreadable' }
   /** locked: this wrong code started a wait; throttled: refused unchecked during one */
   | { ok: false; reason: 'locked' | 'throttled'; retryAfter: number };
 
@@ -34,7 +36,8 @@ export async function verifySecondFactor(deps: MfaDeps, accountId: string, input
   const code = input.trim();
   const reset = { failures: 0, lockedUntil: null, updatedAt: new Date() };
   if (/^\d{6}$/.test(code)) {
-    const secret = await open(deps.encryptionKey, record.totpSecret, accountId);
+    const secret = await open(deps.encryptionKey, record.totpSecret, accountId).catch(() => undefined);
+    if (secret === undefined) return { ok: false, reason: 'unreadable' };
     const step = await checkTotp(secret, code, record.lastUsedStep);
     if (step !== undefined) {
       const claimed = await Mfa.updateOne(

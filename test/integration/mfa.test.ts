@@ -26,13 +26,14 @@ import {
 } from '../helpers/totp.ts';
 
 const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+const KEY_ENCRYPTION_KEY = Buffer.alloc(32, 8).toString('base64');
 
 describe('multi-factor sign-in (TOTP)', () => {
   let server: TestServer;
   let client: TestClient;
 
   before(async () => {
-    server = await startTestServer('mfa', { MFA_ENCRYPTION_KEY: ENCRYPTION_KEY });
+    server = await startTestServer('mfa', { MFA_ENCRYPTION_KEY: ENCRYPTION_KEY, KEY_ENCRYPTION_KEY });
     client = await addWebClient(server);
   });
   after(() => server.stop());
@@ -257,6 +258,45 @@ describe('multi-factor sign-in (TOTP)', () => {
     const relaxed = await authorizationRequest(relaxedConfig);
     const tokens = await redeem(relaxedConfig, relaxed, await signIn(new Browser(server.issuer), relaxed, user));
     expect(tokens.claims()!.acr).to.equal(ACR_PASSWORD);
+  });
+
+  it('refuses to start on this database with another MFA_ENCRYPTION_KEY, naming it and printing no key', async () => {
+    const other = Buffer.alloc(32, 9).toString('base64');
+    const refused = await startTestServer('mfa-wrong-key', {
+      MFA_ENCRYPTION_KEY: other,
+      KEY_ENCRYPTION_KEY,
+      MONGODB_DATABASE: server.connection.name,
+    }).then(
+      async (started) => {
+        await started.close(); // not stop(): that drops the database the other tests use
+        return undefined;
+      },
+      (err: Error) => err,
+    );
+    expect(refused?.message).to.include('MFA_ENCRYPTION_KEY does not open');
+    expect(refused?.message).not.to.include(other).and.not.include(ENCRYPTION_KEY);
+  });
+
+  it('answers a factor that cannot be opened with a clear page and one error log line, never a 500', async () => {
+    const user = await addUser(server);
+    const secret = await enrollDirectly(user);
+    // Sealed under a key this instance does not hold (restored from elsewhere, or corrupted).
+    const { seal } = await import('../../provider/security/secret-box.ts');
+    const foreign = await seal(Buffer.alloc(32, 3), secret, user.id);
+    await mfaModel(server.connection).updateOne({ _id: user.id }, { $set: { totpSecret: foreign } });
+    const config = await relyingParty(server.issuer, client);
+    const browser = new Browser(server.issuer);
+    const mfaPage = await passwordStep(browser, await authorizationRequest(config), user);
+    const logsBefore = server.logs.length;
+    const answer = await browser.submit(mfaPage, '/mfa', { code: await totpCode(secret) });
+    expect(answer.status).to.equal(503);
+    expect(answer.leftTo).to.equal(undefined);
+    expect(answer.html).to.include('cannot be checked');
+    expect(answer.html).not.to.match(/at .+\.ts:\d+/);
+    const logged = server.logs.slice(logsBefore).filter((line) => line.includes('cannot be opened'));
+    expect(logged).to.have.length(1);
+    expect(JSON.parse(logged[0]!).level).to.be.at.least(50);
+    expect(logged[0]).not.to.include(foreign).and.not.include(secret).and.not.include(ENCRYPTION_KEY);
   });
 
   it('refuses an unknown require_mfa value in client metadata', async () => {

@@ -34,6 +34,8 @@ describe('two instances on one database', function () {
   before(async () => {
     const shared = {
       KEY_ENCRYPTION_KEY: KEK.toString('base64'),
+      // Every instance holds the same MFA key too, or the second refuses to start.
+      MFA_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
       KEY_RELOAD_SECONDS: '1',
       LOGIN_DELAY_AFTER_FAILURES: '3',
       LOGIN_LOCK_AFTER_FAILURES: '3',

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
+import { createConnection } from 'mongoose';
+
+import { accountModel } from '../../provider/accounts/account-model.ts';
+import { freePort } from '../../scripts/free-port.ts';
 import { runAdminWith } from '../helpers/admin-cli.ts';
+import { Browser } from '../helpers/browser.ts';
+import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
+import { enrollTotp, totpCode } from '../helpers/totp.ts';
 import { testDatabaseUri, uniqueDatabaseName } from '../helpers/database.ts';
 import { startProcessGroup, stopProcessGroups } from '../helpers/process-group.ts';
 
@@ -71,6 +78,54 @@ describe('the provider process (npm start)', function () {
     expect(verified.stdout, verified.stderr).to.include('audit chain intact');
 
     expect(await provider.stop()).to.equal(0);
+  });
+
+  it('a second instance started from what the banner prints signs a TOTP user in', async () => {
+    const first = run({ PORT: '0', DEV_DATA_DIR: dataDir() });
+    await first.waitFor(() => ready(first.stdout()), 'the demo banner');
+    const stdout = first.stdout();
+    const lines = stdout.split('\n');
+    const command = lines[lines.findIndex((line) => line.startsWith('Run a second instance')) + 1]!;
+    const env = Object.fromEntries(
+      [...command.matchAll(/([A-Z_]+)=(\S+)/g)].filter((m) => m[1] !== 'PORT').map((m) => [m[1]!, m[2]!]),
+    );
+    expect(command).to.include('npm start');
+    const password = /Demo user:\s+demo@example\.test\s+password: (\S+)/.exec(stdout)![1]!;
+    const clientSecret = /demo-web-1\s+secret: (\S+)/.exec(stdout)![1]!;
+
+    // The demo user enrolls an authenticator app (on the first instance's database, under its key).
+    const connection = await createConnection(env.MONGODB_URI!).asPromise();
+    let secret: string;
+    try {
+      const account = await accountModel(connection).findOne({ email: 'demo@example.test' }).lean();
+      const asServer = { connection } as Parameters<typeof enrollTotp>[0];
+      secret = await enrollTotp(
+        asServer,
+        { id: account!._id, email: 'demo@example.test' } as never,
+        env.MFA_ENCRYPTION_KEY!,
+      );
+    } finally {
+      await connection.close();
+    }
+
+    // "PORT=<another port>": the issuer follows the port, as for anyone trying it by hand.
+    const port = await freePort();
+    const second = run({ ...env, PORT: String(port) });
+    await second.waitFor(() => second.stdout().includes('"msg":"listening"'), 'the second instance listening');
+    const issuer = `http://localhost:${port}`;
+    const config = await relyingParty(issuer, { clientId: 'demo-web-1', clientSecret });
+    const request = await authorizationRequest(config, { redirect_uri: 'http://127.0.0.1:4401/callback' });
+    const browser = new Browser(issuer);
+    const login = await browser.submit(await browser.open(request.url), '/login', {
+      email: 'demo@example.test',
+      password,
+    });
+    expect(login.html).to.include('Two-step verification');
+    let page = await browser.submit(login, '/mfa', { code: await totpCode(secret) });
+    if (page.html.includes('/confirm"')) page = await browser.submit(page, '/confirm');
+    expect(page.leftTo?.searchParams.get('code'), page.html.slice(0, 400)).to.be.a('string');
+    expect(await second.stop()).to.equal(0);
+    expect(await first.stop()).to.equal(0);
   });
 
   it('keeps development data across a restart: the demo secret still works, --fresh starts over', async () => {
