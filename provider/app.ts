@@ -14,6 +14,7 @@ import { issuerHost } from './http/issuer-host.ts';
 import { homePage } from './http/home-page.ts';
 import { notFound } from './http/not-found.ts';
 import { protocolBodyLimit } from './http/protocol-body-limit.ts';
+import { protocolFormCharset } from './http/protocol-form-charset.ts';
 import { requestId } from './http/request-id.ts';
 import { metricsEndpoint, requestMetrics } from './http/request-metrics.ts';
 import { secureCookies } from './http/secure-cookies.ts';
@@ -228,6 +229,7 @@ export function createApp({
   app.use(deviceCodeThrottle(connection, views));
   app.use(throughUpstreamLogout({ live: holder, connection, upstreams, logger, views }));
   app.use(protocolBodyLimit);
+  app.use(protocolFormCharset);
   app.use(holder.middleware());
   return app;
 }

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 
 import { TtlCache } from '../cache/ttl-cache.ts';
 import { resourceServerModel, type ResourceServerRecord } from './resource-server-model.ts';
+import { displayNameProblem } from '../security/display-name.ts';
 
 /**
  * Looks resource servers up by indicator, keeping each answer (found or not) in memory for
@@ -45,6 +46,7 @@ export async function describeScope(
   scope: string,
   description: string,
 ): Promise<boolean> {
+  refuseDisplayName('a scope description', description);
   const Model = resourceServerModel(connection);
   const server = await Model.findOne(
     { _id: indicator, scopes: scope },
@@ -60,6 +62,12 @@ export async function describeScope(
   return true;
 }
 
+/** Names shown on consent are checked here, where every door (API, console, file, CLI) writes them. */
+function refuseDisplayName(what: string, text: string): void {
+  const problem = displayNameProblem(text);
+  if (problem) throw new TypeError(`${what} ${problem}`);
+}
+
 export async function saveResourceServer(
   connection: Connection,
   input: Omit<ResourceServerRecord, 'createdAt'>,
@@ -67,6 +75,8 @@ export async function saveResourceServer(
   const indicator = URL.parse(input._id);
   // RFC 8707 2: an absolute URI without a fragment.
   if (!indicator || indicator.hash) throw new TypeError('a resource indicator is an absolute URI without a fragment');
+  refuseDisplayName('an API name', input.name);
+  for (const entry of input.scopeDescriptions ?? []) refuseDisplayName('a scope description', entry.text);
   await resourceServerModel(connection).updateOne(
     { _id: input._id },
     {

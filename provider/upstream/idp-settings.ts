@@ -1,4 +1,5 @@
 import type { ClaimMapping, GroupMapping, IdpRecord, IdpType } from './idp-model.ts';
+import { displayNameProblem } from '../security/display-name.ts';
 
 /** What an operator gives when adding or changing an upstream (CLI flags, admin API, configuration file). */
 export interface IdpInput {
@@ -88,6 +89,8 @@ export function idpSettings(input: IdpInput): IdpSettings {
     throw new IdpSettingsError('GitHub is a preset: claims, userinfo, MFA acr values and upstream logout do not apply');
   const displayName = (input.displayName ?? (github ? 'GitHub' : input.id)).trim();
   if (!displayName || displayName.length > 60) throw new IdpSettingsError('display name must be 1-60 characters');
+  const nameProblem = displayNameProblem(displayName);
+  if (nameProblem) throw new IdpSettingsError(`display name ${nameProblem}`);
   const groupMap = input.groupMap ?? [];
   if (groupMap.length && !input.claims?.groups)
     throw new IdpSettingsError('mapping groups needs the claim that holds them (--claim-groups)');

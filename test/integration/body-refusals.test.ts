@@ -77,6 +77,38 @@ describe('request bodies refused with the status that says why', () => {
     expect(fine.status).to.equal(201);
   });
 
+  for (const path of ['/token', '/token/introspection', '/token/revocation', '/request', '/device/auth']) {
+    it(`refuses a form body declared as charset=utf-16 at ${path} instead of misreading it`, async () => {
+      const response = await fetch(`${server.issuer}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded; charset=UTF-16',
+          authorization: basicAuth(web),
+        },
+        body: Buffer.from('grant_type=client_credentials&token=abc', 'utf16le'),
+      });
+      expect(response.status).to.equal(415);
+      const answer = (await response.json()) as Json;
+      expect(answer.error).to.equal('invalid_request');
+      expect(answer.error_description).to.include('UTF-16');
+    });
+  }
+
+  it('still takes form bodies declared as UTF-8 or US-ASCII', async () => {
+    for (const charset of ['utf-8', 'UTF-8', '"utf-8"', 'us-ascii']) {
+      const response = await fetch(`${server.issuer}/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': `application/x-www-form-urlencoded; charset=${charset}`,
+          authorization: basicAuth(web),
+        },
+        body: 'grant_type=authorization_code&code=nope&redirect_uri=https%3A%2F%2Fa.example%2Fcb',
+      });
+      expect(response.status, charset).to.equal(400);
+      expect(((await response.json()) as Json).error, charset).to.equal('invalid_grant');
+    }
+  });
+
   for (const [label, type, body] of [
     ['JSON', 'application/json', '{"email":"a@example.com","password":"p"}'],
     ['text/plain', 'text/plain', 'email=a@example.com&password=p'],

@@ -12,6 +12,12 @@ const MAPPING = { email: 'email', emailVerified: 'email_verified', name: 'name',
 describe('upstream settings', () => {
   const base = { id: 'corp', type: 'oidc' as const, issuer: 'https://login.example.com/', clientId: 'c' };
 
+  it('refuses an upstream display name with control, bidi-override or lone-surrogate characters', () => {
+    for (const displayName of ['Corp\u0000', 'Corp\u202eevil', 'Corp\ud800', 'Co\u2066rp'])
+      expect(() => idpSettings({ ...base, displayName }), JSON.stringify(displayName)).to.throw(/display name/);
+    expect(idpSettings({ ...base, displayName: 'Société 株式会社 🚀' }).displayName).to.equal('Société 株式会社 🚀');
+  });
+
   it('fills OpenID Connect defaults and trims the issuer', () => {
     const settings = idpSettings(base);
     expect(settings).to.include({ issuer: 'https://login.example.com', displayName: 'corp', provision: false });
