@@ -47,6 +47,16 @@ function isGone(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function register(url: string): Promise<string> {
+  const response = await fetch(`${url}/reg`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:5000/cb'], token_endpoint_auth_method: 'none' }),
+  });
+  expect(response.status).to.equal(201);
+  return ((await response.json()) as { client_id: string }).client_id;
+}
+
 describe('development under faults: the embedded database', function () {
   // Each test starts the provider and its embedded database, one of them twice: slow on a loaded machine.
   this.timeout(120_000);
@@ -71,5 +81,22 @@ describe('development under faults: the embedded database', function () {
     await provider.exited;
     // Bounded by the test's timeout: the kernel signals the child as its parent dies.
     while (!isGone(database)) await sleep(50);
+  });
+
+  it('keeps a client created a moment before the provider is SIGKILLed', async () => {
+    const dir = dataDir();
+    const first = await startDevelopment(dir);
+    const clientId = await register(first.url);
+    // A change is saved within a second (debounced), not at the next 15-second tick.
+    await sleep(1500);
+    process.kill(first.provider.pid, 'SIGKILL');
+    await first.provider.exited;
+
+    const second = await startDevelopment(dir);
+    const found = await fetch(`${second.url}/.well-known/openid-configuration`);
+    expect(found.status).to.equal(200);
+    expect(readFileSync(join(dir, 'database.json'), 'utf8'), 'the client was saved').to.include(clientId);
+    expect(second.provider.stdout()).to.match(/"msg":"development data restored"/);
+    await second.provider.stop();
   });
 });
