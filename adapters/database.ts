@@ -69,10 +69,17 @@ export async function connectDatabase(options: DatabaseOptions, logger: Database
       throw new Error('MONGODB_URI is required in production: the embedded database is for development only');
     }
     const port = options.embeddedPort ?? 0;
+    // A lost database ends the process with an error rather than leaving it half alive (a 200
+    // /healthz over a 503 for every request): a supervisor, or the developer, starts the pair
+    // again and the data comes back from the last snapshot, saved within a second of each change.
+    const onLost = (code: number | null, signal: NodeJS.Signals | null) => {
+      logger.error({ code, signal }, 'embedded database exited: stopping');
+      process.exit(1);
+    };
     // The wanted port may have been taken since it was found free: then any port will do.
-    const embedded = await startEmbeddedMongo({ port }).catch((err: unknown) => {
+    const embedded = await startEmbeddedMongo({ port, onLost }).catch((err: unknown) => {
       if (port === 0) throw err;
-      return startEmbeddedMongo();
+      return startEmbeddedMongo({ onLost });
     });
     uri = embedded.uri;
     stopEmbedded = embedded.stop;

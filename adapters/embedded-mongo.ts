@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 /**
  * The in-memory MongoDB-compatible development server shipped as a native binary by
@@ -72,11 +73,38 @@ function waitForReady(child: ChildProcess): Promise<string> {
   });
 }
 
-/** `port` lets a test restart the server where clients expect it; any free port otherwise. */
-export async function startEmbeddedMongo({ port = 0 }: { port?: number } = {}): Promise<EmbeddedMongo> {
+/** util-linux's setpriv, if this system has it (Debian and most Linux distributions do). */
+function setprivPath(): string | undefined {
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
+    const candidate = join(dir, 'setpriv');
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The command that runs the binary. Through `setpriv --pdeathsig KILL` (which sets
+ * PR_SET_PDEATHSIG, then execs: same pid) the kernel kills the database when this process dies,
+ * even by SIGKILL, which no exit handler sees; the binary cannot watch a pipe itself. Without
+ * setpriv the 'exit' handler below is the only guard.
+ */
+function command(args: string[]): [string, string[]] {
+  const setpriv = setprivPath();
+  return setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', binaryPath(), ...args]] : [binaryPath(), args];
+}
+
+export interface EmbeddedMongoOptions {
+  /** lets a test restart the server where clients expect it; any free port otherwise */
+  port?: number;
+  /** called when the server exits without stop() (killed, crashed) */
+  onLost?: (code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+export async function startEmbeddedMongo({ port = 0, onLost }: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   // Its own process group: Ctrl-C signals a terminal's whole foreground group, and the database
   // must outlive that signal long enough for the final snapshot; stop() ends it after that.
-  const child = spawn(binaryPath(), ['--host=127.0.0.1', `--port=${port}`], {
+  const [file, args] = command(['--host=127.0.0.1', `--port=${port}`]);
+  const child = spawn(file, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -88,12 +116,17 @@ export async function startEmbeddedMongo({ port = 0 }: { port?: number } = {}): 
   child.stderr?.resume();
   const uri = await waitForReady(child);
   child.stdout?.resume();
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) onLost?.(code, signal);
+  });
   return {
     uri,
     pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        stopping = true;
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
