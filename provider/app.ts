@@ -67,6 +67,8 @@ export interface AppInput {
   metrics: Metrics;
   outage: DatabaseOutage;
   mailer: Mailer;
+  /** true once the process is shutting down (/readyz answers 503) */
+  draining?: () => boolean;
 }
 
 /** Composes the Koa app: our middleware and screens first, oidc-provider's protocol routes last. */
@@ -84,6 +86,7 @@ export function createApp({
   metrics,
   outage,
   mailer,
+  draining,
 }: AppInput): Koa {
   const app = new Koa();
   // oidc-provider, mounted, sets its cookies through this app's context: sign them with the
@@ -150,7 +153,7 @@ export function createApp({
   app.use(notFound);
   app.use(staticAssets());
   app.use(homePage(views, config.mfa.issuerName));
-  app.use(health(connection, config.databaseTimeoutMs));
+  app.use(health(connection, config.databaseTimeoutMs, draining));
   // Internals are nobody's business on the public port, unless a scraper brings the token.
   if (config.metricsToken !== undefined) app.use(metricsEndpoint(metrics, config.metricsToken));
   app.use(

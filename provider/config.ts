@@ -161,6 +161,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** how long a database operation waits for a reachable server before the request fails with 503 */
   databaseTimeoutMs: number;
+  /** the HTTP listener's limits and how it stops (see docs/scaling.md, Shutdown) */
+  http: HttpConfig;
   /** the longest an exchanged token (RFC 8693) may live, seconds; never beyond its subject token */
   tokenExchangeMaxTtl: number;
   /** failure events one client address may add to the audit chain per minute; the rest are counted in one record */
@@ -233,6 +235,39 @@ function oneOf<T extends string>(r: Reading, name: string, allowed: readonly T[]
     return r.problem(name, `must be one of ${allowed.join(', ')} (got "${value}")`, fallback);
   }
   return value as T;
+}
+
+export interface HttpConfig {
+  /** a client must send its request headers within this, ms (Node: 60000) */
+  headersTimeoutMs: number;
+  /** a client must send its whole request within this, ms (Node: 300000) */
+  requestTimeoutMs: number;
+  /** an idle kept-alive connection is closed after this, ms (Node: 5000) */
+  keepAliveTimeoutMs: number;
+  /** after SIGTERM: /readyz answers 503 while the listener still accepts, for this long, ms */
+  shutdownReadyDelayMs: number;
+  /** after SIGTERM: connections still open this long after the signal are closed, ms */
+  shutdownTimeoutMs: number;
+}
+
+function httpConfig(r: Reading): HttpConfig {
+  const headersTimeoutMs = integer(r, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 500, 120_000);
+  const shutdownTimeoutMs = integer(r, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000);
+  return {
+    headersTimeoutMs,
+    // Node refuses a request timeout below the headers timeout.
+    requestTimeoutMs: integer(
+      r,
+      'HTTP_REQUEST_TIMEOUT_MS',
+      Math.max(30_000, headersTimeoutMs),
+      headersTimeoutMs,
+      600_000,
+    ),
+    keepAliveTimeoutMs: integer(r, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 600_000),
+    // The delay is part of the deadline, never beyond it.
+    shutdownReadyDelayMs: integer(r, 'SHUTDOWN_READY_DELAY_MS', 0, 0, shutdownTimeoutMs),
+    shutdownTimeoutMs,
+  };
 }
 
 function integer(r: Reading, name: string, fallback: number, min: number, max: number): number {
@@ -643,6 +678,7 @@ export function loadConfig(env: Env): Config {
     accountReauthSeconds: integer(r, 'ACCOUNT_REAUTH_SECONDS', 10 * MINUTE, MINUTE, DAY),
     loginThrottle: loginThrottle(r),
     databaseTimeoutMs: integer(r, 'DATABASE_TIMEOUT_MS', 5000, 100, 60_000),
+    http: httpConfig(r),
     validateCacheSeconds: integer(r, 'VALIDATE_CACHE_SECONDS', 10, 0, 300),
     validateDefaultAudiences: uriList(r, 'VALIDATE_DEFAULT_AUDIENCE'),
     auditFailuresPerMinute: integer(r, 'AUDIT_FAILURES_PER_MINUTE', 20, 1, 10_000),

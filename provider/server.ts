@@ -21,6 +21,7 @@ import { startKeyReloader } from './keys/key-reloader.ts';
 import { clientChanges } from '../adapters/client-changes.ts';
 import { ensureKeys, loadKeys, type ProviderKeys } from './keys/key-store.ts';
 import { checkMfaKey } from './mfa/mfa-key-check.ts';
+import { httpServer } from './http/http-server.ts';
 import { metricsEndpoint } from './http/request-metrics.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { watchDatabaseOutage } from './observability/database-outage.ts';
@@ -245,7 +246,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const logouts = new LogoutDeliveries({ connection, live: holder, logger, metrics, audit });
     logouts.start();
     void mailer.deliverDue().catch((err: unknown) => logger.warn({ err }, 'mail: due mails not tried at start-up'));
+    // Made before the app, which asks it whether the process is draining (/readyz).
+    let listener: ReturnType<typeof httpServer> | undefined;
     const app = createApp({
+      draining: () => listener?.draining ?? false,
       config,
       mailer,
       holder,
@@ -293,8 +297,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onChange: (fresh) => live.replace(fresh),
     });
 
-    const server: Server = app.listen(config.port, config.host);
+    listener = httpServer(app.callback(), config.http);
+    const server: Server = listener.server.listen(config.port, config.host);
     await once(server, 'listening');
+    const publicListener = listener;
     // After the public listener: a METRICS_PORT of 0 must not be handed the public port.
     const metricsServer =
       config.metricsPort === undefined
@@ -322,7 +328,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       },
       reloadKeys: reloader.check,
       async close() {
-        // Stop accepting, let in-flight requests finish, then close the database.
+        // Drain (readiness fails at once, in-flight requests finish, the rest is closed at
+        // SHUTDOWN_TIMEOUT_MS), then close the database.
+        const drained = publicListener.close();
+        // Development: a snapshot now, before any deadline, and the last one once drained.
+        const savedEarly = kept?.stop();
         reloader.stop();
         await mailer.stop();
         await logouts.stop();
@@ -331,8 +341,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         clearInterval(clientChangePoll);
         stopReaper();
         await metricsServer?.close();
-        server.closeIdleConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await drained;
+        await savedEarly;
         await kept?.stop();
         await database.close();
       },

@@ -3,9 +3,10 @@ import type { Connection } from 'mongoose';
 
 /**
  * GET /healthz: the process is alive (for restarts). GET /readyz: the database answers a ping
- * (for load balancers: 503 takes the instance out of rotation until it recovers).
+ * (for load balancers: 503 takes the instance out of rotation until it recovers, and from the
+ * moment it starts shutting down).
  */
-export function health(connection: Connection, timeoutMs: number) {
+export function health(connection: Connection, timeoutMs: number, draining: () => boolean = () => false) {
   async function databaseAnswers(): Promise<boolean> {
     if (connection.readyState !== 1 || !connection.db) return false;
     try {
@@ -24,6 +25,12 @@ export function health(connection: Connection, timeoutMs: number) {
     ctx.set('Cache-Control', 'no-store');
     if (ctx.path === '/healthz') {
       ctx.body = { status: 'ok' };
+      return;
+    }
+    // Shutting down: out of rotation at once, whatever the database says.
+    if (draining()) {
+      ctx.status = 503;
+      ctx.body = { status: 'shutting down' };
       return;
     }
     const ready = await databaseAnswers();

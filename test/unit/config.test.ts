@@ -29,6 +29,25 @@ describe('loadConfig', () => {
     expect(config.secretsDir).to.equal('/run/secrets');
   });
 
+  it('sets the HTTP limits and the shutdown deadline explicitly, refusing ones Node or the deadline cannot keep', () => {
+    expect(loadConfig({}).http).to.deep.equal({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5000,
+      shutdownReadyDelayMs: 0,
+      shutdownTimeoutMs: 10_000,
+    });
+    // A longer headers timeout raises the request timeout's default with it.
+    expect(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '60000' }).http.requestTimeoutMs).to.equal(60_000);
+    expect(failure({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }).message).to.include(
+      'HTTP_REQUEST_TIMEOUT_MS',
+    );
+    expect(failure({ SHUTDOWN_TIMEOUT_MS: '5000', SHUTDOWN_READY_DELAY_MS: '6000' }).message).to.include(
+      'SHUTDOWN_READY_DELAY_MS',
+    );
+    expect(failure({ SHUTDOWN_TIMEOUT_MS: 'soon' }).message).to.include('SHUTDOWN_TIMEOUT_MS');
+  });
+
   it('hashes passwords with OWASP argon2id by default and takes any OWASP profile', () => {
     expect(loadConfig({}).passwordHashing).to.deep.equal({ memoryKiB: 19_456, iterations: 2 });
     for (const [memory, passes] of [
