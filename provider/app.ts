@@ -11,7 +11,7 @@ import { accessLog } from './http/access-log.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { health } from './http/health.ts';
 import { issuerHost } from './http/issuer-host.ts';
-import { homePage } from './http/home-page.ts';
+import { homePage } from './pages/home-page.ts';
 import { notFound } from './http/not-found.ts';
 import { protocolBodyLimit } from './http/protocol-body-limit.ts';
 import { protocolFormCharset } from './http/protocol-form-charset.ts';
@@ -24,8 +24,8 @@ import type { ResourceServerDirectory } from './resources/resource-server-direct
 import { liveTokens } from './tokens/live-tokens.ts';
 import { validateRoute } from './validate/validate-route.ts';
 import { underPrefix } from './http/under-prefix.ts';
-import { adminApi } from './admin-api/index.ts';
-import { consoleRoutes } from './admin-console/index.ts';
+import { adminApi } from './admin/api/index.ts';
+import { consoleRoutes } from './admin/console/index.ts';
 import type { AccessDirectory } from './roles/access-directory.ts';
 import { VERSION } from './http/version.ts';
 import { dpopChecker } from './validate/dpop-check.ts';
@@ -39,17 +39,17 @@ import { authorizationServerMetadata } from './oidc/authorization-server-metadat
 import type { ProviderHolder } from './oidc/provider-holder.ts';
 import type { AuditLog } from './security/audit-log.ts';
 import type { LoginThrottle } from './security/login-throttle.ts';
-import { devMailPage } from './dev-mail/dev-mail-page.ts';
-import { forgotPasswordRoutes } from './forgot-password/index.ts';
-import { verifyEmailRoutes } from './verify-email/index.ts';
-import { signUpRoutes } from './sign-up/index.ts';
+import { devMailPage } from './pages/dev-mail/dev-mail-page.ts';
+import { forgotPasswordRoutes } from './pages/forgot-password/index.ts';
+import { verifyEmailRoutes } from './pages/verify-email/index.ts';
+import { signUpRoutes } from './pages/sign-up/index.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { NotifyDeps } from './mail/notify-account.ts';
 import { IdpDirectory } from './upstream/idp-directory.ts';
 import { UpstreamClients } from './upstream/upstream-client.ts';
 import type { UpstreamDeps } from './upstream/upstream-deps.ts';
-import { upstreamRoutes } from './upstream-sign-in/index.ts';
-import { throughUpstreamLogout } from './upstream-sign-in/upstream-logout.ts';
+import { upstreamRoutes } from './pages/upstream-sign-in/index.ts';
+import { throughUpstreamLogout } from './pages/upstream-sign-in/upstream-logout.ts';
 
 export interface AppInput {
   config: Config;

@@ -11,7 +11,7 @@ import { connectDatabase } from '../adapters/database.ts';
 import { keepEmbeddedPort, keptEmbeddedPort } from './dev-data/embedded-port.ts';
 import { ACCOUNT_CLIENT_ID, ensureAccountClient } from './self-service/account-client.ts';
 import { adminApiIndicator, ensureAdminApi } from './admin/admin-api-resource.ts';
-import { CONSOLE_CLIENT_ID, ensureConsoleClient } from './admin-console/console-client.ts';
+import { CONSOLE_CLIENT_ID, ensureConsoleClient } from './admin/console/console-client.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { seedDemo, type DemoSeed } from './demo/seed-demo.ts';
@@ -43,7 +43,7 @@ import { AuditLog } from './security/audit-log.ts';
 import { Mailer } from './mail/mailer.ts';
 import { LogoutDeliveries } from './logout/deliver-logouts.ts';
 import { LoginThrottle } from './security/login-throttle.ts';
-import { createViews } from './views/environment.ts';
+import { createViews } from './templates/environment.ts';
 
 export interface RunningServer {
   /** where it listens, e.g. http://127.0.0.1:3000 */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { ClientMetadata } from 'oidc-provider';
 
-import { TOKEN_EXCHANGE_GRANT } from '../token-exchange/token-types.ts';
+import { TOKEN_EXCHANGE_GRANT } from '../oidc/grants/token-exchange/token-types.ts';
 
 export const CLIENT_TYPES = ['web', 'spa', 'native', 'device', 'service', 'exchanger'] as const;
 

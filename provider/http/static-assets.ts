@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { Context, Next } from 'koa';
 
-import { VIEWS_DIR } from '../views/environment.ts';
+import { VIEWS_DIR } from '../templates/environment.ts';
 
 const JS = 'text/javascript; charset=utf-8';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 
 import nunjucks from 'nunjucks';
 
-import { VIEWS_DIR } from '../views/environment.ts';
+import { VIEWS_DIR } from '../templates/environment.ts';
 
 /** A mail as rendered: its subject and both bodies. */
 export interface RenderedMail {

@@ -2,8 +2,8 @@ import type { ClientMetadata } from 'oidc-provider';
 
 import { errors } from 'oidc-provider';
 
-import { validateExchangePolicy } from '../token-exchange/exchange-policy.ts';
-import { validateMayAct } from '../token-exchange/may-act.ts';
+import { validateExchangePolicy } from './grants/token-exchange/exchange-policy.ts';
+import { validateMayAct } from './grants/token-exchange/may-act.ts';
 
 /**
  * Our own client metadata, stored with the client:

@@ -9,7 +9,7 @@ import type { ProviderKeys } from '../keys/key-store.ts';
 import type { ResourceServerDirectory } from '../resources/resource-server-directory.ts';
 import type { AccessDirectory } from '../roles/access-directory.ts';
 import { accessClaims } from './access-claims.ts';
-import { extraTokenClaims } from '../token-exchange/exchange-claims.ts';
+import { extraTokenClaims } from './grants/token-exchange/exchange-claims.ts';
 import { CLAIMS, SCOPES } from './claims.ts';
 import { EXTRA_CLIENT_METADATA, validateExtraClientMetadata } from './client-metadata.ts';
 import { ACR_VALUES } from '../mfa/acr.ts';

@@ -7,7 +7,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { DatabaseOutage } from '../observability/database-outage.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { AuditLog } from '../security/audit-log.ts';
-import { registerTokenExchange } from '../token-exchange/token-exchange-grant.ts';
+import { registerTokenExchange } from './grants/token-exchange/token-exchange-grant.ts';
 import { liveTokens } from '../tokens/live-tokens.ts';
 import { buildConfiguration, type ConfigurationInput } from './configuration.ts';
 import { isDatabaseUnavailable } from '../../adapters/database-errors.ts';

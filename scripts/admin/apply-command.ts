@@ -1,5 +1,5 @@
 import { adminApiIndicator } from '../../provider/admin/admin-api-resource.ts';
-import { CONSOLE_CLIENT_ID } from '../../provider/admin-console/console-client.ts';
+import { CONSOLE_CLIENT_ID } from '../../provider/admin/console/console-client.ts';
 import { readFile } from 'node:fs/promises';
 
 import type { Command } from 'commander';

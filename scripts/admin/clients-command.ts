@@ -5,7 +5,7 @@ import {
   getClient,
   rotateClientSecret,
   updateClient,
-} from '../../provider/admin/admin-clients.ts';
+} from '../../provider/admin/clients.ts';
 import type { ClientMetadata } from 'oidc-provider';
 
 import { oidcModel } from '../../adapters/mongodb.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-import { createGroup, removeGroup, setGroupMember } from '../../provider/admin/admin-access.ts';
+import { createGroup, removeGroup, setGroupMember } from '../../provider/admin/access.ts';
 import { listGroups } from '../../provider/roles/manage-groups.ts';
 import { AdminError, type Run } from './admin-context.ts';
 import { findUser } from './find-user.ts';

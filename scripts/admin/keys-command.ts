@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { rotateSigningKeys } from '../../provider/admin/admin-keys.ts';
+import { rotateSigningKeys } from '../../provider/admin/keys.ts';
 import type { Run } from './admin-context.ts';
 
 import { keyModel, type StoredKey } from '../../provider/keys/key-model.ts';

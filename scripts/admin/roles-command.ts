@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-import { putRole, removeRole, setRoleHolder } from '../../provider/admin/admin-access.ts';
+import { putRole, removeRole, setRoleHolder } from '../../provider/admin/access.ts';
 import { listRoles } from '../../provider/roles/manage-roles.ts';
 import type { HolderKind } from '../../provider/roles/role-assignment-model.ts';
 import { AdminError, type AdminContext, type Run } from './admin-context.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { resetUserMfa, setUserDisabled, unlockUser } from '../../provider/admin/admin-users.ts';
+import { resetUserMfa, setUserDisabled, unlockUser } from '../../provider/admin/users.ts';
 
 import { accountModel, type AccountRecord } from '../../provider/accounts/account-model.ts';
 import { createAccount } from '../../provider/accounts/create-account.ts';

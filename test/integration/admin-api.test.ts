@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 
 import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
-import { adminApiRoutes } from '../../provider/admin-api/index.ts';
+import { adminApiRoutes } from '../../provider/admin/api/index.ts';
 import { accountModel } from '../../provider/accounts/account-model.ts';
 import { outboxModel } from '../../provider/mail/outbox-model.ts';
 import { accessOfUser } from '../../provider/roles/manage-groups.ts';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 
-import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../provider/token-exchange/token-types.ts';
+import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../provider/oidc/grants/token-exchange/token-types.ts';
 import {
   API,
   addApi,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { CONSOLE_CLIENT_ID } from '../../provider/admin-console/console-client.ts';
+import { CONSOLE_CLIENT_ID } from '../../provider/admin/console/console-client.ts';
 import { adminApiIndicator } from '../../provider/admin/admin-api-resource.ts';
 import { principalAccessModel } from '../../provider/roles/principal-access-model.ts';
 

@@ -13,7 +13,7 @@ import { grantRole, saveRole } from '../../provider/roles/manage-roles.ts';
 import { principalAccessModel } from '../../provider/roles/principal-access-model.ts';
 import { roleAssignmentModel } from '../../provider/roles/role-assignment-model.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
-import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../provider/token-exchange/token-types.ts';
+import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../provider/oidc/grants/token-exchange/token-types.ts';
 import { runAdminWith } from '../helpers/admin-cli.ts';
 import { testDatabaseUri } from '../helpers/database.ts';
 import {

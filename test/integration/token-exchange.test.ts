@@ -5,7 +5,11 @@ import * as oidc from 'openid-client';
 import { oidcModel } from '../../adapters/mongodb.ts';
 import { resourceServerModel } from '../../provider/resources/resource-server-model.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
-import { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../provider/token-exchange/token-types.ts';
+import {
+  ACCESS_TOKEN_TYPE,
+  JWT_TOKEN_TYPE,
+  TOKEN_EXCHANGE_GRANT,
+} from '../../provider/oidc/grants/token-exchange/token-types.ts';
 import {
   API,
   addApi,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
-import { detailItems } from '../../provider/admin-console/audit-details.ts';
-import { utcText } from '../../provider/admin-console/audit-rows.ts';
+import { detailItems } from '../../provider/admin/console/audit-details.ts';
+import { utcText } from '../../provider/admin/console/audit-rows.ts';
 
 describe("the audit page's presentation (pure)", () => {
   it('lists details as key: value, nested keys with dots, lists joined, the actor left to its column', () => {

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 
-import { clientCreateSchema } from '../../provider/admin-api/api-schemas.ts';
+import { clientCreateSchema } from '../../provider/admin/api/api-schemas.ts';
 import {
   problemFromIssue,
   problemFromMessage,
   problemsByField,
-} from '../../provider/admin-console/client-form-problems.ts';
+} from '../../provider/admin/console/client-form-problems.ts';
 import { redirectUriProblem } from '../../provider/clients/redirect-uri-policy.ts';
 
 describe("the console's client form problems, in sentences", () => {

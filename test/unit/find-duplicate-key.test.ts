@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { findDuplicateKey } from '../../provider/admin-api/find-duplicate-key.ts';
+import { findDuplicateKey } from '../../provider/admin/api/find-duplicate-key.ts';
 
 describe('findDuplicateKey', () => {
   it('finds nothing in JSON without duplicates, whatever it holds', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { ConfigError, loadConfig } from '../../provider/config.ts';
-import { isLoopback } from '../../provider/dev-mail/dev-mail-page.ts';
+import { isLoopback } from '../../provider/pages/dev-mail/dev-mail-page.ts';
 import { linksIn } from '../../provider/mail/links-in.ts';
 import { MailTemplates } from '../../provider/mail/mail-templates.ts';
 import { retryDelay } from '../../provider/mail/retry-delay.ts';

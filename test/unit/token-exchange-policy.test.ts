@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { errors } from 'oidc-provider';
 
-import { chooseScopes } from '../../provider/token-exchange/choose-scopes.ts';
-import { chooseTarget } from '../../provider/token-exchange/choose-target.ts';
-import { exchangePolicy, subjectRefusal } from '../../provider/token-exchange/exchange-policy.ts';
-import { mayActAllows } from '../../provider/token-exchange/may-act.ts';
+import { chooseScopes } from '../../provider/oidc/grants/token-exchange/choose-scopes.ts';
+import { chooseTarget } from '../../provider/oidc/grants/token-exchange/choose-target.ts';
+import { exchangePolicy, subjectRefusal } from '../../provider/oidc/grants/token-exchange/exchange-policy.ts';
+import { mayActAllows } from '../../provider/oidc/grants/token-exchange/may-act.ts';
 
 const ORDERS = 'https://orders.example';
 const policy = { resources: [ORDERS], subjectAudiences: ['https://api.example'], actor: true };

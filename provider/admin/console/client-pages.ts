@@ -1,0 +1,240 @@
+import type { Context } from 'koa';
+
+import { createClient, deleteClient, getClient, listClients, rotateClientSecret, updateClient } from '../clients.ts';
+import { AdminProblem } from '../admin-deps.ts';
+import { resourceLockKey, withChangeLock } from '../change-lock.ts';
+import { versionTag } from '../version-tag.ts';
+import { CLIENT_TYPES, type ClientType } from '../../clients/client-template.ts';
+import { clientCreateSchema } from '../api/api-schemas.ts';
+import { formField } from '../../forms/form-field.ts';
+import { resourceServerModel } from '../../resources/resource-server-model.ts';
+import { type FieldProblem, problemFromIssue, problemFromMessage, problemsByField } from './client-form-problems.ts';
+import type { ConsoleDeps } from './console-deps.ts';
+import { consoleAdminDeps } from './console-session.ts';
+import { doneRedirect, renderConsole } from './render-console.ts';
+
+const PAGE = 50;
+const lines = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((t) => t.trim())
+    .filter(Boolean);
+const checked = (ctx: Context, name: string) => formField(ctx, name) === 'on';
+
+/** What each type is for, on the type picker (its defaults are clients/client-template.ts's). */
+const TYPE_HELP: Record<ClientType, string> = {
+  web: 'a server-side web app: code flow, a secret, refresh tokens',
+  spa: 'a browser app: code flow with PKCE, no secret',
+  native: 'a desktop or mobile app: loopback or app redirects, no secret',
+  device: 'a TV or CLI without a browser: device flow',
+  service: 'a backend calling APIs as itself: client credentials',
+  exchanger: 'a service that swaps tokens (RFC 8693)',
+};
+
+async function apiIndicators(deps: ConsoleDeps): Promise<string[]> {
+  const all = await resourceServerModel(deps.connection).find({}, { _id: 1 }).sort({ _id: 1 }).lean();
+  return all.map((r) => r._id);
+}
+
+/** GET /admin/clients — list (search by id prefix) and the "new client" form. */
+export function clientList(deps: ConsoleDeps) {
+  return async function clientList(ctx: Context): Promise<void> {
+    const q = typeof ctx.query.q === 'string' ? ctx.query.q.trim() : '';
+    const after = typeof ctx.query.after === 'string' ? ctx.query.after : undefined;
+    const all = await listClients(deps, { limit: PAGE, after });
+    const shown = q
+      ? all.filter(
+          (c) =>
+            String(c.client_id).startsWith(q) ||
+            String(c.client_name ?? '')
+              .toLowerCase()
+              .includes(q.toLowerCase()),
+        )
+      : all;
+    renderConsole(deps, ctx, 'clients.njk', 'clients', {
+      title: 'Clients',
+      q,
+      clients: shown,
+      next: all.length === PAGE ? String(all.at(-1)!.client_id) : undefined,
+      types: CLIENT_TYPES.map((type) => ({ type, help: TYPE_HELP[type] })),
+      apis: await apiIndicators(deps),
+    });
+  };
+}
+
+/** What the admin typed in the new-client form, to show it again next to its problems. */
+function typedClient(ctx: Context) {
+  return {
+    type: formField(ctx, 'type'),
+    id: formField(ctx, 'id').trim(),
+    name: formField(ctx, 'name'),
+    redirect_uris: formField(ctx, 'redirect_uris'),
+    resources: formField(ctx, 'resources'),
+    first_party: checked(ctx, 'first_party'),
+    require_mfa: checked(ctx, 'require_mfa'),
+  };
+}
+
+/**
+ * POST /admin/clients — register one from its type (safe defaults); the secret is shown once.
+ * The form is parsed with the admin API's schema, then the same service registers it.
+ */
+export function addClient(deps: ConsoleDeps) {
+  return async function addClient(ctx: Context): Promise<void> {
+    const typed = typedClient(ctx);
+    const body = {
+      type: typed.type,
+      ...(typed.id ? { id: typed.id } : {}),
+      ...(typed.name ? { name: typed.name } : {}),
+      redirect_uris: lines(typed.redirect_uris),
+      resources: lines(typed.resources),
+      first_party: typed.first_party,
+      require_mfa: typed.require_mfa,
+    };
+    let problems: FieldProblem[];
+    const parsed = clientCreateSchema.safeParse(body);
+    if (!parsed.success) problems = parsed.error.issues.map((issue) => problemFromIssue(issue, body));
+    else {
+      const input = parsed.data;
+      try {
+        const { clientId, clientSecret } = await createClient(consoleAdminDeps(deps, ctx), {
+          type: input.type,
+          id: input.id,
+          name: input.name,
+          redirectUri: input.redirect_uris,
+          resource: input.resources,
+          firstParty: input.first_party,
+          requireMfa: input.require_mfa,
+        });
+        return renderConsole(deps, ctx, 'client-secret.njk', 'clients', {
+          title: 'Client created',
+          clientId,
+          clientSecret,
+          heading: 'Client created',
+        });
+      } catch (err) {
+        if (!(err instanceof AdminProblem)) throw err;
+        problems = [problemFromMessage(err.message)];
+      }
+    }
+    const { fields, general } = problemsByField(problems);
+    return renderConsole(
+      deps,
+      ctx,
+      'clients.njk',
+      'clients',
+      {
+        title: 'Clients',
+        error: general.length ? general.join(' ') : 'The client was not created: see the fields marked below.',
+        problems: fields,
+        form: typed,
+        clients: await listClients(deps, { limit: PAGE }),
+        types: CLIENT_TYPES.map((t) => ({ type: t, help: TYPE_HELP[t] })),
+        apis: await apiIndicators(deps),
+      },
+      400,
+    );
+  };
+}
+
+/** A refused save: its problems, and what the admin typed (shown again instead of the stored settings). */
+interface RefusedEdit {
+  problems: FieldProblem[];
+  typed: { name: string; redirects: string; resources: string; firstParty: boolean; requireMfa: boolean };
+}
+
+/** GET /admin/clients/:id — its settings, with the edit, rotate and delete forms. */
+export function clientDetail(deps: ConsoleDeps) {
+  return async function clientDetail(ctx: Context, error?: string, status = 200, refused?: RefusedEdit): Promise<void> {
+    const stored = await getClient(deps, String(ctx.params.id));
+    const typed = refused?.typed;
+    const client = typed
+      ? { ...stored, client_name: typed.name, first_party: typed.firstParty, require_mfa: typed.requireMfa }
+      : stored;
+    const { fields, general } = problemsByField(refused?.problems ?? []);
+    renderConsole(
+      deps,
+      ctx,
+      'client.njk',
+      'clients',
+      {
+        title: `Client ${client.client_id}`,
+        client,
+        redirects: typed?.redirects ?? ((stored.redirect_uris as string[] | undefined) ?? []).join('\n'),
+        resources: typed?.resources ?? ((stored.allowed_resources as string[] | undefined) ?? []).join('\n'),
+        confidential: stored.token_endpoint_auth_method !== 'none',
+        // not `version`: the layout's footer shows the product's version under that name
+        clientVersion: versionTag(stored),
+        error: error ?? (refused ? general.join(' ') || 'Not saved: see the fields marked below.' : undefined),
+        problems: fields,
+      },
+      status,
+    );
+  };
+}
+
+const STALE = new AdminProblem(
+  409,
+  'conflict',
+  'This client was changed since you opened this page (by another administrator or through the API). These are its current settings: make your change again.',
+);
+
+/** POST /admin/clients/:id — name, redirects, APIs and policy flags, if unchanged since the page was shown. */
+export function editClient(deps: ConsoleDeps) {
+  const detail = clientDetail(deps);
+  return async function editClient(ctx: Context): Promise<void> {
+    const id = String(ctx.params.id);
+    try {
+      // The same lock and version as the admin API's If-Match: the check and the save run alone.
+      await withChangeLock(deps.connection, resourceLockKey('/clients/{id}', { id }), async () => {
+        if (versionTag(await getClient(deps, id)) !== formField(ctx, 'client_version')) throw STALE;
+        await updateClient(consoleAdminDeps(deps, ctx), id, {
+          client_name: formField(ctx, 'name') || undefined,
+          redirect_uris: lines(formField(ctx, 'redirect_uris')),
+          allowed_resources: lines(formField(ctx, 'resources')),
+          first_party: checked(ctx, 'first_party'),
+          require_mfa: checked(ctx, 'require_mfa'),
+        });
+      });
+    } catch (err) {
+      if (!(err instanceof AdminProblem)) throw err;
+      if (err.status === 409) return detail(ctx, err.message, 409);
+      return detail(ctx, undefined, 400, {
+        problems: [problemFromMessage(err.message)],
+        typed: {
+          name: formField(ctx, 'name'),
+          redirects: formField(ctx, 'redirect_uris'),
+          resources: formField(ctx, 'resources'),
+          firstParty: checked(ctx, 'first_party'),
+          requireMfa: checked(ctx, 'require_mfa'),
+        },
+      });
+    }
+    doneRedirect(deps, ctx, `/admin/clients/${encodeURIComponent(id)}`, 'Client saved.');
+  };
+}
+
+/** POST /admin/clients/:id/rotate-secret — a new secret, shown once. */
+export function rotateSecret(deps: ConsoleDeps) {
+  return async function rotateSecret(ctx: Context): Promise<void> {
+    const id = String(ctx.params.id);
+    const clientSecret = await rotateClientSecret(consoleAdminDeps(deps, ctx), id);
+    renderConsole(deps, ctx, 'client-secret.njk', 'clients', {
+      title: 'New secret',
+      heading: 'New secret',
+      clientId: id,
+      clientSecret,
+    });
+  };
+}
+
+/** POST /admin/clients/:id/delete — after typing the client id to confirm. */
+export function removeClient(deps: ConsoleDeps) {
+  const detail = clientDetail(deps);
+  return async function removeClient(ctx: Context): Promise<void> {
+    const id = String(ctx.params.id);
+    if (formField(ctx, 'confirm') !== id) return detail(ctx, `Type ${id} to confirm the deletion.`, 400);
+    await deleteClient(consoleAdminDeps(deps, ctx), id);
+    doneRedirect(deps, ctx, '/admin/clients', `Client ${id} deleted.`);
+  };
+}
