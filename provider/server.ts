@@ -15,6 +15,7 @@ import { CONSOLE_CLIENT_ID, ensureConsoleClient } from './admin/console/console-
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { seedDemo, type DemoSeed } from './demo/seed-demo.ts';
+import type { AdminDeps } from './admin/admin-deps.ts';
 import { ensureIndexes } from './ensure-indexes.ts';
 import { startReaper } from './dev-data/reap-expired.ts';
 import { startKeyReloader } from './keys/key-reloader.ts';
@@ -119,14 +120,13 @@ function adminEnvironment(config: Config, embeddedUri: string | undefined): Reco
 /** MESHID_CONFIG at start-up: what the file declares is made true; a bad file stops start-up. */
 async function applyConfigFile(
   config: Config,
-  provider: Provider,
-  connection: Connection,
+  admin: AdminDeps,
   logger: Logger,
   environment: Readonly<Record<string, string | undefined>>,
 ): Promise<void> {
   const file = config.configFile!;
   const declaration = parseDeclaration(await readFile(file, 'utf8'), file);
-  const result = await applyDeclaration(provider, connection, declaration, {
+  const result = await applyDeclaration(admin, declaration, {
     resolveSecret: secretResolver(environment, config.secretsDir),
     keepClients: [ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID],
     keepResources: [adminApiIndicator(config.issuer)],
@@ -235,10 +235,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await ensureAccountClient(holder.provider, connection, config.issuer);
     await ensureAdminApi(connection, config.issuer);
     await ensureConsoleClient(holder.provider, connection, config.issuer);
+    // The configuration file and the demo are administrative changes like any other: audited as `via: config`.
+    const admin: AdminDeps = {
+      connection,
+      audit,
+      provider: () => holder.provider,
+      actor: { via: 'config' },
+      issuer: config.issuer,
+      keys: { encryptionKey: config.keys.encryptionKey, retiredRetentionSeconds: config.keys.retiredRetentionSeconds },
+    };
     if (config.configFile !== undefined) {
-      await applyConfigFile(config, holder.provider, connection, logger, options.secretEnvironment ?? {});
+      await applyConfigFile(config, admin, logger, options.secretEnvironment ?? {});
     }
-    const demo = config.demoSeed ? await seedDemo(holder.provider, connection) : undefined;
+    const demo = config.demoSeed ? await seedDemo(admin) : undefined;
     if (demo && config.mongodbUri !== undefined)
       logger.warn({ risky: true }, 'demo seeded into a kept database: its secrets were printed to the console');
     const mailer = new Mailer({ connection, config: config.mail, logger, metrics });

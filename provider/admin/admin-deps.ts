@@ -5,7 +5,7 @@ import type { AuditLog } from '../security/audit-log.ts';
 
 /** Who made an administrative change, and through what: it goes into every audit record. */
 export interface AdminActor {
-  via: 'cli' | 'api' | 'console';
+  via: 'cli' | 'api' | 'console' | 'config';
   /** the person (account id) or service (client id) behind an API call or a console action */
   sub?: string;
   client?: string;

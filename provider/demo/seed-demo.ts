@@ -3,8 +3,7 @@ import { normalizeEmail } from '../accounts/normalize-email.ts';
 import { ADMIN_ROLE, grantAdmin } from '../admin/admin-api-resource.ts';
 import { readFile } from 'node:fs/promises';
 
-import type { Connection } from 'mongoose';
-import type { Provider } from 'oidc-provider';
+import type { AdminDeps } from '../admin/admin-deps.ts';
 
 import { applyDeclaration } from '../declarative/apply-declaration.ts';
 import type { DeclaredClient } from '../declarative/declaration.ts';
@@ -57,9 +56,10 @@ function describe(client: DeclaredClient): string {
  * Applies the demo file: its APIs, clients and user, created when missing (generated secrets and
  * the password shown once), set back where they drifted; running it twice creates nothing twice.
  */
-export async function seedDemo(provider: Provider, connection: Connection): Promise<DemoSeed> {
+export async function seedDemo(admin: AdminDeps): Promise<DemoSeed> {
+  const { connection } = admin;
   const declaration = parseDeclaration(await readFile(DEMO_FILE, 'utf8'), 'docs/examples/demo.yaml');
-  const { generated } = await applyDeclaration(provider, connection, declaration, {
+  const { generated } = await applyDeclaration(admin, declaration, {
     resolveSecret: secretResolver({}),
   });
   const made = (kind: 'client' | 'user', id: string) =>
@@ -73,7 +73,7 @@ export async function seedDemo(provider: Provider, connection: Connection): Prom
   const account = await accountModel(connection)
     .findOne({ email: normalizeEmail(user.email) }, { _id: 1 })
     .lean();
-  if (account) await grantAdmin(connection, provider.issuer, account._id, ADMIN_ROLE);
+  if (account) await grantAdmin(connection, admin.issuer, account._id, ADMIN_ROLE);
   return {
     user: { email: user.email, password: made('user', user.email) },
     clients: declaration.clients.map((client) => ({

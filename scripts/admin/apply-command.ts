@@ -40,7 +40,7 @@ export function applyCommand(program: Command, run: Run): void {
     .action((file: string, options: { dryRun?: boolean; prune?: boolean; json?: boolean }) =>
       run(async (ctx) => {
         const declaration = await readDeclaration(file);
-        const result = await applyDeclaration(await ctx.validator(), ctx.connection, declaration, {
+        const result = await applyDeclaration({ ...ctx.admin(), actor: { via: 'config' } }, declaration, {
           // Secret references name variables of this command's environment, or files in its
           // MESHID_SECRETS_DIR.
           resolveSecret: secretResolver(process.env, ctx.config.secretsDir),

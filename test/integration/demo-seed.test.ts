@@ -44,7 +44,15 @@ describe('demo seed', () => {
   });
 
   it('creates nothing twice when run again, and cannot show old secrets again', async () => {
-    const again = await seedDemo(server.provider, server.connection);
+    const again = await seedDemo({
+      connection: server.connection,
+      audit: server.audit,
+      provider: () => server.provider,
+      actor: { via: 'config' },
+      issuer: server.issuer,
+      // the demo rotates no keys
+      keys: { encryptionKey: new Uint8Array(32), retiredRetentionSeconds: 0 },
+    });
     expect(again.user.password).to.equal(undefined);
     for (const client of again.clients) expect(client.clientSecret).to.equal(undefined);
     expect(await accountModel(server.connection).countDocuments({ email: DEMO_EMAIL })).to.equal(1);
