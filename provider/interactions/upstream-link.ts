@@ -12,9 +12,9 @@ import { ACR_PHISHING_RESISTANT } from '../mfa/acr.ts';
 import { throttleKeys } from '../security/login-throttle.ts';
 import type { ActiveIdp } from '../upstream/idp-directory.ts';
 import { linkProvedAccount } from '../upstream/settle-identity.ts';
-import type { UpstreamFlowRecord } from '../upstream/upstream-flow-model.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 import { WRONG_CREDENTIALS } from './login.ts';
+import type { UpstreamFlowRecord } from '../upstream/upstream-flows.ts';
 import { finishUpstreamLogin, loadFlow, refuseUpstream, renderLinkScreen, upstreamDetails } from './upstream-finish.ts';
 import { seconds } from '../views/seconds.ts';
 

@@ -4,6 +4,9 @@ import { TtlCache } from '../cache/ttl-cache.ts';
 import { type Access, NO_ACCESS } from './access-rules.ts';
 import { principalAccessModel, type PrincipalAccessRecord } from './principal-access-model.ts';
 
+/** The principal ids the directory is asked about, for callers outside roles/. */
+export { clientPrincipal, userPrincipal } from './principal-access-model.ts';
+
 /**
  * What a user or service may do, read from its worked-out record (one read) and kept in memory
  * like clients (CLIENT_CACHE_TTL seconds): a role change reaches tokens within that time, and a

@@ -4,6 +4,9 @@ import type { Connection } from 'mongoose';
 
 import { upstreamFlowModel, type UpstreamFlowRecord, type VerifiedIdentity } from './upstream-flow-model.ts';
 
+/** What a flow holds, for the screens that carry one on. */
+export type { UpstreamFlowRecord };
+
 /** How long a trip to an upstream may take, sign-in there included. */
 export const FLOW_SECONDS = 600;
 

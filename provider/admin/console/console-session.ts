@@ -5,7 +5,7 @@ import type { AdminDeps } from '../admin-deps.ts';
 import { HttpError } from '../../errors.ts';
 import { hasSecondFactor } from '../../passkeys/passkey-methods.ts';
 import { rolesAt } from '../../roles/access-rules.ts';
-import { userPrincipal } from '../../roles/principal-access-model.ts';
+import { userPrincipal } from '../../roles/access-directory.ts';
 import { currentSession } from '../../sessions/current-session.ts';
 import { isRecent } from '../../self-service/require-recent-sign-in.ts';
 import { renderScreen } from '../../views/render-screen.ts';

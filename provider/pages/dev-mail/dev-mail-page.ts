@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import type nunjucks from 'nunjucks';
 
 import { linksIn } from '../../mail/links-in.ts';
-import { outboxModel, type OutboxRecord } from '../../mail/outbox-model.ts';
+import { unsentMail } from '../../mail/unsent-mail.ts';
 import { renderScreen } from '../../views/render-screen.ts';
 
 /** Whether a client address is this machine's own. */
@@ -28,11 +28,7 @@ function fromThisMachine(ctx: Context): boolean {
 export function devMailPage(connection: Connection, views: nunjucks.Environment) {
   return async function devMailPage(ctx: Context, next: Next): Promise<void> {
     if (ctx.path !== '/dev/mail' || ctx.method !== 'GET' || !fromThisMachine(ctx)) return next();
-    const mails = await outboxModel(connection)
-      .find({ status: 'logged' }, { to: 1, subject: 1, text: 1, createdAt: 1 })
-      .sort({ createdAt: -1 })
-      .limit(20)
-      .lean<Pick<OutboxRecord, '_id' | 'to' | 'subject' | 'text' | 'createdAt'>[]>();
+    const mails = await unsentMail(connection);
     renderScreen(views, ctx, 'dev-mail.njk', {
       title: 'Mail (development)',
       mails: mails.map((mail) => ({
