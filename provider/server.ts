@@ -206,7 +206,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       dynamicClients
         ?.sweep()
         .then((deleted) => deleted.length && logger.info({ deleted }, 'unused self-registered clients deleted'))
-        .catch((err: unknown) => logger.warn({ err }, 'unused self-registered clients not swept'));
+        .catch((err: unknown) => outage.jobFailed('client-sweep', err, 'unused self-registered clients not swept'));
     void sweepClients();
     const clientSweep = setInterval(sweepClients, 60 * 60 * 1000);
     clientSweep.unref();
@@ -250,9 +250,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const demo = config.demoSeed ? await seedDemo(admin) : undefined;
     if (demo && config.mongodbUri !== undefined)
       logger.warn({ risky: true }, 'demo seeded into a kept database: its secrets were printed to the console');
-    const mailer = new Mailer({ connection, config: config.mail, logger, metrics });
+    const mailer = new Mailer({ connection, config: config.mail, logger, metrics, outage });
     mailer.start();
-    const logouts = new LogoutDeliveries({ connection, live: holder, logger, metrics, audit });
+    const logouts = new LogoutDeliveries({ connection, live: holder, logger, metrics, audit, outage });
     logouts.start();
     void mailer.deliverDue().catch((err: unknown) => logger.warn({ err }, 'mail: due mails not tried at start-up'));
     // Made before the app, which asks it whether the process is draining (/readyz).
@@ -277,7 +277,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const auditFlush = setInterval(() => {
       audit
         .flushSuppressed()
-        .catch((err: unknown) => logger.warn({ err }, 'audit: summary of suppressed events not written yet'));
+        .catch((err: unknown) => outage.jobFailed('audit', err, 'audit: summary of suppressed events not written yet'));
     }, 60_000);
     auditFlush.unref();
     // Every CLIENT_CHANGE_SECONDS, one small read: a client changed elsewhere drops this instance's caches.
@@ -304,6 +304,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger,
       current: () => live.keys,
       onChange: (fresh) => live.replace(fresh),
+      outage,
     });
 
     listener = httpServer(app.callback(), config.http);

@@ -1,3 +1,4 @@
+import type { DatabaseOutage } from '../observability/database-outage.ts';
 import type { Connection } from 'mongoose';
 
 import type { KeysConfig } from '../config.ts';
@@ -13,6 +14,8 @@ export interface KeyReloaderOptions {
   logger: Logger;
   current: () => ProviderKeys;
   onChange: (keys: ProviderKeys) => void;
+  /** where a failed check goes: counted during a database outage, logged otherwise */
+  outage?: Pick<DatabaseOutage, 'jobFailed'>;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface KeyReloaderOptions {
  * With KEY_ROTATION_DAYS set, the same tick rotates when the current key is old enough (one
  * instance wins the lease; the others pick the result up).
  */
-export function startKeyReloader({ connection, config, logger, current, onChange }: KeyReloaderOptions): {
+export function startKeyReloader({ connection, config, logger, current, onChange, outage }: KeyReloaderOptions): {
   stop(): void;
   check(): Promise<void>;
 } {
@@ -45,7 +48,8 @@ export function startKeyReloader({ connection, config, logger, current, onChange
       }
     } catch (err) {
       // A database outage must not end the process: keep the keys we have and try next tick.
-      logger.warn({ err }, 'key reload check failed');
+      if (outage) outage.jobFailed('keys', err, 'key reload check failed');
+      else logger.warn({ err }, 'key reload check failed');
     } finally {
       running = false;
     }

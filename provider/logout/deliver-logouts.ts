@@ -1,3 +1,4 @@
+import type { DatabaseOutage } from '../observability/database-outage.ts';
 import type { Connection } from 'mongoose';
 import type { Client, Provider } from 'oidc-provider';
 
@@ -43,6 +44,7 @@ export class LogoutDeliveries {
   readonly #logger: Logger;
   readonly #metrics: Pick<Metrics, 'backchannelLogouts'>;
   readonly #audit: AuditLog;
+  readonly #failed: (err: unknown) => void;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
@@ -52,7 +54,12 @@ export class LogoutDeliveries {
     logger: Logger;
     metrics: Pick<Metrics, 'backchannelLogouts'>;
     audit: AuditLog;
+    /** where a failed pass goes: counted during a database outage, logged otherwise */
+    outage?: Pick<DatabaseOutage, 'jobFailed'>;
   }) {
+    this.#failed = deps.outage
+      ? (err) => deps.outage!.jobFailed('logouts', err, 'back-channel logout pass failed')
+      : (err) => deps.logger.warn({ err }, 'back-channel logout pass failed');
     this.#connection = deps.connection;
     this.#live = deps.live;
     this.#logger = deps.logger;
@@ -73,7 +80,7 @@ export class LogoutDeliveries {
   /** One pass over what is due; passes never overlap in one process. */
   run(): Promise<void> {
     this.#running ??= this.#deliverDue()
-      .catch((err: unknown) => this.#logger.warn({ err }, 'back-channel logout pass failed'))
+      .catch(this.#failed)
       .finally(() => {
         this.#running = undefined;
       });

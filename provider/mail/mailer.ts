@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import type { DatabaseOutage } from '../observability/database-outage.ts';
 import type { Connection } from 'mongoose';
 import nodemailer, { type Transporter } from 'nodemailer';
 
@@ -29,6 +30,7 @@ export interface MailToSend {
  * /dev/mail instead of being sent.
  */
 export class Mailer {
+  readonly #failed: (err: unknown) => void;
   readonly #connection: Connection;
   readonly #config: MailConfig;
   readonly #logger: Logger;
@@ -38,7 +40,17 @@ export class Mailer {
   #timer: NodeJS.Timeout | undefined;
   readonly #inFlight = new Set<Promise<unknown>>();
 
-  constructor(deps: { connection: Connection; config: MailConfig; logger: Logger; metrics: Pick<Metrics, 'mail'> }) {
+  constructor(deps: {
+    connection: Connection;
+    config: MailConfig;
+    logger: Logger;
+    metrics: Pick<Metrics, 'mail'>;
+    /** where a failed step goes: counted during a database outage, logged otherwise */
+    outage?: Pick<DatabaseOutage, 'jobFailed'>;
+  }) {
+    this.#failed = deps.outage
+      ? (err) => deps.outage!.jobFailed('mail', err, 'mail delivery step failed')
+      : (err) => deps.logger.warn({ err }, 'mail delivery step failed');
     this.#connection = deps.connection;
     this.#config = deps.config;
     this.#logger = deps.logger;
@@ -122,7 +134,7 @@ export class Mailer {
   }
 
   #track(work: Promise<unknown>): void {
-    const tracked = work.catch((err: unknown) => this.#logger.warn({ err }, 'mail delivery step failed'));
+    const tracked = work.catch(this.#failed);
     this.#inFlight.add(tracked);
     void tracked.finally(() => this.#inFlight.delete(tracked));
   }

@@ -111,4 +111,31 @@ describe('database outage and recovery', function () {
     const again = await addServiceClient(server);
     expect((await clientCredentials(again)).status).to.equal(200);
   });
+
+  it('logs an outage once, not a line per background pass (mail, logouts, keys, client changes)', async () => {
+    // Fast passes, so a few seconds of outage hold many of each.
+    const quick = await startTestServer('outage-jobs', {
+      MONGODB_URI: database.uri,
+      DATABASE_TIMEOUT_MS: '300',
+      KEY_RELOAD_SECONDS: '1',
+      CLIENT_CHANGE_SECONDS: '1',
+      MAIL_RETRY_SECONDS: '1',
+    });
+    try {
+      const before = quick.logs.length;
+      await database.stop();
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      const during = quick.logs
+        .slice(before)
+        .map((line) => JSON.parse(line) as { level: number; msg: string })
+        .filter((entry) => entry.level >= 40);
+      const messages = [...new Set(during.map((entry) => entry.msg))];
+      expect(during.length, `warnings during the outage: ${messages.join(' | ')}`).to.be.at.most(3);
+      // The outage is said once, by whichever pass met it first.
+      expect(messages.filter((msg) => msg.startsWith('database unavailable'))).to.have.length(1);
+      database = await startEmbeddedMongo({ port });
+    } finally {
+      await quick.close();
+    }
+  });
 });
