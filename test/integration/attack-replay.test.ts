@@ -1,40 +1,35 @@
 import { expect } from 'chai';
 
 import { Browser } from '../helpers/browser.ts';
-import { API, CALLBACK, addApi, addUser, addWebClient, basicAuth, type TestClient } from '../helpers/fixtures.ts';
+import { API, CALLBACK, addUser, addWebClient, basicAuth } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty, signIn } from '../helpers/relying-party.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { useTestServer } from '../helpers/use-test-server.ts';
 
 /** Replays raced against the first use: concurrent redemptions of one code or one refresh token. */
 describe('attack: redeeming one authorization code or refresh token twice at the same moment', () => {
-  let server: TestServer;
-  let client: TestClient;
-
-  before(async () => {
-    server = await startTestServer('attack-replay');
-    await addApi(server);
-    client = await addWebClient(server);
+  const t = useTestServer('attack-replay', {
+    user: false,
+    setup: async (server) => ({ client: await addWebClient(server) }),
   });
-  after(() => server.stop());
 
   async function token(params: Record<string, string>) {
-    const response = await fetch(`${server.issuer}/token`, {
+    const response = await fetch(`${t.server.issuer}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(t.client) },
       body: new URLSearchParams(params).toString(),
     });
     return { status: response.status, body: (await response.json()) as Record<string, string> };
   }
 
   async function freshCode(): Promise<{ code: string; verifier: string }> {
-    const user = await addUser(server);
-    const config = await relyingParty(server.issuer, client);
+    const user = await addUser(t.server);
+    const config = await relyingParty(t.server.issuer, t.client);
     const request = await authorizationRequest(config, {
       scope: 'openid offline_access orders:read',
       resource: API,
       prompt: 'consent',
     });
-    const callback = await signIn(new Browser(server.issuer), request, user);
+    const callback = await signIn(new Browser(t.server.issuer), request, user);
     return { code: callback.searchParams.get('code')!, verifier: request.verifier };
   }
 

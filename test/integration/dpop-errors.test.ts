@@ -2,27 +2,19 @@ import { expect } from 'chai';
 import * as oidc from 'openid-client';
 
 import { Browser } from '../helpers/browser.ts';
-import { addApi, addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import { addWebClient } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty, signIn } from '../helpers/relying-party.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { useTestServer } from '../helpers/use-test-server.ts';
 
 /** RFC 9449 5 and 7.1: a replayed proof is `invalid_dpop_proof`, at /token and at userinfo alike. */
 describe('DPoP errors name the proof (RFC 9449)', () => {
-  let server: TestServer;
-  let client: TestClient;
-  let user: TestUser;
-
-  before(async () => {
-    server = await startTestServer('dpop-errors');
-    await addApi(server);
-    client = await addWebClient(server, { first_party: true });
-    user = await addUser(server);
+  const t = useTestServer('dpop-errors', {
+    setup: async (server) => ({ client: await addWebClient(server, { first_party: true }) }),
   });
-  after(() => server.stop());
 
   /** openid-client with a DPoP handle, keeping the last proof it sent to each path. */
   async function recordingClient(keys: CryptoKeyPair) {
-    const config = await relyingParty(server.issuer, client);
+    const config = await relyingParty(t.server.issuer, t.client);
     const proofs = new Map<string, string>();
     config[oidc.customFetch] = (url, options) => {
       const proof = new Headers(options.headers).get('dpop');
@@ -34,7 +26,7 @@ describe('DPoP errors name the proof (RFC 9449)', () => {
 
   async function codeFor(config: oidc.Configuration) {
     const request = await authorizationRequest(config);
-    return { request, callback: await signIn(new Browser(server.issuer), request, user) };
+    return { request, callback: await signIn(new Browser(t.server.issuer), request, t.user) };
   }
 
   it('answers invalid_dpop_proof to a proof replayed at /token', async () => {
@@ -54,11 +46,11 @@ describe('DPoP errors name the proof (RFC 9449)', () => {
     const used = proofs.get('/token')!;
 
     const second = await codeFor(config);
-    const replayed = await fetch(`${server.issuer}/token`, {
+    const replayed = await fetch(`${t.server.issuer}/token`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`${t.client.clientId}:${t.client.clientSecret}`).toString('base64')}`,
         dpop: used,
       },
       body: new URLSearchParams({
@@ -87,7 +79,7 @@ describe('DPoP errors name the proof (RFC 9449)', () => {
     await oidc.fetchUserInfo(config, tokens.access_token, oidc.skipSubjectCheck, { DPoP });
     const used = proofs.get('/me')!;
 
-    const replayed = await fetch(`${server.issuer}/me`, {
+    const replayed = await fetch(`${t.server.issuer}/me`, {
       headers: { authorization: `DPoP ${tokens.access_token}`, dpop: used },
     });
     expect(replayed.status).to.equal(401);

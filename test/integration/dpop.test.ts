@@ -5,9 +5,9 @@ import { calculateJwkThumbprint, decodeJwt, exportJWK, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 
 import { Browser } from '../helpers/browser.ts';
-import { addApi, addUser, addWebClient, API, basicAuth, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import { addWebClient, API, basicAuth } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty, signIn } from '../helpers/relying-party.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { useTestServer } from '../helpers/use-test-server.ts';
 
 /**
  * A DPoP proof as a resource server would receive it (RFC 9449 4): written here with jose so a
@@ -31,23 +31,15 @@ async function proof(
 }
 
 describe('DPoP (RFC 9449): bound tokens from the code flow, checked at /validate and introspection', () => {
-  let server: TestServer;
-  let client: TestClient;
-  let user: TestUser;
-
-  before(async () => {
-    server = await startTestServer('dpop');
-    await addApi(server);
-    client = await addWebClient(server, { first_party: true });
-    user = await addUser(server);
+  const t = useTestServer('dpop', {
+    setup: async (server) => ({ client: await addWebClient(server, { first_party: true }) }),
   });
-  after(() => server.stop());
 
   /** A code flow whose token request carries DPoP proofs (openid-client handles the nonce round trip). */
-  async function boundTokens(keys: CryptoKeyPair, forClient = client) {
-    const config = await relyingParty(server.issuer, forClient);
+  async function boundTokens(keys: CryptoKeyPair, forClient = t.client) {
+    const config = await relyingParty(t.server.issuer, forClient);
     const request = await authorizationRequest(config, { scope: 'openid orders:read', resource: API });
-    const callback = await signIn(new Browser(server.issuer), request, user);
+    const callback = await signIn(new Browser(t.server.issuer), request, t.user);
     const DPoP = oidc.getDPoPHandle(config, keys);
     const tokens = await oidc.authorizationCodeGrant(
       config,
@@ -59,7 +51,7 @@ describe('DPoP (RFC 9449): bound tokens from the code flow, checked at /validate
     return { config, tokens, DPoP };
   }
 
-  const validateUrl = () => `${server.issuer}/validate?audience=${encodeURIComponent(API)}`;
+  const validateUrl = () => `${t.server.issuer}/validate?audience=${encodeURIComponent(API)}`;
   const validate = (headers: Record<string, string>) => fetch(validateUrl(), { headers });
 
   it('advertises DPoP and binds the access token to the key (cnf.jkt); refresh keeps the binding', async () => {
@@ -99,7 +91,7 @@ describe('DPoP (RFC 9449): bound tokens from the code flow, checked at /validate
     expect(noProof.status).to.equal(401);
     expect(((await noProof.json()) as { error: string }).error).to.equal('invalid_dpop_proof');
 
-    const good = await proof(keys, 'GET', `${server.issuer}/validate`, token);
+    const good = await proof(keys, 'GET', `${t.server.issuer}/validate`, token);
     expect((await validate({ authorization: `DPoP ${token}`, dpop: good })).status).to.equal(200);
     const replayed = await validate({ authorization: `DPoP ${token}`, dpop: good });
     expect(replayed.status, 'a proof works once').to.equal(401);
@@ -107,7 +99,7 @@ describe('DPoP (RFC 9449): bound tokens from the code flow, checked at /validate
 
     const otherUrl = await proof(keys, 'GET', 'https://api.test.example/elsewhere', token);
     expect((await validate({ authorization: `DPoP ${token}`, dpop: otherUrl })).status).to.equal(401);
-    const otherKey = await proof(await oidc.randomDPoPKeyPair('ES256'), 'GET', `${server.issuer}/validate`, token);
+    const otherKey = await proof(await oidc.randomDPoPKeyPair('ES256'), 'GET', `${t.server.issuer}/validate`, token);
     expect(
       (await validate({ authorization: `DPoP ${token}`, dpop: otherKey })).status,
       'a proof by another key',
@@ -120,7 +112,7 @@ describe('DPoP (RFC 9449): bound tokens from the code flow, checked at /validate
     // iat 300 s ago: still fresh (|now - iat| <= 300), so the jti must still be remembered.
     // Retried when the second turns between making the proof and its first use.
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const edge = await proof(keys, 'GET', `${server.issuer}/validate`, token, {
+      const edge = await proof(keys, 'GET', `${t.server.issuer}/validate`, token, {
         iat: Math.floor(Date.now() / 1000) - 300,
       });
       if ((await validate({ authorization: `DPoP ${token}`, dpop: edge })).status !== 200) continue;
@@ -162,9 +154,9 @@ describe('DPoP (RFC 9449): bound tokens from the code flow, checked at /validate
   });
 
   it('does not take an unbound token under the DPoP scheme', async () => {
-    const config = await relyingParty(server.issuer, client);
+    const config = await relyingParty(t.server.issuer, t.client);
     const request = await authorizationRequest(config, { scope: 'openid orders:read', resource: API });
-    const callback = await signIn(new Browser(server.issuer), request, user);
+    const callback = await signIn(new Browser(t.server.issuer), request, t.user);
     const tokens = await oidc.authorizationCodeGrant(config, callback, {
       pkceCodeVerifier: request.verifier,
       expectedState: request.state,
@@ -174,7 +166,7 @@ describe('DPoP (RFC 9449): bound tokens from the code flow, checked at /validate
     const keys = await oidc.randomDPoPKeyPair('ES256');
     const asDpop = await validate({
       authorization: `DPoP ${tokens.access_token}`,
-      dpop: await proof(keys, 'GET', `${server.issuer}/validate`, tokens.access_token),
+      dpop: await proof(keys, 'GET', `${t.server.issuer}/validate`, tokens.access_token),
     });
     expect(asDpop.status).to.equal(401);
   });
@@ -182,9 +174,9 @@ describe('DPoP (RFC 9449): bound tokens from the code flow, checked at /validate
   it('introspection reports the binding: cnf.jkt and token_type DPoP', async () => {
     const keys = await oidc.randomDPoPKeyPair('ES256');
     const { tokens } = await boundTokens(keys);
-    const response = await fetch(`${server.issuer}/token/introspection`, {
+    const response = await fetch(`${t.server.issuer}/token/introspection`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(t.client) },
       body: new URLSearchParams({ token: tokens.access_token }),
     });
     const body = (await response.json()) as { active: boolean; token_type: string; cnf: { jkt: string } };
@@ -193,10 +185,10 @@ describe('DPoP (RFC 9449): bound tokens from the code flow, checked at /validate
   });
 
   it('a client that requires DPoP gets no token without a proof', async () => {
-    const strict = await addWebClient(server, { first_party: true, dpop_bound_access_tokens: true });
-    const config = await relyingParty(server.issuer, strict);
+    const strict = await addWebClient(t.server, { first_party: true, dpop_bound_access_tokens: true });
+    const config = await relyingParty(t.server.issuer, strict);
     const request = await authorizationRequest(config, { scope: 'openid orders:read', resource: API });
-    const callback = await signIn(new Browser(server.issuer), request, user);
+    const callback = await signIn(new Browser(t.server.issuer), request, t.user);
     const refused = await oidc
       .authorizationCodeGrant(config, callback, {
         pkceCodeVerifier: request.verifier,

@@ -15,7 +15,6 @@ import { Browser } from '../helpers/browser.ts';
 import {
   API,
   CALLBACK,
-  addApi,
   addServiceClient,
   addUser,
   addWebClient,
@@ -23,24 +22,21 @@ import {
   type TestClient,
 } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty, signIn } from '../helpers/relying-party.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { useTestServer } from '../helpers/use-test-server.ts';
 import { connectTestDatabase, testDatabaseUri, uniqueDatabaseName } from '../helpers/database.ts';
 import { freePort } from '../../scripts/free-port.ts';
 
 /** Frictions a new user met in the first hour: answers that say what went wrong, and where to go. */
 describe('the first hour: errors that say what went wrong', () => {
-  let server: TestServer;
-  let web: TestClient;
-
-  before(async () => {
-    server = await startTestServer('first-hour');
-    await addApi(server);
-    web = await addWebClient(server, { grant_types: ['authorization_code', 'refresh_token'] });
+  const t = useTestServer('first-hour', {
+    user: false,
+    setup: async (server) => ({
+      web: await addWebClient(server, { grant_types: ['authorization_code', 'refresh_token'] }),
+    }),
   });
-  after(() => server.stop());
 
   async function token(client: TestClient, params: Record<string, string>) {
-    const response = await fetch(`${server.issuer}/token`, {
+    const response = await fetch(`${t.server.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
       body: new URLSearchParams(params).toString(),
@@ -49,61 +45,61 @@ describe('the first hour: errors that say what went wrong', () => {
   }
 
   async function freshCode() {
-    const config = await relyingParty(server.issuer, web);
+    const config = await relyingParty(t.server.issuer, t.web);
     const request = await authorizationRequest(config, { scope: 'openid offline_access', prompt: 'consent' });
-    const browser = new Browser(server.issuer);
-    const callback = await signIn(browser, request, await addUser(server));
+    const browser = new Browser(t.server.issuer);
+    const callback = await signIn(browser, request, await addUser(t.server));
     return { code: callback.searchParams.get('code')!, verifier: request.verifier, browser };
   }
 
   it('answers / with a page that says what this is, with links to the account and discovery', async () => {
-    const response = await fetch(`${server.issuer}/`, { headers: { accept: 'text/html' } });
+    const response = await fetch(`${t.server.issuer}/`, { headers: { accept: 'text/html' } });
     expect(response.status).to.equal(200);
     const html = await response.text();
     expect(html).to.include('href="/account"').and.include('href="/.well-known/openid-configuration"');
   });
 
   it('names the cause of an invalid_grant where that is safe, and logs it with the client', async () => {
-    const wrongVerifier = await token(web, {
+    const wrongVerifier = await token(t.web, {
       grant_type: 'authorization_code',
       ...withCode(await freshCode(), { code_verifier: 'x'.repeat(43) }),
     });
     expect(wrongVerifier.body).to.include({ error: 'invalid_grant' });
     expect(wrongVerifier.body.error_description).to.include('code_verifier');
 
-    const wrongRedirect = await token(web, {
+    const wrongRedirect = await token(t.web, {
       grant_type: 'authorization_code',
       ...withCode(await freshCode(), { redirect_uri: 'http://127.0.0.1:9999/other' }),
     });
     expect(wrongRedirect.body.error_description).to.include('redirect_uri');
 
     const code = await freshCode();
-    expect((await token(web, { grant_type: 'authorization_code', ...withCode(code) })).status).to.equal(200);
-    const reused = await token(web, { grant_type: 'authorization_code', ...withCode(code) });
+    expect((await token(t.web, { grant_type: 'authorization_code', ...withCode(code) })).status).to.equal(200);
+    const reused = await token(t.web, { grant_type: 'authorization_code', ...withCode(code) });
     expect(reused.body.error).to.equal('invalid_grant');
     expect(reused.body.error_description).to.include('already used');
-    const revocation = await auditModel(server.connection)
-      .findOne({ event: 'grant.revoked_on_reuse', client: web.clientId, 'details.grantType': 'authorization_code' })
+    const revocation = await auditModel(t.server.connection)
+      .findOne({ event: 'grant.revoked_on_reuse', client: t.web.clientId, 'details.grantType': 'authorization_code' })
       .lean();
     expect(revocation, 'the reused code is audited').to.not.equal(null);
 
-    const logged = server.logs
+    const logged = t.server.logs
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((line) => line.msg === 'token request refused');
     expect(
-      logged.some((line) => line.client === web.clientId && line.cause === 'authorization code already consumed'),
+      logged.some((line) => line.client === t.web.clientId && line.cause === 'authorization code already consumed'),
     ).to.equal(true);
   });
 
   it('audits a refresh-token replay that revoked a grant, and tells the user on the account page', async () => {
     const signedIn = await freshCode();
-    const first = await token(web, { grant_type: 'authorization_code', ...withCode(signedIn) });
-    const rotated = await token(web, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token! });
+    const first = await token(t.web, { grant_type: 'authorization_code', ...withCode(signedIn) });
+    const rotated = await token(t.web, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token! });
     expect(rotated.status).to.equal(200);
-    const replay = await token(web, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token! });
+    const replay = await token(t.web, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token! });
     expect(replay.body.error_description).to.include('already used');
-    const record = await auditModel(server.connection)
-      .findOne({ event: 'grant.revoked_on_reuse', client: web.clientId })
+    const record = await auditModel(t.server.connection)
+      .findOne({ event: 'grant.revoked_on_reuse', client: t.web.clientId })
       .sort({ _id: -1 })
       .lean();
     expect(record).to.not.equal(null);
@@ -116,29 +112,29 @@ describe('the first hour: errors that say what went wrong', () => {
   });
 
   it('accepts the bearer scheme in any letter case (RFC 9110 11.1) at /validate and userinfo', async () => {
-    const service = await addServiceClient(server, { resource_scopes: { [API]: ['orders:read'] } });
+    const service = await addServiceClient(t.server, { resource_scopes: { [API]: ['orders:read'] } });
     const { body } = await token(service, { grant_type: 'client_credentials', resource: API, scope: 'orders:read' });
     for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
-      const response = await fetch(`${server.issuer}/validate?audience=${encodeURIComponent(API)}`, {
+      const response = await fetch(`${t.server.issuer}/validate?audience=${encodeURIComponent(API)}`, {
         headers: { authorization: `${scheme} ${body.access_token}` },
       });
       expect(response.status, scheme).to.equal(200);
     }
-    const config = await relyingParty(server.issuer, web);
+    const config = await relyingParty(t.server.issuer, t.web);
     const request = await authorizationRequest(config);
-    const callback = await signIn(new Browser(server.issuer), request, await addUser(server));
-    const tokens = await token(web, {
+    const callback = await signIn(new Browser(t.server.issuer), request, await addUser(t.server));
+    const tokens = await token(t.web, {
       grant_type: 'authorization_code',
       ...withCode({ code: callback.searchParams.get('code')!, verifier: request.verifier }),
     });
-    const userinfo = await fetch(`${server.issuer}/me`, {
+    const userinfo = await fetch(`${t.server.issuer}/me`, {
       headers: { authorization: `bEaReR ${tokens.body.access_token}` },
     });
     expect(userinfo.status).to.equal(200);
   });
 
   it('refuses client credentials of which no requested scope may be granted (invalid_scope), narrows a partial one', async () => {
-    const service = await addServiceClient(server, { resource_scopes: { [API]: ['orders:read'] } });
+    const service = await addServiceClient(t.server, { resource_scopes: { [API]: ['orders:read'] } });
     const nothing = await token(service, { grant_type: 'client_credentials', resource: API, scope: 'orders:write' });
     expect(nothing.status).to.equal(400);
     expect(nothing.body.error).to.equal('invalid_scope');

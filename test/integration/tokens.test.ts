@@ -4,39 +4,23 @@ import * as oidc from 'openid-client';
 
 import { registerClient } from '../../provider/clients/register-client.ts';
 import { Browser } from '../helpers/browser.ts';
-import {
-  API,
-  addApi,
-  basicAuth,
-  addServiceClient,
-  addUser,
-  addWebClient,
-  type TestClient,
-  type TestUser,
-} from '../helpers/fixtures.ts';
+import { API, basicAuth, addServiceClient, addWebClient } from '../helpers/fixtures.ts';
 import { authorizationRequest, redeem, relyingParty, signIn } from '../helpers/relying-party.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { useTestServer } from '../helpers/use-test-server.ts';
 
 describe('tokens: refresh rotation, client credentials, introspection, revocation, logout', () => {
-  let server: TestServer;
-  let user: TestUser;
-  let web: TestClient;
-  let service: TestClient;
-
-  before(async () => {
-    server = await startTestServer('tokens');
-    await addApi(server);
-    user = await addUser(server);
-    web = await addWebClient(server);
-    service = await addServiceClient(server, { resource_scopes: { [API]: ['orders:read'] } });
+  const t = useTestServer('tokens', {
+    setup: async (server) => ({
+      web: await addWebClient(server),
+      service: await addServiceClient(server, { resource_scopes: { [API]: ['orders:read'] } }),
+    }),
   });
-  after(() => server.stop());
 
   async function signedIn(params: Record<string, string> = {}) {
-    const config = await relyingParty(server.issuer, web);
-    const browser = new Browser(server.issuer);
+    const config = await relyingParty(t.server.issuer, t.web);
+    const browser = new Browser(t.server.issuer);
     const request = await authorizationRequest(config, params);
-    const tokens = await redeem(config, request, await signIn(browser, request, user));
+    const tokens = await redeem(config, request, await signIn(browser, request, t.user));
     issued.push(tokens.access_token, tokens.refresh_token!, tokens.id_token!);
     return { config, browser, tokens };
   }
@@ -75,8 +59,8 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
     );
     expect(wider?.error).to.equal('invalid_scope');
 
-    const other = await addWebClient(server);
-    const otherConfig = await relyingParty(server.issuer, other);
+    const other = await addWebClient(t.server);
+    const otherConfig = await relyingParty(t.server.issuer, other);
     const stolen = await oidc.refreshTokenGrant(otherConfig, tokens.refresh_token!).then(
       () => undefined,
       (err: oidc.ResponseBodyError) => err,
@@ -85,34 +69,34 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
   });
 
   it('issues client-credentials JWTs (RFC 9068) that verify against /jwks', async () => {
-    const config = await relyingParty(server.issuer, service);
+    const config = await relyingParty(t.server.issuer, t.service);
     const response = await oidc.clientCredentialsGrant(config, { scope: 'orders:read', resource: API });
     expect(response.token_type).to.equal('bearer');
     expect(response.scope).to.equal('orders:read');
     expect(response.refresh_token).to.equal(undefined);
 
-    const jwks = createRemoteJWKSet(new URL(`${server.issuer}/jwks`));
+    const jwks = createRemoteJWKSet(new URL(`${t.server.issuer}/jwks`));
     const { payload, protectedHeader } = await jwtVerify(response.access_token, jwks, {
-      issuer: server.issuer,
+      issuer: t.server.issuer,
       audience: API,
       typ: 'at+jwt',
     });
     expect(protectedHeader.alg).to.equal('ES256');
     expect(payload.scope).to.equal('orders:read');
-    expect(payload.client_id).to.equal(service.clientId);
-    expect(payload.sub).to.equal(service.clientId);
+    expect(payload.client_id).to.equal(t.service.clientId);
+    expect(payload.sub).to.equal(t.service.clientId);
     expect(payload.exp! - payload.iat!).to.equal(600);
   });
 
   it('narrows client credentials to the scopes the client is allowed at that API', async () => {
-    const config = await relyingParty(server.issuer, service);
+    const config = await relyingParty(t.server.issuer, t.service);
     const response = await oidc.clientCredentialsGrant(config, { scope: 'orders:read orders:write', resource: API });
     expect(response.scope).to.equal('orders:read');
   });
 
   it('authenticates a service with private_key_jwt (no shared secret)', async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-    const { clientId } = await registerClient(server.provider, server.connection, {
+    const { clientId } = await registerClient(t.server.provider, t.server.connection, {
       client_id: 'svc-private-key-jwt',
       grant_types: ['client_credentials'],
       response_types: [],
@@ -122,14 +106,14 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
       jwks: { keys: [{ ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' }] },
       allowed_resources: [API],
     });
-    const config = await oidc.discovery(new URL(server.issuer), clientId, undefined, oidc.PrivateKeyJwt(privateKey), {
+    const config = await oidc.discovery(new URL(t.server.issuer), clientId, undefined, oidc.PrivateKeyJwt(privateKey), {
       execute: [oidc.allowInsecureRequests],
     });
     const response = await oidc.clientCredentialsGrant(config, { scope: 'orders:write', resource: API });
     expect(response.scope).to.equal('orders:write');
 
     const { privateKey: otherKey } = await generateKeyPair('ES256');
-    const impostor = await oidc.discovery(new URL(server.issuer), clientId, undefined, oidc.PrivateKeyJwt(otherKey), {
+    const impostor = await oidc.discovery(new URL(t.server.issuer), clientId, undefined, oidc.PrivateKeyJwt(otherKey), {
       execute: [oidc.allowInsecureRequests],
     });
     const refused = await oidc.clientCredentialsGrant(impostor, { resource: API }).then(
@@ -140,39 +124,39 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
   });
 
   it('uses the only allowed API when client credentials name no resource', async () => {
-    const config = await relyingParty(server.issuer, service);
+    const config = await relyingParty(t.server.issuer, t.service);
     const response = await oidc.clientCredentialsGrant(config, { scope: 'orders:read' });
-    const jwks = createRemoteJWKSet(new URL(`${server.issuer}/jwks`));
-    const { payload } = await jwtVerify(response.access_token, jwks, { issuer: server.issuer, audience: API });
+    const jwks = createRemoteJWKSet(new URL(`${t.server.issuer}/jwks`));
+    const { payload } = await jwtVerify(response.access_token, jwks, { issuer: t.server.issuer, audience: API });
     expect(payload.scope).to.equal('orders:read');
   });
 
   it('issues a JWT for the API a user consented to, with its audience and scopes', async () => {
     const { tokens } = await signedIn({ scope: 'openid orders:read', resource: API });
-    const jwks = createRemoteJWKSet(new URL(`${server.issuer}/jwks`));
+    const jwks = createRemoteJWKSet(new URL(`${t.server.issuer}/jwks`));
     const { payload } = await jwtVerify(tokens.access_token, jwks, {
-      issuer: server.issuer,
+      issuer: t.server.issuer,
       audience: API,
       typ: 'at+jwt',
     });
-    expect(payload.sub).to.equal(user.id);
+    expect(payload.sub).to.equal(t.user.id);
     expect(payload.scope).to.equal('orders:read');
   });
 
   it('introspects opaque and JWT tokens as active, and anything else as exactly {"active":false}', async () => {
     const { config, tokens } = await signedIn();
     const opaque = await oidc.tokenIntrospection(config, tokens.access_token);
-    expect(opaque).to.include({ active: true, sub: user.id, client_id: web.clientId });
+    expect(opaque).to.include({ active: true, sub: t.user.id, client_id: t.web.clientId });
 
-    const serviceConfig = await relyingParty(server.issuer, service);
+    const serviceConfig = await relyingParty(t.server.issuer, t.service);
     const cc = await oidc.clientCredentialsGrant(serviceConfig, { scope: 'orders:read', resource: API });
     const jwt = await oidc.tokenIntrospection(serviceConfig, cc.access_token);
     expect(jwt).to.include({
       active: true,
-      client_id: service.clientId,
+      client_id: t.service.clientId,
       scope: 'orders:read',
       aud: API,
-      iss: server.issuer,
+      iss: t.server.issuer,
       token_type: 'Bearer',
     });
     expect(jwt).not.to.have.property('gid');
@@ -186,7 +170,7 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
   it('reports a user JWT inactive once its grant is revoked', async () => {
     const { config, tokens } = await signedIn({ scope: 'openid orders:read', resource: API });
     const before = await oidc.tokenIntrospection(config, tokens.access_token);
-    expect(before).to.include({ active: true, sub: user.id, aud: API });
+    expect(before).to.include({ active: true, sub: t.user.id, aud: API });
     await oidc.tokenRevocation(config, tokens.refresh_token!);
     expect(await oidc.tokenIntrospection(config, tokens.access_token)).to.deep.equal({ active: false });
   });
@@ -194,7 +178,7 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
   it('requires client authentication for introspection and revocation', async () => {
     for (const path of ['/token/introspection', '/token/revocation']) {
       const post = (headers: Record<string, string>) =>
-        fetch(`${server.issuer}${path}`, {
+        fetch(`${t.server.issuer}${path}`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
           body: 'token=abc',
@@ -204,7 +188,7 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
       expect(anonymous.status, path).to.equal(400);
       expect((await anonymous.json()).error).to.equal('invalid_request');
 
-      const wrong = await post({ authorization: basicAuth(web, 'wrong') });
+      const wrong = await post({ authorization: basicAuth(t.web, 'wrong') });
       expect(wrong.status, path).to.equal(401);
       expect(wrong.headers.get('www-authenticate')).to.match(/^Basic /);
       expect((await wrong.json()).error).to.equal('invalid_client');
@@ -242,9 +226,9 @@ describe('tokens: refresh rotation, client credentials, introspection, revocatio
   });
 
   it('wrote no password, client secret or token to its logs while doing all of the above', () => {
-    expect(server.logs.length).to.be.greaterThan(20);
-    const output = server.logs.join('\n');
-    for (const secret of [user.password, web.clientSecret, service.clientSecret, ...issued]) {
+    expect(t.server.logs.length).to.be.greaterThan(20);
+    const output = t.server.logs.join('\n');
+    for (const secret of [t.user.password, t.web.clientSecret, t.service.clientSecret, ...issued]) {
       expect(output.includes(secret), 'a secret appeared in the logs').to.equal(false);
     }
   });

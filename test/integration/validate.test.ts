@@ -2,36 +2,22 @@ import { expect } from 'chai';
 import * as oidc from 'openid-client';
 
 import { oidcModel } from '../../adapters/mongodb.ts';
-import {
-  API,
-  addApi,
-  addServiceClient,
-  addUser,
-  addWebClient,
-  type TestClient,
-  type TestUser,
-} from '../helpers/fixtures.ts';
+import { API, addServiceClient, addWebClient } from '../helpers/fixtures.ts';
 import { relyingParty, signInWithCode } from '../helpers/relying-party.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { useTestServer } from '../helpers/use-test-server.ts';
 
 describe('gateway validation: GET /validate', () => {
-  let server: TestServer;
-  let service: TestClient;
-  let web: TestClient;
-  let user: TestUser;
-
-  before(async () => {
-    server = await startTestServer('validate', { VALIDATE_CACHE_SECONDS: '1' });
-    await addApi(server);
-    service = await addServiceClient(server, { resource_scopes: { [API]: ['orders:read'] } });
-    web = await addWebClient(server);
-    user = await addUser(server);
+  const t = useTestServer('validate', {
+    env: { VALIDATE_CACHE_SECONDS: '1' },
+    setup: async (server) => ({
+      service: await addServiceClient(server, { resource_scopes: { [API]: ['orders:read'] } }),
+      web: await addWebClient(server),
+    }),
   });
-  after(() => server.stop());
 
   const forApi = `?audience=${encodeURIComponent(API)}`;
   const validate = (token: string | undefined, query = forApi, method = 'GET') =>
-    fetch(`${server.issuer}/validate${query}`, {
+    fetch(`${t.server.issuer}/validate${query}`, {
       method,
       headers:
         token === undefined
@@ -40,13 +26,13 @@ describe('gateway validation: GET /validate', () => {
     });
   const serviceToken = async () =>
     (
-      await oidc.clientCredentialsGrant(await relyingParty(server.issuer, service), {
+      await oidc.clientCredentialsGrant(await relyingParty(t.server.issuer, t.service), {
         resource: API,
         scope: 'orders:read',
       })
     ).access_token;
   async function userTokens(params: Record<string, string> = {}) {
-    const { config, tokens } = await signInWithCode(server.issuer, web, user, params);
+    const { config, tokens } = await signInWithCode(t.server.issuer, t.web, t.user, params);
     return { config, tokens };
   }
 
@@ -56,34 +42,34 @@ describe('gateway validation: GET /validate', () => {
     const count = () => {
       commands += 1;
     };
-    server.connection.getClient().on('commandStarted', count);
+    t.server.connection.getClient().on('commandStarted', count);
     const response = await validate(token);
-    server.connection.getClient().off('commandStarted', count);
+    t.server.connection.getClient().off('commandStarted', count);
     expect(response.status).to.equal(200);
-    expect(response.headers.get('x-auth-subject')).to.equal(service.clientId);
-    expect(response.headers.get('x-auth-client')).to.equal(service.clientId);
+    expect(response.headers.get('x-auth-subject')).to.equal(t.service.clientId);
+    expect(response.headers.get('x-auth-client')).to.equal(t.service.clientId);
     expect(response.headers.get('x-auth-scope')).to.equal('orders:read');
     expect(response.headers.get('x-auth-audience')).to.equal(API);
-    expect(await response.json()).to.include({ active: true, sub: service.clientId, scope: 'orders:read' });
+    expect(await response.json()).to.include({ active: true, sub: t.service.clientId, scope: 'orders:read' });
     expect(commands).to.equal(0);
   });
 
   it('looks up an opaque user token, which has no API audience: it passes only a gateway for the issuer', async () => {
     const { tokens } = await userTokens();
     expect((await validate(tokens.access_token)).status).to.equal(403);
-    const response = await validate(tokens.access_token, `?audience=${encodeURIComponent(server.issuer)}`);
+    const response = await validate(tokens.access_token, `?audience=${encodeURIComponent(t.server.issuer)}`);
     expect(response.status).to.equal(200);
-    expect(response.headers.get('x-auth-subject')).to.equal(user.id);
+    expect(response.headers.get('x-auth-subject')).to.equal(t.user.id);
     expect(response.headers.get('x-auth-scope')).to.equal('openid profile email');
   });
 
   it('answers 401 with an RFC 6750 challenge for missing, malformed, garbage, forged and expired tokens', async () => {
     const missing = await validate(undefined);
     expect(missing.status).to.equal(401);
-    expect(missing.headers.get('www-authenticate')).to.equal(`Bearer realm="${server.issuer}"`);
+    expect(missing.headers.get('www-authenticate')).to.equal(`Bearer realm="${t.server.issuer}"`);
 
     const { tokens } = await userTokens();
-    await oidcModel(server.connection, 'AccessToken').updateOne(
+    await oidcModel(t.server.connection, 'AccessToken').updateOne(
       { _id: tokens.access_token },
       { $set: { 'payload.exp': Math.floor(Date.now() / 1000) - 60 } },
     );
