@@ -13,7 +13,7 @@ import { ACCOUNT_CLIENT_ID, ensureAccountClient } from './self-service/account-c
 import { adminApiIndicator, ensureAdminApi } from './admin/admin-api-resource.ts';
 import { CONSOLE_CLIENT_ID, ensureConsoleClient } from './admin-console/console-client.ts';
 import { createApp } from './app.ts';
-import type { Config } from './config.ts';
+import type { Config, HttpConfig } from './config.ts';
 import { seedDemo, type DemoSeed } from './demo/seed-demo.ts';
 import { ensureIndexes } from './ensure-indexes.ts';
 import { startReaper } from './dev-data/reap-expired.ts';
@@ -145,21 +145,23 @@ function keyAges(keys: ProviderKeys): Record<string, number> {
   );
 }
 
-/** /metrics on a port of its own (METRICS_PORT), away from the public listener. */
+/**
+ * /metrics on a port of its own (METRICS_PORT), away from the public listener, with the same
+ * timeouts and shutdown deadline (a scraper that stalls mid-request must not hold the process).
+ */
 async function listenForMetrics(
   metrics: Metrics,
   host: string,
   port: number,
+  limits: HttpConfig,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const app = new Koa();
   app.use(metricsEndpoint(metrics));
-  const server = app.listen(port, host);
-  await once(server, 'listening');
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${address.port}/metrics`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const listener = httpServer(app.callback(), limits);
+  listener.server.listen(port, host);
+  await once(listener.server, 'listening');
+  const address = listener.server.address() as AddressInfo;
+  return { url: `http://${host}:${address.port}/metrics`, close: () => listener.close() };
 }
 
 /** config → database → keys → provider → app → listen. main.ts and the tests both start here. */
@@ -305,7 +307,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const metricsServer =
       config.metricsPort === undefined
         ? undefined
-        : await listenForMetrics(metrics, config.metricsHost, config.metricsPort);
+        : await listenForMetrics(metrics, config.metricsHost, config.metricsPort, config.http);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, issuer: config.issuer }, 'listening');
