@@ -37,6 +37,7 @@ import { parseDeclaration } from './declarative/parse-declaration.ts';
 import { secretResolver } from './declarative/secret-reference.ts';
 import { keptData } from './dev-data/kept-data.ts';
 import { riskyDefaults } from './risky-defaults.ts';
+import { settleByDeadline } from './settle-by-deadline.ts';
 import { ProviderHolder } from './oidc/provider-holder.ts';
 import { auditKey } from './security/audit-hash.ts';
 import { AuditLog } from './security/audit-log.ts';
@@ -330,23 +331,34 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       },
       reloadKeys: reloader.check,
       async close() {
-        // Drain (readiness fails at once, in-flight requests finish, the rest is closed at
-        // SHUTDOWN_TIMEOUT_MS), then close the database.
+        // Everything has until SHUTDOWN_TIMEOUT_MS: the listeners cut what is still open then, and
+        // whatever else is still pending is abandoned (one log line) so the process can exit.
+        const endsAt = Date.now() + config.http.shutdownTimeoutMs;
         const drained = publicListener.close();
+        const metricsClosed = metricsServer?.close();
         // Development: a snapshot now, before any deadline, and the last one once drained.
         const savedEarly = kept?.stop();
         reloader.stop();
-        await mailer.stop();
-        await logouts.stop();
         clearInterval(auditFlush);
         clearInterval(clientSweep);
         clearInterval(clientChangePoll);
         stopReaper();
-        await metricsServer?.close();
-        await drained;
+        const abandoned = await settleByDeadline(
+          {
+            'HTTP connections': drained,
+            'metrics listener': metricsClosed,
+            'mail deliveries': mailer.stop(),
+            'back-channel logout deliveries': logouts.stop(),
+          },
+          // Not endsAt - now: started after the listeners' own deadlines, this one ends after them.
+          config.http.shutdownTimeoutMs,
+        );
+        // Development waits for its snapshot even past the deadline: stopping must not lose data.
         await savedEarly;
         await kept?.stop();
-        await database.close();
+        abandoned.push(...(await settleByDeadline({ 'database connection': database.close() }, endsAt - Date.now())));
+        if (abandoned.length > 0)
+          logger.warn({ abandoned }, `shutdown deadline passed, abandoned: ${abandoned.join(', ')}`);
       },
     };
   } catch (err) {
