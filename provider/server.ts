@@ -13,7 +13,7 @@ import { ACCOUNT_CLIENT_ID, ensureAccountClient } from './self-service/account-c
 import { adminApiIndicator, ensureAdminApi } from './admin/admin-api-resource.ts';
 import { CONSOLE_CLIENT_ID, ensureConsoleClient } from './admin/console/console-client.ts';
 import { createApp } from './app.ts';
-import type { Config } from './config.ts';
+import type { Config, HttpConfig } from './config.ts';
 import { seedDemo, type DemoSeed } from './demo/seed-demo.ts';
 import type { AdminDeps } from './admin/admin-deps.ts';
 import { ensureIndexes } from './ensure-indexes.ts';
@@ -38,6 +38,7 @@ import { parseDeclaration } from './declarative/parse-declaration.ts';
 import { secretResolver } from './declarative/secret-reference.ts';
 import { keptData } from './dev-data/kept-data.ts';
 import { riskyDefaults } from './risky-defaults.ts';
+import { settleByDeadline } from './settle-by-deadline.ts';
 import { ProviderHolder } from './oidc/provider-holder.ts';
 import { auditKey } from './security/audit-hash.ts';
 import { AuditLog } from './security/audit-log.ts';
@@ -145,21 +146,23 @@ function keyAges(keys: ProviderKeys): Record<string, number> {
   );
 }
 
-/** /metrics on a port of its own (METRICS_PORT), away from the public listener. */
+/**
+ * /metrics on a port of its own (METRICS_PORT), away from the public listener, with the same
+ * timeouts and shutdown deadline (a scraper that stalls mid-request must not hold the process).
+ */
 async function listenForMetrics(
   metrics: Metrics,
   host: string,
   port: number,
+  limits: HttpConfig,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const app = new Koa();
   app.use(metricsEndpoint(metrics));
-  const server = app.listen(port, host);
-  await once(server, 'listening');
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${address.port}/metrics`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const listener = httpServer(app.callback(), limits);
+  listener.server.listen(port, host);
+  await once(listener.server, 'listening');
+  const address = listener.server.address() as AddressInfo;
+  return { url: `http://${host}:${address.port}/metrics`, close: () => listener.close() };
 }
 
 /** config → database → keys → provider → app → listen. main.ts and the tests both start here. */
@@ -315,7 +318,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const metricsServer =
       config.metricsPort === undefined
         ? undefined
-        : await listenForMetrics(metrics, config.metricsHost, config.metricsPort);
+        : await listenForMetrics(metrics, config.metricsHost, config.metricsPort, config.http);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, issuer: config.issuer }, 'listening');
@@ -338,23 +341,34 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       },
       reloadKeys: reloader.check,
       async close() {
-        // Drain (readiness fails at once, in-flight requests finish, the rest is closed at
-        // SHUTDOWN_TIMEOUT_MS), then close the database.
+        // Everything has until SHUTDOWN_TIMEOUT_MS: the listeners cut what is still open then, and
+        // whatever else is still pending is abandoned (one log line) so the process can exit.
+        const endsAt = Date.now() + config.http.shutdownTimeoutMs;
         const drained = publicListener.close();
+        const metricsClosed = metricsServer?.close();
         // Development: a snapshot now, before any deadline, and the last one once drained.
         const savedEarly = kept?.stop();
         reloader.stop();
-        await mailer.stop();
-        await logouts.stop();
         clearInterval(auditFlush);
         clearInterval(clientSweep);
         clearInterval(clientChangePoll);
         stopReaper();
-        await metricsServer?.close();
-        await drained;
+        const abandoned = await settleByDeadline(
+          {
+            'HTTP connections': drained,
+            'metrics listener': metricsClosed,
+            'mail deliveries': mailer.stop(),
+            'back-channel logout deliveries': logouts.stop(),
+          },
+          // Not endsAt - now: started after the listeners' own deadlines, this one ends after them.
+          config.http.shutdownTimeoutMs,
+        );
+        // Development waits for its snapshot even past the deadline: stopping must not lose data.
         await savedEarly;
         await kept?.stop();
-        await database.close();
+        abandoned.push(...(await settleByDeadline({ 'database connection': database.close() }, endsAt - Date.now())));
+        if (abandoned.length > 0)
+          logger.warn({ abandoned }, `shutdown deadline passed, abandoned: ${abandoned.join(', ')}`);
       },
     };
   } catch (err) {

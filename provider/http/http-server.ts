@@ -9,7 +9,8 @@ export interface HttpServer {
   /**
    * Drains and stops: every answer from now on carries `Connection: close`; after
    * SHUTDOWN_READY_DELAY_MS the listener closes (and idle connections with it); requests in
-   * flight finish; at SHUTDOWN_TIMEOUT_MS after the call whatever is still open is closed.
+   * flight finish; at SHUTDOWN_TIMEOUT_MS after the call whatever is still open is closed, and
+   * the promise settles then at the latest.
    */
   close(): Promise<void>;
 }
@@ -51,14 +52,25 @@ export function httpServer(
     async close() {
       draining = true;
       for (const res of pending) closeAfter(res);
-      const deadline = setTimeout(() => server.closeAllConnections(), limits.shutdownTimeoutMs);
+      // At the deadline every connection left is cut, and close() ends then (it never waits past it).
+      let cut = false;
+      let atDeadline!: () => void;
+      const deadlinePassed = new Promise<void>((resolve) => {
+        atDeadline = resolve;
+      });
+      const deadline = setTimeout(() => {
+        cut = true;
+        server.closeAllConnections();
+        atDeadline();
+      }, limits.shutdownTimeoutMs);
       try {
         // Balancers see /readyz fail and stop sending before the listener goes away.
         if (limits.shutdownReadyDelayMs > 0)
           await new Promise((resolve) => setTimeout(resolve, limits.shutdownReadyDelayMs));
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        await closed;
+        if (cut) server.closeAllConnections();
+        else server.closeIdleConnections();
+        await Promise.race([closed, deadlinePassed]);
       } finally {
         clearTimeout(deadline);
       }

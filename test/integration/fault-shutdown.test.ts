@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 import { expect } from 'chai';
 
+import { freePort } from '../../scripts/free-port.ts';
 import { startProcessGroup, stopProcessGroups } from '../helpers/process-group.ts';
 
 const ENTRY = new URL('../../provider/main.ts', import.meta.url).pathname;
@@ -114,6 +115,33 @@ describe('shutdown under load (fault: SIGTERM with busy kept-alive connections)'
     expect(await exited, provider.stderr()).to.equal(0);
     probe.destroy();
     busy.destroy();
+  });
+
+  it('exits by the deadline while silent clients hold half a request on either listener', async () => {
+    const metricsPort = await freePort();
+    const provider = run({ SHUTDOWN_TIMEOUT_MS: '1000', METRICS_PORT: String(metricsPort) });
+    await provider.waitFor(() => ready(provider.stdout()), 'the demo banner');
+    const url = new URL(listeningUrl(provider.stdout()));
+    const silent = (port: number, request: string) => {
+      const socket = connect({ host: url.hostname, port });
+      socket.on('error', () => undefined);
+      socket.write(request);
+      return new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    };
+    // Headers promise 100 bytes of body; 10 come, then nothing, on a socket left open.
+    const halfBody = silent(
+      Number(url.port),
+      'POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type',
+    );
+    // A scraper that never finishes its headers (the headers timeout is longer than this deadline).
+    const halfHeaders = silent(metricsPort, 'GET /metrics HTTP/1.1\r\nHost: x\r\n');
+    // The requests are in the server's hands before the signal.
+    await pause(200);
+
+    // The deadline is 1 s: 20 s is ample on a loaded machine, and far below the request timeout's 30 s.
+    const code = await provider.stop('SIGTERM', 20_000);
+    expect(code, `exited on its own (not killed after 20 s): ${provider.stderr()}`).to.equal(0);
+    await Promise.all([halfBody, halfHeaders]);
   });
 
   it('cuts a client that sends its headers byte by byte (HTTP_HEADERS_TIMEOUT_MS)', async () => {
