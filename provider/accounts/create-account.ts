@@ -7,6 +7,7 @@ import { looksLikeEmail, normalizeEmail } from './normalize-email.ts';
 import type { PasswordHashingConfig } from '../config.ts';
 import { OWASP_HASHING, hashPassword } from './password.ts';
 import { passwordProblem } from './password-policy.ts';
+import { displayNameProblem } from '../security/display-name.ts';
 
 export interface NewAccount {
   email: string;
@@ -21,7 +22,7 @@ export interface NewAccount {
 
 /**
  * Creates an account and returns its id (the stable `sub`). Throws a TypeError saying what is
- * wrong with the email or password (password policy: password-policy.ts), or a duplicate-key
+ * wrong with the email, the names (display-name.ts) or the password (password policy: password-policy.ts), or a duplicate-key
  * error if the email is taken.
  */
 export async function createAccount(
@@ -41,6 +42,11 @@ export async function createAccount(
 ): Promise<string> {
   const email = normalizeEmail(input.email);
   if (!looksLikeEmail(email)) throw new TypeError('not an email address');
+  // Checked here so sign-up, invitations, the configuration file and upstream provisioning all share it.
+  for (const name of [input.name, input.givenName, input.familyName]) {
+    const nameProblem = name === undefined ? undefined : displayNameProblem(name);
+    if (nameProblem) throw new TypeError(`a name ${nameProblem}`);
+  }
   const problem = passwordProblem(input.password, minPasswordLength, email);
   if (problem) throw new TypeError(problem);
   const now = new Date();

@@ -8,6 +8,7 @@ import { looksLikeEmail, normalizeEmail } from './normalize-email.ts';
 import { hashPassword } from './password.ts';
 import { passwordProblem } from './password-policy.ts';
 import { mailOwner } from '../mail/mail-owner.ts';
+import { displayNameProblem } from '../security/display-name.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** Sign-ups per hour from one address. */
@@ -27,7 +28,8 @@ export interface SignUpInput {
 
 export type SignUpResult =
   /** the same for a new account and a taken address: "check your inbox" */
-  { ok: true; accountId?: string } | { ok: false; reason: 'limited' | 'email' | 'domain' | 'policy'; problem?: string };
+  | { ok: true; accountId?: string }
+  | { ok: false; reason: 'limited' | 'email' | 'domain' | 'name' | 'policy'; problem?: string };
 
 /** Whether self-registration accepts this (normalised) address's domain. */
 export function domainAllowed(signup: SignupConfig, email: string): boolean {
@@ -48,6 +50,8 @@ export async function signUp(deps: SignUpDeps, input: SignUpInput, ip: string): 
   const email = normalizeEmail(input.email);
   if (!looksLikeEmail(email)) return { ok: false, reason: 'email' };
   if (!domainAllowed(deps.signup, email)) return { ok: false, reason: 'domain' };
+  const nameProblem = displayNameProblem(input.name);
+  if (nameProblem) return { ok: false, reason: 'name', problem: nameProblem };
   const problem = passwordProblem(input.password, deps.passwordMinLength, email);
   if (problem) return { ok: false, reason: 'policy', problem };
 

@@ -1,4 +1,5 @@
 import { CLIENT_TYPES, type ClientType } from '../clients/client-template.ts';
+import { displayNameProblem } from '../security/display-name.ts';
 
 /** A secret named by reference, never written in the file itself. */
 export type SecretReference = { env: string } | { file: string } | 'generated';
@@ -122,6 +123,12 @@ const list =
 const text: Check = (value, path, problems) => {
   if (typeof value !== 'string' || value.trim() === '') problems.push({ path, message: 'must be a non-empty text' });
 };
+/** Text people read (names, descriptions): the shared display-name check, with the path. */
+const displayText: Check = (value, path, problems) => {
+  text(value, path, problems);
+  const problem = typeof value === 'string' ? displayNameProblem(value) : undefined;
+  if (problem) problems.push({ path, message: problem });
+};
 const flag: Check = (value, path, problems) => {
   if (typeof value !== 'boolean') problems.push({ path, message: 'must be true or false' });
 };
@@ -140,7 +147,7 @@ const oneOf =
   };
 const textMap: Check = (value, path, problems) => {
   if (!isObject(value)) return void problems.push({ path, message: 'must be a mapping of scope: description' });
-  for (const [key, entry] of Object.entries(value)) text(entry, [...path, key], problems);
+  for (const [key, entry] of Object.entries(value)) displayText(entry, [...path, key], problems);
 };
 const secretReference: Check = (value, path, problems) => {
   if (value === 'generated') return;
@@ -161,7 +168,7 @@ const roleReference = object({
 
 const resource = object({
   indicator: { check: absoluteUri, required: true },
-  name: { check: text, required: true },
+  name: { check: displayText, required: true },
   scopes: { check: list(text), required: true },
   scopeDescriptions: { check: textMap },
   accessTokenTtl: { check: seconds },
@@ -172,7 +179,7 @@ const resource = object({
       object({
         name: { check: text, required: true },
         scopes: { check: list(text), required: true },
-        description: { check: text },
+        description: { check: displayText },
       }),
     ),
   },
@@ -181,7 +188,7 @@ const resource = object({
 const group = object({
   name: { check: text, required: true },
   parent: { check: text },
-  description: { check: text },
+  description: { check: displayText },
   members: { check: list(text) },
   roles: { check: list(roleReference) },
 });
@@ -189,7 +196,7 @@ const group = object({
 const client = object({
   id: { check: text, required: true },
   type: { check: oneOf(CLIENT_TYPES), required: true },
-  name: { check: text },
+  name: { check: displayText },
   secret: { check: secretReference },
   redirectUris: { check: list(absoluteUri) },
   postLogoutRedirectUris: { check: list(absoluteUri) },
@@ -216,7 +223,7 @@ const client = object({
 
 const user = object({
   email: { check: text, required: true },
-  name: { check: text },
+  name: { check: displayText },
   password: { check: secretReference, required: true },
   roles: { check: list(roleReference) },
 });

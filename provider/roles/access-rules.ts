@@ -1,4 +1,5 @@
 import type { HeldRole } from './principal-access-model.ts';
+import { displayNameProblem } from '../security/display-name.ts';
 
 /** The most roles (per API) and groups a token carries: a user in hundreds of groups gets a capped claim, never a huge header. */
 export const MAX_ROLES_CLAIM = 50;
@@ -64,4 +65,10 @@ export function checkName(kind: 'group' | 'role', name: string): string {
   if (!NAME.test(name))
     throw new TypeError(`${kind} name must be 1-64 lower-case letters, digits, dots, dashes or underscores`);
   return name;
+}
+
+/** Group and role descriptions are free text shown in the console: the shared display-name check. */
+export function checkDescription(kind: 'group' | 'role', description: string | undefined): void {
+  const problem = description === undefined ? undefined : displayNameProblem(description);
+  if (problem) throw new TypeError(`${kind} description ${problem}`);
 }

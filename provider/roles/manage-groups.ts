@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 
-import { checkName } from './access-rules.ts';
+import { checkDescription, checkName } from './access-rules.ts';
 import { groupMemberModel, memberId } from './group-member-model.ts';
 import { groupModel, type GroupRecord } from './group-model.ts';
 import { principalAccessModel, userPrincipal } from './principal-access-model.ts';
@@ -15,6 +15,7 @@ export async function addGroup(
   input: { name: string; parent?: string; description?: string },
 ): Promise<void> {
   const name = checkName('group', input.name);
+  checkDescription('group', input.description);
   const Group = groupModel(connection);
   if (await Group.exists({ _id: name })) throw new GroupError(`group ${name} exists already`);
   if (input.parent) {

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 
 import { resourceServerModel } from '../resources/resource-server-model.ts';
-import { checkName } from './access-rules.ts';
+import { checkDescription, checkName } from './access-rules.ts';
 import { groupModel } from './group-model.ts';
 import { refreshHolders, refreshRoleHolders } from './refresh-access.ts';
 import { assignmentId, type HolderKind, roleAssignmentModel } from './role-assignment-model.ts';
@@ -19,6 +19,7 @@ export async function saveRole(
   input: { resource: string; name: string; scopes: string[]; description?: string },
 ): Promise<'added' | 'updated'> {
   const name = checkName('role', input.name);
+  checkDescription('role', input.description);
   const server = await resourceServerModel(connection).findById(input.resource, { scopes: 1 }).lean();
   if (!server) throw new RoleError(`no API ${input.resource}`);
   const unknown = input.scopes.filter((scope) => !server.scopes.includes(scope));

@@ -4,6 +4,7 @@ import type { Connection } from 'mongoose';
 
 import { accountModel, type AccountRecord } from '../accounts/account-model.ts';
 import { createAccount } from '../accounts/create-account.ts';
+import { displayNameProblem } from '../security/display-name.ts';
 import { type AccountChoice, chooseAccount } from './choose-account.ts';
 import { identityLinkModel } from './identity-link-model.ts';
 import { createLink, findLink, touchLink } from './identity-links.ts';
@@ -51,7 +52,8 @@ export async function settleIdentity(
   try {
     accountId = await createAccount(connection, {
       email: identity.email!,
-      name: identity.name,
+      // An upstream's name we would refuse from a person is left out, not a failed sign-in.
+      name: identity.name && !displayNameProblem(identity.name) ? identity.name : undefined,
       emailVerified: true,
       password: randomBytes(32).toString('base64url'),
     });

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 
 import { describeScope, saveResourceServer } from '../../provider/resources/resource-server-directory.ts';
+import { addGroup } from '../../provider/roles/manage-groups.ts';
+import { saveRole } from '../../provider/roles/manage-roles.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 /**
@@ -39,5 +41,32 @@ describe('display names of APIs and scopes, whatever door they come through', ()
     }
     expect(thrown).to.be.instanceOf(TypeError);
     expect(await describeScope(server.connection, indicator, 'read', 'Lire vos données 📄')).to.equal(true);
+  });
+
+  it('refuses such a group or role description, and keeps a fine one', async () => {
+    await saveResourceServer(server.connection, { _id: indicator, name: 'Names', scopes: ['read'] });
+    for (const [index, description] of ['Staff\u0000', 'ffatS\u202e', 'Half\udc00'].entries()) {
+      for (const save of [
+        () => addGroup(server.connection, { name: `g${index}`, description }),
+        () => saveRole(server.connection, { resource: indicator, name: `r${index}`, scopes: ['read'], description }),
+      ]) {
+        let thrown: unknown;
+        try {
+          await save();
+        } catch (err) {
+          thrown = err;
+        }
+        expect(thrown, JSON.stringify(description)).to.be.instanceOf(TypeError);
+      }
+    }
+    await addGroup(server.connection, { name: 'fine', description: 'Équipe 支払い' });
+    expect(
+      await saveRole(server.connection, {
+        resource: indicator,
+        name: 'fine',
+        scopes: ['read'],
+        description: 'Lecteurs',
+      }),
+    ).to.equal('added');
   });
 });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as oidc from 'openid-client';
 
 import { accountModel } from '../../provider/accounts/account-model.ts';
+import { createAccount } from '../../provider/accounts/create-account.ts';
 import { Browser, type Page } from '../helpers/browser.ts';
 import { addUser, addWebClient, type TestClient } from '../helpers/fixtures.ts';
 import { errorText } from '../helpers/login-attempt.ts';
@@ -105,6 +106,27 @@ describe('self-registration and email verification, over SMTP', function () {
     const bot = await signUp({ email, new_password: PASSWORD, website: 'http://spam.example' });
     expect(bot.html).to.include('Check your inbox');
     expect(await accountModel(server.connection).countDocuments({ email })).to.equal(0);
+  });
+
+  it('refuses a name with a bidi override or a NUL, re-rendering the form with a field message', async () => {
+    for (const name of ['Eve\u202egpj.exe', 'Nul\u0000l']) {
+      const email = fresh();
+      const refused = await signUp({ email, name, new_password: PASSWORD });
+      expect(refused.status, JSON.stringify(name)).to.equal(400);
+      expect(errorText(refused)).to.match(/^Name refused/);
+      expect(refused.html).to.include(`value="${email}"`);
+      expect(await accountModel(server.connection).countDocuments({ email })).to.equal(0);
+    }
+  });
+
+  it('refuses a lone surrogate in a name for every door that creates an account', async () => {
+    let thrown: unknown;
+    try {
+      await createAccount(server.connection, { email: fresh(), password: PASSWORD, name: 'Half\ud83d' });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).to.be.instanceOf(TypeError);
   });
 
   it('invites a user from the admin CLI: a mailed link sets the first password and confirms the address', async () => {

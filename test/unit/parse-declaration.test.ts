@@ -54,6 +54,27 @@ describe('configuration file (MESHID_CONFIG): parsing with line-precise errors',
     );
   });
 
+  it('refuses control, bidi-override and lone-surrogate characters in names, naming the path', () => {
+    const found = problems(
+      [
+        'users:',
+        '  - email: a@example.test',
+        '    name: "Eve\\u202Egpj.exe"',
+        '    password: generated',
+        'groups:',
+        '  - name: staff',
+        '    description: "Nul\\u0000l"',
+        'clients:',
+        '  - id: spa',
+        '    type: spa',
+        '    name: "Half\\uD83D"',
+      ].join('\n'),
+    );
+    expect(found.some((p) => p.includes('bidirectional override') && p.includes('(users.0.name)'))).to.equal(true);
+    expect(found.some((p) => p.includes('control') && p.includes('(groups.0.description)'))).to.equal(true);
+    expect(found.some((p) => p.includes('lone surrogates') && p.includes('(clients.0.name)'))).to.equal(true);
+  });
+
   it('names the line of each problem of shape, with its path', () => {
     const found = problems(
       [

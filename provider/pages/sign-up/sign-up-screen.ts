@@ -58,6 +58,7 @@ export function submitSignUp(deps: SignUpScreenDeps) {
       limited: 'Too many new accounts from your network. Try again in an hour.',
       email: 'Enter a valid email address.',
       domain: `Sign-up is open only to addresses at ${deps.signup.domains.join(', ')}.`,
+      name: `Name refused: it ${result.problem}.`,
       policy: `Password refused: ${result.problem}`,
     };
     render(deps, ctx, { email, name, error: errors[result.reason] }, result.reason === 'limited' ? 429 : 400);
