@@ -199,6 +199,28 @@ describe('admin doors for clients: CLI, API, console and configuration file', fu
     expect(tooLong.code).to.equal(1);
     expect(tooLong.stderr).to.include('--expires must be 60 to 31536000 seconds');
   });
+  it('sets through the console what the API sets: sign-out redirects, passkeys, verified email', async () => {
+    const callback = 'http://127.0.0.1:9999/callback';
+    expect(
+      (await api('POST', '/clients', { type: 'web', id: 'doors-web', redirect_uris: [callback] })).status,
+    ).to.equal(201);
+    const page = await browser.open('/admin/clients/doors-web');
+    const saved = await consolePost('/admin/clients/doors-web', '/admin/clients/doors-web', {
+      client_version: /name="client_version" value="([^"]+)"/.exec(page.html)?.[1] ?? '',
+      redirect_uris: callback,
+      post_logout_redirect_uris: 'http://127.0.0.1:9999/bye',
+      require_passkey: 'on',
+      require_verified_email: 'on',
+    });
+    expect(saved.status, saved.html.slice(0, 300)).to.be.oneOf([200, 302, 303]);
+    const { body } = await api('GET', '/clients/doors-web');
+    expect(body).to.deep.include({
+      post_logout_redirect_uris: ['http://127.0.0.1:9999/bye'],
+      require_passkey: true,
+      require_verified_email: true,
+    });
+  });
+
   it('deletes a client through each door with the same audit record (the file prunes it)', async () => {
     await cli(['clients', 'delete', 'doors-cli']);
     const read = await api('GET', '/clients/doors-api');

@@ -63,9 +63,12 @@ function typedClient(ctx: Context) {
     id: formField(ctx, 'id').trim(),
     name: formField(ctx, 'name'),
     redirect_uris: formField(ctx, 'redirect_uris'),
+    post_logout_redirect_uris: formField(ctx, 'post_logout_redirect_uris'),
     resources: formField(ctx, 'resources'),
     first_party: checked(ctx, 'first_party'),
     require_mfa: checked(ctx, 'require_mfa'),
+    require_passkey: checked(ctx, 'require_passkey'),
+    require_verified_email: checked(ctx, 'require_verified_email'),
   };
 }
 
@@ -81,9 +84,12 @@ export function addClient(deps: ConsoleDeps) {
       ...(typed.id ? { id: typed.id } : {}),
       ...(typed.name ? { name: typed.name } : {}),
       redirect_uris: lines(typed.redirect_uris),
+      post_logout_redirect_uris: lines(typed.post_logout_redirect_uris),
       resources: lines(typed.resources),
       first_party: typed.first_party,
       require_mfa: typed.require_mfa,
+      require_passkey: typed.require_passkey,
+      require_verified_email: typed.require_verified_email,
     };
     let problems: FieldProblem[];
     const parsed = clientCreateSchema.safeParse(body);
@@ -126,7 +132,16 @@ export function addClient(deps: ConsoleDeps) {
 /** A refused save: its problems, and what the admin typed (shown again instead of the stored settings). */
 interface RefusedEdit {
   problems: FieldProblem[];
-  typed: { name: string; redirects: string; resources: string; firstParty: boolean; requireMfa: boolean };
+  typed: {
+    name: string;
+    redirects: string;
+    postLogouts: string;
+    resources: string;
+    firstParty: boolean;
+    requireMfa: boolean;
+    requirePasskey: boolean;
+    requireVerifiedEmail: boolean;
+  };
 }
 
 /** GET /admin/clients/:id — its settings, with the edit, rotate and delete forms. */
@@ -135,7 +150,14 @@ export function clientDetail(deps: ConsoleDeps) {
     const stored = await getClient(deps, String(ctx.params.id));
     const typed = refused?.typed;
     const client = typed
-      ? { ...stored, client_name: typed.name, first_party: typed.firstParty, require_mfa: typed.requireMfa }
+      ? {
+          ...stored,
+          client_name: typed.name,
+          first_party: typed.firstParty,
+          require_mfa: typed.requireMfa,
+          require_passkey: typed.requirePasskey,
+          require_verified_email: typed.requireVerifiedEmail,
+        }
       : stored;
     const { fields, general } = problemsByField(refused?.problems ?? []);
     renderConsole(
@@ -147,6 +169,8 @@ export function clientDetail(deps: ConsoleDeps) {
         title: `Client ${client.client_id}`,
         client,
         redirects: typed?.redirects ?? ((stored.redirect_uris as string[] | undefined) ?? []).join('\n'),
+        postLogouts:
+          typed?.postLogouts ?? ((stored.post_logout_redirect_uris as string[] | undefined) ?? []).join('\n'),
         resources: typed?.resources ?? ((stored.allowed_resources as string[] | undefined) ?? []).join('\n'),
         confidential: stored.token_endpoint_auth_method !== 'none',
         // not `version`: the layout's footer shows the product's version under that name
@@ -170,16 +194,22 @@ export function editClient(deps: ConsoleDeps) {
     const typed = {
       name: formField(ctx, 'name'),
       redirects: formField(ctx, 'redirect_uris'),
+      postLogouts: formField(ctx, 'post_logout_redirect_uris'),
       resources: formField(ctx, 'resources'),
       firstParty: checked(ctx, 'first_party'),
       requireMfa: checked(ctx, 'require_mfa'),
+      requirePasskey: checked(ctx, 'require_passkey'),
+      requireVerifiedEmail: checked(ctx, 'require_verified_email'),
     };
     const body = {
       client_name: typed.name || undefined,
       redirect_uris: lines(typed.redirects),
+      post_logout_redirect_uris: lines(typed.postLogouts),
       allowed_resources: lines(typed.resources),
       first_party: typed.firstParty,
       require_mfa: typed.requireMfa,
+      require_passkey: typed.requirePasskey,
+      require_verified_email: typed.requireVerifiedEmail,
     };
     const parsed = clientPatchSchema.safeParse(body);
     if (!parsed.success)
