@@ -199,7 +199,7 @@ describe('admin doors for clients: CLI, API, console and configuration file', fu
     expect(tooLong.code).to.equal(1);
     expect(tooLong.stderr).to.include('--expires must be 60 to 31536000 seconds');
   });
-  it('sets through the console what the API sets: sign-out redirects, passkeys, verified email', async () => {
+  it('sets through the console what the API sets: sign-out redirects, policies, introspection', async () => {
     const callback = 'http://127.0.0.1:9999/callback';
     expect(
       (await api('POST', '/clients', { type: 'web', id: 'doors-web', redirect_uris: [callback] })).status,
@@ -211,6 +211,7 @@ describe('admin doors for clients: CLI, API, console and configuration file', fu
       post_logout_redirect_uris: 'http://127.0.0.1:9999/bye',
       require_passkey: 'on',
       require_verified_email: 'on',
+      introspect_any: 'on',
     });
     expect(saved.status, saved.html.slice(0, 300)).to.be.oneOf([200, 302, 303]);
     const { body } = await api('GET', '/clients/doors-web');
@@ -218,6 +219,7 @@ describe('admin doors for clients: CLI, API, console and configuration file', fu
       post_logout_redirect_uris: ['http://127.0.0.1:9999/bye'],
       require_passkey: true,
       require_verified_email: true,
+      introspect_any: true,
     });
   });
 

@@ -141,6 +141,8 @@ interface RefusedEdit {
     requireMfa: boolean;
     requirePasskey: boolean;
     requireVerifiedEmail: boolean;
+    resourceServerOf: string;
+    introspectAny: boolean;
   };
 }
 
@@ -157,6 +159,7 @@ export function clientDetail(deps: ConsoleDeps) {
           require_mfa: typed.requireMfa,
           require_passkey: typed.requirePasskey,
           require_verified_email: typed.requireVerifiedEmail,
+          introspect_any: typed.introspectAny,
         }
       : stored;
     const { fields, general } = problemsByField(refused?.problems ?? []);
@@ -171,6 +174,8 @@ export function clientDetail(deps: ConsoleDeps) {
         redirects: typed?.redirects ?? ((stored.redirect_uris as string[] | undefined) ?? []).join('\n'),
         postLogouts:
           typed?.postLogouts ?? ((stored.post_logout_redirect_uris as string[] | undefined) ?? []).join('\n'),
+        resourceServerOf:
+          typed?.resourceServerOf ?? ((stored.resource_server_of as string[] | undefined) ?? []).join('\n'),
         resources: typed?.resources ?? ((stored.allowed_resources as string[] | undefined) ?? []).join('\n'),
         confidential: stored.token_endpoint_auth_method !== 'none',
         // not `version`: the layout's footer shows the product's version under that name
@@ -200,6 +205,8 @@ export function editClient(deps: ConsoleDeps) {
       requireMfa: checked(ctx, 'require_mfa'),
       requirePasskey: checked(ctx, 'require_passkey'),
       requireVerifiedEmail: checked(ctx, 'require_verified_email'),
+      resourceServerOf: formField(ctx, 'resource_server_of'),
+      introspectAny: checked(ctx, 'introspect_any'),
     };
     const body = {
       client_name: typed.name || undefined,
@@ -210,6 +217,8 @@ export function editClient(deps: ConsoleDeps) {
       require_mfa: typed.requireMfa,
       require_passkey: typed.requirePasskey,
       require_verified_email: typed.requireVerifiedEmail,
+      resource_server_of: lines(typed.resourceServerOf),
+      introspect_any: typed.introspectAny,
     };
     const parsed = clientPatchSchema.safeParse(body);
     if (!parsed.success)
