@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 
 import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
+import { changeLockModel } from '../../provider/admin/change-lock-model.ts';
 import { grantRole } from '../../provider/roles/manage-roles.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { runAdmin } from '../helpers/admin-cli.ts';
@@ -221,6 +222,19 @@ describe('admin doors for clients: CLI, API, console and configuration file', fu
       require_verified_email: true,
       introspect_any: true,
     });
+  });
+
+  it('takes the change lock the API takes: a CLI change waits for no one and is refused while one runs', async () => {
+    await cli(['clients', 'add', '--type', 'service', '--id', 'doors-locked']);
+    // An API or console change to this client in progress (on any instance) holds its lock.
+    await changeLockModel(server.connection).insertMany([
+      { _id: '/clients/doors-locked', expiresAt: new Date(Date.now() + 60_000) },
+    ]);
+    const refused = await runAdmin(server, KEK, ['clients', 'set-introspection', 'doors-locked', '--any']);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.include('another change to this is in progress');
+    await changeLockModel(server.connection).deleteOne({ _id: '/clients/doors-locked' });
+    await cli(['clients', 'set-introspection', 'doors-locked', '--any']);
   });
 
   it('deletes a client through each door with the same audit record (the file prunes it)', async () => {

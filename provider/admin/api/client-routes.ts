@@ -62,7 +62,9 @@ export const clientRoutes: ApiRoute[] = [
     body: clientPatchSchema,
     response: clientSchema,
     current: (deps, params) => getClient(deps, params.id!),
-    handler: ({ deps, params, body }) => updateClient(deps, params.id!, body as z.infer<typeof clientPatchSchema>),
+    // The If-Match check runs under this client's change lock (index.ts): the operation's own is held.
+    handler: ({ deps, params, body }) =>
+      updateClient(deps, params.id!, body as z.infer<typeof clientPatchSchema>, { lockHeld: true }),
   },
   {
     method: 'delete',
@@ -73,7 +75,7 @@ export const clientRoutes: ApiRoute[] = [
     params: idParams,
     current: (deps, params) => getClient(deps, params.id!),
     handler: async ({ deps, params }) => {
-      await deleteClient(deps, params.id!);
+      await deleteClient(deps, params.id!, { lockHeld: true });
     },
   },
   {

@@ -94,13 +94,20 @@ export const staleChange = () =>
   new AdminProblem(409, 'precondition-failed', 'changed since you read it: read it again and retry');
 
 /**
- * Runs a change to client `id` alone; with `version` (the version tag it was read at), only if it
- * is still that version. The admin API's If-Match takes the same lock around the same check.
+ * How a change to an existing client is guarded. `version`: the version tag it was read at, the
+ * change is refused if it is no longer the stored one. `lockHeld`: the admin API's If-Match
+ * handling (api/index.ts) holds this client's change lock already, around the same check.
  */
-async function changeAt<T>(deps: AdminDeps, id: string, version: string | undefined, work: () => Promise<T>) {
-  if (version === undefined) return work();
+export interface ChangeGuard {
+  version?: string;
+  lockHeld?: boolean;
+}
+
+/** Runs a change to client `id` as the only change to it in progress, on any instance. */
+async function changeAt<T>(deps: AdminDeps, id: string, guard: ChangeGuard, work: () => Promise<T>) {
+  if (guard.lockHeld) return work();
   return withChangeLock(deps.connection, resourceLockKey('/clients/{id}', { id }), async () => {
-    if (versionTag(await getClient(deps, id)) !== version) throw staleChange();
+    if (guard.version !== undefined && versionTag(await getClient(deps, id)) !== guard.version) throw staleChange();
     return work();
   });
 }
@@ -110,11 +117,11 @@ export async function updateClient(
   deps: AdminDeps,
   id: string,
   patch: ClientPatch,
-  options: { version?: string } = {},
+  guard: ChangeGuard = {},
 ): Promise<ClientView> {
   refuseBuiltIn(id);
   const changes = parseInput(clientPatchSchema, patch);
-  return changeAt(deps, id, options.version, async () => {
+  return changeAt(deps, id, guard, async () => {
     const current = await storedClient(deps, id);
     await refuseUnknownResources(deps, changes.allowed_resources);
     const result = await saveClient(deps, { ...current, ...changes });
@@ -135,11 +142,13 @@ export async function replaceClient(
 ): Promise<{ clientSecret?: string }> {
   refuseBuiltIn(input.id);
   const metadata = clientMetadata(parseInput(clientCreateSchema, input));
-  const current = await storedClient(deps, input.id);
-  await refuseUnknownResources(deps, metadata.allowed_resources as string[] | undefined);
-  const { clientSecret } = await saveClient(deps, { ...current, ...metadata }, { secret: options.secret });
-  await recordAdmin(deps, 'admin.client.updated', { client: input.id, details: { fields: options.fields } });
-  return clientSecret ? { clientSecret } : {};
+  return changeAt(deps, input.id, {}, async () => {
+    const current = await storedClient(deps, input.id);
+    await refuseUnknownResources(deps, metadata.allowed_resources as string[] | undefined);
+    const { clientSecret } = await saveClient(deps, { ...current, ...metadata }, { secret: options.secret });
+    await recordAdmin(deps, 'admin.client.updated', { client: input.id, details: { fields: options.fields } });
+    return clientSecret ? { clientSecret } : {};
+  });
 }
 
 /** A new secret, returned once; the old one stops working. */
@@ -152,9 +161,9 @@ export async function rotateClientSecret(deps: AdminDeps, id: string): Promise<s
 }
 
 /** Deletes a client: its grants are revoked, its roles forgotten, its tokens stop working. */
-export async function deleteClient(deps: AdminDeps, id: string, options: { version?: string } = {}): Promise<void> {
+export async function deleteClient(deps: AdminDeps, id: string, guard: ChangeGuard = {}): Promise<void> {
   refuseBuiltIn(id);
-  await changeAt(deps, id, options.version, async () => {
+  await changeAt(deps, id, guard, async () => {
     await storedClient(deps, id);
     await new MongoAdapter(deps.connection, 'Client').destroy(id);
     // Users' tokens die with their grants; service tokens fail the client check at /validate and
