@@ -1,19 +1,90 @@
 import type { Command } from 'commander';
+
+import { issueInitialToken } from '../../provider/admin/clients/initial-token.ts';
 import {
   createClient,
   deleteClient,
-  getClient,
   rotateClientSecret,
   updateClient,
-} from '../../provider/admin/clients.ts';
-import type { ClientMetadata } from 'oidc-provider';
-
-import { oidcModel } from '../../adapters/mongodb.ts';
-import { CLIENT_TYPES, type ClientTemplateOptions } from '../../provider/clients/client-template.ts';
-import { LIMITED_USES_POLICY, limitInitialTokenUses } from '../../provider/clients/initial-token-uses.ts';
-import { AdminError, type Run } from './admin-context.ts';
+} from '../../provider/admin/clients/operations.ts';
+import { parseInput } from '../../provider/admin/clients/parse-input.ts';
+import { clientCreateSchema, initialTokenSchema } from '../../provider/admin/clients/schemas.ts';
+import { getClient, listClients } from '../../provider/admin/clients/views.ts';
+import { CLIENT_TYPES, type ClientType } from '../../provider/clients/client-template.ts';
+import type { Run } from './admin-context.ts';
 import { print } from './output.ts';
 import { holderRoleCommands } from './roles-command.ts';
+
+/** What `clients add` takes (commander's camelCase of its flags). */
+interface AddOptions {
+  type: ClientType;
+  id?: string;
+  name?: string;
+  redirectUri?: string[];
+  postLogoutUri?: string[];
+  resource?: string[];
+  firstParty?: boolean;
+  requireMfa?: boolean;
+  requirePasskey?: boolean;
+  requireVerifiedEmail?: boolean;
+  requirePar?: boolean;
+  requireDpop?: boolean;
+  backchannelLogoutUri?: string;
+  exchangeResource?: string[];
+  exchangeSubjectAudience?: string[];
+  exchangeSubjectClient?: string[];
+  exchangeScope?: string[];
+  actor?: boolean;
+  resourceServerOf?: string[];
+  introspectAny?: boolean;
+  json?: boolean;
+}
+
+/** The operations' field names as this command's flags, for their refusals. */
+const FLAGS: Record<string, string> = {
+  redirect_uris: '--redirect-uri',
+  post_logout_redirect_uris: '--post-logout-uri',
+  resources: '--resource',
+  'exchange.resources': '--exchange-resource',
+  'exchange.subject_audiences': '--exchange-subject-audience',
+  'exchange.subject_clients': '--exchange-subject-client',
+  'exchange.scopes': '--exchange-scope',
+  'exchange.actor': '--actor',
+  expires_in: '--expires',
+};
+const asFlag = (path: string) => {
+  const field = path.replace(/\.\d+$/, '');
+  return FLAGS[field] ?? `--${field.replaceAll('_', '-')}`;
+};
+
+/** The flags, as the operation's input (provider/admin/clients/schemas.ts): it checks them. */
+function createInput(options: AddOptions) {
+  const exchange = {
+    resources: options.exchangeResource,
+    subject_audiences: options.exchangeSubjectAudience,
+    subject_clients: options.exchangeSubjectClient,
+    scopes: options.exchangeScope,
+    actor: options.actor,
+  };
+  return {
+    type: options.type,
+    id: options.id,
+    name: options.name,
+    redirect_uris: options.redirectUri,
+    post_logout_redirect_uris: options.postLogoutUri,
+    resources: options.resource,
+    first_party: options.firstParty,
+    require_mfa: options.requireMfa,
+    require_passkey: options.requirePasskey,
+    require_verified_email: options.requireVerifiedEmail,
+    require_par: options.requirePar,
+    require_dpop: options.requireDpop,
+    backchannel_logout_uri: options.backchannelLogoutUri,
+    ...(Object.values(exchange).some((value) => value !== undefined) ? { exchange } : {}),
+    resource_server_of: options.resourceServerOf,
+    introspect_any: options.introspectAny,
+  };
+}
 
 export function clientsCommand(program: Command, run: Run): void {
   const clients = program.command('clients').description('register and manage OAuth clients');
@@ -42,9 +113,12 @@ export function clientsCommand(program: Command, run: Run): void {
     .option('--resource-server-of <indicator...>', "it is these APIs' credentials: may introspect their tokens")
     .option('--introspect-any', 'it may introspect every token (an auditor, a gateway for all APIs)')
     .option('--json', 'machine-readable output')
-    .action((options: ClientTemplateOptions & { json?: boolean }) =>
+    .action((options: AddOptions) =>
       run(async (ctx) => {
-        const { clientId, clientSecret } = await createClient(ctx.admin(), options);
+        const { clientId, clientSecret } = await createClient(
+          ctx.admin(),
+          parseInput(clientCreateSchema, createInput(options), asFlag),
+        );
         print({ client_id: clientId, client_secret: clientSecret ?? '(public client: none)' }, options.json);
       }),
     );
@@ -56,19 +130,15 @@ export function clientsCommand(program: Command, run: Run): void {
     .option('--json', 'machine-readable output')
     .action((options: { json?: boolean; dynamic?: boolean }) =>
       run(async (ctx) => {
-        const filter = options.dynamic ? { 'payload.dynamic_client': true } : {};
-        const records = await oidcModel(ctx.connection, 'Client').find(filter).sort({ _id: 1 }).lean();
+        const all = await listClients(ctx.admin(), { dynamic: options.dynamic });
         print(
-          records.map(({ payload }) => {
-            const m = payload as ClientMetadata;
-            return {
-              client_id: m.client_id,
-              name: m.client_name ?? '',
-              grants: (m.grant_types ?? []).join(' '),
-              auth: m.token_endpoint_auth_method ?? '',
-              dynamic: m.dynamic_client === true ? 'yes' : '',
-            };
-          }),
+          all.map((m) => ({
+            client_id: m.client_id,
+            name: m.client_name ?? '',
+            grants: ((m.grant_types as string[] | undefined) ?? []).join(' '),
+            auth: m.token_endpoint_auth_method ?? '',
+            dynamic: m.dynamic_client === true ? 'yes' : '',
+          })),
           options.json,
         );
       }),
@@ -79,7 +149,7 @@ export function clientsCommand(program: Command, run: Run): void {
     .description('show one client (never its secret)')
     .option('--json', 'machine-readable output')
     .action((id: string, options: { json?: boolean }) =>
-      run(async (ctx) => print(await getClient(ctx, id), options.json)),
+      run(async (ctx) => print(await getClient(ctx.admin(), id), options.json)),
     );
 
   clients
@@ -150,24 +220,17 @@ export function clientsCommand(program: Command, run: Run): void {
     .option('--json', 'machine-readable output')
     .action((options: { expires: string; uses?: string; json?: boolean }) =>
       run(async (ctx) => {
-        const expiresIn = Number(options.expires);
-        if (!Number.isInteger(expiresIn) || expiresIn < 60 || expiresIn > 31_536_000)
-          throw new AdminError('--expires must be 60 to 31536000 seconds');
-        const uses = options.uses === undefined ? undefined : Number(options.uses);
-        if (uses !== undefined && (!Number.isInteger(uses) || uses < 1 || uses > 1_000_000))
-          throw new AdminError('--uses must be 1 to 1000000');
-        const provider = await ctx.validator();
-        const iat = new provider.InitialAccessToken({
-          expiresIn,
-          ...(uses ? { policies: [LIMITED_USES_POLICY] } : {}),
-        });
-        const token = await iat.save();
-        if (uses) await limitInitialTokenUses(ctx.connection, iat.jti, uses, expiresIn);
-        await ctx.audit.append({
-          event: 'admin.registration.initial_token',
-          outcome: 'success',
-          details: { expiresIn, uses },
-        });
+        const { token, expiresIn, uses } = await issueInitialToken(
+          ctx.admin(),
+          parseInput(
+            initialTokenSchema,
+            {
+              expires_in: Number(options.expires),
+              ...(options.uses === undefined ? {} : { uses: Number(options.uses) }),
+            },
+            asFlag,
+          ),
+        );
         print({ initial_access_token: token, expires_in: expiresIn, uses: uses ?? 'any' }, options.json);
       }),
     );

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 
 import { grantAdmin } from '../../provider/admin/admin-api-resource.ts';
-import { getClient } from '../../provider/admin/clients.ts';
+import { getClient } from '../../provider/admin/clients/views.ts';
 import { keyModel } from '../../provider/keys/key-model.ts';
 import { Browser, type Page } from '../helpers/browser.ts';
 import { API, CALLBACK, addApi, addUser, addWebClient, type TestUser } from '../helpers/fixtures.ts';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { deleteClient, rotateClientSecret, updateClient } from '../../provider/admin/clients.ts';
+import { deleteClient, rotateClientSecret, updateClient } from '../../provider/admin/clients/operations.ts';
 import type { AdminDeps } from '../../provider/admin/admin-deps.ts';
 import { API, addApi, addServiceClient, basicAuth, type TestClient } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { clientCreateSchema } from '../../provider/admin/api/api-schemas.ts';
+import { clientCreateSchema } from '../../provider/admin/clients/schemas.ts';
 import {
   problemFromIssue,
   problemFromMessage,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-import { CLIENT_TYPES } from '../../clients/client-template.ts';
 import { displayNameProblem } from '../../security/display-name.ts';
 
 /** Shared pieces of the admin API's schemas. */
@@ -10,10 +9,8 @@ export const cursorQuery = z.string().max(200).optional().describe('next_cursor 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), next_cursor: z.string().optional().describe('absent on the last page') });
 
-const uri = z.string().url().max(2000);
-
 /** A name people read (consent screen, console): no controls, bidi overrides or lone surrogates. */
-const displayName = z
+export const displayName = z
   .string()
   .min(1)
   .max(200)
@@ -21,70 +18,6 @@ const displayName = z
     const problem = displayNameProblem(name);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
-
-export const clientSchema = z
-  .object({
-    client_id: z.string(),
-    client_name: z.string().optional(),
-    grant_types: z.array(z.string()).optional(),
-    redirect_uris: z.array(z.string()).optional(),
-    post_logout_redirect_uris: z.array(z.string()).optional(),
-    token_endpoint_auth_method: z.string().optional(),
-    allowed_resources: z.array(z.string()).optional(),
-    first_party: z.boolean().optional(),
-  })
-  .catchall(z.unknown())
-  .describe('a client: its registered metadata, never its secret');
-
-export const clientCreateSchema = z
-  .object({
-    type: z.enum(CLIENT_TYPES).describe('sets safe defaults: web, spa, native, service, exchanger, device'),
-    id: z
-      .string()
-      .min(1)
-      .max(200)
-      .regex(/^[\x21-\x7e]+$/)
-      .optional(),
-    name: displayName.optional(),
-    redirect_uris: z.array(uri).max(50).optional(),
-    post_logout_redirect_uris: z.array(uri).max(50).optional(),
-    resources: z.array(uri).max(50).optional().describe('APIs (resource indicators) it may get tokens for'),
-    first_party: z.boolean().optional(),
-    require_mfa: z.boolean().optional(),
-    require_passkey: z.boolean().optional(),
-    require_verified_email: z.boolean().optional(),
-    resource_server_of: z
-      .array(uri)
-      .max(50)
-      .optional()
-      .describe('APIs it is the credentials of: it may introspect tokens issued for them'),
-    introspect_any: z.boolean().optional().describe('it may introspect every token'),
-  })
-  .strict();
-
-export const clientPatchSchema = z
-  .object({
-    client_name: displayName.optional(),
-    redirect_uris: z.array(uri).max(50).optional(),
-    post_logout_redirect_uris: z.array(uri).max(50).optional(),
-    allowed_resources: z.array(uri).max(50).optional(),
-    first_party: z.boolean().optional(),
-    require_mfa: z.boolean().optional(),
-    require_passkey: z.boolean().optional(),
-    require_verified_email: z.boolean().optional(),
-    resource_server_of: z
-      .array(uri)
-      .max(50)
-      .optional()
-      .describe('APIs it is the credentials of: it may introspect tokens issued for them'),
-    introspect_any: z.boolean().optional().describe('it may introspect every token'),
-  })
-  .strict();
-
-export const secretSchema = z.object({
-  client_id: z.string(),
-  client_secret: z.string().optional().describe('shown once; absent for a public client'),
-});
 
 export const resourceSchema = z.object({
   indicator: z.string(),

@@ -1,16 +1,10 @@
 import { z } from 'zod';
 
-import { createClient, deleteClient, getClient, listClients, rotateClientSecret, updateClient } from '../clients.ts';
+import { createClient, deleteClient, rotateClientSecret, updateClient } from '../clients/operations.ts';
+import { clientCreateSchema, clientPatchSchema, clientSchema, secretSchema } from '../clients/schemas.ts';
+import { getClient, listClients } from '../clients/views.ts';
 import { type ApiRoute, decodeCursor, page } from './api-route.ts';
-import {
-  clientCreateSchema,
-  clientPatchSchema,
-  clientSchema,
-  cursorQuery,
-  limitQuery,
-  pageOf,
-  secretSchema,
-} from './api-schemas.ts';
+import { cursorQuery, limitQuery, pageOf } from './api-schemas.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(400) });
 
@@ -43,21 +37,7 @@ export const clientRoutes: ApiRoute[] = [
     response: secretSchema,
     status: 201,
     handler: async ({ deps, body }) => {
-      const input = body as z.infer<typeof clientCreateSchema>;
-      const { clientId, clientSecret } = await createClient(deps, {
-        type: input.type,
-        id: input.id,
-        name: input.name,
-        redirectUri: input.redirect_uris,
-        postLogoutUri: input.post_logout_redirect_uris,
-        resource: input.resources,
-        firstParty: input.first_party,
-        requireMfa: input.require_mfa,
-        requirePasskey: input.require_passkey,
-        requireVerifiedEmail: input.require_verified_email,
-        resourceServerOf: input.resource_server_of,
-        introspectAny: input.introspect_any,
-      });
+      const { clientId, clientSecret } = await createClient(deps, body as z.infer<typeof clientCreateSchema>);
       return { client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}) };
     },
   },
@@ -82,7 +62,9 @@ export const clientRoutes: ApiRoute[] = [
     body: clientPatchSchema,
     response: clientSchema,
     current: (deps, params) => getClient(deps, params.id!),
-    handler: ({ deps, params, body }) => updateClient(deps, params.id!, body as z.infer<typeof clientPatchSchema>),
+    // The If-Match check runs under this client's change lock (index.ts): the operation's own is held.
+    handler: ({ deps, params, body }) =>
+      updateClient(deps, params.id!, body as z.infer<typeof clientPatchSchema>, { lockHeld: true }),
   },
   {
     method: 'delete',
@@ -93,7 +75,7 @@ export const clientRoutes: ApiRoute[] = [
     params: idParams,
     current: (deps, params) => getClient(deps, params.id!),
     handler: async ({ deps, params }) => {
-      await deleteClient(deps, params.id!);
+      await deleteClient(deps, params.id!, { lockHeld: true });
     },
   },
   {

@@ -100,7 +100,7 @@ export function problemFromMessage(message: string): FieldProblem {
 }
 
 /**
- * An issue of the admin API's client schema (api-schemas.ts, which the console parses its form
+ * An issue of the client schemas (admin/clients/schemas.ts, which the console parses its forms
  * with too). `values` is what was parsed: the sentence names the entry that is wrong.
  *
  * @example problemFromIssue({ path: ['redirect_uris', 1], code: 'invalid_format' }, { redirect_uris: ['https://a.example', 'nope'] })

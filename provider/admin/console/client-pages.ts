@@ -1,13 +1,12 @@
 import type { Context } from 'koa';
 
-import { createClient, deleteClient, getClient, listClients, rotateClientSecret, updateClient } from '../clients.ts';
+import { createClient, deleteClient, rotateClientSecret, updateClient } from '../clients/operations.ts';
+import { clientCreateSchema, clientPatchSchema } from '../clients/schemas.ts';
+import { getClient, knownApis, listClients } from '../clients/views.ts';
 import { AdminProblem } from '../admin-deps.ts';
-import { resourceLockKey, withChangeLock } from '../change-lock.ts';
 import { versionTag } from '../version-tag.ts';
 import { CLIENT_TYPES, type ClientType } from '../../clients/client-template.ts';
-import { clientCreateSchema } from '../api/api-schemas.ts';
 import { formField } from '../../forms/form-field.ts';
-import { resourceServerModel } from '../../resources/resource-server-model.ts';
 import { type FieldProblem, problemFromIssue, problemFromMessage, problemsByField } from './client-form-problems.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { consoleAdminDeps } from './console-session.ts';
@@ -31,11 +30,6 @@ const TYPE_HELP: Record<ClientType, string> = {
   exchanger: 'a service that swaps tokens (RFC 8693)',
 };
 
-async function apiIndicators(deps: ConsoleDeps): Promise<string[]> {
-  const all = await resourceServerModel(deps.connection).find({}, { _id: 1 }).sort({ _id: 1 }).lean();
-  return all.map((r) => r._id);
-}
-
 /** GET /admin/clients — list (search by id prefix) and the "new client" form. */
 export function clientList(deps: ConsoleDeps) {
   return async function clientList(ctx: Context): Promise<void> {
@@ -57,7 +51,7 @@ export function clientList(deps: ConsoleDeps) {
       clients: shown,
       next: all.length === PAGE ? String(all.at(-1)!.client_id) : undefined,
       types: CLIENT_TYPES.map((type) => ({ type, help: TYPE_HELP[type] })),
-      apis: await apiIndicators(deps),
+      apis: await knownApis(deps),
     });
   };
 }
@@ -69,9 +63,12 @@ function typedClient(ctx: Context) {
     id: formField(ctx, 'id').trim(),
     name: formField(ctx, 'name'),
     redirect_uris: formField(ctx, 'redirect_uris'),
+    post_logout_redirect_uris: formField(ctx, 'post_logout_redirect_uris'),
     resources: formField(ctx, 'resources'),
     first_party: checked(ctx, 'first_party'),
     require_mfa: checked(ctx, 'require_mfa'),
+    require_passkey: checked(ctx, 'require_passkey'),
+    require_verified_email: checked(ctx, 'require_verified_email'),
   };
 }
 
@@ -87,9 +84,12 @@ export function addClient(deps: ConsoleDeps) {
       ...(typed.id ? { id: typed.id } : {}),
       ...(typed.name ? { name: typed.name } : {}),
       redirect_uris: lines(typed.redirect_uris),
+      post_logout_redirect_uris: lines(typed.post_logout_redirect_uris),
       resources: lines(typed.resources),
       first_party: typed.first_party,
       require_mfa: typed.require_mfa,
+      require_passkey: typed.require_passkey,
+      require_verified_email: typed.require_verified_email,
     };
     let problems: FieldProblem[];
     const parsed = clientCreateSchema.safeParse(body);
@@ -97,15 +97,7 @@ export function addClient(deps: ConsoleDeps) {
     else {
       const input = parsed.data;
       try {
-        const { clientId, clientSecret } = await createClient(consoleAdminDeps(deps, ctx), {
-          type: input.type,
-          id: input.id,
-          name: input.name,
-          redirectUri: input.redirect_uris,
-          resource: input.resources,
-          firstParty: input.first_party,
-          requireMfa: input.require_mfa,
-        });
+        const { clientId, clientSecret } = await createClient(consoleAdminDeps(deps, ctx), input);
         return renderConsole(deps, ctx, 'client-secret.njk', 'clients', {
           title: 'Client created',
           clientId,
@@ -130,7 +122,7 @@ export function addClient(deps: ConsoleDeps) {
         form: typed,
         clients: await listClients(deps, { limit: PAGE }),
         types: CLIENT_TYPES.map((t) => ({ type: t, help: TYPE_HELP[t] })),
-        apis: await apiIndicators(deps),
+        apis: await knownApis(deps),
       },
       400,
     );
@@ -140,7 +132,18 @@ export function addClient(deps: ConsoleDeps) {
 /** A refused save: its problems, and what the admin typed (shown again instead of the stored settings). */
 interface RefusedEdit {
   problems: FieldProblem[];
-  typed: { name: string; redirects: string; resources: string; firstParty: boolean; requireMfa: boolean };
+  typed: {
+    name: string;
+    redirects: string;
+    postLogouts: string;
+    resources: string;
+    firstParty: boolean;
+    requireMfa: boolean;
+    requirePasskey: boolean;
+    requireVerifiedEmail: boolean;
+    resourceServerOf: string;
+    introspectAny: boolean;
+  };
 }
 
 /** GET /admin/clients/:id — its settings, with the edit, rotate and delete forms. */
@@ -149,7 +152,15 @@ export function clientDetail(deps: ConsoleDeps) {
     const stored = await getClient(deps, String(ctx.params.id));
     const typed = refused?.typed;
     const client = typed
-      ? { ...stored, client_name: typed.name, first_party: typed.firstParty, require_mfa: typed.requireMfa }
+      ? {
+          ...stored,
+          client_name: typed.name,
+          first_party: typed.firstParty,
+          require_mfa: typed.requireMfa,
+          require_passkey: typed.requirePasskey,
+          require_verified_email: typed.requireVerifiedEmail,
+          introspect_any: typed.introspectAny,
+        }
       : stored;
     const { fields, general } = problemsByField(refused?.problems ?? []);
     renderConsole(
@@ -161,6 +172,10 @@ export function clientDetail(deps: ConsoleDeps) {
         title: `Client ${client.client_id}`,
         client,
         redirects: typed?.redirects ?? ((stored.redirect_uris as string[] | undefined) ?? []).join('\n'),
+        postLogouts:
+          typed?.postLogouts ?? ((stored.post_logout_redirect_uris as string[] | undefined) ?? []).join('\n'),
+        resourceServerOf:
+          typed?.resourceServerOf ?? ((stored.resource_server_of as string[] | undefined) ?? []).join('\n'),
         resources: typed?.resources ?? ((stored.allowed_resources as string[] | undefined) ?? []).join('\n'),
         confidential: stored.token_endpoint_auth_method !== 'none',
         // not `version`: the layout's footer shows the product's version under that name
@@ -173,42 +188,54 @@ export function clientDetail(deps: ConsoleDeps) {
   };
 }
 
-const STALE = new AdminProblem(
-  409,
-  'conflict',
-  'This client was changed since you opened this page (by another administrator or through the API). These are its current settings: make your change again.',
-);
+const STALE =
+  'This client was changed since you opened this page (by another administrator or through the API). These are its current settings: make your change again.';
 
 /** POST /admin/clients/:id — name, redirects, APIs and policy flags, if unchanged since the page was shown. */
 export function editClient(deps: ConsoleDeps) {
   const detail = clientDetail(deps);
   return async function editClient(ctx: Context): Promise<void> {
     const id = String(ctx.params.id);
+    const typed = {
+      name: formField(ctx, 'name'),
+      redirects: formField(ctx, 'redirect_uris'),
+      postLogouts: formField(ctx, 'post_logout_redirect_uris'),
+      resources: formField(ctx, 'resources'),
+      firstParty: checked(ctx, 'first_party'),
+      requireMfa: checked(ctx, 'require_mfa'),
+      requirePasskey: checked(ctx, 'require_passkey'),
+      requireVerifiedEmail: checked(ctx, 'require_verified_email'),
+      resourceServerOf: formField(ctx, 'resource_server_of'),
+      introspectAny: checked(ctx, 'introspect_any'),
+    };
+    const body = {
+      client_name: typed.name || undefined,
+      redirect_uris: lines(typed.redirects),
+      post_logout_redirect_uris: lines(typed.postLogouts),
+      allowed_resources: lines(typed.resources),
+      first_party: typed.firstParty,
+      require_mfa: typed.requireMfa,
+      require_passkey: typed.requirePasskey,
+      require_verified_email: typed.requireVerifiedEmail,
+      resource_server_of: lines(typed.resourceServerOf),
+      introspect_any: typed.introspectAny,
+    };
+    const parsed = clientPatchSchema.safeParse(body);
+    if (!parsed.success)
+      return detail(ctx, undefined, 400, {
+        problems: parsed.error.issues.map((issue) => problemFromIssue(issue, body)),
+        typed,
+      });
     try {
-      // The same lock and version as the admin API's If-Match: the check and the save run alone.
-      await withChangeLock(deps.connection, resourceLockKey('/clients/{id}', { id }), async () => {
-        if (versionTag(await getClient(deps, id)) !== formField(ctx, 'client_version')) throw STALE;
-        await updateClient(consoleAdminDeps(deps, ctx), id, {
-          client_name: formField(ctx, 'name') || undefined,
-          redirect_uris: lines(formField(ctx, 'redirect_uris')),
-          allowed_resources: lines(formField(ctx, 'resources')),
-          first_party: checked(ctx, 'first_party'),
-          require_mfa: checked(ctx, 'require_mfa'),
-        });
+      // Only if unchanged since the page was shown, like the admin API's If-Match.
+      await updateClient(consoleAdminDeps(deps, ctx), id, parsed.data, {
+        version: formField(ctx, 'client_version'),
       });
     } catch (err) {
       if (!(err instanceof AdminProblem)) throw err;
+      if (err.type === 'precondition-failed') return detail(ctx, STALE, 409);
       if (err.status === 409) return detail(ctx, err.message, 409);
-      return detail(ctx, undefined, 400, {
-        problems: [problemFromMessage(err.message)],
-        typed: {
-          name: formField(ctx, 'name'),
-          redirects: formField(ctx, 'redirect_uris'),
-          resources: formField(ctx, 'resources'),
-          firstParty: checked(ctx, 'first_party'),
-          requireMfa: checked(ctx, 'require_mfa'),
-        },
-      });
+      return detail(ctx, undefined, 400, { problems: [problemFromMessage(err.message)], typed });
     }
     doneRedirect(deps, ctx, `/admin/clients/${encodeURIComponent(id)}`, 'Client saved.');
   };

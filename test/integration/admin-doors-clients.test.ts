@@ -1,0 +1,257 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { expect } from 'chai';
+
+import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
+import { changeLockModel } from '../../provider/admin/change-lock-model.ts';
+import { grantRole } from '../../provider/roles/manage-roles.ts';
+import { auditModel } from '../../provider/security/audit-model.ts';
+import { runAdmin } from '../helpers/admin-cli.ts';
+import { Browser } from '../helpers/browser.ts';
+import { addServiceClient, addUser, basicAuth } from '../helpers/fixtures.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { enrollTotp, totpCode } from '../helpers/totp.ts';
+
+const KEK = Buffer.alloc(32, 41).toString('base64');
+const MFA_KEY = Buffer.alloc(32, 42).toString('base64');
+
+type Json = Record<string, unknown>;
+interface Record_ {
+  event: string;
+  client?: string;
+  details?: { by?: { via?: string }; [key: string]: unknown };
+}
+
+/**
+ * A client changed through each door (CLI, admin API, console, configuration file) reaches the
+ * same operation: the audit records have one shape, and only `details.by.via` tells them apart.
+ */
+describe('admin doors for clients: CLI, API, console and configuration file', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let token: string;
+  let browser: Browser;
+  let file: string;
+
+  const cli = async (args: string[]) => {
+    const result = await runAdmin(server, KEK, args);
+    expect(result.code, result.stderr).to.equal(0);
+    return result;
+  };
+
+  async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(`${server.issuer}/admin/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      etag: response.headers.get('etag') ?? '',
+      body: (text ? JSON.parse(text) : {}) as Json,
+    };
+  }
+
+  const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+  async function consolePost(page: string, path: string, fields: Record<string, string>) {
+    const form = await browser.open(page);
+    const response = await browser.fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf: csrfOf(form.html), ...fields }).toString(),
+    });
+    return { status: response.status, html: await response.text(), form: form.html };
+  }
+
+  const declare = (name: string) =>
+    writeFileSync(
+      file,
+      `clients:\n  - id: doors-config\n    type: service\n    name: ${name}\n    secret: generated\n`,
+    );
+
+  async function recordOf(event: string, client: string): Promise<Record_> {
+    const found = await auditModel(server.connection).find({ event, client }).sort({ seq: -1 }).lean<Record_[]>();
+    expect(found, `${event} of ${client}`).to.have.length.greaterThan(0);
+    return found[0]!;
+  }
+
+  /** Same event, same keys in details besides `by`, and each door named in `by.via`. */
+  async function expectSameShape(event: string, byDoor: Record<'cli' | 'api' | 'console' | 'config', string>) {
+    const records = await Promise.all(
+      Object.entries(byDoor).map(async ([via, client]) => ({ via, record: await recordOf(event, client) })),
+    );
+    const keys = (record: Record_) =>
+      Object.keys(record.details ?? {})
+        .filter((key) => key !== 'by')
+        .sort();
+    for (const { via, record } of records) {
+      expect(record.event).to.equal(event);
+      expect(record.details?.by?.via, event).to.equal(via);
+      expect(keys(record), `${event} through ${via}`).to.deep.equal(keys(records[0]!.record));
+    }
+  }
+
+  before(async () => {
+    file = join(mkdtempSync(join(tmpdir(), 'meshid-doors-')), 'meshid.yaml');
+    server = await startTestServer('admin-doors-clients', {
+      KEY_ENCRYPTION_KEY: KEK,
+      MFA_ENCRYPTION_KEY: MFA_KEY,
+      CLIENT_CACHE_TTL: '0',
+      ADMIN_API_CALLS_PER_MINUTE: '1000',
+    });
+    const indicator = adminApiIndicator(server.issuer);
+    const robot = await addServiceClient(server, { allowed_resources: [indicator] });
+    await grantRole(server.connection, { kind: 'client', subject: robot.clientId }, indicator, 'admin');
+    const response = await fetch(`${server.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(robot) },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        resource: indicator,
+        scope: 'admin:clients admin:clients:read',
+      }).toString(),
+    });
+    token = ((await response.json()) as { access_token: string }).access_token;
+
+    const user = await addUser(server);
+    const secret = await enrollTotp(server, user, MFA_KEY);
+    await grantAdmin(server.connection, server.issuer, user.id, 'admin');
+    browser = new Browser(server.issuer);
+    const login = await browser.open('/admin');
+    const page = await browser.submit(login, '/login', { email: user.email, password: user.password });
+    await browser.submit(page, '/mfa', { code: await totpCode(secret, 1) });
+  });
+  after(() => server.stop());
+
+  it('adds a client through each door with the same audit record', async () => {
+    await cli(['clients', 'add', '--type', 'service', '--id', 'doors-cli']);
+    expect((await api('POST', '/clients', { type: 'service', id: 'doors-api' })).status).to.equal(201);
+    const added = await consolePost('/admin/clients', '/admin/clients', { type: 'service', id: 'doors-console' });
+    expect(added.status).to.equal(200);
+    declare('Doors');
+    await cli(['apply', file]);
+    await expectSameShape('admin.client.added', {
+      cli: 'doors-cli',
+      api: 'doors-api',
+      console: 'doors-console',
+      config: 'doors-config',
+    });
+  });
+
+  it('changes a client through each door with the same audit record', async () => {
+    await cli(['clients', 'set-introspection', 'doors-cli', '--any']);
+    const read = await api('GET', '/clients/doors-api');
+    const patched = await api('PATCH', '/clients/doors-api', { client_name: 'Renamed' }, { 'if-match': read.etag });
+    expect(patched.status).to.equal(200);
+    const page = await browser.open('/admin/clients/doors-console');
+    const version = /name="client_version" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
+    const saved = await consolePost('/admin/clients/doors-console', '/admin/clients/doors-console', {
+      client_version: version,
+      name: 'Renamed',
+    });
+    expect(saved.status, saved.html.slice(0, 300)).to.be.oneOf([200, 302, 303]);
+    declare('Renamed');
+    await cli(['apply', file]);
+    await expectSameShape('admin.client.updated', {
+      cli: 'doors-cli',
+      api: 'doors-api',
+      console: 'doors-console',
+      config: 'doors-config',
+    });
+    expect((await recordOf('admin.client.updated', 'doors-config')).details?.fields).to.deep.equal(['client_name']);
+  });
+
+  it('refuses through the CLI a client name the API refuses (a bidi override)', async () => {
+    const name = 'Pay\u202eevil';
+    const viaApi = await api('POST', '/clients', { type: 'service', id: 'doors-bidi-api', name });
+    expect(viaApi.status).to.equal(400);
+    const viaCli = await runAdmin(server, KEK, [
+      'clients',
+      'add',
+      '--type',
+      'service',
+      '--id',
+      'doors-bidi',
+      '--name',
+      name,
+    ]);
+    expect(viaCli.code).to.equal(1);
+    expect(viaCli.stderr).to.include('--name');
+    expect((await api('GET', '/clients/doors-bidi')).status).to.equal(404);
+  });
+
+  it('records an initial access token issued through the CLI with its actor', async () => {
+    await cli(['clients', 'initial-token', '--expires', '600', '--json']);
+    const [record] = await auditModel(server.connection)
+      .find({ event: 'admin.registration.initial_token' })
+      .sort({ seq: -1 })
+      .lean<Record_[]>();
+    expect(record?.details).to.deep.include({ expiresIn: 600 });
+    expect(record?.details?.by?.via).to.equal('cli');
+    const tooLong = await runAdmin(server, KEK, ['clients', 'initial-token', '--expires', '5']);
+    expect(tooLong.code).to.equal(1);
+    expect(tooLong.stderr).to.include('--expires must be 60 to 31536000 seconds');
+  });
+  it('sets through the console what the API sets: sign-out redirects, policies, introspection', async () => {
+    const callback = 'http://127.0.0.1:9999/callback';
+    expect(
+      (await api('POST', '/clients', { type: 'web', id: 'doors-web', redirect_uris: [callback] })).status,
+    ).to.equal(201);
+    const page = await browser.open('/admin/clients/doors-web');
+    const saved = await consolePost('/admin/clients/doors-web', '/admin/clients/doors-web', {
+      client_version: /name="client_version" value="([^"]+)"/.exec(page.html)?.[1] ?? '',
+      redirect_uris: callback,
+      post_logout_redirect_uris: 'http://127.0.0.1:9999/bye',
+      require_passkey: 'on',
+      require_verified_email: 'on',
+      introspect_any: 'on',
+    });
+    expect(saved.status, saved.html.slice(0, 300)).to.be.oneOf([200, 302, 303]);
+    const { body } = await api('GET', '/clients/doors-web');
+    expect(body).to.deep.include({
+      post_logout_redirect_uris: ['http://127.0.0.1:9999/bye'],
+      require_passkey: true,
+      require_verified_email: true,
+      introspect_any: true,
+    });
+  });
+
+  it('takes the change lock the API takes: a CLI change waits for no one and is refused while one runs', async () => {
+    await cli(['clients', 'add', '--type', 'service', '--id', 'doors-locked']);
+    // An API or console change to this client in progress (on any instance) holds its lock.
+    await changeLockModel(server.connection).insertMany([
+      { _id: '/clients/doors-locked', expiresAt: new Date(Date.now() + 60_000) },
+    ]);
+    const refused = await runAdmin(server, KEK, ['clients', 'set-introspection', 'doors-locked', '--any']);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.include('another change to this is in progress');
+    await changeLockModel(server.connection).deleteOne({ _id: '/clients/doors-locked' });
+    await cli(['clients', 'set-introspection', 'doors-locked', '--any']);
+  });
+
+  it('deletes a client through each door with the same audit record (the file prunes it)', async () => {
+    await cli(['clients', 'delete', 'doors-cli']);
+    const read = await api('GET', '/clients/doors-api');
+    expect((await api('DELETE', '/clients/doors-api', undefined, { 'if-match': read.etag })).status).to.equal(204);
+    const removed = await consolePost('/admin/clients/doors-console', '/admin/clients/doors-console/delete', {
+      confirm: 'doors-console',
+    });
+    expect(removed.status, removed.html.slice(0, 300)).to.be.oneOf([200, 302, 303]);
+    writeFileSync(file, 'clients:\n  - id: doors-kept\n    type: service\n    secret: generated\n');
+    await cli(['apply', file, '--prune']);
+    await expectSameShape('admin.client.deleted', {
+      cli: 'doors-cli',
+      api: 'doors-api',
+      console: 'doors-console',
+      config: 'doors-config',
+    });
+  });
+});
