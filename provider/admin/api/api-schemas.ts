@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { CLIENT_TYPES } from '../../clients/client-template.ts';
-import { displayNameProblem } from '../../security/display-name.ts';
+import { displayNameSchema } from '../display-name-schema.ts';
 
 /** Shared pieces of the admin API's schemas. */
 export const limitQuery = z.coerce.number().int().min(1).max(200).default(50).describe('items per page (1-200)');
@@ -12,15 +12,7 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 
 const uri = z.string().url().max(2000);
 
-/** A name people read (consent screen, console): no controls, bidi overrides or lone surrogates. */
-const displayName = z
-  .string()
-  .min(1)
-  .max(200)
-  .superRefine((name, ctx) => {
-    const problem = displayNameProblem(name);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+const displayName = displayNameSchema;
 
 export const clientSchema = z
   .object({
@@ -85,32 +77,6 @@ export const secretSchema = z.object({
   client_id: z.string(),
   client_secret: z.string().optional().describe('shown once; absent for a public client'),
 });
-
-export const resourceSchema = z.object({
-  indicator: z.string(),
-  name: z.string(),
-  scopes: z.array(z.string()),
-  access_token_ttl: z.number().int().optional(),
-  scope_access: z.enum(['open', 'roles']),
-  roles: z.array(z.string()),
-});
-
-export const resourcePutSchema = z
-  .object({
-    name: displayName,
-    scopes: z
-      .array(
-        z
-          .string()
-          .min(1)
-          .max(200)
-          .regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/),
-      )
-      .max(200),
-    access_token_ttl: z.number().int().min(60).max(86400).optional(),
-    scope_access: z.enum(['open', 'roles']).optional(),
-  })
-  .strict();
 
 export const userSchema = z.object({
   id: z.string(),

@@ -38,7 +38,7 @@ export function saveApi(deps: ConsoleDeps) {
         scopes: formField(ctx, 'scopes')
           .split(/[\s,]+/)
           .filter(Boolean),
-        scopeAccess: formField(ctx, 'scope_access') === 'roles' ? 'roles' : 'open',
+        scope_access: formField(ctx, 'scope_access') === 'roles' ? 'roles' : 'open',
       });
     } catch (err) {
       if (!(err instanceof AdminProblem)) throw err;
