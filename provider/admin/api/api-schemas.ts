@@ -107,15 +107,6 @@ export const userPatchSchema = z
 
 export const countSchema = z.object({ count: z.number().int() });
 
-export const keySchema = z.object({
-  kind: z.string(),
-  alg: z.string().optional(),
-  kid: z.string().optional(),
-  state: z.string(),
-  created_at: z.string(),
-  retired_at: z.string().optional(),
-});
-
 export const auditSchema = z
   .object({
     seq: z.number().int(),
