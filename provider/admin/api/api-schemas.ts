@@ -107,27 +107,6 @@ export const userPatchSchema = z
 
 export const countSchema = z.object({ count: z.number().int() });
 
-export const auditSchema = z
-  .object({
-    seq: z.number().int(),
-    at: z.string(),
-    event: z.string(),
-    outcome: z.enum(['success', 'failure']),
-    account: z.string().optional(),
-    client: z.string().optional(),
-    ip: z.string().optional(),
-    requestId: z.string().optional(),
-    details: z.record(z.string(), z.unknown()).optional(),
-  })
-  .describe('one record of the audit chain');
-
-export const chainSchema = z.object({
-  intact: z.boolean(),
-  records: z.number().int().optional(),
-  broken_at: z.number().int().optional(),
-  reason: z.string().optional(),
-});
-
 export const idpSchema = z.object({
   id: z.string(),
   type: z.enum(['oidc', 'github']),
