@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
 import {
+  deleteResource,
   describeResourceScope,
   listResources,
   replaceResourceScopes,
@@ -47,6 +48,16 @@ export function resourcesCommand(program: Command, run: Run): void {
           access_token_ttl: seconds(options.ttl),
         });
         print(`resource ${indicator} saved`, false);
+      }),
+    );
+
+  resources
+    .command('remove <indicator>')
+    .description('delete an API (tokens already issued for it stay valid until they expire)')
+    .action((indicator: string) =>
+      run(async (ctx) => {
+        await deleteResource(ctx.admin(), indicator);
+        print(`resource ${indicator} deleted`, false);
       }),
     );
 

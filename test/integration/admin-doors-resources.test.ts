@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
 import type { AdminDeps } from '../../provider/admin/admin-deps.ts';
 import { type AuditView, queryAudit } from '../../provider/admin/audit.ts';
-import { getResource, saveResource } from '../../provider/admin/resources.ts';
+import { getResource, listResources, saveResource } from '../../provider/admin/resources.ts';
 import { grantRole } from '../../provider/roles/manage-roles.ts';
 import { runAdminWith } from '../helpers/admin-cli.ts';
 import { Browser } from '../helpers/browser.ts';
@@ -21,7 +21,7 @@ const MFA_KEY = Buffer.alloc(32, 30).toString('base64');
 
 /** APIs (resource servers) through every door: the same service, the same refusals, the same audit record. */
 describe('admin doors: APIs', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let server: TestServer;
 
   before(async () => {
@@ -200,5 +200,57 @@ describe('admin doors: APIs', function () {
       expect(result.stderr, args.join(' ')).to.include('own admin API');
     }
     expect(await getResource(deps(), own)).to.deep.equal(before);
+  });
+
+  it('deletes an API through the CLI, the API, the console and a pruning file with one audit record shape', async () => {
+    const doors = [
+      ['cli', 'https://cli-gone.doors.example'],
+      ['api', 'https://api-gone.doors.example'],
+      ['console', 'https://console-gone.doors.example'],
+      ['config', 'https://config-gone.doors.example'],
+    ] as const;
+    for (const [, indicator] of doors) await saveResource(deps(), { indicator, name: 'Doomed', scopes: [] });
+
+    const cliResult = await cli(['resources', 'remove', doors[0][1]]);
+    expect(cliResult.code, cliResult.stderr).to.equal(0);
+
+    const token = await apiToken();
+    const url = `${server.issuer}/admin/api/v1/resources/${encodeURIComponent(doors[1][1])}`;
+    const read = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    const removed = await fetch(url, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}`, 'if-match': read.headers.get('etag') ?? '' },
+    });
+    expect(removed.status).to.equal(204);
+
+    const browser = await consoleAdmin();
+    const page = await browser.submit(await browser.open('/admin/apis'), '/admin/apis/delete', {
+      indicator: doors[2][1],
+      confirm: doors[2][1],
+    });
+    expect(page.html).to.include('deleted');
+
+    // The file declares every API still there but the last one: pruning deletes only that one.
+    const kept = (await listResources(deps(), { limit: 200 })).filter(
+      (api) => api.indicator !== doors[3][1] && api.indicator !== adminApiIndicator(server.issuer),
+    );
+    const file = join(mkdtempSync(join(tmpdir(), 'meshid-doors-')), 'meshid.yaml');
+    writeFileSync(
+      file,
+      `resources:\n${kept.map((api) => `  - indicator: ${api.indicator}\n    name: ${api.name}\n    scopes: [${api.scopes.join(', ')}]\n`).join('')}`,
+    );
+    const pruned = await cli(['apply', file, '--prune']);
+    expect(pruned.code, pruned.stderr).to.equal(0);
+    expect(pruned.stdout).to.include(`- resource ${doors[3][1]}`);
+
+    const records = await Promise.all(doors.map(([, indicator]) => recordOf('admin.resource.deleted', indicator)));
+    for (const [index, [via]] of doors.entries()) {
+      expect(Object.keys(records[index]!.details ?? {}).sort(), via).to.deep.equal(['by', 'indicator']);
+      expect((records[index]!.details?.by as { via?: string } | undefined)?.via).to.equal(via);
+      await getResource(deps(), doors[index]![1]).then(
+        () => expect.fail(`${via}: still there`),
+        () => undefined,
+      );
+    }
   });
 });
