@@ -1,8 +1,41 @@
+import { z } from 'zod';
+
+import { accountModel } from '../accounts/account-model.ts';
 import { auditKey } from '../security/audit-hash.ts';
 import { auditModel, type AuditRecord } from '../security/audit-model.ts';
-import { verifyAuditChain } from '../security/verify-audit-chain.ts';
+import { auditChainHead, type ChainAnchor, verifyAuditChain } from '../security/verify-audit-chain.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import { startsWithPattern } from './literal-pattern.ts';
+
+/** The filters of the audit log, as the admin API's query takes them. */
+export const auditFilterSchema = z.object({
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+  actor: z.string().max(400).optional(),
+  event: z.string().max(200).optional(),
+  subject: z.string().max(400).optional(),
+});
+
+export const auditSchema = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    event: z.string(),
+    outcome: z.enum(['success', 'failure']),
+    account: z.string().optional(),
+    client: z.string().optional(),
+    ip: z.string().optional(),
+    requestId: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .describe('one record of the audit chain');
+
+export const chainSchema = z.object({
+  intact: z.boolean(),
+  records: z.number().int().optional(),
+  broken_at: z.number().int().optional(),
+  reason: z.string().optional(),
+});
 
 export interface AuditQuery {
   from?: Date;
@@ -49,4 +82,25 @@ export async function auditChainStatus(deps: Pick<AdminDeps, 'connection' | 'key
   return verdict.ok
     ? { intact: true, records: verdict.records }
     : { intact: false, broken_at: verdict.brokenAt, reason: verdict.reason };
+}
+
+/** The whole chain walked (`admin audit verify`), tied to an anchor noted down earlier when given. */
+export function verifyAuditLog(deps: Pick<AdminDeps, 'connection' | 'keys'>, anchor?: ChainAnchor) {
+  return verifyAuditChain(deps.connection, auditKey(deps.keys.encryptionKey), anchor);
+}
+
+/** The newest record's position and hash, to note down outside the database; undefined when the log is empty. */
+export function auditHead(deps: Pick<AdminDeps, 'connection'>) {
+  return auditChainHead(deps.connection);
+}
+
+/** The emails of the ids that are accounts (a client id, a deleted account: absent), in one query. */
+export async function accountEmails(deps: Pick<AdminDeps, 'connection'>, ids: Iterable<string>) {
+  const wanted = [...new Set(ids)];
+  const accounts = wanted.length
+    ? await accountModel(deps.connection)
+        .find({ _id: { $in: wanted } }, { email: 1 })
+        .lean()
+    : [];
+  return new Map(accounts.map((account) => [account._id, account.email]));
 }

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 import type { Connection } from 'mongoose';
 
 import { AdminProblem } from './admin-deps.ts';
@@ -5,6 +7,9 @@ import { changeLockModel } from './change-lock-model.ts';
 
 /** Longer than any change takes; a holder that crashed frees the resource after this. */
 const LOCK_MS = 15_000;
+
+/** The locks this async flow holds: a service called inside the API's lock takes it once, not twice. */
+const held = new AsyncLocalStorage<ReadonlySet<string>>();
 
 const busy = () => new AdminProblem(409, 'conflict', 'another change to this is in progress: read it again and retry');
 
@@ -23,6 +28,8 @@ export function resourceLockKey(path: string, params: Record<string, string>): s
  * one of two concurrent changes gets it; the other is answered 409 at once.
  */
 export async function withChangeLock<T>(connection: Connection, key: string, work: () => Promise<T>): Promise<T> {
+  const holding = held.getStore() ?? new Set<string>();
+  if (holding.has(key)) return work();
   const Lock = changeLockModel(connection);
   const take = () => Lock.insertMany([{ _id: key, expiresAt: new Date(Date.now() + LOCK_MS) }]);
   try {
@@ -40,7 +47,7 @@ export async function withChangeLock<T>(connection: Connection, key: string, wor
     }
   }
   try {
-    return await work();
+    return await held.run(new Set([...holding, key]), work);
   } finally {
     await Lock.deleteOne({ _id: key });
   }

@@ -1,9 +1,22 @@
+import { z } from 'zod';
+
 import { keyModel, type StoredKey } from '../keys/key-model.ts';
 import { rotateKeys } from '../keys/rotate-keys.ts';
 import { type AdminDeps, conflict, recordAdmin } from './admin-deps.ts';
 
+/** A key as administrators see it: never its private parts. */
+export const keySchema = z.object({
+  kind: z.string(),
+  alg: z.string().optional(),
+  kid: z.string().optional(),
+  state: z.string(),
+  created_at: z.string(),
+  retired_at: z.string().optional(),
+});
+export type KeyView = z.infer<typeof keySchema>;
+
 /** Keys with their states and ages; never their private parts. */
-export async function listKeys(deps: Pick<AdminDeps, 'connection'>) {
+export async function listKeys(deps: Pick<AdminDeps, 'connection'>): Promise<KeyView[]> {
   const all = await keyModel(deps.connection)
     .find({}, { sealed: 0 })
     .sort({ kind: 1, alg: 1, createdAt: 1 })

@@ -1,11 +1,17 @@
 import type { AdminDeps } from '../admin/admin-deps.ts';
-import { saveResourceServer } from '../resources/resource-server-directory.ts';
-import { resourceServerModel, type ResourceServerRecord } from '../resources/resource-server-model.ts';
+import {
+  deleteResource,
+  findStoredResource,
+  listResourceIndicators,
+  type StoredResource,
+  saveResource,
+} from '../admin/resources.ts';
 import type { ApplyOptions, Change } from './apply-declaration.ts';
 import { differences } from './differences.ts';
 import type { Declaration, DeclaredResource } from './declaration.ts';
 
-function resourceRecord(declared: DeclaredResource): Omit<ResourceServerRecord, 'createdAt'> {
+/** The declared API as it would be stored: what the stored one is compared with. */
+function resourceRecord(declared: DeclaredResource): StoredResource {
   return {
     _id: declared.indicator,
     name: declared.name,
@@ -19,7 +25,7 @@ function resourceRecord(declared: DeclaredResource): Omit<ResourceServerRecord, 
   };
 }
 
-/** The APIs a file declares, created or brought in line; with `prune`, the undeclared ones deleted. */
+/** The APIs a file declares, created or brought in line (each through `saveResource`, audited as via 'config'). */
 export async function applyResources(
   deps: AdminDeps,
   declaration: Declaration,
@@ -27,10 +33,9 @@ export async function applyResources(
 ): Promise<Change[]> {
   const changes: Change[] = [];
   const write = !options.dryRun;
-  const Resources = resourceServerModel(deps.connection);
   for (const declared of declaration.resources) {
     const record = resourceRecord(declared);
-    const stored = await Resources.findById(declared.indicator).lean<ResourceServerRecord>();
+    const stored = await findStoredResource(deps, declared.indicator);
     const fields = stored
       ? differences({ ...record, _id: undefined }, stored as unknown as Record<string, unknown>)
       : [];
@@ -40,24 +45,32 @@ export async function applyResources(
       action: !stored ? 'create' : fields.length ? 'update' : 'unchanged',
       fields: fields.length ? fields : undefined,
     });
-    if (write && (!stored || fields.length)) await saveResourceServer(deps.connection, record);
+    if (write && (!stored || fields.length))
+      await saveResource(deps, {
+        indicator: declared.indicator,
+        name: declared.name,
+        scopes: declared.scopes,
+        access_token_ttl: declared.accessTokenTtl,
+        scope_access: declared.scopeAccess,
+        groups_claim: declared.groupsClaim,
+        scope_descriptions: declared.scopeDescriptions,
+      });
   }
   return changes;
 }
 
-/** With `prune`: the APIs the file does not declare (nor `keepResources`) are deleted. */
+/** With `prune`: the APIs the file does not declare (nor `keepResources`) are deleted, each through `deleteResource`. */
 export async function pruneResources(
   deps: AdminDeps,
   declaration: Declaration,
   options: ApplyOptions,
 ): Promise<Change[]> {
   const changes: Change[] = [];
-  const Resources = resourceServerModel(deps.connection);
   const declared = new Set([...declaration.resources.map((r) => r.indicator), ...(options.keepResources ?? [])]);
-  for (const { _id } of await Resources.find({}, { _id: 1 }).lean<{ _id: string }[]>()) {
-    if (declared.has(_id)) continue;
-    changes.push({ kind: 'resource', id: _id, action: 'delete' });
-    if (!options.dryRun) await Resources.deleteOne({ _id });
+  for (const indicator of await listResourceIndicators(deps)) {
+    if (declared.has(indicator)) continue;
+    changes.push({ kind: 'resource', id: indicator, action: 'delete' });
+    if (!options.dryRun) await deleteResource(deps, indicator);
   }
   return changes;
 }

@@ -1,3 +1,4 @@
+import { accessTokenTtlSchema } from '../admin/resource-schemas.ts';
 import { CLIENT_TYPES, type ClientType } from '../clients/client-template.ts';
 import { displayNameProblem } from '../security/display-name.ts';
 
@@ -135,9 +136,13 @@ const flag: Check = (value, path, problems) => {
 const absoluteUri: Check = (value, path, problems) => {
   if (typeof value !== 'string' || !URL.canParse(value)) problems.push({ path, message: 'must be an absolute URI' });
 };
-const seconds: Check = (value, path, problems) => {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 60 || value > 86_400)
-    problems.push({ path, message: 'must be a whole number of seconds from 60 to 86400' });
+/** An API's access-token lifetime: the admin service's range (resource-schemas.ts), said here in the file's words. */
+const accessTokenTtl: Check = (value, path, problems) => {
+  if (!accessTokenTtlSchema.safeParse(value).success)
+    problems.push({
+      path,
+      message: `must be a whole number of seconds from ${accessTokenTtlSchema.minValue} to ${accessTokenTtlSchema.maxValue}`,
+    });
 };
 const oneOf =
   (allowed: readonly string[]): Check =>
@@ -171,7 +176,7 @@ const resource = object({
   name: { check: displayText, required: true },
   scopes: { check: list(text), required: true },
   scopeDescriptions: { check: textMap },
-  accessTokenTtl: { check: seconds },
+  accessTokenTtl: { check: accessTokenTtl },
   scopeAccess: { check: oneOf(['open', 'roles']) },
   groupsClaim: { check: flag },
   roles: {

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 
-import { auditModel, type AuditRecord } from '../../provider/security/audit-model.ts';
-import { auditKey } from '../../provider/security/audit-hash.ts';
-import { auditChainHead, verifyAuditChain, type ChainAnchor } from '../../provider/security/verify-audit-chain.ts';
+import { auditHead, queryAudit, verifyAuditLog } from '../../provider/admin/audit.ts';
+import type { ChainAnchor } from '../../provider/security/verify-audit-chain.ts';
 import { AdminError, type Run } from './admin-context.ts';
 import { print } from './output.ts';
 
@@ -18,13 +17,11 @@ export function auditCommand(program: Command, run: Run): void {
       run(async (ctx) => {
         const n = Number(options.lines);
         if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new AdminError('--lines must be 1 to 10000');
-        const records = (
-          await auditModel(ctx.connection).find({}).sort({ _id: -1 }).limit(n).lean<AuditRecord[]>()
-        ).reverse();
+        const records = (await queryAudit(ctx.admin(), { limit: n })).reverse();
         print(
           records.map((r) => ({
-            seq: r._id,
-            at: r.at.toISOString(),
+            seq: r.seq,
+            at: r.at,
             event: r.event,
             outcome: r.outcome,
             account: r.account ?? '',
@@ -42,7 +39,7 @@ export function auditCommand(program: Command, run: Run): void {
     .option('--json', 'machine-readable output')
     .action((options: { json?: boolean }) =>
       run(async (ctx) => {
-        const head = await auditChainHead(ctx.connection);
+        const head = await auditHead(ctx.admin());
         if (!head) throw new AdminError('the audit log is empty');
         print(
           options.json
@@ -59,11 +56,7 @@ export function auditCommand(program: Command, run: Run): void {
     .option('--anchor <seq:hash>', 'a head printed earlier by `audit head`: catches records cut from the end')
     .action((options: { anchor?: string }) =>
       run(async (ctx) => {
-        const verdict = await verifyAuditChain(
-          ctx.connection,
-          auditKey(ctx.config.keys.encryptionKey),
-          parseAnchor(options.anchor),
-        );
+        const verdict = await verifyAuditLog(ctx.admin(), parseAnchor(options.anchor));
         if (!verdict.ok) throw new AdminError(`audit chain BROKEN at record ${verdict.brokenAt}: ${verdict.reason}`);
         print(
           `audit chain intact: ${verdict.records} records${verdict.unkeyed ? ` (the first ${verdict.unkeyed} written before keyed hashing)` : ''}`,

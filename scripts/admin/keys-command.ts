@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { rotateSigningKeys } from '../../provider/admin/keys.ts';
-import type { Run } from './admin-context.ts';
 
-import { keyModel, type StoredKey } from '../../provider/keys/key-model.ts';
+import { listKeys, rotateSigningKeys } from '../../provider/admin/keys.ts';
+import type { Run } from './admin-context.ts';
 import { print } from './output.ts';
 
 export function keysCommand(program: Command, run: Run): void {
@@ -14,18 +13,14 @@ export function keysCommand(program: Command, run: Run): void {
     .option('--json', 'machine-readable output')
     .action((options: { json?: boolean }) =>
       run(async (ctx) => {
-        const all = await keyModel(ctx.connection)
-          .find({}, { sealed: 0 })
-          .sort({ kind: 1, alg: 1, createdAt: 1 })
-          .lean<StoredKey[]>();
         print(
-          all.map((k) => ({
+          (await listKeys(ctx.admin())).map((k) => ({
             kind: k.kind,
             alg: k.alg ?? '',
-            kid: (k.publicJwk?.kid as string | undefined) ?? '',
+            kid: k.kid ?? '',
             state: k.state,
-            created: k.createdAt.toISOString(),
-            retired: k.retiredAt?.toISOString() ?? '',
+            created: k.created_at,
+            retired: k.retired_at ?? '',
           })),
           options.json,
         );

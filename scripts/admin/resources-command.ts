@@ -1,13 +1,34 @@
 import type { Command } from 'commander';
 
-import { resourceServerModel, type ResourceServerRecord } from '../../provider/resources/resource-server-model.ts';
 import {
-  describeScope,
-  saveResourceServer,
-  setResourceAccess,
-} from '../../provider/resources/resource-server-directory.ts';
+  deleteResource,
+  describeResourceScope,
+  listResources,
+  replaceResourceScopes,
+  type ResourceView,
+  saveResource,
+  setResourceAccessMode,
+} from '../../provider/admin/resources.ts';
 import { AdminError, type Run } from './admin-context.ts';
 import { print } from './output.ts';
+
+/** `--ttl 300` as the number the service checks; text that is no number is left for it to refuse. */
+const seconds = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+
+/** `on` / `off` as the service's boolean; anything else is refused here, where the flag is named. */
+function onOff(value: string | undefined, flag: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'on' && value !== 'off') throw new AdminError(`${flag} must be on or off`);
+  return value === 'on';
+}
+
+function scopeMode(value: string | undefined): 'open' | 'roles' | undefined {
+  if (value === undefined || value === 'open' || value === 'roles') return value;
+  throw new AdminError('--scopes must be open or roles');
+}
+
+/** How many APIs `resources list` reads per page of the service's list. */
+const PAGE = 200;
 
 export function resourcesCommand(program: Command, run: Run): void {
   const resources = program.command('resources').description('manage resource servers (APIs) and their scopes');
@@ -17,22 +38,26 @@ export function resourcesCommand(program: Command, run: Run): void {
     .description('add or update an API; the indicator (an absolute URI) is its token audience')
     .requiredOption('--name <name>', 'name shown on the consent screen')
     .option('--scope <scope...>', 'scopes the API understands', [])
-    .option('--ttl <seconds>', 'access token lifetime for this API')
+    .option('--ttl <seconds>', 'access token lifetime for this API (60 to 86400)')
     .action((indicator: string, options: { name: string; scope: string[]; ttl?: string }) =>
       run(async (ctx) => {
-        const ttl = options.ttl === undefined ? undefined : Number(options.ttl);
-        if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 60 || ttl > 86400))
-          throw new AdminError('--ttl must be 60 to 86400 seconds');
-        await saveResourceServer(ctx.connection, {
-          _id: indicator,
+        await saveResource(ctx.admin(), {
+          indicator,
           name: options.name,
           scopes: options.scope,
-          accessTokenTtl: ttl,
-        }).catch((err: Error) => {
-          throw new AdminError(err.message);
+          access_token_ttl: seconds(options.ttl),
         });
-        await ctx.audit.append({ event: 'admin.resource.saved', outcome: 'success', details: { indicator } });
         print(`resource ${indicator} saved`, false);
+      }),
+    );
+
+  resources
+    .command('remove <indicator>')
+    .description('delete an API (tokens already issued for it stay valid until they expire)')
+    .action((indicator: string) =>
+      run(async (ctx) => {
+        await deleteResource(ctx.admin(), indicator);
+        print(`resource ${indicator} deleted`, false);
       }),
     );
 
@@ -45,22 +70,15 @@ export function resourcesCommand(program: Command, run: Run): void {
     .option('--groups-claim <on|off>', "put the caller's groups in this API's access tokens")
     .action((indicator: string, options: { scopes?: string; groupsClaim?: string }) =>
       run(async (ctx) => {
-        if (options.scopes !== undefined && options.scopes !== 'open' && options.scopes !== 'roles')
-          throw new AdminError('--scopes must be open or roles');
-        if (options.groupsClaim !== undefined && options.groupsClaim !== 'on' && options.groupsClaim !== 'off')
-          throw new AdminError('--groups-claim must be on or off');
+        const scopeAccess = scopeMode(options.scopes);
+        const groupsClaim = onOff(options.groupsClaim, '--groups-claim');
+        if (scopeAccess === undefined && groupsClaim === undefined)
+          throw new AdminError('give --scopes and/or --groups-claim');
         const settings = {
-          ...(options.scopes ? { scopeAccess: options.scopes as 'open' | 'roles' } : {}),
-          ...(options.groupsClaim ? { groupsClaim: options.groupsClaim === 'on' } : {}),
+          ...(scopeAccess ? { scope_access: scopeAccess } : {}),
+          ...(groupsClaim !== undefined ? { groups_claim: groupsClaim } : {}),
         };
-        if (Object.keys(settings).length === 0) throw new AdminError('give --scopes and/or --groups-claim');
-        if (!(await setResourceAccess(ctx.connection, indicator, settings)))
-          throw new AdminError(`no resource ${indicator}`);
-        await ctx.audit.append({
-          event: 'admin.resource.access_set',
-          outcome: 'success',
-          details: { indicator, ...settings },
-        });
+        await setResourceAccessMode(ctx.admin(), { indicator, ...settings });
         print(`resource ${indicator}: ${JSON.stringify(settings)}`, false);
       }),
     );
@@ -71,9 +89,19 @@ export function resourcesCommand(program: Command, run: Run): void {
     .option('--json', 'machine-readable output')
     .action((options: { json?: boolean }) =>
       run(async (ctx) => {
-        const all = await resourceServerModel(ctx.connection).find({}).sort({ _id: 1 }).lean<ResourceServerRecord[]>();
+        const all: ResourceView[] = [];
+        let page: ResourceView[];
+        do {
+          page = await listResources(ctx.admin(), { limit: PAGE, after: all.at(-1)?.indicator });
+          all.push(...page);
+        } while (page.length === PAGE);
         print(
-          all.map((r) => ({ indicator: r._id, name: r.name, scopes: r.scopes.join(' '), ttl: r.accessTokenTtl ?? '' })),
+          all.map((r) => ({
+            indicator: r.indicator,
+            name: r.name,
+            scopes: r.scopes.join(' '),
+            ttl: r.access_token_ttl ?? '',
+          })),
           options.json,
         );
       }),
@@ -85,13 +113,7 @@ export function resourcesCommand(program: Command, run: Run): void {
     .action((indicator: string, scope: string, words: string[]) =>
       run(async (ctx) => {
         const text = words.join(' ');
-        if (!(await describeScope(ctx.connection, indicator, scope, text)))
-          throw new AdminError(`no scope ${scope} on resource ${indicator}`);
-        await ctx.audit.append({
-          event: 'admin.resource.scope_described',
-          outcome: 'success',
-          details: { indicator, scope, text },
-        });
+        await describeResourceScope(ctx.admin(), { indicator, scope, text });
         print(text ? `${indicator} ${scope}: "${text}"` : `${indicator} ${scope}: no description`, false);
       }),
     );
@@ -101,9 +123,7 @@ export function resourcesCommand(program: Command, run: Run): void {
     .description('replace the scopes of an API')
     .action((indicator: string, scopes: string[]) =>
       run(async (ctx) => {
-        const result = await resourceServerModel(ctx.connection).updateOne({ _id: indicator }, { $set: { scopes } });
-        if (result.matchedCount === 0) throw new AdminError(`no resource ${indicator}`);
-        await ctx.audit.append({ event: 'admin.resource.scopes', outcome: 'success', details: { indicator, scopes } });
+        await replaceResourceScopes(ctx.admin(), { indicator, scopes });
         print(`scopes of ${indicator}: ${scopes.join(' ')}`, false);
       }),
     );

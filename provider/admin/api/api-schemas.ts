@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { displayNameProblem } from '../../security/display-name.ts';
+import { displayNameSchema } from '../display-name-schema.ts';
 
 /** Shared pieces of the admin API's schemas. */
 export const limitQuery = z.coerce.number().int().min(1).max(200).default(50).describe('items per page (1-200)');
@@ -9,41 +9,8 @@ export const cursorQuery = z.string().max(200).optional().describe('next_cursor 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), next_cursor: z.string().optional().describe('absent on the last page') });
 
-/** A name people read (consent screen, console): no controls, bidi overrides or lone surrogates. */
-export const displayName = z
-  .string()
-  .min(1)
-  .max(200)
-  .superRefine((name, ctx) => {
-    const problem = displayNameProblem(name);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
-
-export const resourceSchema = z.object({
-  indicator: z.string(),
-  name: z.string(),
-  scopes: z.array(z.string()),
-  access_token_ttl: z.number().int().optional(),
-  scope_access: z.enum(['open', 'roles']),
-  roles: z.array(z.string()),
-});
-
-export const resourcePutSchema = z
-  .object({
-    name: displayName,
-    scopes: z
-      .array(
-        z
-          .string()
-          .min(1)
-          .max(200)
-          .regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/),
-      )
-      .max(200),
-    access_token_ttl: z.number().int().min(60).max(86400).optional(),
-    scope_access: z.enum(['open', 'roles']).optional(),
-  })
-  .strict();
+/** A name people read; the one schema lives beside the services that check it. */
+const displayName = displayNameSchema;
 
 export const userSchema = z.object({
   id: z.string(),
@@ -73,36 +40,6 @@ export const userPatchSchema = z
   .strict();
 
 export const countSchema = z.object({ count: z.number().int() });
-
-export const keySchema = z.object({
-  kind: z.string(),
-  alg: z.string().optional(),
-  kid: z.string().optional(),
-  state: z.string(),
-  created_at: z.string(),
-  retired_at: z.string().optional(),
-});
-
-export const auditSchema = z
-  .object({
-    seq: z.number().int(),
-    at: z.string(),
-    event: z.string(),
-    outcome: z.enum(['success', 'failure']),
-    account: z.string().optional(),
-    client: z.string().optional(),
-    ip: z.string().optional(),
-    requestId: z.string().optional(),
-    details: z.record(z.string(), z.unknown()).optional(),
-  })
-  .describe('one record of the audit chain');
-
-export const chainSchema = z.object({
-  intact: z.boolean(),
-  records: z.number().int().optional(),
-  broken_at: z.number().int().optional(),
-  reason: z.string().optional(),
-});
 
 export const idpSchema = z.object({
   id: z.string(),

@@ -1,8 +1,6 @@
-import { z } from 'zod';
-
-import { auditChainStatus, queryAudit } from '../audit.ts';
+import { auditChainStatus, auditFilterSchema, auditSchema, chainSchema, queryAudit } from '../audit.ts';
 import { type ApiRoute, decodeCursor, page } from './api-route.ts';
-import { auditSchema, chainSchema, cursorQuery, limitQuery, pageOf } from './api-schemas.ts';
+import { cursorQuery, limitQuery, pageOf } from './api-schemas.ts';
 
 export const auditRoutes: ApiRoute[] = [
   {
@@ -11,15 +9,7 @@ export const auditRoutes: ApiRoute[] = [
     area: 'audit',
     write: false,
     summary: 'Audit records, newest first; filter by time, actor, event (or a prefix ending in "."), subject',
-    query: z.object({
-      limit: limitQuery,
-      cursor: cursorQuery,
-      from: z.iso.datetime().optional(),
-      to: z.iso.datetime().optional(),
-      actor: z.string().max(400).optional(),
-      event: z.string().max(200).optional(),
-      subject: z.string().max(400).optional(),
-    }),
+    query: auditFilterSchema.extend({ limit: limitQuery, cursor: cursorQuery }),
     response: pageOf(auditSchema),
     handler: async ({ deps, query }) => {
       const limit = query.limit as number;

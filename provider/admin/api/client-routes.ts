@@ -62,9 +62,8 @@ export const clientRoutes: ApiRoute[] = [
     body: clientPatchSchema,
     response: clientSchema,
     current: (deps, params) => getClient(deps, params.id!),
-    // The If-Match check runs under this client's change lock (index.ts): the operation's own is held.
-    handler: ({ deps, params, body }) =>
-      updateClient(deps, params.id!, body as z.infer<typeof clientPatchSchema>, { lockHeld: true }),
+    // The If-Match check runs under this client's change lock (index.ts); the operation re-enters it.
+    handler: ({ deps, params, body }) => updateClient(deps, params.id!, body as z.infer<typeof clientPatchSchema>),
   },
   {
     method: 'delete',
@@ -75,7 +74,7 @@ export const clientRoutes: ApiRoute[] = [
     params: idParams,
     current: (deps, params) => getClient(deps, params.id!),
     handler: async ({ deps, params }) => {
-      await deleteClient(deps, params.id!, { lockHeld: true });
+      await deleteClient(deps, params.id!);
     },
   },
   {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { listKeys, rotateSigningKeys } from '../keys.ts';
+import { keySchema, listKeys, rotateSigningKeys } from '../keys.ts';
 import type { ApiRoute } from './api-route.ts';
-import { keySchema } from './api-schemas.ts';
 
 export const keyRoutes: ApiRoute[] = [
   {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 
+import { resourceIndicatorSchema, resourcePutSchema, resourceSchema } from '../resource-schemas.ts';
 import { deleteResource, getResource, listResources, saveResource } from '../resources.ts';
 import { type ApiRoute, decodeCursor, page } from './api-route.ts';
-import { cursorQuery, limitQuery, pageOf, resourcePutSchema, resourceSchema } from './api-schemas.ts';
+import { cursorQuery, limitQuery, pageOf } from './api-schemas.ts';
 
 // A resource indicator is a URI: it travels percent-encoded as one path segment.
-const idParams = z.object({ indicator: z.string().url().max(2000) });
+const idParams = z.object({ indicator: resourceIndicatorSchema });
 
 export const resourceRoutes: ApiRoute[] = [
   {
@@ -43,16 +44,8 @@ export const resourceRoutes: ApiRoute[] = [
     body: resourcePutSchema,
     response: resourceSchema,
     current: (deps, params) => getResource(deps, params.indicator!).catch(() => undefined),
-    handler: async ({ deps, params, body }) => {
-      const input = body as z.infer<typeof resourcePutSchema>;
-      return saveResource(deps, {
-        indicator: params.indicator!,
-        name: input.name,
-        scopes: input.scopes,
-        accessTokenTtl: input.access_token_ttl,
-        scopeAccess: input.scope_access,
-      });
-    },
+    handler: ({ deps, params, body }) =>
+      saveResource(deps, { ...(body as z.infer<typeof resourcePutSchema>), indicator: params.indicator! }),
   },
   {
     method: 'delete',

@@ -95,17 +95,15 @@ export const staleChange = () =>
 
 /**
  * How a change to an existing client is guarded. `version`: the version tag it was read at, the
- * change is refused if it is no longer the stored one. `lockHeld`: the admin API's If-Match
- * handling (api/index.ts) holds this client's change lock already, around the same check.
+ * change is refused if it is no longer the stored one. The admin API's If-Match handling holds the
+ * same change lock around its own check; the lock is re-entrant, so this takes it once.
  */
 export interface ChangeGuard {
   version?: string;
-  lockHeld?: boolean;
 }
 
 /** Runs a change to client `id` as the only change to it in progress, on any instance. */
 async function changeAt<T>(deps: AdminDeps, id: string, guard: ChangeGuard, work: () => Promise<T>) {
-  if (guard.lockHeld) return work();
   return withChangeLock(deps.connection, resourceLockKey('/clients/{id}', { id }), async () => {
     if (guard.version !== undefined && versionTag(await getClient(deps, id)) !== guard.version) throw staleChange();
     return work();

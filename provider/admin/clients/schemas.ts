@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { CLIENT_TYPES } from '../../clients/client-template.ts';
-import { displayName } from '../api/api-schemas.ts';
+import { displayNameSchema as displayName } from '../display-name-schema.ts';
 
 /**
  * The inputs of the client operations. Every door parses with these (the admin API, the OpenAPI

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 
 import { AdminProblem } from '../admin-deps.ts';
-import { listResources, saveResource } from '../resources.ts';
+import { deleteResource, listResources, saveResource } from '../resources.ts';
 import { formField } from '../../forms/form-field.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { consoleAdminDeps } from './console-session.ts';
@@ -27,7 +27,12 @@ export function apiList(deps: ConsoleDeps) {
   return (ctx: Context) => render(deps, ctx);
 }
 
-/** POST /admin/apis — add an API or change its name and scopes. */
+/** The form's lifetime as the number the service checks (empty: the provider's default). */
+function seconds(text: string): number | undefined {
+  return text.trim() === '' ? undefined : Number(text.trim());
+}
+
+/** POST /admin/apis — add an API or change its name, scopes and access-token lifetime. */
 export function saveApi(deps: ConsoleDeps) {
   return async function saveApi(ctx: Context): Promise<void> {
     const indicator = formField(ctx, 'indicator').trim();
@@ -38,12 +43,29 @@ export function saveApi(deps: ConsoleDeps) {
         scopes: formField(ctx, 'scopes')
           .split(/[\s,]+/)
           .filter(Boolean),
-        scopeAccess: formField(ctx, 'scope_access') === 'roles' ? 'roles' : 'open',
+        access_token_ttl: seconds(formField(ctx, 'access_token_ttl')),
+        scope_access: formField(ctx, 'scope_access') === 'roles' ? 'roles' : 'open',
       });
     } catch (err) {
       if (!(err instanceof AdminProblem)) throw err;
       return render(deps, ctx, err.message, 400);
     }
     doneRedirect(deps, ctx, '/admin/apis', `API ${indicator} saved.`);
+  };
+}
+
+/** POST /admin/apis/delete — delete an API, its indicator typed again to confirm (tokens already issued stay valid). */
+export function removeApi(deps: ConsoleDeps) {
+  return async function removeApi(ctx: Context): Promise<void> {
+    const indicator = formField(ctx, 'indicator').trim();
+    if (formField(ctx, 'confirm').trim() !== indicator)
+      return render(deps, ctx, 'Type the indicator again to confirm the deletion.', 400);
+    try {
+      await deleteResource(consoleAdminDeps(deps, ctx), indicator);
+    } catch (err) {
+      if (!(err instanceof AdminProblem)) throw err;
+      return render(deps, ctx, err.message, err.status);
+    }
+    doneRedirect(deps, ctx, '/admin/apis', `API ${indicator} deleted.`);
   };
 }

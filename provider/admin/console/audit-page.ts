@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 
-import { auditChainStatus, queryAudit } from '../audit.ts';
-import { auditRows } from './audit-rows.ts';
+import { accountEmails, auditChainStatus, queryAudit } from '../audit.ts';
+import { auditRows, partyIds } from './audit-rows.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import type { ConsoleUser } from './console-session.ts';
 import { renderConsole } from './render-console.ts';
@@ -32,7 +32,7 @@ export function auditPage(deps: ConsoleDeps) {
       filters,
       chain,
       verifyLast: VERIFY_LAST,
-      records: await auditRows(deps.connection, records),
+      records: auditRows(records, await accountEmails(deps, partyIds(records))),
       next: records.length === PAGE ? records.at(-1)!.seq : undefined,
     });
   };

@@ -1,6 +1,3 @@
-import type { Connection } from 'mongoose';
-
-import { accountModel } from '../../accounts/account-model.ts';
 import type { AuditView } from '../audit.ts';
 import { type DetailItem, detailItems } from './audit-details.ts';
 
@@ -30,24 +27,22 @@ export const utcText = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)
 
 const actorOf = (record: AuditView) => (record.details?.by as { sub?: unknown } | undefined)?.sub;
 
-/**
- * The audit page's rows: the accounts and actors named on the page are looked up in one query
- * (not one per row) and shown by email; an id that is no account (a service's client id, a
- * deleted account) is shown as it is.
- */
-export async function auditRows(connection: Connection, records: AuditView[]): Promise<AuditRow[]> {
+/** The accounts and actors a page of records names: looked up in one query (accountEmails), not one per row. */
+export function partyIds(records: AuditView[]): Set<string> {
   const ids = new Set<string>();
   for (const record of records) {
     if (record.account) ids.add(record.account);
     const actor = actorOf(record);
     if (typeof actor === 'string') ids.add(actor);
   }
-  const accounts = ids.size
-    ? await accountModel(connection)
-        .find({ _id: { $in: [...ids] } }, { email: 1 })
-        .lean()
-    : [];
-  const emails = new Map(accounts.map((account) => [account._id, account.email]));
+  return ids;
+}
+
+/**
+ * The audit page's rows: accounts and actors shown by email; an id that is no account (a
+ * service's client id, a deleted account) is shown as it is.
+ */
+export function auditRows(records: AuditView[], emails: ReadonlyMap<string, string>): AuditRow[] {
   const party = (id: unknown): AuditParty | undefined =>
     typeof id === 'string' && id ? { id, ...(emails.has(id) ? { email: emails.get(id) } : {}) } : undefined;
   return records.map((record) => ({

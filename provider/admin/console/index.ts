@@ -4,7 +4,7 @@ import { validCsrfKeys } from '../../forms/csrf.ts';
 import { noStore } from '../../forms/no-store.ts';
 import { parseForm } from '../../forms/parse-form.ts';
 import { verifyCsrf } from '../../forms/verify-csrf.ts';
-import { apiList, saveApi } from './api-pages.ts';
+import { apiList, removeApi, saveApi } from './api-pages.ts';
 import { auditPage } from './audit-page.ts';
 import { addClient, clientDetail, clientList, editClient, removeClient, rotateSecret } from './client-pages.ts';
 import type { ConsoleDeps } from './console-deps.ts';
@@ -43,6 +43,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.post('/clients/:id/delete', ...change, recent, removeClient(deps));
   router.get('/apis', noStore, user, apiList(deps));
   router.post('/apis', ...change, saveApi(deps));
+  router.post('/apis/delete', ...change, recent, removeApi(deps));
   router.get('/users', noStore, user, userList(deps));
   router.get('/users/:id', noStore, user, userPage(deps));
   router.post('/users/:id/:action', ...change, recent, userAction(deps));
