@@ -170,15 +170,3 @@ export const chainSchema = z.object({
   broken_at: z.number().int().optional(),
   reason: z.string().optional(),
 });
-
-export const idpSchema = z.object({
-  id: z.string(),
-  type: z.enum(['oidc', 'github']),
-  name: z.string(),
-  enabled: z.boolean(),
-  issuer: z.string(),
-  provision: z.boolean(),
-  domains: z.array(z.string()),
-});
-
-export const idpPatchSchema = z.object({ enabled: z.boolean() }).strict();
