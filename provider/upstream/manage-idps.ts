@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import { seal } from '../security/secret-box.ts';
 import { identityLinkModel } from './identity-link-model.ts';
 import { idpModel, type IdpRecord } from './idp-model.ts';
-import { type IdpInput, IdpSettingsError, idpSettings } from './idp-settings.ts';
+import { type IdpInput, type IdpSettings, IdpSettingsError, idpSettings } from './idp-settings.ts';
 
 /** The icon formats a button may show (served with a sandboxing CSP: an SVG cannot run script). */
 const ICON_TYPES: Record<string, string> = { png: 'image/png', svg: 'image/svg+xml' };
@@ -39,6 +39,15 @@ export function iconOf(fileName: string, data: Buffer): IdpRecord['icon'] {
   return { contentType, data };
 }
 
+/** Home-realm discovery must have one answer: a domain routed to another upstream is refused. */
+async function refuseTakenDomains(connection: Connection, settings: IdpSettings): Promise<void> {
+  if (!settings.domains.length) return;
+  const taken = await idpModel(connection)
+    .findOne({ domains: { $in: settings.domains }, _id: { $ne: settings.id } }, { _id: 1 })
+    .lean();
+  if (taken) throw new IdpSettingsError(`one of those domains already signs in through "${taken._id}"`);
+}
+
 /**
  * Adds an upstream. Its secret is sealed under KEY_ENCRYPTION_KEY like the signing keys; a domain
  * already routed to another upstream is refused (home-realm discovery must have one answer).
@@ -52,10 +61,7 @@ export async function addIdp(
   if (!input.clientSecret) throw new IdpSettingsError('the client secret is required');
   const Idp = idpModel(connection);
   if (await Idp.exists({ _id: settings.id })) throw new IdpSettingsError(`an upstream "${settings.id}" exists already`);
-  if (settings.domains.length) {
-    const taken = await Idp.findOne({ domains: { $in: settings.domains } }, { _id: 1 }).lean();
-    if (taken) throw new IdpSettingsError(`one of those domains already signs in through "${taken._id}"`);
-  }
+  await refuseTakenDomains(connection, settings);
   const now = new Date();
   const { id, ...rest } = settings;
   const record: IdpRecord = {
@@ -69,6 +75,48 @@ export async function addIdp(
   };
   await Idp.insertMany([record]);
   return summary(record);
+}
+
+/** What an upstream was added with, as the input its settings are checked from (for a change). */
+export function inputOf(idp: IdpSummary): IdpInput {
+  // GitHub is a preset: its stored claims, userinfo, acr values and logout are not settings.
+  const oidc = idp.type === 'oidc';
+  return {
+    id: idp._id,
+    type: idp.type,
+    displayName: idp.displayName,
+    issuer: idp.issuer,
+    ...(idp.apiUrl ? { apiUrl: idp.apiUrl } : {}),
+    clientId: idp.clientId,
+    scopes: idp.scopes,
+    provision: idp.provision,
+    domains: idp.domains,
+    ...(oidc ? { claims: idp.claims, userinfo: idp.userinfo, mfaAcrValues: idp.mfaAcrValues } : {}),
+    ...(oidc ? { upstreamLogout: idp.upstreamLogout } : {}),
+    groupMap: idp.groupMap ?? [],
+  };
+}
+
+/**
+ * Replaces an upstream's settings (checked like an addition's) and, when given, its secret. False
+ * when there is none. Instances notice within IDP_CACHE_MS.
+ */
+export async function updateIdp(
+  connection: Connection,
+  encryptionKey: Uint8Array,
+  input: IdpInput & { clientSecret?: string },
+): Promise<boolean> {
+  const { id, type: _type, ...settings } = idpSettings(input);
+  await refuseTakenDomains(connection, { id, type: input.type, ...settings });
+  const secret = input.clientSecret
+    ? { sealedClientSecret: await seal(encryptionKey, input.clientSecret, `idp:${id}`) }
+    : {};
+  const unset = settings.apiUrl ? {} : { $unset: { apiUrl: 1 } };
+  const result = await idpModel(connection).updateOne(
+    { _id: id },
+    { $set: { ...settings, ...secret, updatedAt: new Date() }, ...unset },
+  );
+  return result.matchedCount === 1;
 }
 
 export async function listIdps(connection: Connection): Promise<IdpSummary[]> {

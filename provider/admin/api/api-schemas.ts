@@ -40,15 +40,3 @@ export const userPatchSchema = z
   .strict();
 
 export const countSchema = z.object({ count: z.number().int() });
-
-export const idpSchema = z.object({
-  id: z.string(),
-  type: z.enum(['oidc', 'github']),
-  name: z.string(),
-  enabled: z.boolean(),
-  issuer: z.string(),
-  provision: z.boolean(),
-  domains: z.array(z.string()),
-});
-
-export const idpPatchSchema = z.object({ enabled: z.boolean() }).strict();

@@ -1,26 +1,11 @@
 import { z } from 'zod';
 
-import { notFound, recordAdmin } from '../admin-deps.ts';
-import {
-  deleteIdp,
-  type IdpSummary,
-  idpOverview,
-  listIdps,
-  setIdpEnabled,
-  showIdp,
-} from '../../upstream/manage-idps.ts';
+import { addUpstream, deleteUpstream, updateUpstream } from '../upstreams/operations.ts';
+import { idpCreateSchema, idpDetailSchema, idpPatchSchema, idpSchema } from '../upstreams/schemas.ts';
+import { getUpstream, listUpstreams } from '../upstreams/views.ts';
 import type { ApiRoute } from './api-route.ts';
-import { idpPatchSchema, idpSchema } from './api-schemas.ts';
-
-const view = (idp: IdpSummary): z.infer<typeof idpSchema> => idpOverview(idp);
 
 const idParams = z.object({ id: z.string().min(1).max(40) });
-
-async function current(connection: Parameters<typeof showIdp>[0], id: string) {
-  const found = await showIdp(connection, id);
-  if (!found) throw notFound(`upstream ${id}`);
-  return view(found);
-}
 
 export const idpRoutes: ApiRoute[] = [
   {
@@ -30,24 +15,41 @@ export const idpRoutes: ApiRoute[] = [
     write: false,
     summary: 'Upstream identity providers (never their secrets)',
     response: z.object({ items: z.array(idpSchema) }),
-    handler: async ({ deps }) => ({ items: (await listIdps(deps.connection)).map(view) }),
+    handler: async ({ deps }) => ({ items: await listUpstreams(deps) }),
+  },
+  {
+    method: 'post',
+    path: '/idps',
+    area: 'idps',
+    write: true,
+    summary: 'Add an upstream (enabled; its client secret is stored sealed and never shown back)',
+    body: idpCreateSchema,
+    response: idpDetailSchema,
+    status: 201,
+    handler: async ({ deps, body }) => addUpstream(deps, body as z.infer<typeof idpCreateSchema>),
+  },
+  {
+    method: 'get',
+    path: '/idps/{id}',
+    area: 'idps',
+    write: false,
+    summary: 'One upstream: its settings (never its secret) and the redirect URI to register there',
+    params: idParams,
+    response: idpDetailSchema,
+    current: (deps, params) => getUpstream(deps, params.id!),
+    handler: async ({ deps, params }) => getUpstream(deps, params.id!),
   },
   {
     method: 'patch',
     path: '/idps/{id}',
     area: 'idps',
     write: true,
-    summary: 'Enable or disable an upstream (If-Match required)',
+    summary: 'Change an upstream, or enable or disable it (If-Match required)',
     params: idParams,
     body: idpPatchSchema,
-    response: idpSchema,
-    current: (deps, params) => current(deps.connection, params.id!),
-    handler: async ({ deps, params, body }) => {
-      const { enabled } = body as z.infer<typeof idpPatchSchema>;
-      await setIdpEnabled(deps.connection, params.id!, enabled);
-      await recordAdmin(deps, enabled ? 'admin.idp.enabled' : 'admin.idp.disabled', { details: { idp: params.id } });
-      return current(deps.connection, params.id!);
-    },
+    response: idpDetailSchema,
+    current: (deps, params) => getUpstream(deps, params.id!),
+    handler: async ({ deps, params, body }) => updateUpstream(deps, params.id!, body as z.infer<typeof idpPatchSchema>),
   },
   {
     method: 'delete',
@@ -56,10 +58,9 @@ export const idpRoutes: ApiRoute[] = [
     write: true,
     summary: 'Delete an upstream and every account link to it (If-Match required)',
     params: idParams,
-    current: (deps, params) => current(deps.connection, params.id!),
+    current: (deps, params) => getUpstream(deps, params.id!),
     handler: async ({ deps, params }) => {
-      const links = await deleteIdp(deps.connection, params.id!);
-      await recordAdmin(deps, 'admin.idp.deleted', { details: { idp: params.id, links } });
+      await deleteUpstream(deps, params.id!);
     },
   },
 ];

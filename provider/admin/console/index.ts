@@ -17,6 +17,15 @@ import {
 import { dashboard } from './dashboard.ts';
 import { keysPage, rotateKeysAction } from './keys-page.ts';
 import { finishConsoleSignIn, startConsoleSignIn } from './sign-in.ts';
+import {
+  addUpstreamPage,
+  editUpstream,
+  newUpstream,
+  removeUpstream,
+  toggleUpstream,
+  upstreamDetail,
+  upstreamList,
+} from './upstream-pages.ts';
 import { userAction, userList, userPage } from './user-pages.ts';
 
 /**
@@ -47,6 +56,14 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.get('/users', noStore, user, userList(deps));
   router.get('/users/:id', noStore, user, userPage(deps));
   router.post('/users/:id/:action', ...change, recent, userAction(deps));
+  router.get('/upstreams', noStore, user, upstreamList(deps));
+  router.get('/upstreams/new', noStore, user, requireAdminRole, newUpstream(deps));
+  router.post('/upstreams', ...change, addUpstreamPage(deps));
+  router.get('/upstreams/:id', noStore, user, (ctx) => upstreamDetail(deps)(ctx));
+  router.post('/upstreams/:id', ...change, editUpstream(deps));
+  router.post('/upstreams/:id/enable', ...change, toggleUpstream(deps, true));
+  router.post('/upstreams/:id/disable', ...change, toggleUpstream(deps, false));
+  router.post('/upstreams/:id/delete', ...change, recent, removeUpstream(deps));
   router.get('/keys', noStore, user, keysPage(deps));
   router.post('/keys/rotate', ...change, recent, rotateKeysAction(deps));
   router.get('/audit', noStore, user, auditPage(deps));
