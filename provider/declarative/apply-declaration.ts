@@ -55,7 +55,7 @@ export async function applyDeclaration(
     ...(await applyResources(deps, declaration, options)),
     ...(await applyClients(deps, declaration, options, generated)),
     ...(await applyUsers(deps, declaration, options, generated)),
-    ...(await applyAccess(deps.connection, declaration, !options.dryRun)),
+    ...(await applyAccess(deps, declaration, !options.dryRun)),
   ];
   if (options.prune)
     changes.push(

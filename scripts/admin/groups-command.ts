@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 
-import { createGroup, removeGroup, setGroupMember } from '../../provider/admin/access.ts';
-import { listGroups } from '../../provider/roles/manage-groups.ts';
+import { createGroup, groupView, groupsView, removeGroup, setGroupMember } from '../../provider/admin/access/groups.ts';
 import { AdminError, type Run } from './admin-context.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
@@ -30,16 +29,32 @@ export function groupsCommand(program: Command, run: Run): void {
     .option('--json', 'machine-readable output')
     .action((options: { json?: boolean }) =>
       run(async (ctx) => {
-        const all = await listGroups(ctx.connection);
+        const all = await groupsView(ctx.admin());
         print(
           all.map((g) => ({
-            group: g._id,
+            group: g.name,
             parent: g.parent ?? '',
             members: g.members,
             description: g.description ?? '',
           })),
           options.json,
         );
+      }),
+    );
+
+  groups
+    .command('show <group>')
+    .description('a group: its members (and who put them there) and the roles given to it')
+    .option('--json', 'machine-readable output')
+    .action((name: string, options: { json?: boolean }) =>
+      run(async (ctx) => {
+        const group = await groupView(ctx.admin(), name);
+        if (options.json) return print(group, true);
+        print(
+          group.members.map((m) => ({ member: m.email ?? m.id, source: m.source })),
+          false,
+        );
+        for (const r of group.roles) print(`role ${r.role} of ${r.resource}`, false);
       }),
     );
 
@@ -63,7 +78,7 @@ export function groupsCommand(program: Command, run: Run): void {
       .action((group: string, email: string) =>
         run(async (ctx) => {
           const user = await findUser(ctx, email);
-          const changed = await setGroupMember(ctx.admin(), group, user._id, add);
+          const changed = await setGroupMember(ctx.admin(), { group, user: user._id }, add);
           if (!add && !changed) throw new AdminError(`${email} is not in ${group}`);
           print(`${email} ${add ? (changed ? 'added to' : 'was already in') : 'removed from'} ${group}`, false);
         }),

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 
-import { putRole, removeRole, setRoleHolder } from '../../provider/admin/access.ts';
-import { listRoles } from '../../provider/roles/manage-roles.ts';
-import type { HolderKind } from '../../provider/roles/role-assignment-model.ts';
+import { putRole, removeRole, roleView, rolesView, setRoleHolder } from '../../provider/admin/access/roles.ts';
+import type { Holding } from '../../provider/admin/access/schemas.ts';
 import { AdminError, type AdminContext, type Run } from './admin-context.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
@@ -20,7 +19,7 @@ export function rolesCommand(program: Command, run: Run): void {
         const scopes = options.scopes.split(/[\s,]+/).filter(Boolean);
         const result = await putRole(ctx.admin(), {
           resource: api,
-          name: role,
+          role,
           scopes,
           description: options.description,
         });
@@ -34,7 +33,7 @@ export function rolesCommand(program: Command, run: Run): void {
     .option('--json', 'machine-readable output')
     .action((api: string | undefined, options: { json?: boolean }) =>
       run(async (ctx) => {
-        const all = await listRoles(ctx.connection, api);
+        const all = await rolesView(ctx.admin(), api);
         print(
           all.map((r) => ({
             api: r.resource,
@@ -48,11 +47,27 @@ export function rolesCommand(program: Command, run: Run): void {
     );
 
   roles
+    .command('show <api> <role>')
+    .description('a role: the scopes it grants and who holds it directly')
+    .option('--json', 'machine-readable output')
+    .action((api: string, role: string, options: { json?: boolean }) =>
+      run(async (ctx) => {
+        const found = await roleView(ctx.admin(), { resource: api, role });
+        if (options.json) return print(found, true);
+        print(`role ${found.name} of ${found.resource}: ${found.scopes.join(' ') || '(no scopes)'}`, false);
+        print(
+          found.holders.map((h) => ({ holder: h.kind, subject: h.subject, email: h.label ?? '' })),
+          false,
+        );
+      }),
+    );
+
+  roles
     .command('delete <api> <role>')
     .description('delete a role and every assignment of it')
     .action((api: string, role: string) =>
       run(async (ctx) => {
-        await removeRole(ctx.admin(), api, role);
+        await removeRole(ctx.admin(), { resource: api, role });
         print(`role ${role} of ${api} deleted`, false);
       }),
     );
@@ -62,7 +77,7 @@ export function rolesCommand(program: Command, run: Run): void {
  * `grant-role` and `revoke-role` under `users`, `clients` or `groups`: the same service calls
  * and audit records whoever holds the role.
  */
-export function holderRoleCommands(parent: Command, kind: HolderKind, run: Run): void {
+export function holderRoleCommands(parent: Command, kind: Holding['kind'], run: Run): void {
   const what = { user: '<email>', client: '<client_id>', group: '<group>' }[kind];
   const holder = async (ctx: AdminContext, name: string) => {
     if (kind === 'user') {
@@ -81,7 +96,7 @@ export function holderRoleCommands(parent: Command, kind: HolderKind, run: Run):
       .action((name: string, api: string, role: string) =>
         run(async (ctx) => {
           const { subject } = await holder(ctx, name);
-          const changed = await setRoleHolder(ctx.admin(), { kind, subject }, api, role, grant);
+          const changed = await setRoleHolder(ctx.admin(), { kind, subject, resource: api, role }, grant);
           if (!grant && !changed) throw new AdminError(`${name} does not hold ${role} of ${api} directly`);
           print(
             `${name} ${grant ? (changed ? 'now holds' : 'already held') : 'no longer holds'} ${role} of ${api}`,

@@ -181,6 +181,43 @@ describe('admin console in a real browser (Chromium)', function () {
     await context.close();
   });
 
+  it('makes a group with a member, a role of an API, and gives the role to the group', async () => {
+    const lead = await addUser(server, 'team-lead@example.test');
+    const secret = await enrollTotp(server, lead, MFA_KEY);
+    await grantAdmin(server.connection, server.issuer, lead.id, 'admin');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watchConsole(page);
+    await signInToConsole(page, lead, secret);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+    await page.getByRole('link', { name: 'Groups' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('warehouse');
+    await page.getByRole('button', { name: 'Add group' }).click();
+    await page.getByText('Group warehouse added.').waitFor();
+    await page.getByLabel('Email').fill(operator.email);
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await page.getByText(`${operator.email} added.`).waitFor();
+    await check(page, 'group', errors);
+
+    await page.getByRole('link', { name: 'Roles' }).click();
+    await page.locator('#new-resource').selectOption(API);
+    await page.getByLabel('Name', { exact: true }).fill('picker');
+    await page.getByLabel('Scopes it grants (space-separated; scopes of that API)').fill('orders:read');
+    await page.getByRole('button', { name: 'Save role' }).click();
+    await page.getByText('Role picker added.').waitFor();
+    await page.getByLabel('Give picker to a').selectOption('group');
+    await page.getByLabel('named (email, group or client id)').fill('warehouse');
+    await page.getByRole('button', { name: 'Grant picker', exact: true }).click();
+    await page.getByText('warehouse now holds picker.').waitFor();
+    expect(await page.locator('[data-holders="picker"]').textContent()).to.equal('group warehouse');
+    await check(page, 'roles', errors);
+
+    await page.getByRole('link', { name: 'Groups' }).click();
+    await check(page, 'groups', errors);
+    await context.close();
+  });
+
   it('refuses the console to an account without the admin role, even signed in with a second factor', async () => {
     const outsider = await addUser(server, 'not-an-admin@example.test');
     const secret = await enrollTotp(server, outsider, MFA_KEY);

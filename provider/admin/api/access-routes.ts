@@ -1,42 +1,23 @@
 import { z } from 'zod';
 
-import {
-  createGroup,
-  groupsView,
-  putRole,
-  removeGroup,
-  removeRole,
-  rolesView,
-  setGroupMember,
-  setRoleHolder,
-} from '../access.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import type { HolderKind } from '../../roles/role-assignment-model.ts';
+import { createGroup, groupView, groupsView, removeGroup, setGroupMember } from '../access/groups.ts';
+import { putRole, removeRole, roleView, rolesView, setRoleHolder } from '../access/roles.ts';
+import {
+  groupDetail,
+  groupRef,
+  groupSummary,
+  type Holding,
+  holding,
+  membership,
+  newGroup,
+  roleBody,
+  roleDetail,
+  roleRef,
+  roleSummary,
+  rolesQuery,
+} from '../access/schemas.ts';
 import type { ApiRoute } from './api-route.ts';
-
-const name = z.string().min(1).max(64);
-const resource = z.string().url().max(2000).describe('the API (resource indicator), percent-encoded in the path');
-
-const groupSchema = z.object({
-  name: z.string(),
-  parent: z.string().optional(),
-  description: z.string().optional(),
-  members: z.number().int(),
-});
-
-const roleSchema = z.object({
-  resource: z.string(),
-  name: z.string(),
-  scopes: z.array(z.string()),
-  description: z.string().optional(),
-});
-
-const memberParams = z.object({ group: name, user: z.string().min(1).max(200) });
-const roleParams = z.object({ resource, role: name });
-const holderParams = roleParams.extend({
-  kind: z.enum(['user', 'group', 'client']),
-  subject: z.string().min(1).max(400),
-});
 
 /** A membership-like pair: PUT makes it hold, DELETE makes it not hold; both answer 204. */
 function putAndDelete(
@@ -66,7 +47,7 @@ export const accessRoutes: ApiRoute[] = [
     area: 'roles',
     write: false,
     summary: 'Groups with their parents and member counts',
-    response: z.object({ items: z.array(groupSchema) }),
+    response: z.object({ items: z.array(groupSummary) }),
     handler: async ({ deps }) => ({ items: await groupsView(deps) }),
   },
   {
@@ -75,14 +56,24 @@ export const accessRoutes: ApiRoute[] = [
     area: 'roles',
     write: true,
     summary: 'Add a group (optionally inside a parent: one level of nesting)',
-    body: z.object({ name, parent: name.optional(), description: z.string().max(200).optional() }).strict(),
+    body: newGroup,
     status: 201,
     response: z.object({ name: z.string() }),
     handler: async ({ deps, body }) => {
-      const input = body as { name: string; parent?: string; description?: string };
+      const input = body as z.infer<typeof newGroup>;
       await createGroup(deps, input);
       return { name: input.name };
     },
+  },
+  {
+    method: 'get',
+    path: '/groups/{group}',
+    area: 'roles',
+    write: false,
+    summary: 'A group with its members and the roles given to it',
+    params: groupRef,
+    response: groupDetail,
+    handler: async ({ deps, params }) => groupView(deps, params.group!),
   },
   {
     method: 'delete',
@@ -90,16 +81,16 @@ export const accessRoutes: ApiRoute[] = [
     area: 'roles',
     write: true,
     summary: 'Delete a group with its memberships and role assignments (refused while groups sit in it)',
-    params: z.object({ group: name }),
+    params: groupRef,
     handler: async ({ deps, params }) => {
       await removeGroup(deps, params.group!);
     },
   },
   ...putAndDelete(
     '/groups/{group}/members/{user}',
-    memberParams,
+    membership,
     ['Put a user (by id) in a group', 'Take a user out of a group'],
-    (deps, params, on) => setGroupMember(deps, params.group!, params.user!, on),
+    (deps, params, on) => setGroupMember(deps, { group: params.group!, user: params.user! }, on),
   ),
   {
     method: 'get',
@@ -107,9 +98,19 @@ export const accessRoutes: ApiRoute[] = [
     area: 'roles',
     write: false,
     summary: 'Roles of every API, or of one (?resource=)',
-    query: z.object({ resource: z.string().url().max(2000).optional() }),
-    response: z.object({ items: z.array(roleSchema) }),
+    query: rolesQuery,
+    response: z.object({ items: z.array(roleSummary) }),
     handler: async ({ deps, query }) => ({ items: await rolesView(deps, query.resource as string | undefined) }),
+  },
+  {
+    method: 'get',
+    path: '/roles/{resource}/{role}',
+    area: 'roles',
+    write: false,
+    summary: 'A role with its scopes and who holds it directly (users, groups, service clients)',
+    params: roleRef,
+    response: roleDetail,
+    handler: async ({ deps, params }) => roleView(deps, { resource: params.resource!, role: params.role! }),
   },
   {
     method: 'put',
@@ -117,14 +118,12 @@ export const accessRoutes: ApiRoute[] = [
     area: 'roles',
     write: true,
     summary: 'Add a role to an API, or change the scopes it grants (holders get them at their next token)',
-    params: roleParams,
-    body: z
-      .object({ scopes: z.array(z.string().min(1).max(200)).max(200), description: z.string().max(200).optional() })
-      .strict(),
+    params: roleRef,
+    body: roleBody,
     response: z.object({ result: z.enum(['added', 'updated']) }),
     handler: async ({ deps, params, body }) => {
-      const input = body as { scopes: string[]; description?: string };
-      return { result: await putRole(deps, { resource: params.resource!, name: params.role!, ...input }) };
+      const input = body as z.infer<typeof roleBody>;
+      return { result: await putRole(deps, { resource: params.resource!, role: params.role!, ...input }) };
     },
   },
   {
@@ -133,25 +132,18 @@ export const accessRoutes: ApiRoute[] = [
     area: 'roles',
     write: true,
     summary: 'Delete a role and every assignment of it',
-    params: roleParams,
+    params: roleRef,
     handler: async ({ deps, params }) => {
-      await removeRole(deps, params.resource!, params.role!);
+      await removeRole(deps, { resource: params.resource!, role: params.role! });
     },
   },
   ...putAndDelete(
     '/roles/{resource}/{role}/holders/{kind}/{subject}',
-    holderParams,
+    holding,
     [
       'Give the role to a user (account id), a group (name) or a service client (client id)',
       'Take the role back from that holder',
     ],
-    (deps, params, on) =>
-      setRoleHolder(
-        deps,
-        { kind: params.kind as HolderKind, subject: params.subject! },
-        params.resource!,
-        params.role!,
-        on,
-      ),
+    (deps, params, on) => setRoleHolder(deps, params as unknown as Holding, on),
   ),
 ];

@@ -15,7 +15,16 @@ import {
   requireRecentConsoleSignIn,
 } from './console-session.ts';
 import { dashboard } from './dashboard.ts';
+import {
+  addGroupAction,
+  addMemberAction,
+  deleteGroupAction,
+  groupList,
+  groupPage,
+  removeMemberAction,
+} from './group-pages.ts';
 import { keysPage, rotateKeysAction } from './keys-page.ts';
+import { deleteRoleAction, holderAction, roleList, saveRoleAction } from './role-pages.ts';
 import { finishConsoleSignIn, startConsoleSignIn } from './sign-in.ts';
 import {
   addUpstreamPage,
@@ -64,6 +73,17 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.post('/upstreams/:id/enable', ...change, toggleUpstream(deps, true));
   router.post('/upstreams/:id/disable', ...change, toggleUpstream(deps, false));
   router.post('/upstreams/:id/delete', ...change, recent, removeUpstream(deps));
+  router.get('/groups', noStore, user, groupList(deps));
+  router.post('/groups', ...change, addGroupAction(deps));
+  router.get('/groups/:name', noStore, user, groupPage(deps));
+  router.post('/groups/:name/members', ...change, addMemberAction(deps));
+  router.post('/groups/:name/members/remove', ...change, removeMemberAction(deps));
+  router.post('/groups/:name/delete', ...change, recent, deleteGroupAction(deps));
+  router.get('/roles', noStore, user, roleList(deps));
+  router.post('/roles', ...change, saveRoleAction(deps));
+  router.post('/roles/grant', ...change, holderAction(deps, true));
+  router.post('/roles/revoke', ...change, holderAction(deps, false));
+  router.post('/roles/delete', ...change, recent, deleteRoleAction(deps));
   router.get('/keys', noStore, user, keysPage(deps));
   router.post('/keys/rotate', ...change, recent, rotateKeysAction(deps));
   router.get('/audit', noStore, user, auditPage(deps));
