@@ -13,7 +13,7 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 const uri = z.string().url().max(2000);
 
 /** A name people read (consent screen, console): no controls, bidi overrides or lone surrogates. */
-const displayName = z
+export const displayName = z
   .string()
   .min(1)
   .max(200)
@@ -111,35 +111,6 @@ export const resourcePutSchema = z
     scope_access: z.enum(['open', 'roles']).optional(),
   })
   .strict();
-
-export const userSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string().optional(),
-  email_verified: z.boolean(),
-  disabled: z.boolean(),
-  created_at: z.string(),
-});
-
-export const userDetailSchema = userSchema.extend({
-  second_factor: z.boolean(),
-  passkeys: z.array(z.object({ id: z.string(), name: z.string().optional(), created_at: z.string() })),
-  links: z.array(z.object({ idp: z.string(), email: z.string().optional(), linked_at: z.string() })),
-  groups: z.array(z.string()),
-  roles: z.array(z.object({ resource: z.string(), role: z.string() })),
-  applications: z.array(z.object({ clientId: z.string(), name: z.string() })),
-});
-
-export const userCreateSchema = z
-  .object({ email: z.string().email().max(320), name: displayName.optional() })
-  .strict()
-  .describe('an invitation: the user gets a link by mail to choose the first password');
-
-export const userPatchSchema = z
-  .object({ disabled: z.boolean().optional().describe('true blocks sign-in and signs the user out everywhere') })
-  .strict();
-
-export const countSchema = z.object({ count: z.number().int() });
 
 export const keySchema = z.object({
   kind: z.string(),
