@@ -50,8 +50,11 @@ export async function endAccountSession(
   uid: string,
 ): Promise<number | undefined> {
   const Session = oidcModel(connection, 'Session');
-  const record = await Session.findOneAndDelete({ uid, 'payload.accountId': accountId }).lean();
+  // Find, then delete by id: the delete's count decides, so two concurrent ends revoke once.
+  const record = await Session.findOne({ uid, 'payload.accountId': accountId }).lean();
   if (!record) return undefined;
+  const { deletedCount } = await Session.deleteOne({ _id: record._id });
+  if (deletedCount !== 1) return undefined;
   const payload = record.payload as SessionPayload;
   await enqueueLogouts(connection, logoutsForSessions([{ payload }]));
   const grantIds = Object.values(payload.authorizations ?? {}).flatMap((a) => (a.grantId ? [a.grantId] : []));
