@@ -1,17 +1,18 @@
 import { accountModel, type AccountRecord } from '../accounts/account-model.ts';
-import { mailResetLink } from '../accounts/password-reset.ts';
-import type { NotifyDeps } from '../mail/notify-account.ts';
+import { normalizeEmail } from '../accounts/normalize-email.ts';
 import { grantedApplications } from '../accounts/granted-applications.ts';
 import { revokeAccountGrants } from '../accounts/revoke-account-grants.ts';
 import { removeFactor } from '../mfa/manage-factor.ts';
 import { mfaModel } from '../mfa/mfa-model.ts';
 import { mfaStatus } from '../mfa/mfa-status.ts';
-import { listPasskeys, removeAllPasskeys } from '../passkeys/manage-passkeys.ts';
+import { listPasskeys } from '../passkeys/manage-passkeys.ts';
 import { accessOfUser } from '../roles/manage-groups.ts';
 import { unlockAccount } from '../security/login-throttle.ts';
 import { listLinks } from '../upstream/identity-links.ts';
-import { type AdminDeps, conflict, invalid, notFound, recordAdmin } from './admin-deps.ts';
+import { type AdminDeps, invalid, notFound, recordAdmin } from './admin-deps.ts';
 import { startsWithPattern } from './literal-pattern.ts';
+import { checkedInput } from './users/checked-input.ts';
+import { userPatchSchema } from './users/schemas.ts';
 
 export interface UserView {
   id: string;
@@ -33,7 +34,8 @@ const view = (account: AccountRecord): UserView => ({
 
 const PROJECTION = { passwordHash: 0 } as const;
 
-async function stored(deps: Pick<AdminDeps, 'connection'>, id: string): Promise<AccountRecord> {
+/** The stored account (without its password hash), or a 404. */
+export async function storedUser(deps: Pick<AdminDeps, 'connection'>, id: string): Promise<AccountRecord> {
   const account = await accountModel(deps.connection).findById(id, PROJECTION).lean<AccountRecord>();
   if (!account) throw notFound(`user ${id}`);
   return account;
@@ -55,13 +57,22 @@ export async function listUsers(
   return accounts.map(view);
 }
 
+/** The user with this email (as typed: it is normalized here), or a 404 naming it. */
+export async function findUserByEmail(deps: Pick<AdminDeps, 'connection'>, email: string): Promise<UserView> {
+  const account = await accountModel(deps.connection)
+    .findOne({ email: normalizeEmail(email) }, PROJECTION)
+    .lean<AccountRecord>();
+  if (!account) throw notFound(`user ${email}`);
+  return view(account);
+}
+
 export async function getUser(deps: Pick<AdminDeps, 'connection'>, id: string): Promise<UserView> {
-  return view(await stored(deps, id));
+  return view(await storedUser(deps, id));
 }
 
 /** Everything the console's user page shows: factors, passkeys, links, groups, roles, applications. */
 export async function userDetail(deps: AdminDeps, id: string) {
-  const account = await stored(deps, id);
+  const account = await storedUser(deps, id);
   const [mfa, passkeys, links, access, applications] = await Promise.all([
     mfaStatus(deps.connection, id),
     listPasskeys(deps.connection, id),
@@ -82,19 +93,26 @@ export async function userDetail(deps: AdminDeps, id: string) {
 
 /** Blocks (and signs out everywhere) or allows a user's sign-in. */
 export async function setUserDisabled(deps: AdminDeps, id: string, disabled: boolean): Promise<UserView> {
-  await stored(deps, id);
+  await storedUser(deps, id);
   await accountModel(deps.connection).updateOne({ _id: id }, { $set: { disabled, updatedAt: new Date() } });
   const revoked = disabled ? await revokeAccountGrants(deps.connection, id) : 0;
   await recordAdmin(deps, disabled ? 'admin.user.disabled' : 'admin.user.enabled', {
     account: id,
     ...(disabled ? { details: { grantsRevoked: revoked } } : {}),
   });
-  return view(await stored(deps, id));
+  return view(await storedUser(deps, id));
+}
+
+/** Applies a change to a user (today: disabled or not); nothing to change answers the user as it is. */
+export async function updateUser(deps: AdminDeps, id: string, input: unknown): Promise<UserView> {
+  const patch = checkedInput(userPatchSchema, input);
+  if (patch.disabled === undefined) return getUser(deps, id);
+  return setUserDisabled(deps, id, patch.disabled);
 }
 
 /** Clears failed sign-in and second-factor counters and locks. */
 export async function unlockUser(deps: AdminDeps, id: string): Promise<void> {
-  const account = await stored(deps, id);
+  const account = await storedUser(deps, id);
   await unlockAccount(deps.connection, account.email);
   await mfaModel(deps.connection).updateOne({ _id: id }, { $set: { failures: 0, lockedUntil: null } });
   await recordAdmin(deps, 'admin.user.unlocked', { account: id });
@@ -102,46 +120,8 @@ export async function unlockUser(deps: AdminDeps, id: string): Promise<void> {
 
 /** Removes the second factor and recovery codes. */
 export async function resetUserMfa(deps: AdminDeps, id: string): Promise<void> {
-  await stored(deps, id);
+  await storedUser(deps, id);
   if (!(await mfaStatus(deps.connection, id)).enrolled) throw invalid('the user has no second factor');
   await removeFactor({ connection: deps.connection }, id);
   await recordAdmin(deps, 'admin.user.mfa_reset', { account: id });
-}
-
-/** Removes every passkey of a user (a lost device); a passkey-only account is refused. */
-export async function removeUserPasskeys(deps: AdminDeps, id: string): Promise<number> {
-  await stored(deps, id);
-  const removal = await removeAllPasskeys(deps.connection, id);
-  if ('refused' in removal) {
-    if (removal.refused === 'busy') throw conflict("another change to this user's passkeys is in progress: retry");
-    throw invalid('this user signs in only with passkeys: allow the password first, or it could not sign in at all');
-  }
-  await recordAdmin(deps, 'admin.passkey.revoked', {
-    account: id,
-    details: { passkey: 'all', removed: removal.removed },
-  });
-  return removal.removed;
-}
-
-/** Ends every session and grant of the user (refresh tokens, access tokens at introspection). */
-export async function signOutUser(deps: AdminDeps, id: string): Promise<number> {
-  await stored(deps, id);
-  const revoked = await revokeAccountGrants(deps.connection, id);
-  await recordAdmin(deps, 'admin.user.signed_out', { account: id, details: { grantsRevoked: revoked } });
-  return revoked;
-}
-
-/**
- * Mails the user a single-use link to choose a new password (PASSWORD_RESET_TTL); nobody else
- * sees it. Their sessions end when they use it, as with "Forgot password?".
- */
-export async function mailPasswordReset(
-  deps: AdminDeps,
-  mail: NotifyDeps & { resetSeconds: number },
-  id: string,
-): Promise<void> {
-  const account = await stored(deps, id);
-  if (account.disabled) throw invalid('the user is disabled: enable them first');
-  await mailResetLink(mail, account);
-  await recordAdmin(deps, 'admin.user.password_reset_sent', { account: id });
 }

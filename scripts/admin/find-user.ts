@@ -1,12 +1,8 @@
-import { accountModel, type AccountRecord } from '../../provider/accounts/account-model.ts';
-import { normalizeEmail } from '../../provider/accounts/normalize-email.ts';
-import { AdminError, type AdminContext } from './admin-context.ts';
+import { findUserByEmail } from '../../provider/admin/users.ts';
+import type { AdminContext } from './admin-context.ts';
 
-/** The account with this email, or an AdminError naming it. */
-export async function findUser(ctx: AdminContext, email: string): Promise<AccountRecord> {
-  const found = await accountModel(ctx.connection)
-    .findOne({ email: normalizeEmail(email) })
-    .lean<AccountRecord>();
-  if (!found) throw new AdminError(`no user ${email}`);
-  return found;
+/** The user with this email (`_id` as commands name it), or the service's refusal naming it. */
+export async function findUser(ctx: AdminContext, email: string): Promise<{ _id: string; email: string }> {
+  const found = await findUserByEmail(ctx.admin(), email);
+  return { _id: found.id, email: found.email };
 }

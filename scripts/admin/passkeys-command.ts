@@ -1,18 +1,16 @@
 import type { Command } from 'commander';
 
-import { accountModel } from '../../provider/accounts/account-model.ts';
-import { revokeAccountGrants } from '../../provider/accounts/revoke-account-grants.ts';
 import {
-  listPasskeys,
-  removeAllPasskeys,
-  removePasskey,
-  requirePasskey,
-} from '../../provider/passkeys/manage-passkeys.ts';
+  allowUserPassword,
+  removeUserPasskeys,
+  requireUserPasskey,
+  userPasskeys,
+} from '../../provider/admin/users/passkeys.ts';
 import { AdminError, type Run } from './admin-context.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
 
-const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(0, 10) : '');
+const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : '');
 
 export function passkeysCommand(program: Command, run: Run): void {
   const passkeys = program.command('passkeys').description("list and revoke users' passkeys; passkey-only accounts");
@@ -24,15 +22,14 @@ export function passkeysCommand(program: Command, run: Run): void {
     .action((email: string, options: { json?: boolean }) =>
       run(async (ctx) => {
         const found = await findUser(ctx, email);
-        const all = await listPasskeys(ctx.connection, found._id);
         print(
-          all.map((p) => ({
-            id: p._id,
+          (await userPasskeys(ctx.admin(), found._id)).map((p) => ({
+            id: p.id,
             name: p.name,
-            kind: p.deviceType === 'singleDevice' ? 'device-bound' : 'synced',
+            kind: p.kind,
             aaguid: p.aaguid,
-            added: day(p.createdAt),
-            last_used: day(p.lastUsedAt),
+            added: day(p.created_at),
+            last_used: day(p.last_used_at),
           })),
           options.json,
         );
@@ -49,20 +46,12 @@ export function passkeysCommand(program: Command, run: Run): void {
       run(async (ctx) => {
         if (!options.id === !options.all) throw new AdminError('give exactly one of --id <id> or --all');
         const found = await findUser(ctx, email);
-        const removal = options.all
-          ? await removeAllPasskeys(ctx.connection, found._id)
-          : await removePasskey(ctx.connection, found._id, options.id!);
-        if ('refused' in removal) throw new AdminError(refusal(found.email, removal.refused));
-        const { removed } = removal;
-        const revoked = options.signOut ? await revokeAccountGrants(ctx.connection, found._id) : 0;
-        await ctx.audit.append({
-          event: 'admin.passkey.revoked',
-          outcome: 'success',
-          account: found._id,
-          details: { passkey: options.id ?? 'all', removed, grantsRevoked: revoked },
+        const { removed, grantsRevoked } = await removeUserPasskeys(ctx.admin(), found._id, {
+          passkey: options.id ?? 'all',
+          ...(options.signOut ? { sign_out: true } : {}),
         });
         print(
-          `${removed} passkey(s) of ${found.email} removed${options.signOut ? `; ${revoked} grant(s) revoked` : ''}`,
+          `${removed} passkey(s) of ${found.email} removed${options.signOut ? `; ${grantsRevoked} grant(s) revoked` : ''}`,
           false,
         );
       }),
@@ -74,10 +63,7 @@ export function passkeysCommand(program: Command, run: Run): void {
     .action((email: string) =>
       run(async (ctx) => {
         const found = await findUser(ctx, email);
-        const made = await requirePasskey(ctx.connection, found._id);
-        if (made === false) throw new AdminError(`${found.email} has no passkey: it could not sign in at all`);
-        if (made !== true) throw new AdminError(refusal(found.email, 'busy'));
-        await ctx.audit.append({ event: 'admin.user.passkey_only', outcome: 'success', account: found._id });
+        await requireUserPasskey(ctx.admin(), found._id);
         print(`${found.email} now signs in only with a passkey`, false);
       }),
     );
@@ -88,18 +74,8 @@ export function passkeysCommand(program: Command, run: Run): void {
     .action((email: string) =>
       run(async (ctx) => {
         const found = await findUser(ctx, email);
-        await accountModel(ctx.connection).updateOne(
-          { _id: found._id },
-          { $set: { passwordDisabled: false, updatedAt: new Date() } },
-        );
-        await ctx.audit.append({ event: 'admin.user.password_allowed', outcome: 'success', account: found._id });
+        await allowUserPassword(ctx.admin(), found._id);
         print(`${found.email} may sign in with the password again`, false);
       }),
     );
-}
-
-function refusal(email: string, why: 'last' | 'none' | 'busy'): string {
-  if (why === 'none') return `${email} has no such passkey`;
-  if (why === 'busy') return `another change to the passkeys of ${email} is in progress: retry`;
-  return `${email} signs in only with passkeys: run "passkeys allow-password" first, or it cannot sign in at all`;
 }

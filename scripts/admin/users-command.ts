@@ -1,29 +1,28 @@
 import type { Command } from 'commander';
-import { resetUserMfa, setUserDisabled, unlockUser } from '../../provider/admin/users.ts';
 
-import { accountModel, type AccountRecord } from '../../provider/accounts/account-model.ts';
-import { createAccount } from '../../provider/accounts/create-account.ts';
-import { normalizeEmail } from '../../provider/accounts/normalize-email.ts';
-import { storePassword } from '../../provider/accounts/store-password.ts';
-import { passwordProblem } from '../../provider/accounts/password-policy.ts';
-import { revokeAccountGrants } from '../../provider/accounts/revoke-account-grants.ts';
-import { inviteAccount } from '../../provider/accounts/invite-account.ts';
+import { ADMIN_ROLE, VIEWER_ROLE } from '../../provider/admin/admin-api-resource.ts';
+import {
+  getUser,
+  listUsers,
+  resetUserMfa,
+  setUserDisabled,
+  unlockUser,
+  type UserView,
+} from '../../provider/admin/users.ts';
+import { addUser, inviteUser } from '../../provider/admin/users/add-user.ts';
+import { grantAdministrator } from '../../provider/admin/users/administrator.ts';
+import { unlinkUser, userLinks } from '../../provider/admin/users/linked-sign-ins.ts';
+import { resetUserPassword } from '../../provider/admin/users/passwords.ts';
+import { endUserSession, userSessions } from '../../provider/admin/users/sessions.ts';
 import { sendVerification } from '../../provider/accounts/email-verification.ts';
-import { AdminError, type AdminContext, type Run } from './admin-context.ts';
+import type { Run } from './admin-context.ts';
 import { withMail } from './admin-mail.ts';
 import { findUser } from './find-user.ts';
 import { print } from './output.ts';
 import { holderRoleCommands } from './roles-command.ts';
-import { ADMIN_ROLE, adminApiIndicator, grantAdmin, VIEWER_ROLE } from '../../provider/admin/admin-api-resource.ts';
-import { recordAdmin } from '../../provider/admin/admin-deps.ts';
 import { readSecret } from './read-secret.ts';
 
-async function newPassword(ctx: AdminContext, email: string): Promise<string> {
-  const password = await readSecret('Password (not shown): ');
-  const problem = passwordProblem(password, ctx.config.passwordMinLength, email);
-  if (problem) throw new AdminError(`password refused: ${problem}`);
-  return password;
-}
+const PAGE = 200;
 
 export function usersCommand(program: Command, run: Run): void {
   const users = program.command('users').description('manage user accounts');
@@ -38,22 +37,16 @@ export function usersCommand(program: Command, run: Run): void {
     .option('--json', 'machine-readable output')
     .action((options: { email: string; name?: string; verified?: boolean; sendInvite?: boolean; json?: boolean }) =>
       run(async (ctx) => {
-        const password = await newPassword(ctx, options.email);
-        if (await accountModel(ctx.connection).exists({ email: normalizeEmail(options.email) }))
-          throw new AdminError(`${options.email} already exists`);
-        const id = await createAccount(
-          ctx.connection,
-          { email: options.email, password, name: options.name, emailVerified: options.verified },
-          { minPasswordLength: ctx.config.passwordMinLength, hashing: ctx.config.passwordHashing },
-        ).catch((err: Error) => {
-          throw new AdminError(err.message);
+        const password = await readSecret('Password (not shown): ');
+        const id = await addUser(ctx.admin(), ctx.config, {
+          email: options.email,
+          password,
+          ...(options.name !== undefined ? { name: options.name } : {}),
+          ...(options.verified ? { email_verified: true } : {}),
         });
-        await ctx.audit.append({ event: 'admin.user.added', outcome: 'success', account: id });
         const mailed = options.sendInvite && (await withMail(ctx, (deps) => sendVerification(deps, id)));
-        print(
-          { id, email: normalizeEmail(options.email), ...(mailed ? { confirmation: 'mailed' } : {}) },
-          options.json,
-        );
+        const { email } = await getUser(ctx.admin(), id);
+        print({ id, email, ...(mailed ? { confirmation: 'mailed' } : {}) }, options.json);
       }),
     );
 
@@ -64,15 +57,12 @@ export function usersCommand(program: Command, run: Run): void {
     .option('--json', 'machine-readable output')
     .action((email: string, options: { name?: string; json?: boolean }) =>
       run(async (ctx) => {
-        if (await accountModel(ctx.connection).exists({ email: normalizeEmail(email) }))
-          throw new AdminError(`${email} already exists`);
+        const input = { email, ...(options.name !== undefined ? { name: options.name } : {}) };
         const id = await withMail(ctx, (deps) =>
-          inviteAccount({ ...deps, passwordMinLength: ctx.config.passwordMinLength }, { email, name: options.name }),
-        ).catch((err: Error) => {
-          throw err instanceof AdminError ? err : new AdminError(err.message);
-        });
-        await ctx.audit.append({ event: 'admin.user.invited', outcome: 'success', account: id });
-        print({ id, email: normalizeEmail(email), invitation: 'mailed' }, options.json);
+          inviteUser(ctx.admin(), { ...deps, passwordMinLength: ctx.config.passwordMinLength }, input),
+        );
+        const found = await getUser(ctx.admin(), id);
+        print({ id, email: found.email, invitation: 'mailed' }, options.json);
       }),
     );
 
@@ -82,12 +72,14 @@ export function usersCommand(program: Command, run: Run): void {
     .option('--json', 'machine-readable output')
     .action((options: { json?: boolean }) =>
       run(async (ctx) => {
-        const all = await accountModel(ctx.connection)
-          .find({}, { passwordHash: 0 })
-          .sort({ email: 1 })
-          .lean<AccountRecord[]>();
+        const all: UserView[] = [];
+        for (let page = await listUsers(ctx.admin(), { limit: PAGE }); ; ) {
+          all.push(...page);
+          if (page.length < PAGE) break;
+          page = await listUsers(ctx.admin(), { limit: PAGE, after: page.at(-1)!.email });
+        }
         print(
-          all.map((a) => ({ id: a._id, email: a.email, name: a.name ?? '', disabled: a.disabled })),
+          all.map((a) => ({ id: a.id, email: a.email, name: a.name ?? '', disabled: a.disabled })),
           options.json,
         );
       }),
@@ -115,15 +107,8 @@ export function usersCommand(program: Command, run: Run): void {
     .action((email: string) =>
       run(async (ctx) => {
         const found = await findUser(ctx, email);
-        const password = await newPassword(ctx, found.email);
-        await storePassword(ctx.connection, found._id, password, ctx.config.passwordHashing);
-        const revoked = await revokeAccountGrants(ctx.connection, found._id);
-        await ctx.audit.append({
-          event: 'admin.user.password_reset',
-          outcome: 'success',
-          account: found._id,
-          details: { grantsRevoked: revoked },
-        });
+        const password = await readSecret('Password (not shown): ');
+        const revoked = await resetUserPassword(ctx.admin(), ctx.config, found._id, password);
         print(`password of ${found.email} reset; ${revoked} grant(s) revoked`, false);
       }),
     );
@@ -151,6 +136,50 @@ export function usersCommand(program: Command, run: Run): void {
     );
 
   users
+    .command('sessions <email>')
+    .description("a user's browser sessions: id, when signed in, how, and the applications each signed in to")
+    .option('--json', 'machine-readable output')
+    .action((email: string, options: { json?: boolean }) =>
+      run(async (ctx) => {
+        const found = await findUser(ctx, email);
+        print(await userSessions(ctx.admin(), found._id), options.json);
+      }),
+    );
+
+  users
+    .command('end-session <email> <session>')
+    .description('end one session (id from users sessions): its applications are told, its grants revoked')
+    .action((email: string, session: string) =>
+      run(async (ctx) => {
+        const found = await findUser(ctx, email);
+        const revoked = await endUserSession(ctx.admin(), found._id, session);
+        print(`session of ${found.email} ended; ${revoked} grant(s) revoked`, false);
+      }),
+    );
+
+  users
+    .command('links <email>')
+    .description("a user's linked sign-ins (upstream identity providers)")
+    .option('--json', 'machine-readable output')
+    .action((email: string, options: { json?: boolean }) =>
+      run(async (ctx) => {
+        const found = await findUser(ctx, email);
+        print(await userLinks(ctx.admin(), found._id), options.json);
+      }),
+    );
+
+  users
+    .command('unlink <email> <link>')
+    .description('the upstream identity (link id from users links) no longer signs in to this user')
+    .action((email: string, link: string) =>
+      run(async (ctx) => {
+        const found = await findUser(ctx, email);
+        await unlinkUser(ctx.admin(), found._id, link);
+        print(`sign-in ${link} of ${found.email} unlinked`, false);
+      }),
+    );
+
+  users
     .command('grant-admin <email>')
     .description(
       'let this user into the admin console and API (--viewer: read only); they sign in with a second factor',
@@ -160,17 +189,7 @@ export function usersCommand(program: Command, run: Run): void {
       run(async (ctx) => {
         const found = await findUser(ctx, email);
         const role = options.viewer ? VIEWER_ROLE : ADMIN_ROLE;
-        const changed = await grantAdmin(ctx.connection, ctx.config.issuer, found._id, role);
-        await recordAdmin(ctx.admin(), 'admin.role.granted', {
-          account: found._id,
-          details: {
-            holder: 'user',
-            subject: found._id,
-            resource: adminApiIndicator(ctx.config.issuer),
-            role,
-            changed,
-          },
-        });
+        const changed = await grantAdministrator(ctx.admin(), found._id, role);
         print(
           `${found.email} ${changed ? 'is now' : 'already was'} ${role} of this provider (console: ${ctx.config.issuer}/admin)`,
           false,

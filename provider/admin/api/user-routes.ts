@@ -1,32 +1,30 @@
 import { z } from 'zod';
 
-import {
-  getUser,
-  listUsers,
-  mailPasswordReset,
-  removeUserPasskeys,
-  resetUserMfa,
-  setUserDisabled,
-  signOutUser,
-  unlockUser,
-  userDetail,
-} from '../users.ts';
-import { type AdminDeps, conflict, recordAdmin } from '../admin-deps.ts';
-import { type ApiRoute, decodeCursor, page } from './api-route.ts';
+import type { AdminDeps } from '../admin-deps.ts';
+import { getUser, listUsers, resetUserMfa, unlockUser, updateUser, userDetail } from '../users.ts';
+import { type InviteMail, inviteUser } from '../users/add-user.ts';
+import { userLinks, unlinkUser } from '../users/linked-sign-ins.ts';
+import { allowUserPassword, removeUserPasskeys, requireUserPasskey, userPasskeys } from '../users/passkeys.ts';
+import { mailPasswordReset } from '../users/passwords.ts';
 import {
   countSchema,
-  cursorQuery,
-  limitQuery,
-  pageOf,
+  itemIdSchema,
+  linkSchema,
+  passkeySchema,
+  sessionSchema,
   userCreateSchema,
   userDetailSchema,
+  userIdSchema,
   userPatchSchema,
   userSchema,
-} from './api-schemas.ts';
+} from '../users/schemas.ts';
+import { endUserSession, signOutUser, userSessions } from '../users/sessions.ts';
 import type { NotifyDeps } from '../../mail/notify-account.ts';
-import { inviteAccount } from '../../accounts/invite-account.ts';
+import { type ApiRoute, decodeCursor, page } from './api-route.ts';
+import { cursorQuery, limitQuery, pageOf } from './api-schemas.ts';
 
-const idParams = z.object({ id: z.string().min(1).max(200) });
+const idParams = z.object({ id: userIdSchema });
+const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
 /** The user routes; inviting needs the mail services (absent: invitations are refused). */
 export function userRoutes(
@@ -48,6 +46,36 @@ export function userRoutes(
     handler: async ({ deps, params }) => {
       const result = await run(deps, params.id!);
       return response ? { count: result } : undefined;
+    },
+  });
+  const items = (
+    path: string,
+    summary: string,
+    item: z.ZodType,
+    read: (deps: AdminDeps, id: string) => Promise<unknown[]>,
+  ): ApiRoute => ({
+    method: 'get',
+    path: `/users/{id}/${path}`,
+    area: 'users',
+    write: false,
+    summary,
+    params: idParams,
+    response: itemsOf(item),
+    handler: async ({ deps, params }) => ({ items: await read(deps, params.id!) }),
+  });
+  const remove = (
+    path: string,
+    summary: string,
+    run: (deps: AdminDeps, id: string, item: string) => Promise<unknown>,
+  ): ApiRoute => ({
+    method: 'delete',
+    path: `/users/{id}/${path}/{item}`,
+    area: 'users',
+    write: true,
+    summary,
+    params: z.object({ id: userIdSchema, item: itemIdSchema }),
+    handler: async ({ deps, params }) => {
+      await run(deps, params.id!, params.item!);
     },
   });
   return [
@@ -78,19 +106,7 @@ export function userRoutes(
       body: userCreateSchema,
       response: userSchema,
       status: 201,
-      handler: async ({ deps, body }) => {
-        if (!invite) throw conflict('email is not configured (SMTP_URL): invitations cannot be sent');
-        const input = body as z.infer<typeof userCreateSchema>;
-        let id: string;
-        try {
-          id = await inviteAccount(invite, input);
-        } catch (err) {
-          if ((err as { code?: number }).code === 11000) throw conflict('a user with this email exists already');
-          throw err;
-        }
-        await recordAdmin(deps, 'admin.user.invited', { account: id });
-        return getUser(deps, id);
-      },
+      handler: async ({ deps, body }) => getUser(deps, await inviteUser(deps, invite satisfies InviteMail, body)),
     },
     {
       method: 'get',
@@ -114,19 +130,34 @@ export function userRoutes(
       body: userPatchSchema,
       response: userSchema,
       current: (deps, params) => getUser(deps, params.id!),
-      handler: async ({ deps, params, body }) => {
-        const input = body as z.infer<typeof userPatchSchema>;
-        if (input.disabled === undefined) return getUser(deps, params.id!);
-        return setUserDisabled(deps, params.id!, input.disabled);
-      },
+      handler: ({ deps, params, body }) => updateUser(deps, params.id!, body),
     },
     action('unlock', 'Clear failed sign-in and second-factor counters and locks', unlockUser),
-    action('password-reset', 'Mail the user a single-use link to choose a new password', async (deps, id) => {
-      if (!invite) throw conflict('email is not configured (SMTP_URL): the link cannot be sent');
-      await mailPasswordReset(deps, invite, id);
-    }),
+    action('password-reset', 'Mail the user a single-use link to choose a new password', (deps, id) =>
+      mailPasswordReset(deps, invite, id),
+    ),
     action('reset-mfa', 'Remove the second factor and recovery codes', resetUserMfa),
-    action('remove-passkeys', 'Remove every passkey (a lost device)', removeUserPasskeys, countSchema),
+    action(
+      'remove-passkeys',
+      'Remove every passkey (a lost device)',
+      async (deps, id) => (await removeUserPasskeys(deps, id, { passkey: 'all' })).removed,
+      countSchema,
+    ),
+    action('require-passkey', 'Passkey-only: the password is no longer accepted', requireUserPasskey),
+    action('allow-password', 'Accept the password of a passkey-only user again', allowUserPassword),
     action('sign-out', 'End every session and grant of the user', signOutUser, countSchema),
+    items('passkeys', "The user's passkeys (never their keys)", passkeySchema, userPasskeys),
+    remove('passkeys', 'Remove one passkey (not the last of a passkey-only user)', (deps, id, passkey) =>
+      removeUserPasskeys(deps, id, { passkey }),
+    ),
+    items(
+      'sessions',
+      "The user's browser sessions and the applications each signed in to",
+      sessionSchema,
+      userSessions,
+    ),
+    remove('sessions', 'End one session: its applications are told, its grants revoked', endUserSession),
+    items('links', "The user's linked sign-ins (upstream identity providers)", linkSchema, userLinks),
+    remove('links', 'Unlink an upstream identity from the user', unlinkUser),
   ];
 }
