@@ -2,15 +2,14 @@ import type { Context } from 'koa';
 
 import { accountLabel } from '../accounts/account-label.ts';
 import { ACR_MFA, codeAmr } from '../mfa/acr.ts';
-import { activateEnrollment, pendingOrNewEnrollment } from '../mfa/enrollment.ts';
-import { spendEmailProof } from '../mfa/enrollment-email-proof.ts';
+import { enrollTotp } from '../mfa/enroll-totp.ts';
+import { pendingOrNewEnrollment } from '../mfa/enrollment.ts';
 import { mayEnrollFactor } from '../mfa/first-factor-rule.ts';
 import { renderEnrollmentScreen } from '../views/enrollment-screen.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { formField } from '../forms/form-field.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
-import { notifyAccount } from '../mail/notify-account.ts';
 import { enrollingAccount, enrollmentReason } from './enrolling-account.ts';
 import { proofSubject, renderEmailProof } from './mfa-email-proof.ts';
 
@@ -56,7 +55,10 @@ export function enrollMfa(deps: InteractionDeps) {
         403,
       );
     }
-    const activation = await activateEnrollment(deps.mfa, accountId, formField(ctx, 'code'));
+    const activation = await enrollTotp(deps, accountId, formField(ctx, 'code'), {
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+    });
     if (!activation.activated) {
       return renderEnroll(
         deps,
@@ -65,15 +67,6 @@ export function enrollMfa(deps: InteractionDeps) {
         401,
       );
     }
-    await spendEmailProof(deps, accountId);
-    await deps.audit.record({
-      event: 'mfa.enrolled',
-      outcome: 'success',
-      account: accountId,
-      ip: ctx.ip,
-      requestId: ctx.state.requestId,
-    });
-    await notifyAccount(deps.notify, accountId, 'mfa_added');
     const resume = await deps.live.provider.interactionResult(
       ctx.req,
       ctx.res,

@@ -7,9 +7,10 @@ import type { Logger } from '../observability/logger.ts';
 import type { DatabaseOutage } from '../observability/database-outage.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { AuditLog } from '../security/audit-log.ts';
-import { registerTokenExchange } from './grants/token-exchange/token-exchange-grant.ts';
+import { registerGrants } from './grants/index.ts';
 import { liveTokens } from '../tokens/live-tokens.ts';
-import { buildConfiguration, type ConfigurationInput } from './configuration.ts';
+import { buildConfiguration } from './configuration.ts';
+import type { ConfigurationInput } from './configuration/configuration-input.ts';
 import { isDatabaseUnavailable } from '../../adapters/database-errors.ts';
 import { databaseUnavailable } from './database-unavailable.ts';
 import { grantErrorDetails } from './grant-error-details.ts';
@@ -57,15 +58,7 @@ export function createProvider(
   queueBackchannelLogouts(provider, input.connection);
   provider.use(jwtIntrospection(resolveToken));
   provider.use(devicePollPacing(input.connection));
-  registerTokenExchange({
-    provider,
-    resolveToken,
-    directory,
-    access: input.access,
-    audit: input.audit,
-    maxTtl: input.config.tokenExchangeMaxTtl,
-    accessTokenTtl: input.config.ttl.accessToken,
-  });
+  registerGrants(provider, { resolveToken, directory, access: input.access, audit: input.audit, config: input.config });
   if (input.config.registration !== 'off') {
     provider.use(
       registrationGuard(input.connection, input.audit, {

@@ -4,8 +4,9 @@ import { accountLabel } from '../accounts/account-label.ts';
 import { InvalidRequest } from '../errors.ts';
 import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { formField } from '../forms/form-field.ts';
-import { activateEnrollment, pendingOrNewEnrollment } from '../mfa/enrollment.ts';
-import { checkEmailProofCode, sendEmailProofCode, spendEmailProof } from '../mfa/enrollment-email-proof.ts';
+import { enrollTotp } from '../mfa/enroll-totp.ts';
+import { pendingOrNewEnrollment } from '../mfa/enrollment.ts';
+import { checkEmailProofCode, sendEmailProofCode } from '../mfa/enrollment-email-proof.ts';
 import { mayEnrollFactor } from '../mfa/first-factor-rule.ts';
 import { accountProofSubject, renderAccountEmailProof } from './account-email-proof.ts';
 import { regenerateRecoveryCodes, removeFactor } from '../mfa/manage-factor.ts';
@@ -104,7 +105,10 @@ export function activateMfa(deps: AccountDeps) {
         { error: 'Confirm your email with the code we sent before setting up the app.' },
         403,
       );
-    const activation = await activateEnrollment(deps.mfa, accountId, formField(ctx, 'code'));
+    const activation = await enrollTotp(deps, accountId, formField(ctx, 'code'), {
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+    });
     if (!activation.activated)
       return renderEnrollment(
         deps,
@@ -112,17 +116,8 @@ export function activateMfa(deps: AccountDeps) {
         false,
         'That code is not right. Check the time on your phone and enter the current code.',
       );
-    await spendEmailProof(deps, accountId);
     // The code just typed proves the factor: this session stays good for the account pages.
     await recordSecondFactor(deps.live.provider, ctx.state.accountSession!.id);
-    await deps.audit.record({
-      event: 'mfa.enrolled',
-      outcome: 'success',
-      account: accountId,
-      ip: ctx.ip,
-      requestId: ctx.state.requestId,
-    });
-    await notifyAccount(deps.notify, accountId, 'mfa_added');
     renderCodes(deps, ctx, activation.recoveryCodes);
   };
 }

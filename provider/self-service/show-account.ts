@@ -10,7 +10,7 @@ import { ACCOUNT_CLIENT_ID } from './account-client.ts';
 import { grantedApplications } from '../accounts/granted-applications.ts';
 import { recentReuseRevocations } from '../security/reuse-revocations.ts';
 import { accountCsrfSubject } from './account-csrf.ts';
-import { linkedSignIns } from './linked-sign-ins.ts';
+import { linkedSignIns } from './linked-sign-in-list.ts';
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
