@@ -6,4 +6,3 @@ export const cursorQuery = z.string().max(200).optional().describe('next_cursor 
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), next_cursor: z.string().optional().describe('absent on the last page') });
-
