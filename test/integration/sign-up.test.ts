@@ -119,6 +119,24 @@ describe('self-registration and email verification, over SMTP', function () {
     }
   });
 
+  it('counts a name in characters after trimming: 200 with an emoji is kept whole, 201 is refused', async () => {
+    const full = `${'a'.repeat(199)}😀`;
+    for (const [name, kept] of [
+      [full, full],
+      [`  ${full}  `, full],
+    ]) {
+      const email = fresh();
+      const done = await signUp({ email, name: name!, new_password: PASSWORD });
+      expect(done.html, JSON.stringify(name)).to.include('Check your inbox');
+      expect((await accountModel(server.connection).findOne({ email }).lean())?.name).to.equal(kept);
+    }
+    const email = fresh();
+    const long = await signUp({ email, name: 'a'.repeat(201), new_password: PASSWORD });
+    expect(long.status).to.equal(400);
+    expect(errorText(long)).to.equal('Name refused: it must be at most 200 characters.');
+    expect(await accountModel(server.connection).countDocuments({ email })).to.equal(0);
+  });
+
   it('refuses a lone surrogate in a name for every door that creates an account', async () => {
     let thrown: unknown;
     try {
