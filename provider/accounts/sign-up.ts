@@ -31,6 +31,16 @@ export type SignUpResult =
   | { ok: true; accountId?: string }
   | { ok: false; reason: 'limited' | 'email' | 'domain' | 'name' | 'policy'; problem?: string };
 
+/** Longest name sign-up takes, in characters (code points: an emoji counts once, as people count). */
+export const MAX_NAME_LENGTH = 200;
+
+/** Why a (trimmed) sign-up name is refused, or undefined: the shared display-name check, then its length. */
+export function signUpNameProblem(name: string): string | undefined {
+  const problem = displayNameProblem(name);
+  if (problem) return problem;
+  return [...name].length > MAX_NAME_LENGTH ? `must be at most ${MAX_NAME_LENGTH} characters` : undefined;
+}
+
 /** Whether self-registration accepts this (normalised) address's domain. */
 export function domainAllowed(signup: SignupConfig, email: string): boolean {
   if (signup.mode !== 'domains') return true;
@@ -50,7 +60,9 @@ export async function signUp(deps: SignUpDeps, input: SignUpInput, ip: string): 
   const email = normalizeEmail(input.email);
   if (!looksLikeEmail(email)) return { ok: false, reason: 'email' };
   if (!domainAllowed(deps.signup, email)) return { ok: false, reason: 'domain' };
-  const nameProblem = displayNameProblem(input.name);
+  // Trimmed first, then checked and kept whole: cutting it could split a character in two.
+  const name = input.name.trim();
+  const nameProblem = signUpNameProblem(name);
   if (nameProblem) return { ok: false, reason: 'name', problem: nameProblem };
   const problem = passwordProblem(input.password, deps.passwordMinLength, email);
   if (problem) return { ok: false, reason: 'policy', problem };
@@ -66,7 +78,7 @@ export async function signUp(deps: SignUpDeps, input: SignUpInput, ip: string): 
   try {
     accountId = await createAccount(
       deps.connection,
-      { email, password: input.password, name: input.name.trim().slice(0, 200) || undefined, mustVerifyEmail: true },
+      { email, password: input.password, name: name || undefined, mustVerifyEmail: true },
       { minPasswordLength: deps.passwordMinLength, passwordHash },
     );
   } catch (err) {

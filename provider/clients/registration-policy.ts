@@ -4,6 +4,9 @@ import { errors } from 'oidc-provider';
 import { displayNameProblem } from '../security/display-name.ts';
 import { redirectUriProblem } from './redirect-uri-policy.ts';
 
+/** Characters a registered client's name may have (an operator's is bounded at 200 too: admin/api/api-schemas.ts). */
+const MAX_CLIENT_NAME = 200;
+
 const GRANTS = new Set(['authorization_code', 'refresh_token']);
 /**
  * Public (PKCE alone) unless the client asks to be confidential. A metadata document cannot carry
@@ -85,6 +88,9 @@ export function applyRegistrationPolicy(
   assertTypes(metadata);
   const nameProblem = typeof metadata.client_name === 'string' ? displayNameProblem(metadata.client_name) : undefined;
   if (nameProblem) throw new errors.InvalidClientMetadata(`client_name ${nameProblem}`);
+  // Shown on the consent screen: bounded like an operator's client name (characters, not UTF-16 units).
+  if (typeof metadata.client_name === 'string' && [...metadata.client_name].length > MAX_CLIENT_NAME)
+    throw new errors.InvalidClientMetadata(`client_name must be at most ${MAX_CLIENT_NAME} characters`);
   // The library's default method (client_secret_basic, for clients operators add) is not ours.
   const method =
     (sent && sent.token_endpoint_auth_method === undefined ? undefined : metadata.token_endpoint_auth_method) ?? 'none';

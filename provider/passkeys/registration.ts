@@ -8,8 +8,7 @@ import {
 import { CHALLENGE_SECONDS, storeChallenge, takeChallenge } from './challenges.ts';
 import type { PasskeyDeps } from './passkey-deps.ts';
 import { passkeyModel, type PasskeyRecord } from './passkey-model.ts';
-
-export const MAX_NAME_LENGTH = 60;
+import { passkeyName } from './passkey-name.ts';
 
 export type RegistrationResult =
   | { ok: true; passkey: Pick<PasskeyRecord, '_id' | 'name' | 'deviceType' | 'aaguid'> }
@@ -18,7 +17,9 @@ export type RegistrationResult =
       /** challenge: unknown, spent or expired; invalid: the response did not verify; model: not an allowed authenticator; duplicate: already registered */
       reason: 'challenge' | 'invalid' | 'model' | 'duplicate';
       aaguid?: string;
-    };
+    }
+  /** name: the name was refused (problem says why), before the challenge was taken */
+  | { ok: false; reason: 'name'; problem: string };
 
 /**
  * Options for navigator.credentials.create(): a discoverable credential (so it can sign in
@@ -65,6 +66,8 @@ export async function registerPasskey(
   deps: PasskeyDeps,
   input: { accountId: string; subject: string; response: RegistrationResponseJSON; name: string },
 ): Promise<RegistrationResult> {
+  const named = passkeyName(input.name);
+  if ('problem' in named) return { ok: false, reason: 'name', problem: named.problem };
   let challengeOk = false;
   let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
@@ -99,7 +102,7 @@ export async function registerPasskey(
     deviceType: info.credentialDeviceType,
     backedUp: info.credentialBackedUp,
     aaguid,
-    name: passkeyName(input.name),
+    name: named.name,
     createdAt: new Date(),
     lastUsedAt: null,
   };
@@ -110,14 +113,4 @@ export async function registerPasskey(
     throw err;
   }
   return { ok: true, passkey: { _id: record._id, name: record.name, deviceType: record.deviceType, aaguid } };
-}
-
-/** The user's label, tidied: one line, bounded, never empty. */
-export function passkeyName(input: string): string {
-  const name = input
-    .replace(/[\p{Cc}\p{Cf}]/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, MAX_NAME_LENGTH);
-  return name || 'Passkey';
 }

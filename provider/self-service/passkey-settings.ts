@@ -76,9 +76,13 @@ export function addPasskey(deps: AccountDeps) {
         ...who,
         event: 'passkey.register_failed',
         outcome: 'failure',
-        details: { reason: result.reason, ...(result.aaguid ? { aaguid: result.aaguid } : {}) },
+        details: { reason: result.reason, ...('aaguid' in result && result.aaguid ? { aaguid: result.aaguid } : {}) },
       });
-      return renderAccount(deps, ctx, { error: REGISTRATION_PROBLEMS[result.reason] }, 400);
+      const error =
+        result.reason === 'name'
+          ? `The passkey's name ${result.problem}: choose another name and try again.`
+          : REGISTRATION_PROBLEMS[result.reason];
+      return renderAccount(deps, ctx, { error }, 400);
     }
     await spendEmailProof(deps, accountId);
     await deps.audit.record({

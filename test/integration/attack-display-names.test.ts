@@ -59,6 +59,23 @@ describe('attack: control and bidi-override characters in client names', () => {
     });
   }
 
+  it('refuses a client_name of more than 200 characters at open registration, and takes 200 emoji', async () => {
+    const register = (body: Json) =>
+      fetch(`${server.issuer}/reg`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...body, redirect_uris: ['https://app.example/cb'] }),
+      });
+    const long = await register({ client_name: 'x'.repeat(201) });
+    expect(long.status).to.equal(400);
+    expect(await long.json()).to.deep.include({ error: 'invalid_client_metadata' });
+    expect((await register({ client_name: '🚀'.repeat(200) })).status).to.equal(201);
+    // A language-tagged name (OpenID Connect Registration 2.1) is not kept, so nothing shows it.
+    const tagged = await register({ client_name: 'App', 'client_name#fr': 'Photo\u202egpj.exe' });
+    expect(tagged.status).to.equal(201);
+    expect(await tagged.json()).to.not.have.property('client_name#fr');
+  });
+
   it('still takes an ordinary name in any script', async () => {
     const response = await fetch(`${server.issuer}/reg`, {
       method: 'POST',

@@ -79,7 +79,7 @@ describe('passkeys (WebAuthn): registration, passwordless sign-in, second factor
       browser,
       account,
       new SoftAuthenticator(server.issuer),
-      '  Work\u0000 laptop  ',
+      '  Work   laptop  ',
       options,
     );
     expect(added.status).to.equal(200);
@@ -89,6 +89,24 @@ describe('passkeys (WebAuthn): registration, passwordless sign-in, second factor
     expect(stored[0]).to.include({ name: 'Work laptop', deviceType: 'singleDevice', counter: 0 });
     const events = await auditModel(server.connection).find({ account: user.id, event: 'passkey.registered' }).lean();
     expect(events).to.have.length(1);
+  });
+
+  it('attack: refuses a passkey name with a control, a bidi override or too many characters, and stores nothing', async () => {
+    const user = await addUser(server);
+    const browser = new Browser(server.issuer);
+    const account = await openAccount(browser, user);
+    for (const name of ['Work\u0000laptop', 'Photo\u202Egpj.exe', 'Line\nbreak', 'x'.repeat(61), '😀'.repeat(61)]) {
+      const refused = await addPasskey(browser, account, new SoftAuthenticator(server.issuer), name);
+      expect(refused.status, JSON.stringify(name)).to.equal(400);
+      expect(errorText(refused), JSON.stringify(name)).to.match(/name/i);
+    }
+    expect(await passkeyModel(server.connection).countDocuments({ accountId: user.id })).to.equal(0);
+    // 60 characters of which one is outside the BMP (61 UTF-16 units): kept whole, never cut in half
+    const long = `${'a'.repeat(59)}😀`;
+    const added = await addPasskey(browser, account, new SoftAuthenticator(server.issuer), long);
+    expect(added.status).to.equal(200);
+    const stored = await passkeyModel(server.connection).findOne({ accountId: user.id }).lean();
+    expect(stored?.name).to.equal(long);
   });
 
   it('signs in with a passkey alone: no password, acr phishing-resistant, amr key + user verification', async () => {

@@ -3,6 +3,7 @@ import * as oidc from 'openid-client';
 
 import { accountModel } from '../../provider/accounts/account-model.ts';
 import { createAccount } from '../../provider/accounts/create-account.ts';
+import { rateWindowModel } from '../../provider/security/rate-window-model.ts';
 import { Browser, type Page } from '../helpers/browser.ts';
 import { addUser, addWebClient, type TestClient } from '../helpers/fixtures.ts';
 import { errorText } from '../helpers/login-attempt.ts';
@@ -36,6 +37,9 @@ describe('self-registration and email verification, over SMTP', function () {
     await server.stop();
     await inbox.close();
   });
+
+  // Every test here signs up from 127.0.0.1: each starts with a fresh hourly allowance (the limit has its own test).
+  beforeEach(() => rateWindowModel(server.connection).deleteMany({ _id: /^signup:/ }));
 
   const fresh = (domain = 'example.test') => `new-${Math.random().toString(36).slice(2, 10)}@${domain}`;
 
@@ -117,6 +121,33 @@ describe('self-registration and email verification, over SMTP', function () {
       expect(refused.html).to.include(`value="${email}"`);
       expect(await accountModel(server.connection).countDocuments({ email })).to.equal(0);
     }
+  });
+
+  it('refuses an address with a bidi override or a NUL, and makes no account', async () => {
+    for (const email of ['eve\u202elivap@example.test', 'e\u0000ve@example.test']) {
+      const refused = await signUp({ email, new_password: PASSWORD });
+      expect(refused.status, JSON.stringify(email)).to.equal(400);
+      expect(errorText(refused)).to.equal('Enter a valid email address.');
+      expect(await accountModel(server.connection).countDocuments({ email })).to.equal(0);
+    }
+  });
+
+  it('counts a name in characters after trimming: 200 with an emoji is kept whole, 201 is refused', async () => {
+    const full = `${'a'.repeat(199)}😀`;
+    for (const [name, kept] of [
+      [full, full],
+      [`  ${full}  `, full],
+    ]) {
+      const email = fresh();
+      const done = await signUp({ email, name: name!, new_password: PASSWORD });
+      expect(done.html, JSON.stringify(name)).to.include('Check your inbox');
+      expect((await accountModel(server.connection).findOne({ email }).lean())?.name).to.equal(kept);
+    }
+    const email = fresh();
+    const long = await signUp({ email, name: 'a'.repeat(201), new_password: PASSWORD });
+    expect(long.status).to.equal(400);
+    expect(errorText(long)).to.equal('Name refused: it must be at most 200 characters.');
+    expect(await accountModel(server.connection).countDocuments({ email })).to.equal(0);
   });
 
   it('refuses a lone surrogate in a name for every door that creates an account', async () => {

@@ -9,7 +9,7 @@ import {
   secondFactorAmr,
   usedPasskey,
 } from '../../provider/passkeys/passkey-methods.ts';
-import { passkeyName } from '../../provider/passkeys/registration.ts';
+import { passkeyName } from '../../provider/passkeys/passkey-name.ts';
 import { satisfiesPolicy } from '../../provider/self-service/require-session.ts';
 
 describe('passkey rules', () => {
@@ -37,10 +37,12 @@ describe('passkey rules', () => {
     expect(asksForPhishingResistant(undefined)).to.equal(false);
   });
 
-  it("tidies a passkey's name: one line, no control characters, bounded, never empty", () => {
-    expect(passkeyName('  Work\u0000\n  laptop ')).to.equal('Work laptop');
-    expect(passkeyName('\u202e')).to.equal('Passkey');
-    expect(passkeyName('x'.repeat(100))).to.have.length(60);
+  it("tidies a passkey's name, or refuses controls, bidi overrides and more than 60 characters", () => {
+    expect(passkeyName('  Work \u00a0  laptop ')).to.deep.equal({ name: 'Work laptop' });
+    expect(passkeyName('   ')).to.deep.equal({ name: 'Passkey' });
+    expect(passkeyName(`${'a'.repeat(59)}😀`)).to.deep.equal({ name: `${'a'.repeat(59)}😀` });
+    for (const refused of ['Work\u0000laptop', 'Work\nlaptop', '\u202e', 'a\ud800', 'x'.repeat(61), '😀'.repeat(61)])
+      expect(passkeyName(refused), JSON.stringify(refused)).to.have.property('problem');
   });
 
   it('scopes passkeys to the issuer host unless WEBAUTHN_RP_ID names a parent domain of it', () => {

@@ -37,7 +37,7 @@ export function showSignUp(deps: SignUpScreenDeps) {
 export function submitSignUp(deps: SignUpScreenDeps) {
   return async function submitSignUp(ctx: Context): Promise<void> {
     const email = formField(ctx, 'email').trim().slice(0, 320);
-    const name = formField(ctx, 'name').slice(0, 200);
+    const name = formField(ctx, 'name');
     const who = { ip: ctx.ip, requestId: ctx.state.requestId };
     if (formField(ctx, 'website') !== '') {
       await deps.audit.record({ ...who, event: 'signup.bot', outcome: 'failure' });
