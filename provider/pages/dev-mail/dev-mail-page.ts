@@ -22,7 +22,7 @@ function fromThisMachine(ctx: Context): boolean {
 
 /**
  * GET /dev/mail — development only (no SMTP_URL, the embedded database, never in production:
- * app.ts does not mount it otherwise), and only to loopback clients: the mails the provider would have sent, newest first, with their links, so a newcomer
+ * mounts/pages.ts does not mount it otherwise), and only to loopback clients: the mails the provider would have sent, newest first, with their links, so a newcomer
  * can finish a password reset without a mail server.
  */
 export function devMailPage(connection: Connection, views: nunjucks.Environment) {
