@@ -14,11 +14,13 @@ import { AccessDirectory } from '../../provider/roles/access-directory.ts';
 import { AuditLog } from '../../provider/security/audit-log.ts';
 import type { AdminDeps } from '../../provider/admin/admin-deps.ts';
 
-/** What every admin command works with: the configuration, the database, and an audit log. */
+/**
+ * What every admin command works with: the configuration, the database, and the admin services'
+ * dependencies. Commands record nothing themselves: each service writes its own audit record.
+ */
 export interface AdminContext {
   config: Config;
   connection: Connection;
-  audit: AuditLog;
   /** an oidc-provider built with the real configuration, only to validate client metadata */
   validator(): Promise<Provider>;
   /** the administrative services' dependencies, as the CLI (provider/admin/) */
@@ -64,7 +66,6 @@ export async function openAdminContext(): Promise<AdminContext> {
   const context: AdminContext = {
     config,
     connection,
-    audit,
     async validator() {
       provider ??= createProvider({
         config,

@@ -52,11 +52,6 @@ export function applyCommand(program: Command, run: Run): void {
           passwordHashing: ctx.config.passwordHashing,
         });
         const changes = result.changes.filter((change) => change.action !== 'unchanged');
-        if (!options.dryRun) {
-          for (const change of changes) {
-            await ctx.audit.append({ event: 'admin.apply', outcome: 'success', details: { ...change, file } });
-          }
-        }
         if (options.json) return print({ dryRun: !!options.dryRun, changes, generated: result.generated }, true);
         const lines = describeChanges(result.changes);
         process.stdout.write(
