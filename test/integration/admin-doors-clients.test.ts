@@ -272,6 +272,45 @@ describe('admin doors for clients: CLI, API, console and configuration file', fu
     expect(shown.html).to.match(/<textarea id="resource_scopes"[^>]*>[^<]*admin:clients:read<\/textarea>/);
   });
 
+  it("changes through the API's PATCH what the console's client page changes: PAR, DPoP, back-channel logout", async () => {
+    expect((await api('POST', '/clients', { type: 'service', id: 'doors-patch' })).status).to.equal(201);
+    const read = await api('GET', '/clients/doors-patch');
+    const patched = await api(
+      'PATCH',
+      '/clients/doors-patch',
+      {
+        require_pushed_authorization_requests: true,
+        dpop_bound_access_tokens: true,
+        backchannel_logout_uri: 'https://svc.example/logout',
+        backchannel_logout_session_required: true,
+      },
+      { 'if-match': read.etag },
+    );
+    expect(patched.status, JSON.stringify(patched.body)).to.equal(200);
+    expect(patched.body).to.deep.include({
+      require_pushed_authorization_requests: true,
+      dpop_bound_access_tokens: true,
+      backchannel_logout_uri: 'https://svc.example/logout',
+      backchannel_logout_session_required: true,
+    });
+    const removed = await api(
+      'PATCH',
+      '/clients/doors-patch',
+      { backchannel_logout_uri: null },
+      { 'if-match': patched.etag },
+    );
+    expect(removed.status, JSON.stringify(removed.body)).to.equal(200);
+    expect(removed.body).to.not.have.property('backchannel_logout_uri');
+    const refused = await api(
+      'PATCH',
+      '/clients/doors-patch',
+      { backchannel_logout_uri: 'ftp://svc.example/logout' },
+      { 'if-match': removed.etag },
+    );
+    expect(refused.status).to.equal(400);
+    expect(JSON.stringify(refused.body)).to.include('backchannel_logout_uri must be a web uri');
+  });
+
   it('refuses a wrong back-channel URI or scope line on the page, next to the field, and stores nothing', async () => {
     const refused = await consolePost('/admin/clients', '/admin/clients', {
       type: 'web',
