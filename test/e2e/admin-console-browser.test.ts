@@ -247,10 +247,22 @@ describe('admin console in a real browser (Chromium)', function () {
     await page.getByRole('link', { name: 'Go to the client' }).click();
     await page.getByRole('heading', { name: /Client console-exchanger/ }).waitFor();
     await page.getByText('Advanced', { exact: true }).click();
+    // What it was created with shows there, and what the admin API's PATCH changes may change.
+    expect(await page.getByLabel(/push its authorization requests first/).isChecked()).to.equal(true);
+    expect(await page.getByLabel('Back-channel logout URI (optional)').inputValue()).to.equal(
+      'https://orders.example/logout',
+    );
+    await page.getByLabel(/bound to its key \(DPoP/).uncheck();
     await page.getByLabel(/^Scopes per API/).fill(`${API} orders:read`);
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Client saved.').waitFor();
-    expect((await getClient(server, 'console-exchanger')).resource_scopes).to.deep.equal({ [API]: ['orders:read'] });
+    expect(await getClient(server, 'console-exchanger')).to.deep.include({
+      resource_scopes: { [API]: ['orders:read'] },
+      require_pushed_authorization_requests: true,
+      dpop_bound_access_tokens: false,
+      backchannel_logout_uri: 'https://orders.example/logout',
+      backchannel_logout_session_required: true,
+    });
     await page.getByText('Advanced', { exact: true }).click();
     expect(await page.getByLabel(/^Scopes per API/).inputValue()).to.equal(`${API} orders:read`);
     await check(page, 'client-advanced', errors);

@@ -257,19 +257,39 @@ describe('admin doors for clients: CLI, API, console and configuration file', fu
       },
     });
 
-    // Scopes per API, on the client's page: one API a line, then its scopes.
+    // On the client's page: what the API's PATCH changes, scopes per API (one API a line) included.
     const page = await browser.open('/admin/clients/doors-advanced');
+    expect(page.html).to.match(/data-token-exchange>Token exchange[^<]*https:\/\/orders-db.example/);
     const saved = await consolePost('/admin/clients/doors-advanced', '/admin/clients/doors-advanced', {
       client_version: /name="client_version" value="([^"]+)"/.exec(page.html)?.[1] ?? '',
       resources: api_,
       resource_scopes: `${api_} admin:clients:read\n`,
       resource_server_of: api_,
+      require_dpop: 'on',
+      backchannel_logout_uri: 'https://orders.example/bye',
     });
     expect(saved.status, saved.html.slice(0, 300)).to.be.oneOf([200, 302, 303]);
     const changed = await api('GET', '/clients/doors-advanced');
-    expect(changed.body.resource_scopes).to.deep.equal({ [api_]: ['admin:clients:read'] });
+    expect(changed.body).to.deep.include({
+      resource_scopes: { [api_]: ['admin:clients:read'] },
+      require_pushed_authorization_requests: false,
+      dpop_bound_access_tokens: true,
+      backchannel_logout_uri: 'https://orders.example/bye',
+      backchannel_logout_session_required: false,
+    });
     const shown = await browser.open('/admin/clients/doors-advanced');
     expect(shown.html).to.match(/<textarea id="resource_scopes"[^>]*>[^<]*admin:clients:read<\/textarea>/);
+    expect(shown.html).to.match(/id="backchannel_logout_uri"[^>]*value="https:\/\/orders.example\/bye"/);
+
+    // Emptied, the back-channel URI is removed (the API's PATCH takes null for that).
+    const emptied = await consolePost('/admin/clients/doors-advanced', '/admin/clients/doors-advanced', {
+      client_version: /name="client_version" value="([^"]+)"/.exec(shown.html)?.[1] ?? '',
+      resources: api_,
+      resource_scopes: `${api_} admin:clients:read`,
+      backchannel_logout_uri: '',
+    });
+    expect(emptied.status, emptied.html.slice(0, 300)).to.be.oneOf([200, 302, 303]);
+    expect((await api('GET', '/clients/doors-advanced')).body).to.not.have.property('backchannel_logout_uri');
   });
 
   it("changes through the API's PATCH what the console's client page changes: PAR, DPoP, back-channel logout", async () => {

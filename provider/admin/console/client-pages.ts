@@ -14,11 +14,11 @@ import {
   problemFromMessage,
   problemsByField,
 } from './client-form-problems.ts';
+import { clientEditBody, type TypedClientEdit, typedClientEdit } from './client-edit-form.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { consoleAdminDeps } from './console-session.ts';
-import { checked, lines } from './form-values.ts';
 import { newClientBody, typedNewClient, usesAdvanced } from './new-client-form.ts';
-import { linesFromScopes, scopesFromLines } from './resource-scope-lines.ts';
+import { linesFromScopes } from './resource-scope-lines.ts';
 import { doneRedirect, renderConsole } from './render-console.ts';
 
 const PAGE = 50;
@@ -109,19 +109,7 @@ export function addClient(deps: ConsoleDeps) {
 /** A refused save: its problems, and what the admin typed (shown again instead of the stored settings). */
 interface RefusedEdit {
   problems: FieldProblem[];
-  typed: {
-    name: string;
-    redirects: string;
-    postLogouts: string;
-    resources: string;
-    firstParty: boolean;
-    requireMfa: boolean;
-    requirePasskey: boolean;
-    requireVerifiedEmail: boolean;
-    resourceServerOf: string;
-    introspectAny: boolean;
-    resourceScopes: string;
-  };
+  typed: TypedClientEdit;
 }
 
 /** GET /admin/clients/:id — its settings, with the edit, rotate and delete forms. */
@@ -137,6 +125,10 @@ export function clientDetail(deps: ConsoleDeps) {
           require_mfa: typed.requireMfa,
           require_passkey: typed.requirePasskey,
           require_verified_email: typed.requireVerifiedEmail,
+          require_pushed_authorization_requests: typed.requirePar,
+          dpop_bound_access_tokens: typed.requireDpop,
+          backchannel_logout_uri: typed.backchannelLogoutUri,
+          backchannel_logout_session_required: typed.backchannelSessionRequired,
           introspect_any: typed.introspectAny,
         }
       : stored;
@@ -171,37 +163,13 @@ export function clientDetail(deps: ConsoleDeps) {
 const STALE =
   'This client was changed since you opened this page (by another administrator or through the API). These are its current settings: make your change again.';
 
-/** POST /admin/clients/:id — name, redirects, APIs (and scopes there), policy flags, if unchanged since the page was shown. */
+/** POST /admin/clients/:id — every setting the admin API's PATCH takes, if unchanged since the page was shown. */
 export function editClient(deps: ConsoleDeps) {
   const detail = clientDetail(deps);
   return async function editClient(ctx: Context): Promise<void> {
     const id = String(ctx.params.id);
-    const typed = {
-      name: formField(ctx, 'name'),
-      redirects: formField(ctx, 'redirect_uris'),
-      postLogouts: formField(ctx, 'post_logout_redirect_uris'),
-      resources: formField(ctx, 'resources'),
-      firstParty: checked(ctx, 'first_party'),
-      requireMfa: checked(ctx, 'require_mfa'),
-      requirePasskey: checked(ctx, 'require_passkey'),
-      requireVerifiedEmail: checked(ctx, 'require_verified_email'),
-      resourceServerOf: formField(ctx, 'resource_server_of'),
-      introspectAny: checked(ctx, 'introspect_any'),
-      resourceScopes: formField(ctx, 'resource_scopes'),
-    };
-    const body = {
-      client_name: typed.name || undefined,
-      redirect_uris: lines(typed.redirects),
-      post_logout_redirect_uris: lines(typed.postLogouts),
-      allowed_resources: lines(typed.resources),
-      first_party: typed.firstParty,
-      require_mfa: typed.requireMfa,
-      require_passkey: typed.requirePasskey,
-      require_verified_email: typed.requireVerifiedEmail,
-      resource_server_of: lines(typed.resourceServerOf),
-      introspect_any: typed.introspectAny,
-      resource_scopes: scopesFromLines(typed.resourceScopes),
-    };
+    const typed = typedClientEdit(ctx);
+    const body = clientEditBody(typed);
     const parsed = clientPatchSchema.safeParse(body);
     if (!parsed.success)
       return detail(ctx, undefined, 400, {
