@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 
 import { grantAdmin } from '../../provider/admin/admin-api-resource.ts';
+import { getClient } from '../../provider/admin/clients/views.ts';
 import { Browser as HttpBrowser } from '../helpers/browser.ts';
 import { type CallbackServer, startCallbackServer } from '../helpers/callback-server.ts';
 import { API, addApi, addUser, basicAuth, type TestUser } from '../helpers/fixtures.ts';
@@ -215,6 +216,93 @@ describe('admin console in a real browser (Chromium)', function () {
 
     await page.getByRole('link', { name: 'Groups' }).click();
     await check(page, 'groups', errors);
+    await context.close();
+  });
+
+  it("sets a client's advanced settings (PAR, DPoP, back-channel logout, exchange, scopes per API) and shows a refusal by the field", async () => {
+    const admin = await addUser(server, 'advanced-operator@example.test');
+    const secret = await enrollTotp(server, admin, MFA_KEY);
+    await grantAdmin(server.connection, server.issuer, admin.id, 'admin');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watchConsole(page);
+    await signInToConsole(page, admin, secret);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByRole('link', { name: 'Clients' }).click();
+    await page.getByRole('heading', { name: 'New client' }).waitFor();
+
+    // The simple form stays simple: the advanced settings are folded away until asked for.
+    expect(await page.getByLabel('Back-channel logout URI (optional)').isVisible()).to.equal(false);
+    await page.getByRole('radio', { name: /exchanger: a service that swaps/ }).check();
+    await page.getByLabel('Client ID (optional)').fill('console-exchanger');
+    await page.getByText('Advanced', { exact: true }).click();
+    await page.getByLabel(/push its authorization requests first/).check();
+    await page.getByLabel(/bound to its key \(DPoP/).check();
+    await page.getByLabel('Back-channel logout URI (optional)').fill('ftp://orders.example/logout');
+    await page.getByLabel('Targets it may exchange tokens for (one per line)').fill('https://orders-db.example');
+    await page.getByLabel('APIs whose tokens it may take (one per line)').fill(API);
+    await page.getByLabel('The most scopes it may ask for (optional, space-separated)').fill('orders:read');
+    await page.getByLabel('It may present actor tokens (delegation)').check();
+    await page.getByRole('button', { name: 'Create client' }).click();
+
+    // Refused: the sentence sits by the field, in a section shown open, with everything typed kept.
+    await page.locator('#backchannel_logout_uri-problem').waitFor();
+    expect(await page.locator('#backchannel_logout_uri-problem').textContent()).to.equal(
+      'Write the back-channel logout URI as a full web address, like https://app.example/logout.',
+    );
+    const backchannel = page.getByLabel('Back-channel logout URI (optional)');
+    expect(await backchannel.isVisible()).to.equal(true);
+    expect(await backchannel.getAttribute('aria-invalid')).to.equal('true');
+    expect(await page.getByLabel(/push its authorization requests first/).isChecked()).to.equal(true);
+    expect(await page.getByLabel('APIs whose tokens it may take (one per line)').inputValue()).to.equal(API);
+    await check(
+      page,
+      'client-advanced-problem',
+      errors.filter((e) => !e.includes('status of 400')),
+    );
+    errors.length = 0;
+    await backchannel.fill('https://orders.example/logout');
+    await page.getByRole('button', { name: 'Create client' }).click();
+    await page.getByRole('heading', { name: 'Client created' }).waitFor();
+
+    // Stored by the clients service as the admin API would have stored it.
+    const stored = await getClient(server, 'console-exchanger');
+    expect(stored).to.deep.include({
+      require_pushed_authorization_requests: true,
+      dpop_bound_access_tokens: true,
+      backchannel_logout_uri: 'https://orders.example/logout',
+      backchannel_logout_session_required: true,
+      token_exchange: {
+        resources: ['https://orders-db.example'],
+        subject_audiences: [API],
+        scopes: ['orders:read'],
+        actor: true,
+      },
+    });
+
+    // Scopes per API, on the client's page.
+    await page.getByRole('link', { name: 'Go to the client' }).click();
+    await page.getByRole('heading', { name: /Client console-exchanger/ }).waitFor();
+    await page.getByText('Advanced', { exact: true }).click();
+    // What it was created with shows there, and what the admin API's PATCH changes may change.
+    expect(await page.getByLabel(/push its authorization requests first/).isChecked()).to.equal(true);
+    expect(await page.getByLabel('Back-channel logout URI (optional)').inputValue()).to.equal(
+      'https://orders.example/logout',
+    );
+    await page.getByLabel(/bound to its key \(DPoP/).uncheck();
+    await page.getByLabel(/^Scopes per API/).fill(`${API} orders:read`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Client saved.').waitFor();
+    expect(await getClient(server, 'console-exchanger')).to.deep.include({
+      resource_scopes: { [API]: ['orders:read'] },
+      require_pushed_authorization_requests: true,
+      dpop_bound_access_tokens: false,
+      backchannel_logout_uri: 'https://orders.example/logout',
+      backchannel_logout_session_required: true,
+    });
+    await page.getByText('Advanced', { exact: true }).click();
+    expect(await page.getByLabel(/^Scopes per API/).inputValue()).to.equal(`${API} orders:read`);
+    await check(page, 'client-advanced', errors);
     await context.close();
   });
 

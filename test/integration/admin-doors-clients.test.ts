@@ -224,6 +224,141 @@ describe('admin doors for clients: CLI, API, console and configuration file', fu
     });
   });
 
+  it("sets through the console's Advanced section what the API sets: PAR, DPoP, back-channel logout, exchange, scopes per API", async () => {
+    const api_ = adminApiIndicator(server.issuer);
+    const added = await consolePost('/admin/clients', '/admin/clients', {
+      type: 'exchanger',
+      id: 'doors-advanced',
+      require_par: 'on',
+      require_dpop: 'on',
+      backchannel_logout_uri: 'https://orders.example/logout',
+      exchange_resources: 'https://orders-db.example\nhttps://stock.example',
+      exchange_subject_audiences: api_,
+      exchange_subject_clients: 'doors-web',
+      exchange_scopes: 'orders:read stock:read',
+      exchange_actor: 'on',
+      resource_server_of: api_,
+    });
+    expect(added.status, added.html.slice(0, 300)).to.equal(200);
+    expect(added.html).to.include('data-client-id>doors-advanced<');
+    const { body } = await api('GET', '/clients/doors-advanced');
+    expect(body).to.deep.include({
+      require_pushed_authorization_requests: true,
+      dpop_bound_access_tokens: true,
+      backchannel_logout_uri: 'https://orders.example/logout',
+      backchannel_logout_session_required: true,
+      resource_server_of: [api_],
+      token_exchange: {
+        resources: ['https://orders-db.example', 'https://stock.example'],
+        subject_audiences: [api_],
+        subject_clients: ['doors-web'],
+        scopes: ['orders:read', 'stock:read'],
+        actor: true,
+      },
+    });
+
+    // On the client's page: what the API's PATCH changes, scopes per API (one API a line) included.
+    const page = await browser.open('/admin/clients/doors-advanced');
+    expect(page.html).to.match(/data-token-exchange>Token exchange[^<]*https:\/\/orders-db.example/);
+    const saved = await consolePost('/admin/clients/doors-advanced', '/admin/clients/doors-advanced', {
+      client_version: /name="client_version" value="([^"]+)"/.exec(page.html)?.[1] ?? '',
+      resources: api_,
+      resource_scopes: `${api_} admin:clients:read\n`,
+      resource_server_of: api_,
+      require_dpop: 'on',
+      backchannel_logout_uri: 'https://orders.example/bye',
+    });
+    expect(saved.status, saved.html.slice(0, 300)).to.be.oneOf([200, 302, 303]);
+    const changed = await api('GET', '/clients/doors-advanced');
+    expect(changed.body).to.deep.include({
+      resource_scopes: { [api_]: ['admin:clients:read'] },
+      require_pushed_authorization_requests: false,
+      dpop_bound_access_tokens: true,
+      backchannel_logout_uri: 'https://orders.example/bye',
+      backchannel_logout_session_required: false,
+    });
+    const shown = await browser.open('/admin/clients/doors-advanced');
+    expect(shown.html).to.match(/<textarea id="resource_scopes"[^>]*>[^<]*admin:clients:read<\/textarea>/);
+    expect(shown.html).to.match(/id="backchannel_logout_uri"[^>]*value="https:\/\/orders.example\/bye"/);
+
+    // Emptied, the back-channel URI is removed (the API's PATCH takes null for that).
+    const emptied = await consolePost('/admin/clients/doors-advanced', '/admin/clients/doors-advanced', {
+      client_version: /name="client_version" value="([^"]+)"/.exec(shown.html)?.[1] ?? '',
+      resources: api_,
+      resource_scopes: `${api_} admin:clients:read`,
+      backchannel_logout_uri: '',
+    });
+    expect(emptied.status, emptied.html.slice(0, 300)).to.be.oneOf([200, 302, 303]);
+    expect((await api('GET', '/clients/doors-advanced')).body).to.not.have.property('backchannel_logout_uri');
+  });
+
+  it("changes through the API's PATCH what the console's client page changes: PAR, DPoP, back-channel logout", async () => {
+    expect((await api('POST', '/clients', { type: 'service', id: 'doors-patch' })).status).to.equal(201);
+    const read = await api('GET', '/clients/doors-patch');
+    const patched = await api(
+      'PATCH',
+      '/clients/doors-patch',
+      {
+        require_pushed_authorization_requests: true,
+        dpop_bound_access_tokens: true,
+        backchannel_logout_uri: 'https://svc.example/logout',
+        backchannel_logout_session_required: true,
+      },
+      { 'if-match': read.etag },
+    );
+    expect(patched.status, JSON.stringify(patched.body)).to.equal(200);
+    expect(patched.body).to.deep.include({
+      require_pushed_authorization_requests: true,
+      dpop_bound_access_tokens: true,
+      backchannel_logout_uri: 'https://svc.example/logout',
+      backchannel_logout_session_required: true,
+    });
+    const removed = await api(
+      'PATCH',
+      '/clients/doors-patch',
+      { backchannel_logout_uri: null },
+      { 'if-match': patched.etag },
+    );
+    expect(removed.status, JSON.stringify(removed.body)).to.equal(200);
+    expect(removed.body).to.not.have.property('backchannel_logout_uri');
+    const refused = await api(
+      'PATCH',
+      '/clients/doors-patch',
+      { backchannel_logout_uri: 'ftp://svc.example/logout' },
+      { 'if-match': removed.etag },
+    );
+    expect(refused.status).to.equal(400);
+    expect(JSON.stringify(refused.body)).to.include('backchannel_logout_uri must be a web uri');
+  });
+
+  it('refuses a wrong back-channel URI or scope line on the page, next to the field, and stores nothing', async () => {
+    const refused = await consolePost('/admin/clients', '/admin/clients', {
+      type: 'web',
+      id: 'doors-refused',
+      redirect_uris: 'http://127.0.0.1:9999/callback',
+      backchannel_logout_uri: 'ftp://app.example/logout',
+    });
+    expect(refused.status).to.equal(400);
+    expect(refused.html).to.match(/<details open>/);
+    expect(refused.html).to.match(
+      /<input id="backchannel_logout_uri"[^>]*aria-invalid="true"[^>]*aria-describedby="backchannel-help backchannel_logout_uri-problem"/,
+    );
+    expect(refused.html).to.match(/id="backchannel_logout_uri-problem"[^>]*>Write the back-channel logout URI/);
+    // What was typed is still there.
+    expect(refused.html).to.match(/id="backchannel_logout_uri"[^>]*value="ftp:\/\/app.example\/logout"/);
+    expect((await api('GET', '/clients/doors-refused')).status).to.equal(404);
+
+    const page = await browser.open('/admin/clients/doors-advanced');
+    const before = await api('GET', '/clients/doors-advanced');
+    const wrong = await consolePost('/admin/clients/doors-advanced', '/admin/clients/doors-advanced', {
+      client_version: /name="client_version" value="([^"]+)"/.exec(page.html)?.[1] ?? '',
+      resource_scopes: 'api.example orders:read',
+    });
+    expect(wrong.status).to.equal(400);
+    expect(wrong.html).to.match(/id="resource_scopes-problem"[^>]*>api.example is not an API identifier/);
+    expect((await api('GET', '/clients/doors-advanced')).body).to.deep.equal(before.body);
+  });
+
   it('takes the change lock the API takes: a CLI change waits for no one and is refused while one runs', async () => {
     await cli(['clients', 'add', '--type', 'service', '--id', 'doors-locked']);
     // An API or console change to this client in progress (on any instance) holds its lock.

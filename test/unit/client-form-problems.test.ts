@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 
-import { clientCreateSchema } from '../../provider/admin/clients/schemas.ts';
+import { clientCreateSchema, clientPatchSchema } from '../../provider/admin/clients/schemas.ts';
 import {
   problemFromIssue,
   problemFromMessage,
@@ -41,7 +41,16 @@ describe("the console's client form problems, in sentences", () => {
       field: 'id',
       text: 'A client with the ID orders-app exists already: choose another.',
     });
-    expect(problemFromMessage('an exchanger needs the resources it may exchange tokens for').field).to.equal('type');
+    expect(problemFromMessage('an exchanger needs the resources it may exchange tokens for').field).to.equal(
+      'exchange_resources',
+    );
+    expect(
+      problemFromMessage('an exchanger needs the APIs whose tokens it may take (subject audiences)').field,
+    ).to.equal('exchange_subject_audiences');
+    expect(problemFromMessage('backchannel_logout_uri must be a web uri')).to.deep.equal({
+      field: 'backchannel_logout_uri',
+      text: 'Write the back-channel logout URI as a full web address, like https://app.example/logout.',
+    });
     expect(problemFromMessage('allowed_resources must be an array of absolute URIs').field).to.equal('resources');
   });
 
@@ -65,5 +74,32 @@ describe("the console's client form problems, in sentences", () => {
       'not a url is not a full address: write it like https://app.example/callback.',
     );
     expect(problemFromIssue({ path: ['type'], code: 'invalid_value' }).text).to.equal('Choose the type of client.');
+  });
+
+  it('names the wrong entry of the Advanced fields: exchange lists, scopes per API', () => {
+    const body = {
+      type: 'exchanger',
+      backchannel_logout_uri: 'logout',
+      exchange: { resources: ['https://ok.example', 'db.internal'], scopes: [''] },
+    };
+    const result = clientCreateSchema.safeParse(body);
+    const { fields, general } = problemsByField(result.error!.issues.map((issue) => problemFromIssue(issue, body)));
+    expect(general).to.deep.equal([]);
+    expect(fields.backchannel_logout_uri).to.include('full web address');
+    expect(fields.exchange_resources).to.equal(
+      'db.internal is not an API identifier: write it like https://api.example.',
+    );
+    expect(fields.exchange_scopes).to.include('at most 200 characters');
+
+    const scopes = { resource_scopes: { 'api.example': ['a'], 'https://api.example': [''] } };
+    const patched = clientPatchSchema.safeParse(scopes);
+    const texts = patched.error!.issues.map((issue) => problemFromIssue(issue, scopes));
+    expect(texts).to.deep.equal([
+      {
+        field: 'resource_scopes',
+        text: 'api.example is not an API identifier: start each line with one, like https://api.example.',
+      },
+      { field: 'resource_scopes', text: 'Each API may name at most 50 scopes, each at most 200 characters.' },
+    ]);
   });
 });

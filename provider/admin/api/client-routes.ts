@@ -57,7 +57,8 @@ export const clientRoutes: ApiRoute[] = [
     path: '/clients/{id}',
     area: 'clients',
     write: true,
-    summary: 'Change redirects, APIs, name, policy flags or who it may introspect (If-Match required)',
+    summary:
+      'Change redirects, APIs, name, policy flags, PAR, DPoP, back-channel logout or who it may introspect (If-Match required)',
     params: idParams,
     body: clientPatchSchema,
     response: clientSchema,

@@ -122,7 +122,9 @@ export async function updateClient(
   return changeAt(deps, id, guard, async () => {
     const current = await storedClient(deps, id);
     await refuseUnknownResources(deps, changes.allowed_resources);
-    const result = await saveClient(deps, { ...current, ...changes });
+    // A null in the patch removes that setting (a back-channel logout URI no longer wanted).
+    const changed = Object.entries({ ...current, ...changes }).filter(([, value]) => value !== null);
+    const result = await saveClient(deps, Object.fromEntries(changed) as ClientMetadata);
     await recordAdmin(deps, 'admin.client.updated', { client: id, details: { fields: Object.keys(changes) } });
     return getClient(deps, result.clientId);
   });

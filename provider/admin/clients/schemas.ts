@@ -84,6 +84,22 @@ export const clientPatchSchema = z
     require_mfa: z.boolean().optional(),
     require_passkey: z.boolean().optional(),
     require_verified_email: z.boolean().optional(),
+    require_pushed_authorization_requests: z
+      .boolean()
+      .optional()
+      .describe('it must push its authorization requests first (RFC 9126)'),
+    dpop_bound_access_tokens: z
+      .boolean()
+      .optional()
+      .describe('its tokens must be bound to its key with DPoP (RFC 9449)'),
+    backchannel_logout_uri: uri
+      .nullable()
+      .optional()
+      .describe('where it receives logout tokens when its users sign out (null: none)'),
+    backchannel_logout_session_required: z
+      .boolean()
+      .optional()
+      .describe('its logout tokens must name the session (sid)'),
     resource_server_of: resourceServerOf,
     introspect_any: introspectAny,
   })

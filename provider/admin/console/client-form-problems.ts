@@ -1,5 +1,28 @@
 /** The console's client form fields a problem can be shown next to. */
-export type ClientFormField = 'type' | 'id' | 'name' | 'redirect_uris' | 'resources';
+export type ClientFormField =
+  | 'type'
+  | 'id'
+  | 'name'
+  | 'redirect_uris'
+  | 'resources'
+  | 'backchannel_logout_uri'
+  | 'exchange_resources'
+  | 'exchange_subject_audiences'
+  | 'exchange_subject_clients'
+  | 'exchange_scopes'
+  | 'resource_server_of'
+  | 'resource_scopes';
+
+/** The fields of the forms' "Advanced" section: it opens when one of them has a problem. */
+export const ADVANCED_FIELDS: readonly ClientFormField[] = [
+  'backchannel_logout_uri',
+  'exchange_resources',
+  'exchange_subject_audiences',
+  'exchange_subject_clients',
+  'exchange_scopes',
+  'resource_server_of',
+  'resource_scopes',
+];
 
 /** One problem, in a sentence, and the field it belongs to (none: shown above the form). */
 export interface FieldProblem {
@@ -20,6 +43,14 @@ const FIELDS: Record<string, ClientFormField> = {
   redirect_uris: 'redirect_uris',
   resources: 'resources',
   allowed_resources: 'resources',
+  backchannel_logout_uri: 'backchannel_logout_uri',
+  resource_server_of: 'resource_server_of',
+  resource_scopes: 'resource_scopes',
+  // the create schema's `exchange` object, by its members (problemFromIssue)
+  exchange_resources: 'exchange_resources',
+  exchange_subject_audiences: 'exchange_subject_audiences',
+  exchange_subject_clients: 'exchange_subject_clients',
+  exchange_scopes: 'exchange_scopes',
 };
 
 /**
@@ -69,10 +100,21 @@ const MESSAGES: [RegExp, (m: RegExpExecArray) => FieldProblem][] = [
     (m) => ({ field: 'id', text: `A client with the ID ${m[1]} exists already: choose another.` }),
   ],
   [
-    /^an exchanger needs /,
+    /^backchannel_logout_uri must be a web uri$/,
     () => ({
-      field: 'type',
-      text: 'An exchanger needs settings this form does not have: add it with the CLI (clients add --type exchanger) or the admin API.',
+      field: 'backchannel_logout_uri',
+      text: 'Write the back-channel logout URI as a full web address, like https://app.example/logout.',
+    }),
+  ],
+  [
+    /^an exchanger needs the resources /,
+    () => ({ field: 'exchange_resources', text: 'An exchanger needs at least one target it may exchange tokens for.' }),
+  ],
+  [
+    /^an exchanger needs the APIs /,
+    () => ({
+      field: 'exchange_subject_audiences',
+      text: 'An exchanger needs at least one API whose tokens it may take.',
     }),
   ],
   [/^--type must be one of /, () => ({ field: 'type', text: 'Choose the type of client.' })],
@@ -110,9 +152,14 @@ export function problemFromIssue(
   issue: { path: readonly PropertyKey[]; code: string },
   values: Record<string, unknown> = {},
 ): FieldProblem {
-  const [name, index] = issue.path;
+  // The create schema's `exchange` object: ['exchange', 'resources', 0] is exchange_resources' first line.
+  const nested = issue.path[0] === 'exchange';
+  const [name, index] = nested ? [`exchange_${String(issue.path[1])}`, issue.path[2]] : issue.path;
   const field = FIELDS[String(name)];
-  const entry = typeof index === 'number' ? (values[String(name)] as unknown[] | undefined)?.[index] : undefined;
+  const list = nested
+    ? (values.exchange as Record<string, unknown> | undefined)?.[String(issue.path[1])]
+    : values[String(name)];
+  const entry = typeof index === 'number' ? (list as unknown[] | undefined)?.[index] : undefined;
   switch (field) {
     case 'id':
       return { field, text: 'A client ID is 1 to 200 letters, digits or punctuation marks, without spaces.' };
@@ -128,6 +175,25 @@ export function problemFromIssue(
       return entry === undefined
         ? { field, text: 'A client may call at most 50 APIs.' }
         : { field, text: `${String(entry)} is not an API identifier: write it like https://api.example.` };
+    case 'backchannel_logout_uri':
+      return {
+        field,
+        text: `Write the back-channel logout URI as a full web address, like https://app.example/logout.`,
+      };
+    case 'exchange_resources':
+    case 'exchange_subject_audiences':
+    case 'resource_server_of':
+      return entry === undefined
+        ? { field, text: 'At most 50 APIs, one per line.' }
+        : { field, text: `${String(entry)} is not an API identifier: write it like https://api.example.` };
+    case 'exchange_subject_clients':
+    case 'exchange_scopes':
+      return { field, text: 'At most 50 entries, each at most 200 characters.' };
+    case 'resource_scopes':
+      // ['resource_scopes', indicator] is a wrong indicator; one more step, a wrong scope.
+      return typeof index === 'string' && issue.path.length === 2
+        ? { field, text: `${index} is not an API identifier: start each line with one, like https://api.example.` }
+        : { field, text: 'Each API may name at most 50 scopes, each at most 200 characters.' };
     default:
       return { text: 'Something in the form is not right: check every field.' };
   }

@@ -7,18 +7,21 @@ import { AdminProblem } from '../admin-deps.ts';
 import { versionTag } from '../version-tag.ts';
 import { CLIENT_TYPES, type ClientType } from '../../clients/client-template.ts';
 import { formField } from '../../forms/form-field.ts';
-import { type FieldProblem, problemFromIssue, problemFromMessage, problemsByField } from './client-form-problems.ts';
+import {
+  ADVANCED_FIELDS,
+  type FieldProblem,
+  problemFromIssue,
+  problemFromMessage,
+  problemsByField,
+} from './client-form-problems.ts';
+import { clientEditBody, type TypedClientEdit, typedClientEdit } from './client-edit-form.ts';
 import type { ConsoleDeps } from './console-deps.ts';
 import { consoleAdminDeps } from './console-session.ts';
+import { newClientBody, typedNewClient, usesAdvanced } from './new-client-form.ts';
+import { linesFromScopes } from './resource-scope-lines.ts';
 import { doneRedirect, renderConsole } from './render-console.ts';
 
 const PAGE = 50;
-const lines = (text: string) =>
-  text
-    .split(/[\s,]+/)
-    .map((t) => t.trim())
-    .filter(Boolean);
-const checked = (ctx: Context, name: string) => formField(ctx, name) === 'on';
 
 /** What each type is for, on the type picker (its defaults are clients/client-template.ts's). */
 const TYPE_HELP: Record<ClientType, string> = {
@@ -56,41 +59,14 @@ export function clientList(deps: ConsoleDeps) {
   };
 }
 
-/** What the admin typed in the new-client form, to show it again next to its problems. */
-function typedClient(ctx: Context) {
-  return {
-    type: formField(ctx, 'type'),
-    id: formField(ctx, 'id').trim(),
-    name: formField(ctx, 'name'),
-    redirect_uris: formField(ctx, 'redirect_uris'),
-    post_logout_redirect_uris: formField(ctx, 'post_logout_redirect_uris'),
-    resources: formField(ctx, 'resources'),
-    first_party: checked(ctx, 'first_party'),
-    require_mfa: checked(ctx, 'require_mfa'),
-    require_passkey: checked(ctx, 'require_passkey'),
-    require_verified_email: checked(ctx, 'require_verified_email'),
-  };
-}
-
 /**
  * POST /admin/clients — register one from its type (safe defaults); the secret is shown once.
  * The form is parsed with the admin API's schema, then the same service registers it.
  */
 export function addClient(deps: ConsoleDeps) {
   return async function addClient(ctx: Context): Promise<void> {
-    const typed = typedClient(ctx);
-    const body = {
-      type: typed.type,
-      ...(typed.id ? { id: typed.id } : {}),
-      ...(typed.name ? { name: typed.name } : {}),
-      redirect_uris: lines(typed.redirect_uris),
-      post_logout_redirect_uris: lines(typed.post_logout_redirect_uris),
-      resources: lines(typed.resources),
-      first_party: typed.first_party,
-      require_mfa: typed.require_mfa,
-      require_passkey: typed.require_passkey,
-      require_verified_email: typed.require_verified_email,
-    };
+    const typed = typedNewClient(ctx);
+    const body = newClientBody(typed);
     let problems: FieldProblem[];
     const parsed = clientCreateSchema.safeParse(body);
     if (!parsed.success) problems = parsed.error.issues.map((issue) => problemFromIssue(issue, body));
@@ -120,6 +96,7 @@ export function addClient(deps: ConsoleDeps) {
         error: general.length ? general.join(' ') : 'The client was not created: see the fields marked below.',
         problems: fields,
         form: typed,
+        advancedOpen: usesAdvanced(typed) || ADVANCED_FIELDS.some((field) => fields[field]),
         clients: await listClients(deps, { limit: PAGE }),
         types: CLIENT_TYPES.map((t) => ({ type: t, help: TYPE_HELP[t] })),
         apis: await knownApis(deps),
@@ -132,18 +109,7 @@ export function addClient(deps: ConsoleDeps) {
 /** A refused save: its problems, and what the admin typed (shown again instead of the stored settings). */
 interface RefusedEdit {
   problems: FieldProblem[];
-  typed: {
-    name: string;
-    redirects: string;
-    postLogouts: string;
-    resources: string;
-    firstParty: boolean;
-    requireMfa: boolean;
-    requirePasskey: boolean;
-    requireVerifiedEmail: boolean;
-    resourceServerOf: string;
-    introspectAny: boolean;
-  };
+  typed: TypedClientEdit;
 }
 
 /** GET /admin/clients/:id — its settings, with the edit, rotate and delete forms. */
@@ -159,6 +125,10 @@ export function clientDetail(deps: ConsoleDeps) {
           require_mfa: typed.requireMfa,
           require_passkey: typed.requirePasskey,
           require_verified_email: typed.requireVerifiedEmail,
+          require_pushed_authorization_requests: typed.requirePar,
+          dpop_bound_access_tokens: typed.requireDpop,
+          backchannel_logout_uri: typed.backchannelLogoutUri,
+          backchannel_logout_session_required: typed.backchannelSessionRequired,
           introspect_any: typed.introspectAny,
         }
       : stored;
@@ -177,11 +147,13 @@ export function clientDetail(deps: ConsoleDeps) {
         resourceServerOf:
           typed?.resourceServerOf ?? ((stored.resource_server_of as string[] | undefined) ?? []).join('\n'),
         resources: typed?.resources ?? ((stored.allowed_resources as string[] | undefined) ?? []).join('\n'),
+        resourceScopes: typed?.resourceScopes ?? linesFromScopes(stored.resource_scopes),
         confidential: stored.token_endpoint_auth_method !== 'none',
         // not `version`: the layout's footer shows the product's version under that name
         clientVersion: versionTag(stored),
         error: error ?? (refused ? general.join(' ') || 'Not saved: see the fields marked below.' : undefined),
         problems: fields,
+        advancedOpen: ADVANCED_FIELDS.some((field) => fields[field]),
       },
       status,
     );
@@ -191,35 +163,13 @@ export function clientDetail(deps: ConsoleDeps) {
 const STALE =
   'This client was changed since you opened this page (by another administrator or through the API). These are its current settings: make your change again.';
 
-/** POST /admin/clients/:id — name, redirects, APIs and policy flags, if unchanged since the page was shown. */
+/** POST /admin/clients/:id — every setting the admin API's PATCH takes, if unchanged since the page was shown. */
 export function editClient(deps: ConsoleDeps) {
   const detail = clientDetail(deps);
   return async function editClient(ctx: Context): Promise<void> {
     const id = String(ctx.params.id);
-    const typed = {
-      name: formField(ctx, 'name'),
-      redirects: formField(ctx, 'redirect_uris'),
-      postLogouts: formField(ctx, 'post_logout_redirect_uris'),
-      resources: formField(ctx, 'resources'),
-      firstParty: checked(ctx, 'first_party'),
-      requireMfa: checked(ctx, 'require_mfa'),
-      requirePasskey: checked(ctx, 'require_passkey'),
-      requireVerifiedEmail: checked(ctx, 'require_verified_email'),
-      resourceServerOf: formField(ctx, 'resource_server_of'),
-      introspectAny: checked(ctx, 'introspect_any'),
-    };
-    const body = {
-      client_name: typed.name || undefined,
-      redirect_uris: lines(typed.redirects),
-      post_logout_redirect_uris: lines(typed.postLogouts),
-      allowed_resources: lines(typed.resources),
-      first_party: typed.firstParty,
-      require_mfa: typed.requireMfa,
-      require_passkey: typed.requirePasskey,
-      require_verified_email: typed.requireVerifiedEmail,
-      resource_server_of: lines(typed.resourceServerOf),
-      introspect_any: typed.introspectAny,
-    };
+    const typed = typedClientEdit(ctx);
+    const body = clientEditBody(typed);
     const parsed = clientPatchSchema.safeParse(body);
     if (!parsed.success)
       return detail(ctx, undefined, 400, {
