@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 
-import { accountModel, type AccountRecord } from '../accounts/account-model.ts';
+import { ownAccount } from '../accounts/own-account.ts';
 import { listPasskeys } from '../passkeys/manage-passkeys.ts';
 import { csrfToken, currentCsrfKey } from '../forms/csrf.ts';
 import { mfaStatus } from '../mfa/mfa-status.ts';
@@ -23,9 +23,7 @@ export async function renderAccount(
 ): Promise<void> {
   const { accountId } = ctx.state.accountSession!;
   const [account, mfa, passkeys, applications, revocations, links] = await Promise.all([
-    accountModel(deps.connection)
-      .findById(accountId, { email: 1, emailVerified: 1, passwordDisabled: 1 })
-      .lean<Pick<AccountRecord, 'email' | 'emailVerified' | 'passwordDisabled'>>(),
+    ownAccount(deps.connection, accountId),
     mfaStatus(deps.connection, accountId),
     listPasskeys(deps.connection, accountId),
     grantedApplications(deps.live.provider, deps.connection, accountId),
