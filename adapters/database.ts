@@ -13,7 +13,7 @@ export interface Database {
 
 const DEFAULT_DATABASE = 'meshid';
 
-export interface DatabaseOptions {
+interface DatabaseOptions {
   /** MONGODB_URI; undefined: start the embedded development server */
   uri: string | undefined;
   /** MONGODB_DATABASE; else the one in the URI's path, else "meshid" */
@@ -29,7 +29,7 @@ export interface DatabaseOptions {
 }
 
 /** What this module logs through (a pino logger fits). */
-export interface DatabaseLog {
+interface DatabaseLog {
   info(details: object, message: string): void;
   warn(details: object, message: string): void;
   error(details: object, message: string): void;

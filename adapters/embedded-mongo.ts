@@ -93,7 +93,7 @@ function command(args: string[]): [string, string[]] {
   return setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', binaryPath(), ...args]] : [binaryPath(), args];
 }
 
-export interface EmbeddedMongoOptions {
+interface EmbeddedMongoOptions {
   /** lets a test restart the server where clients expect it; any free port otherwise */
   port?: number;
   /** called when the server exits without stop() (killed, crashed) */

@@ -123,19 +123,19 @@ function toPayload(record: StoredRecord | null): AdapterPayload | undefined {
  * The store the Client model's short in-process cache lives in (clients are read on every token
  * request and rarely change): the caller hands one in, such as provider/cache/ttl-cache.ts.
  */
-export interface PayloadCache {
+interface PayloadCache {
   entry(id: string): { value: CachedClient } | undefined;
   set(id: string, value: CachedClient, ttlMs: number): void;
   delete(id: string): void;
 }
 
 /** A client's metadata (or its absence) and the generation of client changes it was read at. */
-export interface CachedClient {
+interface CachedClient {
   payload: AdapterPayload | undefined;
   generation: number;
 }
 
-export interface MongoAdapterOptions {
+interface MongoAdapterOptions {
   clientCache: PayloadCache;
   /** seconds a Client's metadata may be served from memory; 0 disables the cache */
   clientCacheTtl: number;

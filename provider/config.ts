@@ -7,10 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 
-export type NodeEnv = 'development' | 'test' | 'production';
+type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-export interface TokenLifetimes {
+interface TokenLifetimes {
   accessToken: number;
   clientCredentials: number;
   idToken: number;
@@ -23,7 +23,7 @@ export interface TokenLifetimes {
 
 export type MfaPolicy = 'optional' | 'required';
 
-export interface MfaConfig {
+interface MfaConfig {
   /** optional: users may enroll; required: everyone must have a second factor to finish signing in */
   policy: MfaPolicy;
   /** 32-byte AES-256-GCM key that encrypts TOTP secrets at rest */
@@ -180,7 +180,7 @@ export interface PasswordHashingConfig {
   iterations: number;
 }
 
-export interface ConfigProblem {
+interface ConfigProblem {
   variable: string;
   problem: string;
 }

@@ -7,7 +7,7 @@ import { accountLinkModel, type AccountLinkRecord, type LinkPurpose } from './ac
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-export type LinkHolder = Pick<AccountLinkRecord, 'accountId' | 'purpose' | 'email'>;
+type LinkHolder = Pick<AccountLinkRecord, 'accountId' | 'purpose' | 'email'>;
 
 /** A new single-use link token for the account and purpose, valid `seconds`; only its hash is stored. */
 export async function issueLink(connection: Connection, link: LinkHolder, seconds: number): Promise<string> {

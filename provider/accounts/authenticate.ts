@@ -5,7 +5,7 @@ import { normalizeEmail } from './normalize-email.ts';
 import type { PasswordHashingConfig } from '../config.ts';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './password.ts';
 
-export interface AuthenticatedAccount {
+interface AuthenticatedAccount {
   id: string;
   /** self-registered and not yet confirmed: the sign-in waits for the address */
   mustVerifyEmail: boolean;

@@ -8,9 +8,9 @@ import { looksLikeEmail, normalizeEmail } from './normalize-email.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** Address changes one account may start per hour. */
-export const EMAIL_CHANGES_PER_HOUR = 5;
+const EMAIL_CHANGES_PER_HOUR = 5;
 
-export type EmailChangeResult = { ok: true; email: string } | { ok: false; reason: 'email' | 'same' | 'limited' };
+type EmailChangeResult = { ok: true; email: string } | { ok: false; reason: 'email' | 'same' | 'limited' };
 
 /**
  * Starts changing an account's address: the new address gets a link, and only opening it makes

@@ -9,7 +9,7 @@ import { OWASP_HASHING, hashPassword } from './password.ts';
 import { passwordProblem } from './password-policy.ts';
 import { displayNameProblem } from '../security/display-name.ts';
 
-export interface NewAccount {
+interface NewAccount {
   email: string;
   password: string;
   name?: string;

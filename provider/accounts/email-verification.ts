@@ -8,7 +8,7 @@ import { mailOwner } from '../mail/mail-owner.ts';
 export const VERIFY_SECONDS = 24 * 60 * 60;
 const HOUR_MS = 60 * 60 * 1000;
 /** Verification mails one account may be sent per hour (each sign-in attempt may ask for one). */
-export const VERIFICATIONS_PER_HOUR = 5;
+const VERIFICATIONS_PER_HOUR = 5;
 
 /** The database, the mailer and the words of the mails: the same as for security notices. */
 export type VerificationDeps = NotifyDeps;

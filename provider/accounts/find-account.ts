@@ -7,7 +7,7 @@ import { groupsClaim } from '../roles/access-rules.ts';
 import { userPrincipal } from '../roles/principal-access-model.ts';
 
 /** The standard claims of one account; oidc-provider keeps only those the granted scopes allow. */
-export function accountClaims(account: AccountRecord): Record<string, unknown> {
+function accountClaims(account: AccountRecord): Record<string, unknown> {
   return {
     sub: account._id,
     email: account.email,

@@ -7,7 +7,7 @@ import { createAccount } from './create-account.ts';
 import { normalizeEmail } from './normalize-email.ts';
 
 /** How long an invitation works: a week. */
-export const INVITE_SECONDS = 7 * 24 * 60 * 60;
+const INVITE_SECONDS = 7 * 24 * 60 * 60;
 
 /**
  * Creates an account for `email` and mails its owner a link to choose the first password (which

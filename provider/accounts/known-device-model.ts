@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../../adapters/model-on.ts';
 
 /** A browser an account has signed in from: `<account id>|<SHA-256 of the device cookie>`. */
-export interface KnownDeviceRecord {
+interface KnownDeviceRecord {
   _id: string;
   accountId: string;
   lastSeen: Date;

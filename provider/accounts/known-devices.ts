@@ -7,7 +7,7 @@ import { knownDeviceModel } from './known-device-model.ts';
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
 /** first: the account's first device ever; known: seen before; new: another device than before. */
-export type DeviceSeen = 'first' | 'known' | 'new';
+type DeviceSeen = 'first' | 'known' | 'new';
 
 /**
  * Records a sign-in of the account from the browser that holds `deviceId` (its device cookie;

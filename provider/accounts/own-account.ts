@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import { accountModel, type AccountRecord } from './account-model.ts';
 
 /** What the account page shows of the signed-in account itself. */
-export type OwnAccount = Pick<AccountRecord, 'email' | 'emailVerified' | 'passwordDisabled'>;
+type OwnAccount = Pick<AccountRecord, 'email' | 'emailVerified' | 'passwordDisabled'>;
 
 /** The signed-in account's address, whether it is confirmed and whether it has a password; null if gone. */
 export function ownAccount(connection: Connection, accountId: string): Promise<OwnAccount | null> {

@@ -16,8 +16,8 @@ import { revokeAccountGrants } from './revoke-account-grants.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** Reset requests per hour from one address, and for one email address (existing or not). */
-export const RESETS_PER_ADDRESS = 20;
-export const RESETS_PER_EMAIL = 5;
+const RESETS_PER_ADDRESS = 20;
+const RESETS_PER_EMAIL = 5;
 
 export interface PasswordResetDeps extends NotifyDeps {
   connection: Connection;
@@ -79,7 +79,7 @@ export function passwordLink(deps: Pick<PasswordResetDeps, 'connection'>, token:
   return peekLink(deps.connection, token, PASSWORD_LINKS);
 }
 
-export type ResetResult =
+type ResetResult =
   | { ok: true; accountId: string; purpose: LinkPurpose }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'policy'; problem: string };

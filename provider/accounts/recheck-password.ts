@@ -4,7 +4,7 @@ import type { LoginThrottle } from '../security/login-throttle.ts';
 import { throttleKeys } from '../security/login-throttle.ts';
 import { verifyAccountPassword } from './verify-account-password.ts';
 
-export type RecheckResult = { ok: true } | { ok: false; retryAfter: number };
+type RecheckResult = { ok: true } | { ok: false; retryAfter: number };
 
 /**
  * Re-checks a signed-in account's password (before a sensitive change) under the same throttle

@@ -12,7 +12,7 @@ import { displayNameProblem } from '../security/display-name.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** Sign-ups per hour from one address. */
-export const SIGNUPS_PER_ADDRESS = 10;
+const SIGNUPS_PER_ADDRESS = 10;
 
 export interface SignUpDeps extends NotifyDeps {
   signup: SignupConfig;
@@ -20,13 +20,13 @@ export interface SignUpDeps extends NotifyDeps {
   passwordHashing: PasswordHashingConfig;
 }
 
-export interface SignUpInput {
+interface SignUpInput {
   email: string;
   password: string;
   name: string;
 }
 
-export type SignUpResult =
+type SignUpResult =
   /** the same for a new account and a taken address: "check your inbox" */
   | { ok: true; accountId?: string }
   | { ok: false; reason: 'limited' | 'email' | 'domain' | 'name' | 'policy'; problem?: string };
@@ -42,7 +42,7 @@ export function signUpNameProblem(name: string): string | undefined {
 }
 
 /** Whether self-registration accepts this (normalised) address's domain. */
-export function domainAllowed(signup: SignupConfig, email: string): boolean {
+function domainAllowed(signup: SignupConfig, email: string): boolean {
   if (signup.mode !== 'domains') return true;
   const domain = email.slice(email.lastIndexOf('@') + 1);
   return signup.domains.includes(domain);

@@ -37,7 +37,7 @@ export const chainSchema = z.object({
   reason: z.string().optional(),
 });
 
-export interface AuditQuery {
+interface AuditQuery {
   from?: Date;
   to?: Date;
   /** who made an administrative change: a person's account id or a service's client id (`details.by.sub`) */

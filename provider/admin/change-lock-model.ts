@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../../adapters/model-on.ts';
 
 /** A change to one administered resource in progress, on any instance: its If-Match check and write run alone. */
-export interface ChangeLockRecord {
+interface ChangeLockRecord {
   /** which resource: the route and its parameters */
   _id: string;
   /** a crashed holder's lock lapses then (TTL index; the taker checks it too) */

@@ -13,7 +13,7 @@ export const keySchema = z.object({
   created_at: z.string(),
   retired_at: z.string().optional(),
 });
-export type KeyView = z.infer<typeof keySchema>;
+type KeyView = z.infer<typeof keySchema>;
 
 /** Keys with their states and ages; never their private parts. */
 export async function listKeys(deps: Pick<AdminDeps, 'connection'>): Promise<KeyView[]> {

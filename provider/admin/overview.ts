@@ -6,7 +6,7 @@ import type { AdminDeps } from './admin-deps.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export interface Overview {
+interface Overview {
   users: number;
   clients: number;
   apis: number;

@@ -19,7 +19,7 @@ const scopeSchema = z
   .min(1)
   .max(200)
   .regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/);
-export const scopesSchema = z.array(scopeSchema).max(200);
+const scopesSchema = z.array(scopeSchema).max(200);
 
 const scopeAccessSchema = z
   .enum(['open', 'roles'])

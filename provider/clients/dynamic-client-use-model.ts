@@ -5,7 +5,7 @@ import { modelOn } from '../../adapters/model-on.ts';
  * When a self-registered client last got a token (`_id` = client ID). Kept apart from the
  * client's own record, which oidc-provider replaces whole on every RFC 7592 update.
  */
-export interface DynamicClientUseRecord {
+interface DynamicClientUseRecord {
   _id: string;
   lastUsedAt: Date;
   /** removes the record of a client deleted some other way; far past any sweep's cutoff */

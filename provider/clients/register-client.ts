@@ -5,7 +5,7 @@ import { MongoAdapter } from '../../adapters/mongodb.ts';
 import { generateClientSecret, hashClientSecret } from './client-secret.ts';
 import { assertRedirectUris } from './redirect-uri-policy.ts';
 
-export interface RegisteredClient {
+interface RegisteredClient {
   clientId: string;
   /** present once, for confidential clients; only its hash is stored */
   clientSecret?: string;

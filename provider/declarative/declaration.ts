@@ -18,7 +18,7 @@ export interface DeclaredResource {
   roles?: DeclaredRole[];
 }
 
-export interface DeclaredRole {
+interface DeclaredRole {
   name: string;
   /** scopes of this API the role grants */
   scopes: string[];
@@ -31,7 +31,7 @@ export interface RoleReference {
   role: string;
 }
 
-export interface DeclaredGroup {
+interface DeclaredGroup {
   name: string;
   parent?: string;
   description?: string;
@@ -68,7 +68,7 @@ export interface DeclaredClient {
   roles?: RoleReference[];
 }
 
-export interface DeclaredUser {
+interface DeclaredUser {
   email: string;
   name?: string;
   /** the first password only: an existing account's password is never changed by the file */

@@ -2,7 +2,7 @@ import type { DemoSeed } from './seed-demo.ts';
 
 const UNKNOWN = '(created earlier; only its hash is stored)';
 
-export interface DemoSurroundings {
+interface DemoSurroundings {
   /** the environment that lets the admin CLI reach the embedded database while it runs */
   admin?: Record<string, string>;
   /** where development data is kept between runs */

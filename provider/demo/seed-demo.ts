@@ -16,9 +16,9 @@ export const DEMO_EMAIL = 'demo@example.test';
 export const DEMO_INTERNAL_API = 'https://orders-db.example.test';
 
 /** The demo is a configuration file like any other: docs/examples/demo.yaml. */
-export const DEMO_FILE = new URL('../../docs/examples/demo.yaml', import.meta.url);
+const DEMO_FILE = new URL('../../docs/examples/demo.yaml', import.meta.url);
 
-export interface DemoClient {
+interface DemoClient {
   clientId: string;
   /** undefined when the client already existed: only its hash is stored */
   clientSecret: string | undefined;

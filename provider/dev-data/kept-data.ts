@@ -7,7 +7,7 @@ import { restoreSnapshot, saveSnapshot } from '../../adapters/database-snapshot.
 import type { Logger } from '../observability/logger.ts';
 
 /** How long after a write the snapshot is taken: the writes of one request (or a burst) share one save. */
-export const SAVE_AFTER_WRITE_MS = 500;
+const SAVE_AFTER_WRITE_MS = 500;
 
 /** The commands that change what a snapshot holds. */
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify', 'drop', 'dropDatabase']);

@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from '../observability/logger.ts';
 
 /** How often the embedded database is swept. */
-export const REAP_EVERY_MS = 60_000;
+const REAP_EVERY_MS = 60_000;
 
 /**
  * Does for the embedded development database what a TTL index does on real MongoDB, which

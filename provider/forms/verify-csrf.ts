@@ -4,9 +4,9 @@ import { InvalidCsrfToken } from '../errors.ts';
 import { csrfMatches } from './csrf.ts';
 
 /** What a form's CSRF token is bound to: the interaction uid, or the account session. */
-export type CsrfSubject = (ctx: Context) => string | undefined;
+type CsrfSubject = (ctx: Context) => string | undefined;
 
-export const interactionUid: CsrfSubject = (ctx) => (ctx as Context & { params: { uid?: string } }).params.uid;
+const interactionUid: CsrfSubject = (ctx) => (ctx as Context & { params: { uid?: string } }).params.uid;
 
 export function verifyCsrf(secrets: () => string[], subject: CsrfSubject = interactionUid) {
   return async function verifyCsrf(ctx: Context, next: Next) {

@@ -7,7 +7,7 @@ import { notifyAccount } from '../mail/notify-account.ts';
 import type { InteractionDeps } from './interaction-deps.ts';
 
 /** The long-lived cookie that lets a sign-in recognise the browser it comes from. */
-export const DEVICE_COOKIE = 'meshid_device';
+const DEVICE_COOKIE = 'meshid_device';
 const COOKIE_MAX_AGE_MS = 400 * 24 * 60 * 60 * 1000;
 
 /**

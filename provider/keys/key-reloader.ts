@@ -8,7 +8,7 @@ import { rotateKeys } from './rotate-keys.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export interface KeyReloaderOptions {
+interface KeyReloaderOptions {
   connection: Connection;
   config: KeysConfig;
   logger: Logger;

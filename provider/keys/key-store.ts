@@ -18,7 +18,7 @@ export interface ProviderKeys {
   currentSince: Record<string, Date>;
 }
 
-export class KeyDecryptionError extends Error {
+class KeyDecryptionError extends Error {
   constructor(id: string) {
     super(
       `KEY_ENCRYPTION_KEY does not open the stored key ${id}: set the key-encryption key these keys were sealed with`,

@@ -5,7 +5,7 @@ import { newCookieKey, newSigningKey, SIGNING_ALGS } from './new-key.ts';
 
 const LEASE_MS = 60_000;
 
-export type RotationResult = { rotated: true; version: number } | { rotated: false; reason: string };
+type RotationResult = { rotated: true; version: number } | { rotated: false; reason: string };
 
 /**
  * Rotates every key: per algorithm the current signing key retires (still published), the

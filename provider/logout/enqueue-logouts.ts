@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 
 import { logoutDeliveryModel } from './logout-delivery-model.ts';
 
-export interface OwedLogout {
+interface OwedLogout {
   clientId: string;
   sub: string;
   sid?: string;

@@ -5,7 +5,7 @@ import nunjucks from 'nunjucks';
 import { VIEWS_DIR } from '../templates/environment.ts';
 
 /** A mail as rendered: its subject and both bodies. */
-export interface RenderedMail {
+interface RenderedMail {
   subject: string;
   text: string;
   html: string;

@@ -15,7 +15,7 @@ import { claimDelivery, dueDeliveries } from '../queue/delivery-claim.ts';
 
 const KEEP_FINISHED_MS = 7 * 24 * 60 * 60 * 1000;
 
-export interface MailToSend {
+interface MailToSend {
   /** the template under views/email/ */
   kind: string;
   to: string;

@@ -7,7 +7,7 @@ import type { Mailer } from './mailer.ts';
 import { mailOwner } from './mail-owner.ts';
 
 /** The security notices an account gets by mail, in words. */
-export const NOTICES = {
+const NOTICES = {
   password_changed: {
     headline: 'Your password was changed',
     detail: 'Every other device and application was signed out.',
@@ -30,7 +30,7 @@ export const NOTICES = {
   },
 } as const;
 
-export type Notice = keyof typeof NOTICES;
+type Notice = keyof typeof NOTICES;
 
 export interface NotifyDeps {
   connection: Connection;

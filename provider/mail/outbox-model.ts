@@ -6,7 +6,7 @@ import { DELIVERY_STATE_FIELDS, type DeliveryState, indexDeliveryState } from '.
  * pending: waiting for its (next) try; sending: claimed by one instance (until lockedUntil, in
  * case it dies mid-send); sent / failed: done (bodies dropped); logged: development, never sent.
  */
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'logged';
+type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'logged';
 
 /** One mail in the outbox: kept until it is sent, so an SMTP outage does not lose it. */
 export interface OutboxRecord extends DeliveryState<OutboxStatus> {

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 
 import { outboxModel, type OutboxRecord } from './outbox-model.ts';
 
-export type UnsentMail = Pick<OutboxRecord, '_id' | 'to' | 'subject' | 'text' | 'createdAt'>;
+type UnsentMail = Pick<OutboxRecord, '_id' | 'to' | 'subject' | 'text' | 'createdAt'>;
 
 /** The newest mails development logged instead of sending (no SMTP_URL), for /dev/mail. */
 export function unsentMail(connection: Connection, limit = 20): Promise<UnsentMail[]> {

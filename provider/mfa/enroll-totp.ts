@@ -5,14 +5,14 @@ import { type ActivationResult, activateEnrollment } from './enrollment.ts';
 import { spendEmailProof } from './enrollment-email-proof.ts';
 import type { MfaDeps } from './mfa-deps.ts';
 
-export interface EnrollTotpDeps {
+interface EnrollTotpDeps {
   mfa: MfaDeps;
   notify: NotifyDeps;
   audit: Pick<AuditLog, 'record'>;
 }
 
 /** The request that enrolled, for the audit record. */
-export interface EnrollingRequest {
+interface EnrollingRequest {
   ip: string;
   requestId: string;
 }

@@ -17,7 +17,7 @@ const WINDOW_MS = 60 * MINUTE;
 /** After the right code, this long to scan the QR code and enter the app's first code. */
 const PROVEN_MS = 30 * MINUTE;
 
-export interface EmailProofDeps {
+interface EmailProofDeps {
   mfa: MfaDeps;
   /** the mailer, and the issuer and product name the mail shows */
   notify: NotifyDeps;

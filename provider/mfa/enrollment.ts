@@ -36,7 +36,7 @@ export async function startEnrollment(deps: MfaDeps, accountId: string, label: s
 }
 
 /** The pending secret of an account, to show again on a page reload. */
-export async function pendingEnrollment(
+async function pendingEnrollment(
   deps: MfaDeps,
   accountId: string,
   label: string,

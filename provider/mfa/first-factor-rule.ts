@@ -21,7 +21,7 @@ async function isConsoleUser(connection: Connection, issuer: string, accountId: 
  * console. There the first factor is what stands between the password and everything; whoever
  * knows only the password would otherwise enroll their own app and own the account for good.
  */
-export async function firstFactorNeedsEmailProof(
+async function firstFactorNeedsEmailProof(
   deps: { connection: Connection; issuer: string; policy: MfaPolicy },
   accountId: string,
 ): Promise<boolean> {

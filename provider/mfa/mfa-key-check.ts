@@ -4,7 +4,7 @@ import { open, seal } from '../security/secret-box.ts';
 
 const PROBE_ID = 'mfa-encryption-key';
 
-export class MfaKeyMismatchError extends Error {
+class MfaKeyMismatchError extends Error {
   constructor() {
     super(
       'MFA_ENCRYPTION_KEY does not open the TOTP secrets this database holds: set the MFA encryption key the other instances use',

@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import { countPasskeys } from '../passkeys/manage-passkeys.ts';
 import { mfaModel, type MfaRecord } from './mfa-model.ts';
 
-export interface MfaStatus {
+interface MfaStatus {
   /** an authenticator app (TOTP) is on */
   enrolled: boolean;
   recoveryCodesLeft: number;

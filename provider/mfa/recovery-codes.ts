@@ -3,7 +3,7 @@ import { createHmac, hkdfSync, randomInt } from 'node:crypto';
 import { OWASP_HASHING, hashPassword, verifyPassword } from '../accounts/password.ts';
 import type { RecoveryCode } from './mfa-model.ts';
 
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 // Crockford-style alphabet: no 0/O or 1/I/L to misread when typed from paper.
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
@@ -41,7 +41,7 @@ export async function newRecoveryCodes(key: Uint8Array): Promise<{ codes: string
   return { codes, stored };
 }
 
-export interface MatchOptions {
+interface MatchOptions {
   key: Uint8Array;
   /** argon2 verification (replaceable to count calls) */
   verify?: (hash: string, input: string) => Promise<boolean>;

@@ -1,5 +1,5 @@
 /** What a log line keeps of an error: never its other properties, which may hold request bytes. */
-export interface LoggedError {
+interface LoggedError {
   name: string;
   message: string;
   code?: string | number;

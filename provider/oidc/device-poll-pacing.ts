@@ -7,7 +7,7 @@ import { DEVICE_CODE_GRANT } from '../clients/client-template.ts';
 import { rateWindowModel } from '../security/rate-window-model.ts';
 
 /** RFC 8628 3.2: the polling interval the device is told (oidc-provider's), in seconds. */
-export const POLL_INTERVAL_SECONDS = 5;
+const POLL_INTERVAL_SECONDS = 5;
 
 type Next = () => Promise<unknown>;
 

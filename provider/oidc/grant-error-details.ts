@@ -29,12 +29,12 @@ const SAFE_DESCRIPTIONS: Record<string, string> = {
   'client mismatch': 'the code or token was not issued to this client',
 };
 
-export function grantErrorCause(err: GrantError): string | undefined {
+function grantErrorCause(err: GrantError): string | undefined {
   return err.error_detail ?? (err.cause instanceof Error ? err.cause.message : undefined);
 }
 
 /** The description to answer with, for a cause that is safe to name; undefined otherwise. */
-export function safeGrantErrorDescription(cause: string | undefined): string | undefined {
+function safeGrantErrorDescription(cause: string | undefined): string | undefined {
   return cause === undefined ? undefined : SAFE_DESCRIPTIONS[cause];
 }
 

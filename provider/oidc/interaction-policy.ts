@@ -11,14 +11,14 @@ import { metadataOf, requiresMfa, requiresPasskey, requiresVerifiedEmail } from 
 const { Check, Prompt, base } = interactionPolicy;
 
 /** What the `mfa` prompt needs from this authorization request. */
-export type MfaRequirement = 'none' | 'enroll' | 'verify' | 'passkey';
+type MfaRequirement = 'none' | 'enroll' | 'verify' | 'passkey';
 
 export const MFA_PROMPT = 'mfa';
 export const MFA_ENROLL_REASON = 'mfa_enrollment_required';
-export const MFA_VERIFY_REASON = 'mfa_required';
+const MFA_VERIFY_REASON = 'mfa_required';
 export const PASSKEY_REASON = 'passkey_required';
 export const VERIFY_EMAIL_PROMPT = 'verify_email';
-export const VERIFY_EMAIL_REASON = 'email_verification_required';
+const VERIFY_EMAIL_REASON = 'email_verification_required';
 
 /**
  * Whether this request needs more than the session has. A phishing-resistant sign-in (asked by

@@ -11,7 +11,7 @@ type Next = () => Promise<unknown>;
 
 const HOUR_MS = 60 * 60 * 1000;
 
-export interface RegistrationLimits {
+interface RegistrationLimits {
   /** REGISTRATION_MAX_CLIENTS */
   maxClients: number;
   /** REGISTRATION_PER_HOUR, per client address */

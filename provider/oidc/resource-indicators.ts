@@ -9,7 +9,7 @@ import { allowedResources, allowedScopesAt, metadataOf } from './client-metadata
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
 
-export interface ResourceIndicatorOptions {
+interface ResourceIndicatorOptions {
   directory: ResourceServerDirectory;
   access: AccessDirectory;
   accessTokenTtl: number;
@@ -17,7 +17,7 @@ export interface ResourceIndicatorOptions {
 }
 
 /** The scopes a client may hold at a resource server: the server's, narrowed by the client's own list. */
-export function clientScopesAt(serverScopes: string[], clientAllowed: string[] | undefined): string[] {
+function clientScopesAt(serverScopes: string[], clientAllowed: string[] | undefined): string[] {
   if (!clientAllowed) return serverScopes;
   const allowed = new Set(clientAllowed);
   return serverScopes.filter((scope) => allowed.has(scope));
@@ -28,7 +28,7 @@ export function clientScopesAt(serverScopes: string[], clientAllowed: string[] |
  * with its indicator as `aud`, signed ES256. Unknown or not-allowed resources are `invalid_target`.
  */
 /** invalid_scope (RFC 6749 5.2) when scopes were asked for and none of them may be granted. */
-export function refuseWhenNothingGranted(requested: unknown, allowed: string[]): void {
+function refuseWhenNothingGranted(requested: unknown, allowed: string[]): void {
   const asked = typeof requested === 'string' ? requested.split(' ').filter(Boolean) : [];
   if (asked.length > 0 && !asked.some((scope) => allowed.includes(scope))) {
     throw new errors.InvalidScope(

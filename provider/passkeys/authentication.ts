@@ -12,7 +12,7 @@ import type { PasskeyDeps } from './passkey-deps.ts';
 import { passkeyModel, type PasskeyRecord } from './passkey-model.ts';
 
 /** The ceremonies that ask for an existing passkey. */
-export type AssertionPurpose = Extract<ChallengePurpose, 'sign-in' | 'second-factor' | 'confirm'>;
+type AssertionPurpose = Extract<ChallengePurpose, 'sign-in' | 'second-factor' | 'confirm'>;
 
 export type PasskeyCheck =
   | { ok: true; accountId: string; passkey: Pick<PasskeyRecord, '_id' | 'name' | 'deviceType'> }

@@ -5,7 +5,7 @@ import { challengeModel, type ChallengePurpose, type ChallengeRecord } from './c
 /** How long a ceremony may take: long enough to find a security key, short enough to be useless later. */
 export const CHALLENGE_SECONDS = 300;
 
-export interface ChallengeBinding {
+interface ChallengeBinding {
   purpose: ChallengePurpose;
   subject: string;
   accountId?: string;

@@ -4,7 +4,7 @@ import { accountModel } from '../accounts/account-model.ts';
 import { type NotRun, withPasskeyChange } from './passkey-change.ts';
 import { passkeyModel, type PasskeyRecord } from './passkey-model.ts';
 
-export type PasskeySummary = Pick<PasskeyRecord, '_id' | 'name' | 'createdAt' | 'lastUsedAt' | 'deviceType' | 'aaguid'>;
+type PasskeySummary = Pick<PasskeyRecord, '_id' | 'name' | 'createdAt' | 'lastUsedAt' | 'deviceType' | 'aaguid'>;
 
 /** An account's passkeys, oldest first, without their keys. */
 export async function listPasskeys(connection: Connection, accountId: string): Promise<PasskeySummary[]> {

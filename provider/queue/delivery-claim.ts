@@ -10,10 +10,10 @@ export interface DeliveryState {
 }
 
 /** A claimed delivery whose instance died mid-send is tried again after this. */
-export const CLAIM_MS = 2 * 60 * 1000;
+const CLAIM_MS = 2 * 60 * 1000;
 
 /** Whether a delivery may be tried now: due and waiting, or claimed by an instance that never finished. */
-export function isClaimable(record: DeliveryState, now = Date.now()): boolean {
+function isClaimable(record: DeliveryState, now = Date.now()): boolean {
   return (
     (record.status === 'pending' && record.nextTryAt.getTime() <= now) ||
     (record.status === 'sending' && (record.lockedUntil?.getTime() ?? 0) <= now)

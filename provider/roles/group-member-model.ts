@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../../adapters/model-on.ts';
 
 /** One account in one group, put there by an operator or by an upstream identity provider's group mapping. */
-export interface GroupMemberRecord {
+interface GroupMemberRecord {
   /** `<group> <accountId>` */
   _id: string;
   group: string;

@@ -54,7 +54,7 @@ export async function refreshUserAccess(connection: Connection, accountId: strin
 }
 
 /** The same for a service client: roles assigned to it directly (clients are in no group). */
-export async function refreshClientAccess(connection: Connection, clientId: string): Promise<void> {
+async function refreshClientAccess(connection: Connection, clientId: string): Promise<void> {
   const assignments = await roleAssignmentModel(connection)
     .find({ kind: 'client', subject: clientId })
     .lean<RoleAssignmentRecord[]>();

@@ -6,9 +6,9 @@ import { auditModel, type AuditRecord } from './audit-model.ts';
 import { auditRateModel, type AuditRateRecord } from './audit-rate-model.ts';
 
 /** What a caller records; the position, time and hashes are the log's to add. */
-export type AuditEvent = Omit<AuditRecord, '_id' | 'at' | 'prevHash' | 'hash' | 'keyed'>;
+type AuditEvent = Omit<AuditRecord, '_id' | 'at' | 'prevHash' | 'hash' | 'keyed'>;
 
-export interface AuditLogOptions {
+interface AuditLogOptions {
   /** the HMAC key of the chain (security/audit-hash.ts auditKey) */
   key: Uint8Array;
   /** failure events one source may add per minute before they are only counted */

@@ -2,7 +2,7 @@ import { type Connection, type Model, Schema } from 'mongoose';
 import { modelOn } from '../../adapters/model-on.ts';
 
 /** Events of one key in one fixed window (`<key>|<window start, ms>`): registrations, reset requests. */
-export interface RateWindowRecord {
+interface RateWindowRecord {
   _id: string;
   count: number;
   expiresAt: Date;

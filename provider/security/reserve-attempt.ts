@@ -1,7 +1,7 @@
 import type { Model, mongo } from 'mongoose';
 
 /** A failure counter as stored: login throttle records and the mfa record share these fields. */
-export interface AttemptCounter {
+interface AttemptCounter {
   _id: string;
   failures: number;
   lockedUntil?: Date | null;
@@ -13,7 +13,7 @@ export type Reservation =
   | { ok: true; failures: number /** seconds the next attempt must wait if this one fails */; wait: number }
   | { ok: false; retryAfter: number };
 
-export interface ReserveOptions {
+interface ReserveOptions {
   /** seconds to refuse attempts after this many failures in a row (0: none) */
   delay(failures: number): number;
   /** a counter is forgotten this long after its last attempt; unset: never */

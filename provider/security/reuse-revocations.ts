@@ -4,7 +4,7 @@ import { auditModel, type AuditRecord } from './audit-model.ts';
 
 const RECENT_MS = 30 * 24 * 60 * 60 * 1000;
 
-export interface ReuseRevocation {
+interface ReuseRevocation {
   clientId: string;
   at: Date;
 }

@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import { auditHash } from './audit-hash.ts';
 import { auditModel, type AuditRecord } from './audit-model.ts';
 
-export type ChainVerdict =
+type ChainVerdict =
   | {
       ok: true;
       records: number /** records before the first keyed one (written before keyed hashing) */;

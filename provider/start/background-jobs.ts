@@ -7,7 +7,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { ProviderHolder } from '../oidc/provider-holder.ts';
 import type { Observers } from './observability.ts';
 
-export interface BackgroundJobs {
+interface BackgroundJobs {
   /** checks for rotated keys now instead of at the next tick */
   reloadKeys(): Promise<void>;
   stop(): void;

@@ -17,7 +17,7 @@ import { createViews } from '../templates/environment.ts';
 import { renderScreen } from '../views/render-screen.ts';
 import type { Observers } from './observability.ts';
 
-export interface BuildProviderInput {
+interface BuildProviderInput {
   config: Config;
   connection: Connection;
   logger: Logger;
@@ -28,7 +28,7 @@ export interface BuildProviderInput {
   outgoingFetch: typeof fetch | undefined;
 }
 
-export interface BuiltProvider {
+interface BuiltProvider {
   holder: ProviderHolder;
   directory: ResourceServerDirectory;
   access: AccessDirectory;

@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import type { DatabaseOutage } from '../observability/database-outage.ts';
 import type { Logger } from '../observability/logger.ts';
 
-export interface ClientSweep {
+interface ClientSweep {
   /** what the provider records self-registered clients' use in; undefined when registration is off */
   dynamicClients: DynamicClientLifetime | undefined;
   stop(): void;

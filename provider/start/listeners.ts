@@ -9,7 +9,7 @@ import { metricsEndpoint } from '../http/request-metrics.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
-export interface MetricsListener {
+interface MetricsListener {
   url: string;
   close(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { startReaper } from '../dev-data/reap-expired.ts';
 import { ensureIndexes } from '../ensure-indexes.ts';
 import type { Logger } from '../observability/logger.ts';
 
-export interface PreparedStorage {
+interface PreparedStorage {
   /** the embedded database's contents kept between runs (DEV_DATA_DIR), if they are */
   kept: { stop(): Promise<void> } | undefined;
   /** ends the embedded database's sweep of expired records (nothing to end with real MongoDB) */

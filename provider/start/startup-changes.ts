@@ -15,7 +15,7 @@ import type { ProviderHolder } from '../oidc/provider-holder.ts';
 import type { AuditLog } from '../security/audit-log.ts';
 import { ACCOUNT_CLIENT_ID } from '../self-service/account-client.ts';
 
-export interface StartupChangesInput {
+interface StartupChangesInput {
   config: Config;
   connection: Connection;
   audit: AuditLog;

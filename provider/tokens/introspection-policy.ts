@@ -7,7 +7,7 @@ export interface Introspector {
 }
 
 /** The caller's client metadata that grants more than its own tokens (set by an operator only). */
-export interface IntrospectionGrants {
+interface IntrospectionGrants {
   resource_server_of?: unknown;
   introspect_any?: unknown;
 }

@@ -7,7 +7,7 @@ import { TtlCache } from '../cache/ttl-cache.ts';
 import { looksLikeJwt } from './jwt-claims.ts';
 import { asObject, audiences, factsFromClaims, type TokenFacts } from './token-facts.ts';
 
-export interface LiveTokenOptions {
+interface LiveTokenOptions {
   /** the provider and the keys in JWKS (current, next and retired), read at each call: keys rotate */
   live: { readonly provider: Provider; readonly keys: { readonly published: JWK[] } };
   /** how long an answer about a grant, a client or an opaque token may be reused; 0: never */

@@ -1,7 +1,7 @@
 import type { VerifiedIdentity } from './upstream-flow-model.ts';
 
 /** Why an upstream identity may not sign in here. */
-export type RefusalReason = 'no_email' | 'unverified_email' | 'not_provisioned' | 'disabled';
+type RefusalReason = 'no_email' | 'unverified_email' | 'not_provisioned' | 'disabled';
 
 export type AccountChoice =
   | { kind: 'linked'; accountId: string }

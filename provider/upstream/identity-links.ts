@@ -5,9 +5,9 @@ import type { Connection } from 'mongoose';
 import { identityLinkModel, type IdentityLinkRecord } from './identity-link-model.ts';
 
 /** The most groups kept from an upstream: a user in thousands of groups must not bloat a record. */
-export const MAX_LINK_GROUPS = 100;
+const MAX_LINK_GROUPS = 100;
 
-export interface UpstreamIdentity {
+interface UpstreamIdentity {
   idp: string;
   iss: string;
   sub: string;

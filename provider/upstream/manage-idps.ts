@@ -7,7 +7,7 @@ import { type IdpInput, type IdpSettings, IdpSettingsError, idpSettings } from '
 
 /** The icon formats a button may show (served with a sandboxing CSP: an SVG cannot run script). */
 const ICON_TYPES: Record<string, string> = { png: 'image/png', svg: 'image/svg+xml' };
-export const MAX_ICON_BYTES = 32 * 1024;
+const MAX_ICON_BYTES = 32 * 1024;
 
 /** An upstream without its secret or icon bytes: what listings and the screens see. */
 export type IdpSummary = Omit<IdpRecord, 'sealedClientSecret' | 'icon'> & { hasIcon: boolean };

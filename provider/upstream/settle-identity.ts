@@ -11,7 +11,7 @@ import { createLink, findLink, touchLink } from './identity-links.ts';
 import type { ActiveIdp } from './idp-directory.ts';
 import type { VerifiedIdentity } from './upstream-flow-model.ts';
 
-export type Settlement = Exclude<AccountChoice, { kind: 'create' }> | { kind: 'created'; accountId: string };
+type Settlement = Exclude<AccountChoice, { kind: 'create' }> | { kind: 'created'; accountId: string };
 
 const state = (account: Pick<AccountRecord, '_id' | 'disabled'> | null) =>
   account ? { accountId: account._id, disabled: account.disabled } : undefined;

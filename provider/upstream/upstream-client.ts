@@ -9,7 +9,7 @@ const DISCOVERY_CACHE_MS = 10 * 60 * 1000;
 /** The upstream could not be reached or answered nonsense: a page says so, nothing hangs. */
 export class UpstreamUnavailable extends Error {}
 
-export interface UpstreamClientOptions {
+interface UpstreamClientOptions {
   /** how long one request to the upstream may take, ms */
   timeoutMs: number;
   clientSecret: (idp: ActiveIdp) => Promise<string>;

@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../../adapters/model-on.ts';
 
 /** A logout passing through an upstream's end_session_endpoint: where to send the browser when it comes back. */
-export interface UpstreamLogoutRecord {
+interface UpstreamLogoutRecord {
   /** SHA-256 of the `state` sent to the upstream, hex */
   _id: string;
   /** where oidc-provider was sending the browser: the client's post_logout_redirect_uri (checked by it) or its own page */

@@ -13,7 +13,7 @@ const LOGOUT_SECONDS = 600;
 const hash = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /** Where the upstream sends the browser back after its logout: registered there as a post-logout redirect URI. */
-export const loggedOutUrl = (issuer: string) => `${issuer}/upstream/logged-out`;
+const loggedOutUrl = (issuer: string) => `${issuer}/upstream/logged-out`;
 
 /**
  * The upstream end-session URL for an account that signed in through an upstream, or undefined

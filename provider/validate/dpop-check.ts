@@ -4,7 +4,7 @@ import type { Provider } from 'oidc-provider';
 
 import { proofRememberedUntil } from './proof-memory.ts';
 
-export type DpopVerdict = 'ok' | 'invalid' | 'replayed';
+type DpopVerdict = 'ok' | 'invalid' | 'replayed';
 
 export type CheckDpop = (input: {
   token: string;

@@ -1,6 +1,6 @@
 /** The generated part of docs/BENCHMARKS.md lies between these; the prose around it is hand-written. */
-export const SECTION_START = /<!-- bench:start[^>]*-->\n/;
-export const SECTION_END = '<!-- bench:end -->';
+const SECTION_START = /<!-- bench:start[^>]*-->\n/;
+const SECTION_END = '<!-- bench:end -->';
 
 /** The document with its generated section replaced; throws when the markers are missing. */
 export function replaceGeneratedSection(document: string, generated: string): string {

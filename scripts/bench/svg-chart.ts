@@ -1,5 +1,5 @@
 /** One line of a chart: a name and its points (x: connections, y: the measured value). */
-export interface Series {
+interface Series {
   name: string;
   points: { x: number; y: number }[];
 }

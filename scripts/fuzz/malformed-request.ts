@@ -11,7 +11,7 @@ export interface FuzzTarget {
   device?: { cookie: string; xsrf: string };
 }
 
-export interface FuzzRequest {
+interface FuzzRequest {
   method: string;
   path: string;
   headers: Record<string, string>;

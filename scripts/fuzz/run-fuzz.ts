@@ -1,7 +1,7 @@
 import { malformedRequest, type FuzzTarget } from './malformed-request.ts';
 import { Random } from './random.ts';
 
-export interface FuzzSummary {
+interface FuzzSummary {
   requests: number;
   byStatus: Record<string, number>;
   serverErrors: { method: string; path: string; status: number }[];

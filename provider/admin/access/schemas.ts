@@ -5,9 +5,9 @@ import { z } from 'zod';
  * (and its OpenAPI document shows them), the console and the CLI parse their forms and argv into
  * them, and the operations check them once more, so a rule is stated here only.
  */
-export const groupName = z.string().min(1).max(64);
-export const roleName = z.string().min(1).max(64);
-export const resourceIndicator = z
+const groupName = z.string().min(1).max(64);
+const roleName = z.string().min(1).max(64);
+const resourceIndicator = z
   .string()
   .url()
   .max(2000)

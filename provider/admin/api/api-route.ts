@@ -46,7 +46,7 @@ export function etagOf(representation: unknown): string {
 }
 
 /** Cursor pagination: an opaque cursor is the last key of the previous page. */
-export const encodeCursor = (key: string | number) => Buffer.from(JSON.stringify(key)).toString('base64url');
+const encodeCursor = (key: string | number) => Buffer.from(JSON.stringify(key)).toString('base64url');
 export function decodeCursor<T extends string | number>(cursor: unknown, kind: 'string' | 'number'): T | undefined {
   if (typeof cursor !== 'string' || cursor === '') return undefined;
   try {

@@ -24,7 +24,7 @@ import { ApiProblem, problemDetails } from './problem.ts';
 import { resourceRoutes } from './resource-routes.ts';
 import { userRoutes } from './user-routes.ts';
 
-export interface AdminApiDeps {
+interface AdminApiDeps {
   issuer: string;
   version: string;
   connection: Connection;

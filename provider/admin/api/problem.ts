@@ -47,7 +47,7 @@ export class ApiProblem extends Error {
   }
 }
 
-export function sendProblem(ctx: Context, problem: Problem, headers: Record<string, string> = {}): void {
+function sendProblem(ctx: Context, problem: Problem, headers: Record<string, string> = {}): void {
   ctx.status = problem.status;
   for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
   ctx.set('Cache-Control', 'no-store');

@@ -13,7 +13,7 @@ import { type ClientCreateInput, type ClientPatch, clientCreateSchema, clientPat
 import { type ClientView, findStoredClient, getClient, storedClient, unknownApiMessage, unknownApis } from './views.ts';
 
 /** The provider's own clients are registered at every start: changing them would only break the account pages or the console. */
-export function refuseBuiltIn(id: string): void {
+function refuseBuiltIn(id: string): void {
   if (BUILT_IN_CLIENTS.includes(id))
     throw invalid(`${id} is one of the provider's own clients: it cannot be changed here`);
 }
@@ -58,7 +58,7 @@ export function clientMetadata(input: ClientCreateInput): ClientMetadata {
 }
 
 /** Validates the metadata with oidc-provider and stores it; its refusal is the administrator's to read. */
-export async function saveClient(
+async function saveClient(
   deps: AdminDeps,
   metadata: ClientMetadata,
   options: { rotateSecret?: boolean; secret?: string } = {},
@@ -90,7 +90,7 @@ export async function createClient(
 }
 
 /** A change based on a version that is no longer the stored one (someone changed it since). */
-export const staleChange = () =>
+const staleChange = () =>
   new AdminProblem(409, 'precondition-failed', 'changed since you read it: read it again and retry');
 
 /**
@@ -98,7 +98,7 @@ export const staleChange = () =>
  * change is refused if it is no longer the stored one. The admin API's If-Match handling holds the
  * same change lock around its own check; the lock is re-entrant, so this takes it once.
  */
-export interface ChangeGuard {
+interface ChangeGuard {
   version?: string;
 }
 

@@ -2,13 +2,13 @@ import type { AuditView } from '../audit.ts';
 import { type DetailItem, detailItems } from './audit-details.ts';
 
 /** An account or client named in a record: its email when it is an account we know. */
-export interface AuditParty {
+interface AuditParty {
   id: string;
   email?: string;
 }
 
 /** One row of the audit page, ready for the template. */
-export interface AuditRow {
+interface AuditRow {
   seq: number;
   /** ISO 8601, for <time datetime> (the page's script shows it in the reader's time zone) */
   at: string;

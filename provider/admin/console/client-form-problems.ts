@@ -1,5 +1,5 @@
 /** The console's client form fields a problem can be shown next to. */
-export type ClientFormField =
+type ClientFormField =
   | 'type'
   | 'id'
   | 'name'

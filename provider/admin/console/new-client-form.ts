@@ -29,7 +29,7 @@ export function typedNewClient(ctx: Context) {
     introspect_any: checked(ctx, 'introspect_any'),
   };
 }
-export type TypedNewClient = ReturnType<typeof typedNewClient>;
+type TypedNewClient = ReturnType<typeof typedNewClient>;
 
 /** Whether anything in the "Advanced" section was typed or ticked: it is shown open again. */
 export const usesAdvanced = (typed: TypedNewClient): boolean =>

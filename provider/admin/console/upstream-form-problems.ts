@@ -1,5 +1,5 @@
 /** The console's upstream form fields a problem can be shown next to. */
-export type UpstreamFormField =
+type UpstreamFormField =
   | 'type'
   | 'id'
   | 'name'

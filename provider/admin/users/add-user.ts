@@ -9,7 +9,7 @@ import { checkedInput } from './checked-input.ts';
 import { userAddSchema, userCreateSchema } from './schemas.ts';
 
 /** PASSWORD_MIN_LENGTH and PASSWORD_HASH_*: what a first password must meet and how it is stored. */
-export interface PasswordRules {
+interface PasswordRules {
   passwordMinLength: number;
   passwordHashing?: PasswordHashingConfig;
 }

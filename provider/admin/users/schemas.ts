@@ -4,7 +4,7 @@ import { displayNameSchema as displayName } from '../display-name-schema.ts';
 
 /** The inputs and views of users, as every door (API, console, CLI, configuration file) reads them. */
 export const userIdSchema = z.string().min(1).max(200);
-export const emailSchema = z.string().email().max(320);
+const emailSchema = z.string().email().max(320);
 
 export const userSchema = z.object({
   id: z.string(),

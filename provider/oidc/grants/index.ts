@@ -4,7 +4,7 @@ import type { Config } from '../../config.ts';
 import { registerTokenExchange, type TokenExchangeDeps } from './token-exchange/token-exchange-grant.ts';
 
 /** What the custom grants need besides the provider they are registered on. */
-export interface GrantDeps extends Pick<TokenExchangeDeps, 'resolveToken' | 'directory' | 'access' | 'audit'> {
+interface GrantDeps extends Pick<TokenExchangeDeps, 'resolveToken' | 'directory' | 'access' | 'audit'> {
   config: Pick<Config, 'tokenExchangeMaxTtl' | 'ttl'>;
 }
 

@@ -1,6 +1,6 @@
 import { errors } from 'oidc-provider';
 
-export interface ScopeLimits {
+interface ScopeLimits {
   /** what the subject token holds: an exchange can only narrow it */
   subject: string[];
   /** what the target resource server understands */

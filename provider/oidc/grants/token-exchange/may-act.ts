@@ -7,7 +7,7 @@ import { errors } from 'oidc-provider';
  * gets it stamped on every access token issued to it, and an exchange of such a token is refused
  * unless the acting party (the actor token's, or else the requesting client) matches every member.
  */
-export interface MayAct {
+interface MayAct {
   sub?: string;
   client_id?: string;
 }

@@ -100,7 +100,7 @@ function delegationChain(subject: TokenFacts, actor: TokenFacts | undefined): Re
  * subject of a token we issued, optionally recording who acts for it. Refusals follow RFC 8693
  * 2.2.2: bad subject/actor tokens are invalid_request, targets invalid_target, scopes invalid_scope.
  */
-export function tokenExchangeGrant(deps: TokenExchangeDeps) {
+function tokenExchangeGrant(deps: TokenExchangeDeps) {
   const { provider, resolveToken, directory, access, audit } = deps;
 
   return async function tokenExchange(ctx: TokenEndpointGrantContext): Promise<void> {
