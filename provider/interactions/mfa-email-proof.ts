@@ -57,16 +57,11 @@ export function confirmEnrollmentEmail(deps: InteractionDeps) {
   return async function confirmEnrollmentEmail(ctx: Context): Promise<void> {
     const accountId = enrollingAccount(ctx);
     const uid = ctx.state.interaction!.uid;
-    const result = await checkEmailProofCode(deps, accountId, proofSubject(uid), formField(ctx, 'code'));
+    const result = await checkEmailProofCode(deps, accountId, proofSubject(uid), formField(ctx, 'code'), {
+      ip: ctx.ip,
+      requestId: ctx.state.requestId,
+    });
     if (result !== 'proven') {
-      await deps.audit.record({
-        event: 'mfa.email_proof_failed',
-        outcome: 'failure',
-        account: accountId,
-        ip: ctx.ip,
-        requestId: ctx.state.requestId,
-        details: { reason: result },
-      });
       return renderEmailProof(
         deps,
         ctx,

@@ -5,6 +5,7 @@ import { mailOwner } from '../mail/mail-owner.ts';
 import type { NotifyDeps } from '../mail/notify-account.ts';
 import { emailProofModel, type EmailProofRecord } from './email-proof-model.ts';
 import type { MfaDeps } from './mfa-deps.ts';
+import type { AuditLog } from '../security/audit-log.ts';
 
 const MINUTE = 60 * 1000;
 /** A code works this long after it is sent. */
@@ -93,10 +94,33 @@ export async function sendEmailProofCode(
 }
 
 /**
- * Checks a code typed for `subject`. Each try is counted before the comparison (atomically, so
- * parallel guesses share MAX_ATTEMPTS); the right code is used up and marks the subject proven.
+ * Checks a code typed for `subject`, for the sign-in screen and the account page alike; a refused
+ * code is audited (mfa.email_proof_failed) with the request that typed it.
  */
 export async function checkEmailProofCode(
+  deps: Pick<EmailProofDeps, 'mfa'> & { audit: Pick<AuditLog, 'record'> },
+  accountId: string,
+  subject: string,
+  code: string,
+  request: { ip: string; requestId: string },
+): Promise<CheckResult> {
+  const result = await checkCode(deps, accountId, subject, code);
+  if (result !== 'proven')
+    await deps.audit.record({
+      event: 'mfa.email_proof_failed',
+      outcome: 'failure',
+      account: accountId,
+      ...request,
+      details: { reason: result },
+    });
+  return result;
+}
+
+/**
+ * Each try is counted before the comparison (atomically, so parallel guesses share
+ * MAX_ATTEMPTS); the right code is used up and marks the subject proven.
+ */
+async function checkCode(
   deps: Pick<EmailProofDeps, 'mfa'>,
   accountId: string,
   subject: string,

@@ -75,16 +75,11 @@ export function resendAccountCode(deps: AccountDeps) {
 export function confirmAccountEmail(deps: AccountDeps) {
   return async function confirmAccountEmail(ctx: Context): Promise<void> {
     const { accountId } = ctx.state.accountSession!;
-    const result = await checkEmailProofCode(deps, accountId, accountProofSubject(ctx), formField(ctx, 'code'));
-    if (result === 'proven') return renderEnrollment(deps, ctx, true);
-    await deps.audit.record({
-      event: 'mfa.email_proof_failed',
-      outcome: 'failure',
-      account: accountId,
+    const result = await checkEmailProofCode(deps, accountId, accountProofSubject(ctx), formField(ctx, 'code'), {
       ip: ctx.ip,
       requestId: ctx.state.requestId,
-      details: { reason: result },
     });
+    if (result === 'proven') return renderEnrollment(deps, ctx, true);
     return renderAccountEmailProof(
       deps,
       ctx,

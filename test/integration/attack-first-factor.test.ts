@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { grantAdmin } from '../../provider/admin/admin-api-resource.ts';
 import { startEnrollment } from '../../provider/mfa/enrollment.ts';
 import { outboxModel } from '../../provider/mail/outbox-model.ts';
+import { auditModel } from '../../provider/security/audit-model.ts';
 import { emailProofModel } from '../../provider/mfa/email-proof-model.ts';
 import { mfaModel } from '../../provider/mfa/mfa-model.ts';
 import { Browser, parseForms, type Page } from '../helpers/browser.ts';
@@ -170,6 +171,11 @@ describe('attack: claiming an administrator without a second factor with its pas
     const right = await browser.submit(current, '/mfa/email', { code });
     expect(right.status).to.equal(429);
     expect(right.html).to.not.include('totp-secret');
+    const failures = await auditModel(server.connection)
+      .find({ event: 'mfa.email_proof_failed', account: user.id })
+      .sort({ seq: 1 })
+      .lean<{ details?: { reason?: string } }[]>();
+    expect(failures.map((record) => record.details?.reason)).to.deep.equal([...Array(5).fill('wrong'), 'too_many']);
 
     // Five codes an hour in all (the first was sent on the first view).
     for (let i = 0; i < 4; i += 1) expect((await browser.submit(current, '/mfa/email/send')).status).to.equal(200);
