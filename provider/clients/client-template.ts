@@ -11,7 +11,7 @@ export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export type ClientType = (typeof CLIENT_TYPES)[number];
 
 /** What an operator says about a client; the metadata follows from its type. */
-interface ClientTemplateOptions {
+export interface ClientTemplateOptions {
   type: ClientType;
   id?: string;
   name?: string;

@@ -10,33 +10,13 @@ import {
 import { parseInput } from '../../provider/admin/clients/parse-input.ts';
 import { clientCreateSchema, initialTokenSchema } from '../../provider/admin/clients/schemas.ts';
 import { getClient, listClients } from '../../provider/admin/clients/views.ts';
-import { CLIENT_TYPES, type ClientType } from '../../provider/clients/client-template.ts';
+import { CLIENT_TYPES, type ClientTemplateOptions } from '../../provider/clients/client-template.ts';
 import type { Run } from './admin-context.ts';
 import { print } from './output.ts';
 import { holderRoleCommands } from './roles-command.ts';
 
-/** What `clients add` takes (commander's camelCase of its flags). */
-interface AddOptions {
-  type: ClientType;
-  id?: string;
-  name?: string;
-  redirectUri?: string[];
-  postLogoutUri?: string[];
-  resource?: string[];
-  firstParty?: boolean;
-  requireMfa?: boolean;
-  requirePasskey?: boolean;
-  requireVerifiedEmail?: boolean;
-  requirePar?: boolean;
-  requireDpop?: boolean;
-  backchannelLogoutUri?: string;
-  exchangeResource?: string[];
-  exchangeSubjectAudience?: string[];
-  exchangeSubjectClient?: string[];
-  exchangeScope?: string[];
-  actor?: boolean;
-  resourceServerOf?: string[];
-  introspectAny?: boolean;
+/** What `clients add` takes: commander's camelCase of its flags are the template's options. */
+interface AddOptions extends ClientTemplateOptions {
   json?: boolean;
 }
 
