@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
 import { adminApiIndicator } from '../../provider/admin/admin-api-resource.ts';
+import { addGroup } from '../../provider/roles/manage-groups.ts';
 import { saveRole, grantRole } from '../../provider/roles/manage-roles.ts';
 import { identityLinkModel } from '../../provider/upstream/identity-link-model.ts';
 import { createLink } from '../../provider/upstream/identity-links.ts';
@@ -20,7 +21,7 @@ const SECRET = 'the-corp-upstream-secret-0123456789';
  * linked account (its issuer says sub "boss", the link says "the victim"), and the sealed client
  * secret would be sent to that issuer's token endpoint at the next sign-in.
  */
-describe('attack: repointing an upstream that accounts are linked to', function () {
+describe('attack: an upstream manager (admin:idps only) reaching accounts', function () {
   this.timeout(60_000);
   const t = useTestServer('attack-upstream-issuer', { env: { KEY_ENCRYPTION_KEY: KEK } });
   let token: string;
@@ -92,5 +93,32 @@ describe('attack: repointing an upstream that accounts are linked to', function 
     // A typo fixed before anyone linked, with the secret given again, is still a change an admin makes.
     const fixed = await patch('unlinked', { issuer: 'https://login2.corp.example', client_secret: SECRET });
     expect(fixed.status, fixed.text).to.equal(200);
+  });
+
+  /*
+   * An upstream's group mapping puts whoever it vouches for into local groups at each sign-in. An
+   * upstream manager adding one of its own (provisioning) with a mapping into a group that holds
+   * roles (the admin API's admin role, say) would make an account of its own a member: mapping into
+   * groups is a change of who holds roles, admin:access's to make.
+   */
+  it('refuses a group mapping from a caller that may not change groups (admin:access)', async () => {
+    const indicator = adminApiIndicator(t.server.issuer);
+    await addGroup(t.server.connection, { name: 'operators' });
+    await grantRole(t.server.connection, { kind: 'group', subject: 'operators' }, indicator, 'admin');
+    const mapping = { claims: { groups: 'groups' }, group_map: [{ upstream: 'anyone', local: 'operators' }] };
+    const added = await api('POST', '/idps', {
+      id: 'own',
+      type: 'oidc',
+      issuer: EVIL,
+      client_id: 'meshid',
+      client_secret: SECRET,
+      provision: true,
+      ...mapping,
+    });
+    expect(added.status, added.text).to.equal(403);
+    expect((await add('plain')).status).to.equal(201);
+    const patched = await patch('plain', mapping);
+    expect(patched.status, patched.text).to.equal(403);
+    expect((await idpModel(t.server.connection).findById('plain').lean())!.groupMap ?? []).to.deep.equal([]);
   });
 });
