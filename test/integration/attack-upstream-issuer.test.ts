@@ -99,9 +99,9 @@ describe('attack: an upstream manager (admin:idps only) reaching accounts', func
    * An upstream's group mapping puts whoever it vouches for into local groups at each sign-in. An
    * upstream manager adding one of its own (provisioning) with a mapping into a group that holds
    * roles (the admin API's admin role, say) would make an account of its own a member: mapping into
-   * groups is a change of who holds roles, admin:access's to make.
+   * groups is a change of who holds roles, admin:roles's to make.
    */
-  it('refuses a group mapping from a caller that may not change groups (admin:access)', async () => {
+  it('refuses a group mapping from a caller that may not change groups (admin:roles)', async () => {
     const indicator = adminApiIndicator(t.server.issuer);
     await addGroup(t.server.connection, { name: 'operators' });
     await grantRole(t.server.connection, { kind: 'group', subject: 'operators' }, indicator, 'admin');
