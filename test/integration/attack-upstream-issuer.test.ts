@@ -6,6 +6,7 @@ import { saveRole, grantRole } from '../../provider/roles/manage-roles.ts';
 import { identityLinkModel } from '../../provider/upstream/identity-link-model.ts';
 import { createLink } from '../../provider/upstream/identity-links.ts';
 import { idpModel } from '../../provider/upstream/idp-model.ts';
+import { addIdp } from '../../provider/upstream/manage-idps.ts';
 import { addServiceClient, basicAuth } from '../helpers/fixtures.ts';
 import { useTestServer } from '../helpers/use-test-server.ts';
 
@@ -120,5 +121,28 @@ describe('attack: an upstream manager (admin:idps only) reaching accounts', func
     const patched = await patch('plain', mapping);
     expect(patched.status, patched.text).to.equal(403);
     expect((await idpModel(t.server.connection).findById('plain').lean())!.groupMap ?? []).to.deep.equal([]);
+  });
+
+  it('refuses repointing an upstream that maps groups, without admin:roles, even before anyone linked', async () => {
+    await addGroup(t.server.connection, { name: 'mapped-operators' });
+    await grantRole(
+      t.server.connection,
+      { kind: 'group', subject: 'mapped-operators' },
+      adminApiIndicator(t.server.issuer),
+      'admin',
+    );
+    await addIdp(t.server.connection, Buffer.from(KEK, 'base64'), {
+      id: 'mapping',
+      type: 'oidc',
+      issuer: LEGIT,
+      clientId: 'meshid',
+      clientSecret: SECRET,
+      provision: true,
+      claims: { groups: 'groups' },
+      groupMap: [{ upstream: 'ops', local: 'mapped-operators' }],
+    });
+    const repointed = await patch('mapping', { issuer: EVIL, client_secret: 'the-attackers-own-secret' });
+    expect(repointed.status, repointed.text).to.equal(403);
+    expect((await idpModel(t.server.connection).findById('mapping').lean())!.issuer).to.equal(LEGIT);
   });
 });
