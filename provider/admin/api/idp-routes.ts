@@ -12,10 +12,22 @@ const idParams = z.object({ id: z.string().min(1).max(40) });
 
 /**
  * A group mapping makes whoever the upstream vouches for a member of local groups, and so a holder
- * of their roles: it is a change of who holds what, which needs admin:roles too.
+ * of their roles: it is a change of who holds what, which needs admin:roles too. So is pointing
+ * an upstream that maps groups at another server (its users would be the members then).
  */
-function requireAccessForMapping(ctx: Context, deps: AdminDeps, body: { group_map?: unknown[] }): void {
-  if (body.group_map?.length) requireScope(ctx, deps.issuer, 'roles', true);
+async function requireRolesForMapping(
+  ctx: Context,
+  deps: AdminDeps,
+  body: { group_map?: unknown[]; issuer?: string; api_url?: string },
+  id?: string,
+): Promise<void> {
+  if (body.group_map?.length) return requireScope(ctx, deps.issuer, 'roles', true);
+  if (id === undefined || (body.issuer === undefined && body.api_url === undefined)) return;
+  const stored = await getUpstream(deps, id);
+  const repointed =
+    (body.issuer !== undefined && body.issuer !== stored.issuer) ||
+    (body.api_url !== undefined && body.api_url !== stored.api_url);
+  if (repointed && stored.group_map.length) requireScope(ctx, deps.issuer, 'roles', true);
 }
 
 export const idpRoutes: ApiRoute[] = [
@@ -38,7 +50,7 @@ export const idpRoutes: ApiRoute[] = [
     response: idpDetailSchema,
     status: 201,
     handler: async ({ deps, body, ctx }) => {
-      requireAccessForMapping(ctx, deps, body as z.infer<typeof idpCreateSchema>);
+      await requireRolesForMapping(ctx, deps, body as z.infer<typeof idpCreateSchema>);
       return addUpstream(deps, body as z.infer<typeof idpCreateSchema>);
     },
   },
@@ -64,7 +76,7 @@ export const idpRoutes: ApiRoute[] = [
     response: idpDetailSchema,
     current: (deps, params) => getUpstream(deps, params.id!),
     handler: async ({ deps, params, body, ctx }) => {
-      requireAccessForMapping(ctx, deps, body as z.infer<typeof idpPatchSchema>);
+      await requireRolesForMapping(ctx, deps, body as z.infer<typeof idpPatchSchema>, params.id!);
       return updateUpstream(deps, params.id!, body as z.infer<typeof idpPatchSchema>);
     },
   },
