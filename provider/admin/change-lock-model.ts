@@ -7,10 +7,12 @@ interface ChangeLockRecord {
   _id: string;
   /** a crashed holder's lock lapses then (TTL index; the taker checks it too) */
   expiresAt: Date;
+  /** who took it: a holder releases only its own lock, not the one taken after its own lapsed */
+  owner?: string;
 }
 
 const schema = new Schema<ChangeLockRecord>(
-  { _id: { type: String, required: true }, expiresAt: { type: Date, required: true } },
+  { _id: { type: String, required: true }, expiresAt: { type: Date, required: true }, owner: { type: String } },
   { versionKey: false, collection: 'admin_change_locks' },
 );
 

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 
 import type { Connection } from 'mongoose';
 
@@ -31,7 +32,8 @@ export async function withChangeLock<T>(connection: Connection, key: string, wor
   const holding = held.getStore() ?? new Set<string>();
   if (holding.has(key)) return work();
   const Lock = changeLockModel(connection);
-  const take = () => Lock.insertMany([{ _id: key, expiresAt: new Date(Date.now() + LOCK_MS) }]);
+  const owner = randomUUID();
+  const take = () => Lock.insertMany([{ _id: key, expiresAt: new Date(Date.now() + LOCK_MS), owner }]);
   try {
     await take();
   } catch (err) {
@@ -49,6 +51,7 @@ export async function withChangeLock<T>(connection: Connection, key: string, wor
   try {
     return await held.run(new Set([...holding, key]), work);
   } finally {
-    await Lock.deleteOne({ _id: key });
+    // Only its own: had it lapsed, another holder may have taken the lock since.
+    await Lock.deleteOne({ _id: key, owner });
   }
 }

@@ -98,6 +98,26 @@ export function inputOf(idp: IdpSummary): IdpInput {
 }
 
 /**
+ * Where an upstream's identities come from (its issuer, GitHub's API) changes only with its secret
+ * given again, and never under linked accounts: links are keyed by the upstream's id and `sub`, so
+ * another server's "sub" would sign in as them, and the sealed secret would go to that server.
+ */
+async function refuseRepointing(
+  connection: Connection,
+  id: string,
+  settings: Pick<IdpSettings, 'issuer' | 'apiUrl'>,
+  clientSecret: string | undefined,
+): Promise<void> {
+  const stored = await idpModel(connection).findById(id, { issuer: 1, apiUrl: 1 }).lean<IdpRecord>();
+  if (!stored || (stored.issuer === settings.issuer && (stored.apiUrl ?? '') === (settings.apiUrl ?? ''))) return;
+  if (await identityLinkModel(connection).exists({ idp: id }))
+    throw new IdpSettingsError(
+      'accounts are linked to this upstream: its issuer cannot change (add a new upstream for the new issuer)',
+    );
+  if (!clientSecret) throw new IdpSettingsError('a new issuer needs the client secret again');
+}
+
+/**
  * Replaces an upstream's settings (checked like an addition's) and, when given, its secret. False
  * when there is none. Instances notice within IDP_CACHE_MS.
  */
@@ -108,6 +128,7 @@ export async function updateIdp(
 ): Promise<boolean> {
   const { id, type: _type, ...settings } = idpSettings(input);
   await refuseTakenDomains(connection, { id, type: input.type, ...settings });
+  await refuseRepointing(connection, id, settings, input.clientSecret);
   const secret = input.clientSecret
     ? { sealedClientSecret: await seal(encryptionKey, input.clientSecret, `idp:${id}`) }
     : {};

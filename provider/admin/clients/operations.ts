@@ -151,13 +151,18 @@ export async function replaceClient(
   });
 }
 
-/** A new secret, returned once; the old one stops working. */
+/**
+ * A new secret, returned once; the old one stops working. Under the change lock: a change in
+ * progress has read the old secret's hash and would save it back over the new one.
+ */
 export async function rotateClientSecret(deps: AdminDeps, id: string): Promise<string> {
   refuseBuiltIn(id);
-  const { clientSecret } = await saveClient(deps, await storedClient(deps, id), { rotateSecret: true });
-  if (!clientSecret) throw invalid(`${id} is a public client: it has no secret`);
-  await recordAdmin(deps, 'admin.client.secret_rotated', { client: id });
-  return clientSecret;
+  return changeAt(deps, id, {}, async () => {
+    const { clientSecret } = await saveClient(deps, await storedClient(deps, id), { rotateSecret: true });
+    if (!clientSecret) throw invalid(`${id} is a public client: it has no secret`);
+    await recordAdmin(deps, 'admin.client.secret_rotated', { client: id });
+    return clientSecret;
+  });
 }
 
 /** Deletes a client: its grants are revoked, its roles forgotten, its tokens stop working. */
