@@ -122,8 +122,8 @@ export function servedBy(shape: QueryShape, indexes: string[][]): boolean {
  * test that does. Anything else without an index fails the run.
  */
 const TEST_INSPECTIONS = new Set([
-  'identity_links: aggregate on {sub}', // upstream-idps.test.ts: countDocuments({ sub })
-  'identity_links: find on {sub}', // upstream-idps.test.ts: find({ sub })
+  'identity_links: aggregate on {sub}', // upstream-idps-*.test.ts: countDocuments({ sub })
+  'identity_links: find on {sub}', // upstream-idps-*.test.ts: find({ sub })
   'logout_deliveries: find on {clientId}', // backchannel-logout.test.ts: the queued delivery
   'mail_outbox: find on {to}', // forgot-password, admin-api tests: the mail sent
   'oidc_DeviceCode: update on {payload.clientId, payload.userCode}', // device-flow.test.ts: ages a code

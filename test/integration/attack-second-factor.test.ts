@@ -4,9 +4,9 @@ import { oidcModel } from '../../adapters/mongodb.ts';
 import { activateEnrollment, startEnrollment } from '../../provider/mfa/enrollment.ts';
 import { mfaModel } from '../../provider/mfa/mfa-model.ts';
 import { Browser, parseForms, type Page } from '../helpers/browser.ts';
-import { addUser, addWebClient, type TestClient, type TestUser } from '../helpers/fixtures.ts';
+import { addUser, addWebClient, type TestUser } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { useTestServer } from '../helpers/use-test-server.ts';
 import {
   awayFromStepBoundary,
   enrollTotp,
@@ -23,26 +23,24 @@ const ENCRYPTION_KEY = Buffer.alloc(32, 11).toString('base64');
  * both working). Each test performs the attack through HTTP and asserts it fails.
  */
 describe('attack: defeating two-step verification with the password alone', () => {
-  let server: TestServer;
-  let client: TestClient;
-
-  before(async () => {
-    server = await startTestServer('attack-mfa', { MFA_ENCRYPTION_KEY: ENCRYPTION_KEY });
-    client = await addWebClient(server);
+  const t = useTestServer('attack-mfa', {
+    env: { MFA_ENCRYPTION_KEY: ENCRYPTION_KEY },
+    api: false,
+    user: false,
+    setup: async (server) => ({ client: await addWebClient(server) }),
   });
-  after(() => server.stop());
 
-  const mfaDeps = () => mfaDepsFor(server, ENCRYPTION_KEY);
+  const mfaDeps = () => mfaDepsFor(t.server, ENCRYPTION_KEY);
 
   async function userWithTotp(): Promise<{ user: TestUser; secret: string }> {
-    const user = await addUser(server);
-    return { user, secret: await enrollTotp(server, user, ENCRYPTION_KEY) };
+    const user = await addUser(t.server);
+    return { user, secret: await enrollTotp(t.server, user, ENCRYPTION_KEY) };
   }
 
   /** The attacker's browser: the password typed, stopped at the code screen. */
   async function passwordOnly(user: TestUser): Promise<{ browser: Browser; prompt: Page }> {
-    const browser = new Browser(server.issuer);
-    const config = await relyingParty(server.issuer, client);
+    const browser = new Browser(t.server.issuer);
+    const config = await relyingParty(t.server.issuer, t.client);
     const login = await browser.open((await authorizationRequest(config)).url);
     const prompt = await browser.submit(login, '/login', { email: user.email, password: user.password });
     expect(prompt.html).to.include('Two-step verification');
@@ -50,7 +48,7 @@ describe('attack: defeating two-step verification with the password alone', () =
   }
 
   async function storedSecret(user: TestUser): Promise<string | null | undefined> {
-    return (await mfaModel(server.connection).findById(user.id).lean())?.totpSecret;
+    return (await mfaModel(t.server.connection).findById(user.id).lean())?.totpSecret;
   }
 
   it('a sign-in abandoned at the code screen does not open /account (so cannot turn the factor off)', async () => {
@@ -103,7 +101,7 @@ describe('attack: defeating two-step verification with the password alone', () =
     const before = await storedSecret(user);
     const { browser, prompt } = await passwordOnly(user);
     const { csrf } = parseForms(prompt.html).find((form) => form.action.endsWith('/mfa'))!.fields;
-    const enrollUrl = new URL(`${prompt.url.pathname}/mfa/enroll`, server.issuer);
+    const enrollUrl = new URL(`${prompt.url.pathname}/mfa/enroll`, t.server.issuer);
 
     const post = (code: string) =>
       browser.fetch(enrollUrl, {
@@ -128,14 +126,14 @@ describe('attack: defeating two-step verification with the password alone', () =
   });
 
   it('sensitive account actions need a recent sign-in ("sudo mode"): an old session is sent to sign in again', async () => {
-    const user = await addUser(server);
-    const browser = new Browser(server.issuer);
+    const user = await addUser(t.server);
+    const browser = new Browser(t.server.issuer);
     const login = await browser.open('/account');
     const account = await browser.submit(login, '/login', { email: user.email, password: user.password });
     expect(account.url.pathname).to.equal('/account');
 
     // The session was authenticated 11 minutes ago (the default window is 10).
-    await oidcModel(server.connection, 'Session').updateMany(
+    await oidcModel(t.server.connection, 'Session').updateMany(
       { 'payload.accountId': user.id },
       { $set: { 'payload.loginTs': Math.floor(Date.now() / 1000) - 11 * 60 } },
     );
@@ -158,8 +156,8 @@ describe('attack: defeating two-step verification with the password alone', () =
   });
 
   it('a recovery code can turn the factor off (the phone is lost), and replacing a factor needs it off first', async () => {
-    const user = await addUser(server);
-    const browser = new Browser(server.issuer);
+    const user = await addUser(t.server);
+    const browser = new Browser(t.server.issuer);
     const account = await browser.submit(await browser.open('/account'), '/login', {
       email: user.email,
       password: user.password,

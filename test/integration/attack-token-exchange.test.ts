@@ -3,54 +3,39 @@ import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../provider/oidc/grants/token-exchange/token-types.ts';
-import {
-  API,
-  addApi,
-  addServiceClient,
-  addUser,
-  addWebClient,
-  basicAuth,
-  type TestClient,
-  type TestUser,
-} from '../helpers/fixtures.ts';
+import { API, addApi, addServiceClient, addWebClient, basicAuth, type TestClient } from '../helpers/fixtures.ts';
 import { relyingParty, signInWithCode } from '../helpers/relying-party.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { useTestServer } from '../helpers/use-test-server.ts';
 
 const ORDERS = 'https://orders-internal.attack.example';
 const OTHER_API = 'https://billing.attack.example';
 
 /** Attacks on token exchange by a client allowed to exchange: forging who acts, taking any token. */
 describe("attack: token exchange with someone else's actor token or a subject token it should not take", () => {
-  let server: TestServer;
-  let user: TestUser;
-  let web: TestClient;
-  let exchanger: TestClient;
-  let victimService: TestClient;
-
-  before(async () => {
-    server = await startTestServer('attack-exchange');
-    await addApi(server);
-    await addApi(server, ORDERS, ['orders:read']);
-    await addApi(server, OTHER_API, ['orders:read']);
-    user = await addUser(server);
-    web = await addWebClient(server, { allowed_resources: [API, OTHER_API] });
-    exchanger = await addServiceClient(server, {
-      grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT],
-      token_exchange: { resources: [ORDERS], subject_audiences: [API], actor: true },
-    });
-    victimService = await addServiceClient(server, { allowed_resources: [API] });
+  const t = useTestServer('attack-exchange', {
+    setup: async (server) => {
+      await addApi(server, ORDERS, ['orders:read']);
+      await addApi(server, OTHER_API, ['orders:read']);
+      return {
+        web: await addWebClient(server, { allowed_resources: [API, OTHER_API] }),
+        exchanger: await addServiceClient(server, {
+          grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT],
+          token_exchange: { resources: [ORDERS], subject_audiences: [API], actor: true },
+        }),
+        victimService: await addServiceClient(server, { allowed_resources: [API] }),
+      };
+    },
   });
-  after(() => server.stop());
 
   async function userToken(
     params: Record<string, string> = { scope: 'openid orders:read', resource: API },
   ): Promise<string> {
-    return (await signInWithCode(server.issuer, web, user, params)).tokens.access_token;
+    return (await signInWithCode(t.server.issuer, t.web, t.user, params)).tokens.access_token;
   }
 
   async function serviceToken(client: TestClient): Promise<string> {
     return (
-      await oidc.clientCredentialsGrant(await relyingParty(server.issuer, client), {
+      await oidc.clientCredentialsGrant(await relyingParty(t.server.issuer, client), {
         resource: API,
         scope: 'orders:read',
       })
@@ -58,7 +43,7 @@ describe("attack: token exchange with someone else's actor token or a subject to
   }
 
   async function exchange(client: TestClient, params: Record<string, string>) {
-    const response = await fetch(`${server.issuer}/token`, {
+    const response = await fetch(`${t.server.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(client) },
       body: new URLSearchParams({
@@ -72,9 +57,9 @@ describe("attack: token exchange with someone else's actor token or a subject to
   }
 
   it('an actor token issued to another client cannot name that client as the actor', async () => {
-    const { status, body } = await exchange(exchanger, {
+    const { status, body } = await exchange(t.exchanger, {
       subject_token: await userToken(),
-      actor_token: await serviceToken(victimService),
+      actor_token: await serviceToken(t.victimService),
       actor_token_type: ACCESS_TOKEN_TYPE,
     });
     expect(status).to.equal(400);
@@ -84,7 +69,7 @@ describe("attack: token exchange with someone else's actor token or a subject to
 
   it('the subject token cannot be its own actor token', async () => {
     const subject = await userToken();
-    const { status, body } = await exchange(exchanger, {
+    const { status, body } = await exchange(t.exchanger, {
       subject_token: subject,
       actor_token: subject,
       actor_token_type: ACCESS_TOKEN_TYPE,
@@ -94,15 +79,16 @@ describe("attack: token exchange with someone else's actor token or a subject to
   });
 
   it('may_act is checked against the authenticated caller, not a borrowed actor token', async () => {
-    const guarded = await addWebClient(server, {
+    const guarded = await addWebClient(t.server, {
       allowed_resources: [API],
-      may_act: { client_id: victimService.clientId },
+      may_act: { client_id: t.victimService.clientId },
     });
-    const subject = (await signInWithCode(server.issuer, guarded, user, { scope: 'openid orders:read', resource: API }))
-      .tokens.access_token;
-    const { status, body } = await exchange(exchanger, {
+    const subject = (
+      await signInWithCode(t.server.issuer, guarded, t.user, { scope: 'openid orders:read', resource: API })
+    ).tokens.access_token;
+    const { status, body } = await exchange(t.exchanger, {
       subject_token: subject,
-      actor_token: await serviceToken(victimService),
+      actor_token: await serviceToken(t.victimService),
       actor_token_type: ACCESS_TOKEN_TYPE,
     });
     expect(status).to.equal(400);
@@ -110,7 +96,7 @@ describe("attack: token exchange with someone else's actor token or a subject to
   });
 
   it('a subject token for an audience outside token_exchange.subject_audiences is refused', async () => {
-    const { status, body } = await exchange(exchanger, {
+    const { status, body } = await exchange(t.exchanger, {
       subject_token: await userToken({ scope: 'openid orders:read', resource: OTHER_API }),
     });
     expect(status).to.equal(400);
@@ -119,7 +105,7 @@ describe("attack: token exchange with someone else's actor token or a subject to
   });
 
   it('an exchanger without token_exchange.subject_audiences accepts no subject token (secure by default)', async () => {
-    const unlisted = await addServiceClient(server, {
+    const unlisted = await addServiceClient(t.server, {
       grant_types: [TOKEN_EXCHANGE_GRANT],
       token_exchange: { resources: [ORDERS] },
     });
@@ -130,28 +116,28 @@ describe("attack: token exchange with someone else's actor token or a subject to
   });
 
   it('token_exchange.subject_clients limits whose tokens are taken', async () => {
-    const picky = await addServiceClient(server, {
+    const picky = await addServiceClient(t.server, {
       grant_types: [TOKEN_EXCHANGE_GRANT],
-      token_exchange: { resources: [ORDERS], subject_audiences: [API], subject_clients: [victimService.clientId] },
+      token_exchange: { resources: [ORDERS], subject_audiences: [API], subject_clients: [t.victimService.clientId] },
     });
     const refused = await exchange(picky, { subject_token: await userToken() });
     expect(refused.status).to.equal(400);
     expect(refused.body.error_description).to.include('token_exchange.subject_clients');
-    const allowed = await exchange(picky, { subject_token: await serviceToken(victimService) });
+    const allowed = await exchange(picky, { subject_token: await serviceToken(t.victimService) });
     expect(allowed.status, JSON.stringify(allowed.body)).to.equal(200);
   });
 
   it("delegation with the caller's own client-credentials token still works and names the caller", async () => {
-    const own = (await oidc.clientCredentialsGrant(await relyingParty(server.issuer, exchanger))).access_token;
-    const { status, body } = await exchange(exchanger, {
+    const own = (await oidc.clientCredentialsGrant(await relyingParty(t.server.issuer, t.exchanger))).access_token;
+    const { status, body } = await exchange(t.exchanger, {
       subject_token: await userToken(),
       actor_token: own,
       actor_token_type: ACCESS_TOKEN_TYPE,
     });
     expect(status).to.equal(200);
     expect(decodeJwt(body.access_token as string).act).to.deep.equal({
-      sub: exchanger.clientId,
-      client_id: exchanger.clientId,
+      sub: t.exchanger.clientId,
+      client_id: t.exchanger.clientId,
     });
   });
 });

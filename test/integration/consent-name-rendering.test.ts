@@ -2,9 +2,9 @@ import { expect } from 'chai';
 
 import { describeScope } from '../../provider/resources/resource-server-directory.ts';
 import { Browser } from '../helpers/browser.ts';
-import { API, addApi, addUser, addWebClient } from '../helpers/fixtures.ts';
+import { API, addUser, addWebClient } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { useTestServer } from '../helpers/use-test-server.ts';
 
 /**
  * Names that pass the display-name check reach the consent page as the text they are: letters
@@ -12,21 +12,21 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
  */
 describe('client and scope names as the consent page shows them', function () {
   this.timeout(30_000);
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer('consent-name-rendering');
-    await addApi(server);
-    // Before any consent: the provider keeps what it read of an API for a while.
-    await describeScope(server.connection, API, 'orders:read', '<b>all</b> your "orders" & more');
+  const t = useTestServer('consent-name-rendering', {
+    user: false,
+    setup: async (server) => {
+      // Before any consent: the provider keeps what it read of an API for a while.
+      await describeScope(server.connection, API, 'orders:read', '<b>all</b> your "orders" & more');
+      return {};
+    },
   });
-  after(() => server.stop());
 
   async function consentFor(clientName: string): Promise<string> {
-    const client = await addWebClient(server, { client_name: clientName });
-    const config = await relyingParty(server.issuer, client);
+    const client = await addWebClient(t.server, { client_name: clientName });
+    const config = await relyingParty(t.server.issuer, client);
     const { url } = await authorizationRequest(config, { scope: 'openid orders:read', resource: API });
-    const user = await addUser(server);
-    const browser = new Browser(server.issuer);
+    const user = await addUser(t.server);
+    const browser = new Browser(t.server.issuer);
     const login = await browser.open(url);
     const consent = await browser.submit(login, '/login', { email: user.email, password: user.password });
     expect(consent.html).to.include('Allow access?');
