@@ -1,15 +1,15 @@
 import { expect } from 'chai';
 
-import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
+import { grantAdmin } from '../../provider/admin/admin-api-resource.ts';
 import type { AdminDeps } from '../../provider/admin/admin-deps.ts';
 import { type AuditView, queryAudit } from '../../provider/admin/audit.ts';
 import { getUpstream } from '../../provider/admin/upstreams/views.ts';
-import { grantRole } from '../../provider/roles/manage-roles.ts';
 import { idpModel } from '../../provider/upstream/idp-model.ts';
+import { adminApiToken } from '../helpers/admin-api.ts';
 import { runAdminWith } from '../helpers/admin-cli.ts';
 import { Browser, type Page } from '../helpers/browser.ts';
 import { testDatabaseUri } from '../helpers/database.ts';
-import { addServiceClient, addUser, basicAuth } from '../helpers/fixtures.ts';
+import { addUser } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { enrollTotp, totpCode } from '../helpers/totp.ts';
 
@@ -28,20 +28,7 @@ describe('admin doors: upstream identity providers', function () {
   let token: string;
   let browser: Browser;
 
-  /** A service with the admin API's admin role: a bearer token for its idps area. */
-  async function apiToken(): Promise<string> {
-    const indicator = adminApiIndicator(server.issuer);
-    const robot = await addServiceClient(server, { allowed_resources: [indicator] });
-    await grantRole(server.connection, { kind: 'client', subject: robot.clientId }, indicator, 'admin');
-    const response = await fetch(`${server.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(robot) },
-      body: new URLSearchParams({ grant_type: 'client_credentials', resource: indicator, scope: 'admin:idps' }),
-    });
-    const body = (await response.json()) as { access_token?: string };
-    if (!body.access_token) throw new Error(JSON.stringify(body));
-    return body.access_token;
-  }
+  const apiToken = () => adminApiToken(server, 'admin:idps');
 
   /** Someone signed in to the console with their second factor (as admin-console.test.ts does). */
   async function consoleAs(role: 'admin' | 'viewer'): Promise<Browser> {

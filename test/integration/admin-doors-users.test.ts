@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 
 import { MongoAdapter } from '../../adapters/mongodb.ts';
-import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
-import { grantRole } from '../../provider/roles/manage-roles.ts';
+import { grantAdmin } from '../../provider/admin/admin-api-resource.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { createLink } from '../../provider/upstream/identity-links.ts';
+import { adminApiToken } from '../helpers/admin-api.ts';
 import { runAdmin } from '../helpers/admin-cli.ts';
 import { Browser } from '../helpers/browser.ts';
-import { addServiceClient, addUser, basicAuth, type TestUser } from '../helpers/fixtures.ts';
+import { addUser, type TestUser } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { enrollTotp, totpCode } from '../helpers/totp.ts';
 
@@ -43,19 +43,7 @@ describe('admin doors: users', function () {
       MFA_ENCRYPTION_KEY: MFA_KEY,
       ADMIN_API_CALLS_PER_MINUTE: '1000',
     });
-    const indicator = adminApiIndicator(server.issuer);
-    const robot = await addServiceClient(server, { allowed_resources: [indicator] });
-    await grantRole(server.connection, { kind: 'client', subject: robot.clientId }, indicator, 'admin');
-    const response = await fetch(`${server.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(robot) },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        resource: indicator,
-        scope: 'admin:users admin:users:read',
-      }).toString(),
-    });
-    token = ((await response.json()) as { access_token: string }).access_token;
+    token = await adminApiToken(server, 'admin:users admin:users:read');
     // The console's sign-in steps, as admin-console.test.ts takes them.
     consoleAdmin = await addUser(server);
     const secret = await enrollTotp(server, consoleAdmin, MFA_KEY);
