@@ -4,14 +4,13 @@ import { join } from 'node:path';
 
 import { expect } from 'chai';
 
-import { grantAdmin } from '../../provider/admin/admin-api-resource.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { type AdminApi, adminApi, adminApiToken } from '../helpers/admin-api.ts';
+import { signInToAdminConsole } from '../helpers/admin-console.ts';
 import { runAdmin } from '../helpers/admin-cli.ts';
-import { Browser, type Page } from '../helpers/browser.ts';
+import type { Browser, Page } from '../helpers/browser.ts';
 import { addApi, addUser, type TestUser } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { enrollTotp, totpCode } from '../helpers/totp.ts';
 
 const KEK = Buffer.alloc(32, 29).toString('base64');
 const MFA_KEY = Buffer.alloc(32, 31).toString('base64');
@@ -43,13 +42,8 @@ describe('roles and groups: every door reaches the same operations', function ()
 
     token = await adminApiToken(server, 'admin:roles admin:roles:read');
 
-    const admin = await addUser(server);
-    const secret = await enrollTotp(server, admin, MFA_KEY);
-    await grantAdmin(server.connection, server.issuer, admin.id, 'admin');
-    const browser = new Browser(server.issuer);
-    const login = await browser.open('/admin');
-    const codePage = await browser.submit(login, '/login', { email: admin.email, password: admin.password });
-    desk = { browser, page: await browser.submit(codePage, '/mfa', { code: await totpCode(secret, 1) }) };
+    const { browser, page } = await signInToAdminConsole(server, MFA_KEY);
+    desk = { browser, page };
   });
   after(() => server.stop());
 

@@ -4,15 +4,14 @@ import { join } from 'node:path';
 
 import { expect } from 'chai';
 
-import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
+import { adminApiIndicator } from '../../provider/admin/admin-api-resource.ts';
 import { changeLockModel } from '../../provider/admin/change-lock-model.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { type AdminApi, adminApi, adminApiToken } from '../helpers/admin-api.ts';
+import { signInToAdminConsole } from '../helpers/admin-console.ts';
 import { runAdmin } from '../helpers/admin-cli.ts';
-import { Browser } from '../helpers/browser.ts';
-import { addUser } from '../helpers/fixtures.ts';
+import type { Browser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { enrollTotp, totpCode } from '../helpers/totp.ts';
 
 const KEK = Buffer.alloc(32, 41).toString('base64');
 const MFA_KEY = Buffer.alloc(32, 42).toString('base64');
@@ -92,13 +91,7 @@ describe('admin doors for clients: CLI, API, console and configuration file', fu
     });
     token = await adminApiToken(server, 'admin:clients admin:clients:read');
 
-    const user = await addUser(server);
-    const secret = await enrollTotp(server, user, MFA_KEY);
-    await grantAdmin(server.connection, server.issuer, user.id, 'admin');
-    browser = new Browser(server.issuer);
-    const login = await browser.open('/admin');
-    const page = await browser.submit(login, '/login', { email: user.email, password: user.password });
-    await browser.submit(page, '/mfa', { code: await totpCode(secret, 1) });
+    browser = (await signInToAdminConsole(server, MFA_KEY)).browser;
   });
   after(() => server.stop());
 

@@ -4,17 +4,16 @@ import { join } from 'node:path';
 
 import { expect } from 'chai';
 
-import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
+import { adminApiIndicator } from '../../provider/admin/admin-api-resource.ts';
 import type { AdminDeps } from '../../provider/admin/admin-deps.ts';
 import { type AuditView, queryAudit } from '../../provider/admin/audit.ts';
 import { getResource, listResources, saveResource } from '../../provider/admin/resources.ts';
 import { adminApiToken } from '../helpers/admin-api.ts';
+import { signInToAdminConsole } from '../helpers/admin-console.ts';
 import { runAdminWith } from '../helpers/admin-cli.ts';
-import { Browser } from '../helpers/browser.ts';
+import type { Browser } from '../helpers/browser.ts';
 import { testDatabaseUri } from '../helpers/database.ts';
-import { addUser } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { enrollTotp, totpCode } from '../helpers/totp.ts';
 
 const KEK = Buffer.alloc(32, 29).toString('base64');
 const MFA_KEY = Buffer.alloc(32, 30).toString('base64');
@@ -85,13 +84,7 @@ describe('admin doors: APIs', function () {
 
   /** An administrator signed in to the console with their second factor (as admin-console.test.ts does). */
   async function consoleAdmin(): Promise<Browser> {
-    const user = await addUser(server);
-    const secret = await enrollTotp(server, user, MFA_KEY);
-    await grantAdmin(server.connection, server.issuer, user.id, 'admin');
-    const browser = new Browser(server.issuer);
-    const login = await browser.open('/admin');
-    const page = await browser.submit(login, '/login', { email: user.email, password: user.password });
-    const done = await browser.submit(page, '/mfa', { code: await totpCode(secret, 1) });
+    const { browser, page: done } = await signInToAdminConsole(server, MFA_KEY);
     expect(done.url.pathname).to.equal('/admin');
     return browser;
   }

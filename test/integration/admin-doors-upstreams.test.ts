@@ -1,17 +1,15 @@
 import { expect } from 'chai';
 
-import { grantAdmin } from '../../provider/admin/admin-api-resource.ts';
 import type { AdminDeps } from '../../provider/admin/admin-deps.ts';
 import { type AuditView, queryAudit } from '../../provider/admin/audit.ts';
 import { getUpstream } from '../../provider/admin/upstreams/views.ts';
 import { idpModel } from '../../provider/upstream/idp-model.ts';
 import { adminApiToken } from '../helpers/admin-api.ts';
+import { signInToAdminConsole } from '../helpers/admin-console.ts';
 import { runAdminWith } from '../helpers/admin-cli.ts';
-import { Browser, type Page } from '../helpers/browser.ts';
+import type { Browser, Page } from '../helpers/browser.ts';
 import { testDatabaseUri } from '../helpers/database.ts';
-import { addUser } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { enrollTotp, totpCode } from '../helpers/totp.ts';
 
 const KEK = Buffer.alloc(32, 31).toString('base64');
 const MFA_KEY = Buffer.alloc(32, 32).toString('base64');
@@ -32,13 +30,7 @@ describe('admin doors: upstream identity providers', function () {
 
   /** Someone signed in to the console with their second factor (as admin-console.test.ts does). */
   async function consoleAs(role: 'admin' | 'viewer'): Promise<Browser> {
-    const user = await addUser(server);
-    const secret = await enrollTotp(server, user, MFA_KEY);
-    await grantAdmin(server.connection, server.issuer, user.id, role);
-    const signedIn = new Browser(server.issuer);
-    const login = await signedIn.open('/admin');
-    const page = await signedIn.submit(login, '/login', { email: user.email, password: user.password });
-    const done = await signedIn.submit(page, '/mfa', { code: await totpCode(secret, 1) });
+    const { browser: signedIn, page: done } = await signInToAdminConsole(server, MFA_KEY, role);
     expect(done.url.pathname).to.equal('/admin');
     return signedIn;
   }
