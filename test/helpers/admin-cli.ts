@@ -25,6 +25,22 @@ export function runAdmin(
   return runAdminWith(env, args, stdin);
 }
 
+/** As runAdmin, with the server's ISSUER too: the admin API the CLI knows is the server's. */
+export function runAdminWithIssuer(
+  server: TestServer,
+  keyEncryptionKey: string,
+  args: string[],
+  stdin = '',
+): Promise<AdminResult> {
+  const env = {
+    MONGODB_URI: testDatabaseUri(),
+    MONGODB_DATABASE: server.connection.name,
+    KEY_ENCRYPTION_KEY: keyEncryptionKey,
+    ISSUER: server.issuer,
+  };
+  return runAdminWith(env, args, stdin);
+}
+
 /** Runs the admin CLI with exactly these variables (and PATH): nothing else of the environment. */
 export async function runAdminWith(env: Record<string, string>, args: string[], stdin = ''): Promise<AdminResult> {
   const admin = startProcessGroup(process.execPath, [ADMIN, ...args], {

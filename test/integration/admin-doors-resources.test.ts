@@ -10,9 +10,8 @@ import { type AuditView, queryAudit } from '../../provider/admin/audit.ts';
 import { getResource, listResources, saveResource } from '../../provider/admin/resources.ts';
 import { adminApiToken } from '../helpers/admin-api.ts';
 import { signInToAdminConsole } from '../helpers/admin-console.ts';
-import { runAdminWith } from '../helpers/admin-cli.ts';
+import { runAdminWithIssuer } from '../helpers/admin-cli.ts';
 import type { Browser } from '../helpers/browser.ts';
-import { testDatabaseUri } from '../helpers/database.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const KEK = Buffer.alloc(32, 29).toString('base64');
@@ -33,16 +32,7 @@ describe('admin doors: APIs', function () {
   after(() => server.stop());
 
   /** The CLI on the server's database, with its issuer: the admin API it knows is the server's. */
-  const cli = (args: string[]) =>
-    runAdminWith(
-      {
-        MONGODB_URI: testDatabaseUri(),
-        MONGODB_DATABASE: server.connection.name,
-        KEY_ENCRYPTION_KEY: KEK,
-        ISSUER: server.issuer,
-      },
-      args,
-    );
+  const cli = (args: string[]) => runAdminWithIssuer(server, KEK, args);
 
   const deps = (): AdminDeps => ({
     connection: server.connection,

@@ -6,9 +6,8 @@ import { getUpstream } from '../../provider/admin/upstreams/views.ts';
 import { idpModel } from '../../provider/upstream/idp-model.ts';
 import { adminApiToken } from '../helpers/admin-api.ts';
 import { signInToAdminConsole } from '../helpers/admin-console.ts';
-import { runAdminWith } from '../helpers/admin-cli.ts';
+import { runAdminWithIssuer } from '../helpers/admin-cli.ts';
 import type { Browser, Page } from '../helpers/browser.ts';
-import { testDatabaseUri } from '../helpers/database.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const KEK = Buffer.alloc(32, 31).toString('base64');
@@ -42,17 +41,7 @@ describe('admin doors: upstream identity providers', function () {
   });
   after(() => server.stop());
 
-  const cli = (args: string[], stdin = '') =>
-    runAdminWith(
-      {
-        MONGODB_URI: testDatabaseUri(),
-        MONGODB_DATABASE: server.connection.name,
-        KEY_ENCRYPTION_KEY: KEK,
-        ISSUER: server.issuer,
-      },
-      args,
-      stdin,
-    );
+  const cli = (args: string[], stdin = '') => runAdminWithIssuer(server, KEK, args, stdin);
 
   async function api(method: string, path: string, body?: unknown, ifMatch?: string) {
     const response = await fetch(`${server.issuer}/admin/api/v1${path}`, {
