@@ -18,11 +18,15 @@ export type AdminApi = (
   headers?: Record<string, string>,
 ) => Promise<AdminApiResult>;
 
-/** A new service client with the admin API's admin role: a bearer token for these scopes. */
-export async function adminApiToken(server: TestServer, scope: string): Promise<string> {
+/** A new service client with this admin API role (admin unless told): a bearer token for these scopes. */
+export async function adminApiToken(
+  server: TestServer,
+  scope: string,
+  role: 'admin' | 'viewer' = 'admin',
+): Promise<string> {
   const indicator = adminApiIndicator(server.issuer);
   const robot = await addServiceClient(server, { allowed_resources: [indicator] });
-  await grantRole(server.connection, { kind: 'client', subject: robot.clientId }, indicator, 'admin');
+  await grantRole(server.connection, { kind: 'client', subject: robot.clientId }, indicator, role);
   const response = await fetch(`${server.issuer}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(robot) },
