@@ -57,6 +57,18 @@ describe('admin console in a real browser (Chromium)', function () {
     await page.getByRole('button', { name: 'Verify' }).click();
   }
 
+  /** A new user (an administrator unless told) signed in to the console in a fresh context. */
+  async function consoleAs(email: string, role: 'admin' | 'none' = 'admin') {
+    const user = await addUser(server, email);
+    const secret = await enrollTotp(server, user, MFA_KEY);
+    if (role === 'admin') await grantAdmin(server.connection, server.issuer, user.id, 'admin');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watchConsole(page);
+    await signInToConsole(page, user, secret);
+    return { context, page, errors };
+  }
+
   it('signs in with TOTP, creates a client that works, rotates its secret, disables a user, rotates keys, audits it all', async () => {
     const victim = await addUser(server, 'leaving@example.test');
     // A reader east of UTC: the audit page shows its times in the reader's zone.
@@ -183,13 +195,7 @@ describe('admin console in a real browser (Chromium)', function () {
   });
 
   it('makes a group with a member, a role of an API, and gives the role to the group', async () => {
-    const lead = await addUser(server, 'team-lead@example.test');
-    const secret = await enrollTotp(server, lead, MFA_KEY);
-    await grantAdmin(server.connection, server.issuer, lead.id, 'admin');
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = watchConsole(page);
-    await signInToConsole(page, lead, secret);
+    const { context, page, errors } = await consoleAs('team-lead@example.test');
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
 
     await page.getByRole('link', { name: 'Groups' }).click();
@@ -220,13 +226,7 @@ describe('admin console in a real browser (Chromium)', function () {
   });
 
   it("sets a client's advanced settings (PAR, DPoP, back-channel logout, exchange, scopes per API) and shows a refusal by the field", async () => {
-    const admin = await addUser(server, 'advanced-operator@example.test');
-    const secret = await enrollTotp(server, admin, MFA_KEY);
-    await grantAdmin(server.connection, server.issuer, admin.id, 'admin');
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = watchConsole(page);
-    await signInToConsole(page, admin, secret);
+    const { context, page, errors } = await consoleAs('advanced-operator@example.test');
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await page.getByRole('link', { name: 'Clients' }).click();
     await page.getByRole('heading', { name: 'New client' }).waitFor();
@@ -307,12 +307,7 @@ describe('admin console in a real browser (Chromium)', function () {
   });
 
   it('refuses the console to an account without the admin role, even signed in with a second factor', async () => {
-    const outsider = await addUser(server, 'not-an-admin@example.test');
-    const secret = await enrollTotp(server, outsider, MFA_KEY);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = watchConsole(page);
-    await signInToConsole(page, outsider, secret);
+    const { context, page, errors } = await consoleAs('not-an-admin@example.test', 'none');
     await page.getByRole('heading', { name: 'Not an administrator' }).waitFor();
     await check(
       page,

@@ -10,6 +10,13 @@ export interface AdminResult {
   stderr: string;
 }
 
+/** The variables that point the CLI at a test server's database with this key. */
+const databaseEnv = (server: TestServer, keyEncryptionKey: string) => ({
+  MONGODB_URI: testDatabaseUri(),
+  MONGODB_DATABASE: server.connection.name,
+  KEY_ENCRYPTION_KEY: keyEncryptionKey,
+});
+
 /** Runs `npm run admin -- …` as a child process against a test server's database. */
 export function runAdmin(
   server: TestServer,
@@ -17,12 +24,17 @@ export function runAdmin(
   args: string[],
   stdin = '',
 ): Promise<AdminResult> {
-  const env = {
-    MONGODB_URI: testDatabaseUri(),
-    MONGODB_DATABASE: server.connection.name,
-    KEY_ENCRYPTION_KEY: keyEncryptionKey,
-  };
-  return runAdminWith(env, args, stdin);
+  return runAdminWith(databaseEnv(server, keyEncryptionKey), args, stdin);
+}
+
+/** As runAdmin, with the server's ISSUER too: the admin API the CLI knows is the server's. */
+export function runAdminWithIssuer(
+  server: TestServer,
+  keyEncryptionKey: string,
+  args: string[],
+  stdin = '',
+): Promise<AdminResult> {
+  return runAdminWith({ ...databaseEnv(server, keyEncryptionKey), ISSUER: server.issuer }, args, stdin);
 }
 
 /** Runs the admin CLI with exactly these variables (and PATH): nothing else of the environment. */

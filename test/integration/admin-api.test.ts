@@ -8,6 +8,7 @@ import { outboxModel } from '../../provider/mail/outbox-model.ts';
 import { accessOfUser } from '../../provider/roles/manage-groups.ts';
 import { grantRole } from '../../provider/roles/manage-roles.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
+import { adminApiToken } from '../helpers/admin-api.ts';
 import { addApi, addServiceClient, addUser, basicAuth, type TestClient } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -416,19 +417,7 @@ describe('admin API (/admin/api/v1)', function () {
   it('limits calls per caller with 429 and Retry-After', async () => {
     const limited = await startTestServer('admin-api-limit', { ADMIN_API_CALLS_PER_MINUTE: '3' });
     try {
-      const indicator = adminApiIndicator(limited.issuer);
-      const robot = await addServiceClient(limited, { allowed_resources: [indicator] });
-      await grantRole(limited.connection, { kind: 'client', subject: robot.clientId }, indicator, 'viewer');
-      const response = await fetch(`${limited.issuer}/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(robot) },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          resource: indicator,
-          scope: 'admin:keys:read',
-        }).toString(),
-      });
-      const token = ((await response.json()) as Json).access_token as string;
+      const token = await adminApiToken(limited, 'admin:keys:read', 'viewer');
       const statuses: number[] = [];
       let last: Response | undefined;
       for (let i = 0; i < 4; i += 1) {

@@ -4,14 +4,13 @@ import { join } from 'node:path';
 
 import { expect } from 'chai';
 
-import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
-import { grantRole } from '../../provider/roles/manage-roles.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
+import { type AdminApi, adminApi, adminApiToken } from '../helpers/admin-api.ts';
+import { signInToAdminConsole } from '../helpers/admin-console.ts';
 import { runAdmin } from '../helpers/admin-cli.ts';
-import { Browser, type Page } from '../helpers/browser.ts';
-import { addApi, addServiceClient, addUser, basicAuth, type TestUser } from '../helpers/fixtures.ts';
+import type { Browser, Page } from '../helpers/browser.ts';
+import { addApi, addUser, type TestUser } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { enrollTotp, totpCode } from '../helpers/totp.ts';
 
 const KEK = Buffer.alloc(32, 29).toString('base64');
 const MFA_KEY = Buffer.alloc(32, 31).toString('base64');
@@ -34,45 +33,17 @@ describe('roles and groups: every door reaches the same operations', function ()
 
   const cli = (args: string[]) => runAdmin(server, KEK, args);
 
-  async function api(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${server.issuer}/admin/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
+  const api: AdminApi = (...call) => adminApi(server, token)(...call);
 
   before(async () => {
     server = await startTestServer('admin-doors-access', { KEY_ENCRYPTION_KEY: KEK, MFA_ENCRYPTION_KEY: MFA_KEY });
     await addApi(server, DOORS_API, ['doors:read', 'doors:write']);
     member = await addUser(server);
 
-    const indicator = adminApiIndicator(server.issuer);
-    const robot = await addServiceClient(server, { allowed_resources: [indicator] });
-    await grantRole(server.connection, { kind: 'client', subject: robot.clientId }, indicator, 'admin');
-    const issued = await fetch(`${server.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(robot) },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        resource: indicator,
-        scope: 'admin:roles admin:roles:read',
-      }).toString(),
-    });
-    token = ((await issued.json()) as { access_token: string }).access_token;
+    token = await adminApiToken(server, 'admin:roles admin:roles:read');
 
-    const admin = await addUser(server);
-    const secret = await enrollTotp(server, admin, MFA_KEY);
-    await grantAdmin(server.connection, server.issuer, admin.id, 'admin');
-    const browser = new Browser(server.issuer);
-    const login = await browser.open('/admin');
-    const codePage = await browser.submit(login, '/login', { email: admin.email, password: admin.password });
-    desk = { browser, page: await browser.submit(codePage, '/mfa', { code: await totpCode(secret, 1) }) };
+    const { browser, page } = await signInToAdminConsole(server, MFA_KEY);
+    desk = { browser, page };
   });
   after(() => server.stop());
 

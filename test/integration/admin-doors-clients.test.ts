@@ -4,20 +4,18 @@ import { join } from 'node:path';
 
 import { expect } from 'chai';
 
-import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
+import { adminApiIndicator } from '../../provider/admin/admin-api-resource.ts';
 import { changeLockModel } from '../../provider/admin/change-lock-model.ts';
-import { grantRole } from '../../provider/roles/manage-roles.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
+import { type AdminApi, adminApi, adminApiToken } from '../helpers/admin-api.ts';
+import { signInToAdminConsole } from '../helpers/admin-console.ts';
 import { runAdmin } from '../helpers/admin-cli.ts';
-import { Browser } from '../helpers/browser.ts';
-import { addServiceClient, addUser, basicAuth } from '../helpers/fixtures.ts';
+import type { Browser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { enrollTotp, totpCode } from '../helpers/totp.ts';
 
 const KEK = Buffer.alloc(32, 41).toString('base64');
 const MFA_KEY = Buffer.alloc(32, 42).toString('base64');
 
-type Json = Record<string, unknown>;
 interface Record_ {
   event: string;
   client?: string;
@@ -41,23 +39,7 @@ describe('admin doors for clients: CLI, API, console and configuration file', fu
     return result;
   };
 
-  async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(`${server.issuer}/admin/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      etag: response.headers.get('etag') ?? '',
-      body: (text ? JSON.parse(text) : {}) as Json,
-    };
-  }
+  const api: AdminApi = (...call) => adminApi(server, token)(...call);
 
   const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
@@ -107,27 +89,9 @@ describe('admin doors for clients: CLI, API, console and configuration file', fu
       CLIENT_CACHE_TTL: '0',
       ADMIN_API_CALLS_PER_MINUTE: '1000',
     });
-    const indicator = adminApiIndicator(server.issuer);
-    const robot = await addServiceClient(server, { allowed_resources: [indicator] });
-    await grantRole(server.connection, { kind: 'client', subject: robot.clientId }, indicator, 'admin');
-    const response = await fetch(`${server.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(robot) },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        resource: indicator,
-        scope: 'admin:clients admin:clients:read',
-      }).toString(),
-    });
-    token = ((await response.json()) as { access_token: string }).access_token;
+    token = await adminApiToken(server, 'admin:clients admin:clients:read');
 
-    const user = await addUser(server);
-    const secret = await enrollTotp(server, user, MFA_KEY);
-    await grantAdmin(server.connection, server.issuer, user.id, 'admin');
-    browser = new Browser(server.issuer);
-    const login = await browser.open('/admin');
-    const page = await browser.submit(login, '/login', { email: user.email, password: user.password });
-    await browser.submit(page, '/mfa', { code: await totpCode(secret, 1) });
+    browser = (await signInToAdminConsole(server, MFA_KEY)).browser;
   });
   after(() => server.stop());
 

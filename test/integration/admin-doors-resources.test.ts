@@ -4,17 +4,15 @@ import { join } from 'node:path';
 
 import { expect } from 'chai';
 
-import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
+import { adminApiIndicator } from '../../provider/admin/admin-api-resource.ts';
 import type { AdminDeps } from '../../provider/admin/admin-deps.ts';
 import { type AuditView, queryAudit } from '../../provider/admin/audit.ts';
 import { getResource, listResources, saveResource } from '../../provider/admin/resources.ts';
-import { grantRole } from '../../provider/roles/manage-roles.ts';
-import { runAdminWith } from '../helpers/admin-cli.ts';
-import { Browser } from '../helpers/browser.ts';
-import { testDatabaseUri } from '../helpers/database.ts';
-import { addServiceClient, addUser, basicAuth } from '../helpers/fixtures.ts';
+import { adminApiToken } from '../helpers/admin-api.ts';
+import { signInToAdminConsole } from '../helpers/admin-console.ts';
+import { runAdminWithIssuer } from '../helpers/admin-cli.ts';
+import type { Browser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { enrollTotp, totpCode } from '../helpers/totp.ts';
 
 const KEK = Buffer.alloc(32, 29).toString('base64');
 const MFA_KEY = Buffer.alloc(32, 30).toString('base64');
@@ -34,16 +32,7 @@ describe('admin doors: APIs', function () {
   after(() => server.stop());
 
   /** The CLI on the server's database, with its issuer: the admin API it knows is the server's. */
-  const cli = (args: string[]) =>
-    runAdminWith(
-      {
-        MONGODB_URI: testDatabaseUri(),
-        MONGODB_DATABASE: server.connection.name,
-        KEY_ENCRYPTION_KEY: KEK,
-        ISSUER: server.issuer,
-      },
-      args,
-    );
+  const cli = (args: string[]) => runAdminWithIssuer(server, KEK, args);
 
   const deps = (): AdminDeps => ({
     connection: server.connection,
@@ -81,30 +70,11 @@ describe('admin doors: APIs', function () {
     expect(cliRefused.stderr).to.include('60');
   });
 
-  /** A service with the admin API's admin role: a bearer token for its resources area. */
-  async function apiToken(): Promise<string> {
-    const indicator = adminApiIndicator(server.issuer);
-    const robot = await addServiceClient(server, { allowed_resources: [indicator] });
-    await grantRole(server.connection, { kind: 'client', subject: robot.clientId }, indicator, 'admin');
-    const response = await fetch(`${server.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(robot) },
-      body: new URLSearchParams({ grant_type: 'client_credentials', resource: indicator, scope: 'admin:resources' }),
-    });
-    const body = (await response.json()) as { access_token?: string };
-    if (!body.access_token) throw new Error(JSON.stringify(body));
-    return body.access_token;
-  }
+  const apiToken = () => adminApiToken(server, 'admin:resources');
 
   /** An administrator signed in to the console with their second factor (as admin-console.test.ts does). */
   async function consoleAdmin(): Promise<Browser> {
-    const user = await addUser(server);
-    const secret = await enrollTotp(server, user, MFA_KEY);
-    await grantAdmin(server.connection, server.issuer, user.id, 'admin');
-    const browser = new Browser(server.issuer);
-    const login = await browser.open('/admin');
-    const page = await browser.submit(login, '/login', { email: user.email, password: user.password });
-    const done = await browser.submit(page, '/mfa', { code: await totpCode(secret, 1) });
+    const { browser, page: done } = await signInToAdminConsole(server, MFA_KEY);
     expect(done.url.pathname).to.equal('/admin');
     return browser;
   }

@@ -1,17 +1,14 @@
 import { expect } from 'chai';
 
-import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
 import type { AdminDeps } from '../../provider/admin/admin-deps.ts';
 import { type AuditView, queryAudit } from '../../provider/admin/audit.ts';
 import { getUpstream } from '../../provider/admin/upstreams/views.ts';
-import { grantRole } from '../../provider/roles/manage-roles.ts';
 import { idpModel } from '../../provider/upstream/idp-model.ts';
-import { runAdminWith } from '../helpers/admin-cli.ts';
-import { Browser, type Page } from '../helpers/browser.ts';
-import { testDatabaseUri } from '../helpers/database.ts';
-import { addServiceClient, addUser, basicAuth } from '../helpers/fixtures.ts';
+import { adminApiToken } from '../helpers/admin-api.ts';
+import { signInToAdminConsole } from '../helpers/admin-console.ts';
+import { runAdminWithIssuer } from '../helpers/admin-cli.ts';
+import type { Browser, Page } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { enrollTotp, totpCode } from '../helpers/totp.ts';
 
 const KEK = Buffer.alloc(32, 31).toString('base64');
 const MFA_KEY = Buffer.alloc(32, 32).toString('base64');
@@ -28,30 +25,11 @@ describe('admin doors: upstream identity providers', function () {
   let token: string;
   let browser: Browser;
 
-  /** A service with the admin API's admin role: a bearer token for its idps area. */
-  async function apiToken(): Promise<string> {
-    const indicator = adminApiIndicator(server.issuer);
-    const robot = await addServiceClient(server, { allowed_resources: [indicator] });
-    await grantRole(server.connection, { kind: 'client', subject: robot.clientId }, indicator, 'admin');
-    const response = await fetch(`${server.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(robot) },
-      body: new URLSearchParams({ grant_type: 'client_credentials', resource: indicator, scope: 'admin:idps' }),
-    });
-    const body = (await response.json()) as { access_token?: string };
-    if (!body.access_token) throw new Error(JSON.stringify(body));
-    return body.access_token;
-  }
+  const apiToken = () => adminApiToken(server, 'admin:idps');
 
   /** Someone signed in to the console with their second factor (as admin-console.test.ts does). */
   async function consoleAs(role: 'admin' | 'viewer'): Promise<Browser> {
-    const user = await addUser(server);
-    const secret = await enrollTotp(server, user, MFA_KEY);
-    await grantAdmin(server.connection, server.issuer, user.id, role);
-    const signedIn = new Browser(server.issuer);
-    const login = await signedIn.open('/admin');
-    const page = await signedIn.submit(login, '/login', { email: user.email, password: user.password });
-    const done = await signedIn.submit(page, '/mfa', { code: await totpCode(secret, 1) });
+    const { browser: signedIn, page: done } = await signInToAdminConsole(server, MFA_KEY, role);
     expect(done.url.pathname).to.equal('/admin');
     return signedIn;
   }
@@ -63,17 +41,7 @@ describe('admin doors: upstream identity providers', function () {
   });
   after(() => server.stop());
 
-  const cli = (args: string[], stdin = '') =>
-    runAdminWith(
-      {
-        MONGODB_URI: testDatabaseUri(),
-        MONGODB_DATABASE: server.connection.name,
-        KEY_ENCRYPTION_KEY: KEK,
-        ISSUER: server.issuer,
-      },
-      args,
-      stdin,
-    );
+  const cli = (args: string[], stdin = '') => runAdminWithIssuer(server, KEK, args, stdin);
 
   async function api(method: string, path: string, body?: unknown, ifMatch?: string) {
     const response = await fetch(`${server.issuer}/admin/api/v1${path}`, {

@@ -6,15 +6,14 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 
 import { MongoAdapter } from '../../adapters/mongodb.ts';
-import { adminApiIndicator, grantAdmin } from '../../provider/admin/admin-api-resource.ts';
-import { grantRole } from '../../provider/roles/manage-roles.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { createLink } from '../../provider/upstream/identity-links.ts';
+import { adminApiToken } from '../helpers/admin-api.ts';
+import { signInToAdminConsole } from '../helpers/admin-console.ts';
 import { runAdmin } from '../helpers/admin-cli.ts';
-import { Browser } from '../helpers/browser.ts';
-import { addServiceClient, addUser, basicAuth, type TestUser } from '../helpers/fixtures.ts';
+import type { Browser } from '../helpers/browser.ts';
+import { addUser, type TestUser } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { enrollTotp, totpCode } from '../helpers/totp.ts';
 
 const KEK = Buffer.alloc(32, 29).toString('base64');
 const MFA_KEY = Buffer.alloc(32, 30).toString('base64');
@@ -35,7 +34,6 @@ describe('admin doors: users', function () {
   let server: TestServer;
   let token: string;
   let consoleBrowser: Browser;
-  let consoleAdmin: TestUser;
 
   before(async () => {
     server = await startTestServer('admin-doors-users', {
@@ -43,32 +41,11 @@ describe('admin doors: users', function () {
       MFA_ENCRYPTION_KEY: MFA_KEY,
       ADMIN_API_CALLS_PER_MINUTE: '1000',
     });
-    const indicator = adminApiIndicator(server.issuer);
-    const robot = await addServiceClient(server, { allowed_resources: [indicator] });
-    await grantRole(server.connection, { kind: 'client', subject: robot.clientId }, indicator, 'admin');
-    const response = await fetch(`${server.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(robot) },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        resource: indicator,
-        scope: 'admin:users admin:users:read',
-      }).toString(),
-    });
-    token = ((await response.json()) as { access_token: string }).access_token;
+    token = await adminApiToken(server, 'admin:users admin:users:read');
     // The console's sign-in steps, as admin-console.test.ts takes them.
-    consoleAdmin = await addUser(server);
-    const secret = await enrollTotp(server, consoleAdmin, MFA_KEY);
-    await grantAdmin(server.connection, server.issuer, consoleAdmin.id, 'admin');
-    consoleBrowser = new Browser(server.issuer);
-    const login = await consoleBrowser.open('/admin');
-    const code = await consoleBrowser.submit(login, '/login', {
-      email: consoleAdmin.email,
-      password: consoleAdmin.password,
-    });
-    expect((await consoleBrowser.submit(code, '/mfa', { code: await totpCode(secret, 1) })).url.pathname).to.equal(
-      '/admin',
-    );
+    const signedIn = await signInToAdminConsole(server, MFA_KEY);
+    consoleBrowser = signedIn.browser;
+    expect(signedIn.page.url.pathname).to.equal('/admin');
   });
   after(() => server.stop());
 

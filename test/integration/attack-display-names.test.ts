@@ -1,8 +1,6 @@
 import { expect } from 'chai';
 
-import { adminApiIndicator } from '../../provider/admin/admin-api-resource.ts';
-import { grantRole } from '../../provider/roles/manage-roles.ts';
-import { addServiceClient, basicAuth } from '../helpers/fixtures.ts';
+import { adminApiToken } from '../helpers/admin-api.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 type Json = Record<string, unknown>;
@@ -22,15 +20,7 @@ describe('attack: control and bidi-override characters in client names', () => {
       REGISTRATION: 'open',
       ADMIN_API_CALLS_PER_MINUTE: '1000',
     });
-    const indicator = adminApiIndicator(server.issuer);
-    const robot = await addServiceClient(server, { allowed_resources: [indicator] });
-    await grantRole(server.connection, { kind: 'client', subject: robot.clientId }, indicator, 'admin');
-    const response = await fetch(`${server.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(robot) },
-      body: new URLSearchParams({ grant_type: 'client_credentials', resource: indicator, scope: 'admin:clients' }),
-    });
-    admin = ((await response.json()) as Json).access_token as string;
+    admin = await adminApiToken(server, 'admin:clients');
   });
   after(() => server.stop());
 

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 
-import { adminApiIndicator } from '../../provider/admin/admin-api-resource.ts';
-import { grantRole } from '../../provider/roles/manage-roles.ts';
+import { adminApiToken } from '../helpers/admin-api.ts';
 import { Browser } from '../helpers/browser.ts';
-import { addServiceClient, addWebClient, basicAuth, type TestClient } from '../helpers/fixtures.ts';
+import { addWebClient, basicAuth, type TestClient } from '../helpers/fixtures.ts';
 import { authorizationRequest, relyingParty } from '../helpers/relying-party.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -17,15 +16,7 @@ describe('request bodies refused with the status that says why', () => {
 
   before(async () => {
     server = await startTestServer('body-refusals', { ADMIN_API_CALLS_PER_MINUTE: '1000' });
-    const indicator = adminApiIndicator(server.issuer);
-    const robot = await addServiceClient(server, { allowed_resources: [indicator] });
-    await grantRole(server.connection, { kind: 'client', subject: robot.clientId }, indicator, 'admin');
-    const response = await fetch(`${server.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(robot) },
-      body: new URLSearchParams({ grant_type: 'client_credentials', resource: indicator, scope: 'admin:clients' }),
-    });
-    admin = ((await response.json()) as Json).access_token as string;
+    admin = await adminApiToken(server, 'admin:clients');
     web = await addWebClient(server);
   });
   after(() => server.stop());
