@@ -4,10 +4,11 @@ import { join } from 'node:path';
 
 import { expect } from 'chai';
 
+import { adminApiIndicator } from '../../provider/admin/admin-api-resource.ts';
 import { auditModel } from '../../provider/security/audit-model.ts';
 import { type AdminApi, adminApi, adminApiToken } from '../helpers/admin-api.ts';
 import { signInToAdminConsole } from '../helpers/admin-console.ts';
-import { runAdmin } from '../helpers/admin-cli.ts';
+import { runAdmin, runAdminWithIssuer } from '../helpers/admin-cli.ts';
 import type { Browser, Page } from '../helpers/browser.ts';
 import { addApi, addUser, type TestUser } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -167,6 +168,25 @@ groups:
     expect(notUrl.code).to.equal(1);
     expect(notUrl.stderr).to.include('resource');
     expect((await api('PUT', '/roles/not-a-url/reader', { scopes: [] })).status).to.equal(400);
+  });
+
+  it("refuses to delete or rewrite the admin API's own roles at every door", async () => {
+    const indicator = adminApiIndicator(server.issuer);
+    const path = `/roles/${encodeURIComponent(indicator)}`;
+    expect((await api('DELETE', `${path}/viewer`)).status).to.equal(400);
+    expect((await api('PUT', `${path}/admin`, { scopes: [] })).status).to.equal(400);
+    // The CLI knows the admin API by its ISSUER, as docs/admin.md says it must be given.
+    const viaCli = await runAdminWithIssuer(server, KEK, ['roles', 'delete', indicator, 'admin']);
+    expect(viaCli.code).to.equal(1);
+    expect(viaCli.stderr).to.include('admin API');
+    const viaConsole = await desk.browser.submit(await desk.browser.open('/admin/roles'), '/admin/roles/delete', {
+      resource: indicator,
+      role: 'admin',
+    });
+    expect(viaConsole.status).to.equal(400);
+    const left = await api('GET', `${path}/admin`);
+    expect(left.status).to.equal(200);
+    expect((await api('GET', `${path}/viewer`)).status).to.equal(200);
   });
 
   it('takes a member out, revokes and deletes from the console, each audited as the console', async () => {

@@ -2,7 +2,8 @@ import { MongoAdapter } from '../../../adapters/mongodb.ts';
 import { deleteRole, grantRole, listRoles, revokeRole, saveRole } from '../../roles/manage-roles.ts';
 import { roleAssignmentModel } from '../../roles/role-assignment-model.ts';
 import { roleId, roleModel, type RoleRecord } from '../../roles/role-model.ts';
-import { type AdminDeps, notFound, recordAdmin } from '../admin-deps.ts';
+import { ADMIN_ROLE, adminApiIndicator, VIEWER_ROLE } from '../admin-api-resource.ts';
+import { type AdminDeps, invalid, notFound, recordAdmin } from '../admin-deps.ts';
 import { emailsOf, existingAccount } from './accounts.ts';
 import { checkInput, refusalsAsProblems } from './check-input.ts';
 import { type Holding, holding, type RoleInput, type RoleRef, roleInput, roleRef, rolesQuery } from './schemas.ts';
@@ -60,8 +61,19 @@ export async function roleView(deps: Pick<AdminDeps, 'connection'>, ref: RoleRef
 }
 
 /** Adds a role to an API, or changes the scopes it grants (holders get them at their next token). */
+/**
+ * The admin API's own roles are set up at every start: deleting `admin` would take every
+ * administrator's assignment with it, and rewriting its scopes would lock them out. They are held
+ * and given back (grant-admin), never changed here.
+ */
+function refuseAdminApiRole(deps: AdminDeps, resource: string, role: string): void {
+  if (resource === adminApiIndicator(deps.issuer) && (role === ADMIN_ROLE || role === VIEWER_ROLE))
+    throw invalid(`${role} is a role of the provider’s own admin API: it is managed at start-up, not here`);
+}
+
 export async function putRole(deps: AdminDeps, input: RoleInput): Promise<'added' | 'updated'> {
   const { resource, role, scopes, description } = checkInput(roleInput, input);
+  refuseAdminApiRole(deps, resource, role);
   const result = await refusalsAsProblems(saveRole(deps.connection, { resource, name: role, scopes, description }));
   await recordAdmin(deps, 'admin.role.saved', { details: { resource, role, scopes: scopes.join(' '), result } });
   return result;
@@ -70,6 +82,7 @@ export async function putRole(deps: AdminDeps, input: RoleInput): Promise<'added
 /** Deletes a role and every assignment of it. */
 export async function removeRole(deps: AdminDeps, ref: RoleRef): Promise<void> {
   const { resource, role } = checkInput(roleRef, ref);
+  refuseAdminApiRole(deps, resource, role);
   await refusalsAsProblems(deleteRole(deps.connection, resource, role));
   await recordAdmin(deps, 'admin.role.deleted', { details: { resource, role } });
 }
