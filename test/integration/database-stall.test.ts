@@ -10,8 +10,11 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const TIMEOUT_MS = 1000;
 const METRICS = 'stall-metrics-token-0123456789abcdef';
-/** Generous: the bound is the configured timeout, the rest is room for a loaded machine. */
-const BOUND_MS = 5 * TIMEOUT_MS;
+/**
+ * Generous: the bound is the configured timeout, the rest is room for a loaded machine (a clean
+ * clone beside other work took 5.2 s); the fault it guards against held requests for 30 s or more.
+ */
+const BOUND_MS = 15 * TIMEOUT_MS;
 
 /**
  * A hung database (SIGSTOP: how a stuck primary or a network black hole behaves, unlike a
